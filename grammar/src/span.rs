@@ -1,0 +1,138 @@
+//! Source files and spans that carry them.
+//!
+//! A [`Span`] holds a shared handle to the file it points into, so anything that holds a span
+//! (a syntax node, a diagnostic) can show its own snippet with no other context.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// One policy file's name and text, shared by every span that points into it.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SourceFile {
+    /// The path as the user gave it (used in messages, e.g. `policies/acme/scoring.funnel`).
+    pub name: String,
+    /// The whole text of the file.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// Wraps a file's name and text for sharing between spans.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            name: name.into(),
+            text: text.into(),
+        })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A byte range in a [`SourceFile`].
+///
+/// Spans compare equal whatever their positions, so two syntax trees that differ only in layout
+/// compare equal (the formatter's round-trip tests rely on this).
+#[derive(Clone)]
+pub struct Span {
+    /// The file this span points into.
+    pub file: Arc<SourceFile>,
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset one past the last character.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span over `start..end` of `file`.
+    pub fn new(file: Arc<SourceFile>, start: usize, end: usize) -> Span {
+        Span { file, start, end }
+    }
+
+    /// A span for nodes that were not parsed from a file (built by code or by tests).
+    pub fn synthetic() -> Span {
+        thread_local! {
+            static EMPTY: Arc<SourceFile> = SourceFile::new("<generated>", "");
+        }
+        EMPTY.with(|f| Span::new(f.clone(), 0, 0))
+    }
+
+    /// The source text the span covers.
+    pub fn text(&self) -> &str {
+        self.file.text.get(self.start..self.end).unwrap_or("")
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// True for an empty span.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// 1-based line and column where the span starts.
+    pub fn line_col(&self) -> (usize, usize) {
+        self.file.line_col(self.start)
+    }
+
+    /// `file:line:column`, as printed in explanations and messages.
+    pub fn location(&self) -> String {
+        let (line, col) = self.line_col();
+        format!("{}:{}:{}", self.file.name, line, col)
+    }
+
+    /// The smallest span covering both (which must be in the same file).
+    pub fn to(&self, other: &Span) -> Span {
+        Span::new(
+            self.file.clone(),
+            self.start.min(other.start),
+            self.end.max(other.end),
+        )
+    }
+}
+
+impl PartialEq for Span {
+    fn eq(&self, _: &Span) -> bool {
+        true
+    }
+}
+impl Eq for Span {}
+
+impl std::hash::Hash for Span {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let f = SourceFile::new("a.funnel", "ab\nçé x\n");
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(3), (2, 1));
+        // "çé " is 5 bytes; x is the 4th character of line 2.
+        assert_eq!(f.line_col(8), (2, 4));
+    }
+}
