@@ -1,0 +1,645 @@
+//! Personas, scores, grades, stages, routes, metrics and tests.
+
+use super::expr::Env;
+use super::Checker;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::*;
+use crate::value::Value;
+use funnel_grammar::ast::{self, ExprKind, Item, Literal};
+use funnel_grammar::Span;
+
+/// A number literal's value, for settings that must be written as constants.
+fn const_number(e: &ast::Expr) -> Option<f64> {
+    match &e.kind {
+        ExprKind::Lit(Literal::Number(n)) => Some(n.value),
+        ExprKind::Lit(Literal::Percent(p)) => Some(*p),
+        ExprKind::Neg(inner) => const_number(inner).map(|v| -v),
+        _ => None,
+    }
+}
+
+/// A duration literal's seconds.
+pub(super) fn const_duration(e: &ast::Expr) -> Option<i64> {
+    match &e.kind {
+        ExprKind::Lit(Literal::Duration(s)) => Some(*s),
+        _ => None,
+    }
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn check_personas(&mut self) -> Vec<PersonaDef> {
+        let personas = self.personas_ast.clone();
+        personas
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                self.begin_node();
+                let conditions = p
+                    .conditions
+                    .iter()
+                    .map(|c| self.condition(c, &Env::lead(), "a persona condition"))
+                    .collect();
+                self.end_node(Node::Persona(i), &p.name.span);
+                PersonaDef {
+                    name: p.name.name.clone(),
+                    label: p.label.as_ref().map(|l| l.value.clone()),
+                    conditions,
+                    span: p.span.clone(),
+                }
+            })
+            .collect()
+    }
+
+    pub(super) fn check_scores(&mut self) -> Vec<ScoreDef> {
+        let scores = self.scores_ast.clone();
+        scores
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                self.begin_node();
+                let rules = s.rules.iter().map(|r| self.check_rule(r)).collect();
+                let clamp = s.clamp.as_ref().and_then(|c| {
+                    if c.lo.value > c.hi.value {
+                        self.error(
+                            Diagnostic::error(Code::BadClamp, format!("`clamp {}..{}` has its bounds reversed", c.lo.value, c.hi.value))
+                                .label(&c.span, "the low bound is above the high bound")
+                                .help(format!("write `clamp {}..{}`", c.hi.value, c.lo.value)),
+                        );
+                        None
+                    } else {
+                        Some((c.lo.value, c.hi.value))
+                    }
+                });
+                let decay = s.decay.as_ref().and_then(|d| self.check_decay(d).map(|def| (def, d.span.clone())));
+                self.end_node(Node::Score(i), &s.name.span);
+                ScoreDef {
+                    name: s.name.name.clone(),
+                    label: s.label.as_ref().map(|l| l.value.clone()),
+                    rules,
+                    clamp,
+                    decay,
+                    span: s.span.clone(),
+                }
+            })
+            .collect()
+    }
+
+    fn check_rule(&mut self, r: &ast::ScoreRule) -> ScoreRuleDef {
+        if r.points.value == 0.0 {
+            self.error(
+                Diagnostic::warning(Code::ZeroPoints, "this rule is worth 0 points, so it never changes the score")
+                    .label(&r.points.span, "0 points")
+                    .help("give it points (`+5 when ...`) or remove it"),
+            );
+        }
+        let rule = match &r.kind {
+            ast::RuleKind::When(c) => RuleDef::When(self.condition(c, &Env::lead(), "a `when` condition")),
+            ast::RuleKind::Per(e) => {
+                let t = self.expr(e, &Env::lead(), None);
+                RuleDef::Per(self.want(t, &Ty::Number, "the value after `per`"))
+            }
+        };
+        if let Some(m) = &r.max {
+            if m.value <= 0.0 {
+                self.error(
+                    Diagnostic::error(Code::BadNumber, "a rule's `max` must be above 0")
+                        .label(&m.span, "not above 0")
+                        .help("`max` caps the points of one rule, by their size"),
+                );
+            }
+        }
+        ScoreRuleDef {
+            points: r.points.value,
+            rule,
+            max: r.max.as_ref().map(|m| m.value),
+            span: r.span.clone(),
+        }
+    }
+
+    fn check_decay(&mut self, d: &ast::Decay) -> Option<DecayDef> {
+        let since = self.expr(&d.since, &Env::lead(), None);
+        let since = self.want(since, &Ty::DateTime, "the instant after `since`");
+        let positive = |c: &mut Self, e: &ast::Expr, what: &str| -> Option<i64> {
+            match const_duration(e) {
+                Some(s) if s > 0 => Some(s),
+                _ => {
+                    c.error(
+                        Diagnostic::error(Code::BadDecay, format!("the {what} of a decay must be a positive duration"))
+                            .label(&e.span, "not a positive duration")
+                            .help("write a duration such as `30d` or `2w`"),
+                    );
+                    None
+                }
+            }
+        };
+        match &d.kind {
+            ast::DecayKind::Step { percent, every } => {
+                let p = match (&percent.kind, const_number(percent)) {
+                    (ExprKind::Lit(Literal::Percent(_)), Some(p)) if p > 0.0 && p <= 1.0 => Some(p),
+                    _ => {
+                        self.error(
+                            Diagnostic::error(Code::BadDecay, "a decay rate must be a percent above 0% and at most 100%")
+                                .label(&percent.span, "not a rate")
+                                .help("write `decay 50% every 30d since ...`"),
+                        );
+                        None
+                    }
+                };
+                let every = positive(self, every, "step");
+                Some(DecayDef::Step {
+                    percent: p?,
+                    every: every?,
+                    since,
+                })
+            }
+            ast::DecayKind::HalfLife { half_life } => Some(DecayDef::HalfLife {
+                half_life: positive(self, half_life, "half-life")?,
+                since,
+            }),
+        }
+    }
+
+    /// Grades give their score an enum of letters, needed before expressions are checked.
+    pub(super) fn declare_grades(&mut self) {
+        let grades: Vec<&'a ast::Grade> = self
+            .items()
+            .filter_map(|i| match i {
+                Item::Grade(g) => Some(g),
+                _ => None,
+            })
+            .collect();
+        for g in grades {
+            let Some(&(super::DefKind::Score, score, _)) = self.defs.get(&g.score.name).map(|x| x) else {
+                let names: Vec<String> = self.scores_ast.iter().map(|s| s.name.name.clone()).collect();
+                self.error(
+                    Diagnostic::error(Code::UnknownScore, format!("cannot grade `{}`: no score has that name", g.score.name))
+                        .label(&g.score.span, "unknown score")
+                        .help(super::did_you_mean(&g.score.name, names.iter().map(|s| s.as_str()), "score")),
+                );
+                continue;
+            };
+            if let Some(&other) = self.grade_of.get(&score) {
+                let other_span = self.grades[other].span.clone();
+                self.error(
+                    Diagnostic::error(Code::Duplicate, format!("the score `{}` is graded twice", g.score.name))
+                        .label(&g.score.span, "graded again here")
+                        .label(&other_span, "first graded here")
+                        .help("keep one `grade` block per score"),
+                );
+                continue;
+            }
+            let mut letters: Vec<String> = Vec::new();
+            let mut bands = Vec::new();
+            for b in &g.bands {
+                if letters.contains(&b.letter.name) {
+                    self.error(
+                        Diagnostic::error(Code::Duplicate, format!("the letter `{}` is used twice", b.letter.name))
+                            .label(&b.letter.span, "used again here")
+                            .help("each band needs its own letter"),
+                    );
+                    continue;
+                }
+                letters.push(b.letter.name.clone());
+                bands.push(((letters.len() - 1) as u16, b.strict, b.threshold.value));
+            }
+            let otherwise = match &g.otherwise {
+                Some(o) if !letters.contains(&o.name) => {
+                    letters.push(o.name.clone());
+                    (letters.len() - 1) as u16
+                }
+                Some(o) => {
+                    self.error(
+                        Diagnostic::error(Code::Duplicate, format!("the letter `{}` is used twice", o.name))
+                            .label(&o.span, "`else` repeats a band's letter")
+                            .help("the `else` letter must differ from the bands' letters"),
+                    );
+                    0
+                }
+                None => {
+                    let suggestion = ["D", "C", "E", "F", "low"].iter().find(|l| !letters.iter().any(|x| x == *l)).unwrap_or(&"other");
+                    self.error(
+                        Diagnostic::error(Code::MissingElse, format!("the grade of `{}` has no `else` letter", g.score.name))
+                            .label(&g.span, "scores below every threshold get no letter")
+                            .help(format!("end the grade with `else {suggestion}`")),
+                    );
+                    0
+                }
+            };
+            let letters = self.add_enum(format!("grade of {}", g.score.name), letters, false);
+            self.grades.push(GradeDef {
+                score,
+                letters,
+                bands,
+                otherwise,
+                span: g.span.clone(),
+            });
+            self.grade_of.insert(score, self.grades.len() - 1);
+        }
+    }
+
+    /// Thresholds must descend; a band below a higher one's threshold, or outside the clamp,
+    /// can never be reached.
+    pub(super) fn check_grades(&mut self) {
+        let grades: Vec<&'a ast::Grade> = self
+            .items()
+            .filter_map(|i| match i {
+                Item::Grade(g) => Some(g),
+                _ => None,
+            })
+            .collect();
+        for (gi, def) in self.grades.clone().iter().enumerate() {
+            let Some(g) = grades.iter().find(|g| g.span.start == def.span.start && std::sync::Arc::ptr_eq(&g.span.file, &def.span.file)) else { continue };
+            self.graph.insert(Node::Grade(gi), ([Node::Score(def.score)].into(), g.score.span.clone()));
+            let clamp = self.scores_ast[def.score].clamp.as_ref().map(|c| (c.lo.value, c.hi.value));
+            let mut prev: Option<&ast::GradeBand> = None;
+            for b in &g.bands {
+                if let Some(p) = prev {
+                    let shadowed = b.threshold.value > p.threshold.value || (b.threshold.value == p.threshold.value && (b.strict || !p.strict));
+                    if shadowed {
+                        let (ps, bs) = (p.span.clone(), b.span.clone());
+                        self.error(
+                            Diagnostic::warning(
+                                Code::ThresholdsOutOfOrder,
+                                format!("grade `{}` can never be given: `{}` above it already takes every score that reaches it", b.letter.name, p.letter.name),
+                            )
+                            .label(&bs, "unreachable band")
+                            .label(&ps, "this band comes first")
+                            .help("list bands from the highest threshold to the lowest"),
+                        );
+                    }
+                }
+                if let Some((lo, hi)) = clamp {
+                    if b.threshold.value > hi || (b.strict && b.threshold.value >= hi) {
+                        self.error(
+                            Diagnostic::warning(
+                                Code::UnreachableGrade,
+                                format!("grade `{}` needs more than `{}` can score (it is clamped to {lo}..{hi})", b.letter.name, g.score.name),
+                            )
+                            .label(&b.threshold.span, "above the clamp")
+                            .help(format!("lower the threshold to {hi} or less")),
+                        );
+                    }
+                }
+                prev = Some(b);
+            }
+            if let (Some((lo, _)), Some(last), Some(o)) = (clamp, g.bands.last(), &g.otherwise) {
+                if last.threshold.value <= lo && !last.strict {
+                    self.error(
+                        Diagnostic::warning(
+                            Code::UnreachableGrade,
+                            format!("grade `{}` can never be given: `{}` never scores below {lo}", o.name, g.score.name),
+                        )
+                        .label(&o.span, "unreachable `else`")
+                        .help(format!("raise the lowest threshold above {lo}")),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Stage names form an ordered enum, needed before expressions are checked.
+    pub(super) fn declare_stages(&mut self, blocks: &[&ast::Stages]) {
+        for extra in blocks.iter().skip(1) {
+            let first = blocks[0].span.clone();
+            self.error(
+                Diagnostic::error(Code::Duplicate, "a policy set has one `stages` block, and this is a second one")
+                    .label(&extra.span, "second `stages` block")
+                    .label(&first, "first one here")
+                    .help("list every stage, first to last, in one block"),
+            );
+        }
+        let mut names: Vec<String> = Vec::new();
+        if let Some(b) = blocks.first() {
+            for s in &b.stages {
+                if let Some(i) = names.iter().position(|n| *n == s.name.name) {
+                    let first = b.stages[i].name.span.clone();
+                    self.error(
+                        Diagnostic::error(Code::Duplicate, format!("the stage `{}` is listed twice", s.name.name))
+                            .label(&s.name.span, "listed again here")
+                            .label(&first, "first listed here")
+                            .help("each stage appears once, in funnel order"),
+                    );
+                }
+                names.push(s.name.name.clone());
+            }
+        }
+        self.stage_enum = self.add_enum("stage", names, true);
+    }
+
+    pub(super) fn check_stages(&mut self, block: Option<&ast::Stages>) -> Vec<StageDef> {
+        let Some(block) = block else {
+            let mut d = Diagnostic::error(Code::BadStage, "this policy set has no `stages` block")
+                .help("list the funnel's stages: `stages {\n  lead\n  mql when fit >= 40\n}`");
+            if let Some((file, _)) = self.files.first() {
+                d = d.label(&Span::new(file.clone(), 0, 0), "no stages in any file of the set");
+            }
+            self.error(d);
+            return Vec::new();
+        };
+        self.begin_node();
+        let mut out = Vec::new();
+        for (i, s) in block.stages.iter().enumerate() {
+            let when = s.when.as_ref().map(|w| self.condition(w, &Env::lead(), "a stage condition"));
+            match (i, &s.when) {
+                (0, Some(w)) => self.error(
+                    Diagnostic::error(Code::BadStage, format!("the first stage `{}` cannot have a condition", s.name.name))
+                        .label(&w.span, "every lead starts in the first stage")
+                        .help("remove `when ...`, or list a stage without condition first"),
+                ),
+                (i, None) if i > 0 => self.error(
+                    Diagnostic::error(Code::BadStage, format!("the stage `{}` has no `when` condition", s.name.name))
+                        .label(&s.name.span, "only the first stage has no condition")
+                        .help(format!("say when a lead reaches it: `{} when ...`", s.name.name)),
+                ),
+                _ => {}
+            }
+            if let (Some(b), None) = (&s.because, &s.when) {
+                self.error(
+                    Diagnostic::error(Code::BadStage, "an exclusion needs a condition")
+                        .label(&b.span, "reason without condition")
+                        .help("write `NAME when CONDITION because \"reason\"`"),
+                );
+            }
+            if let Some(w) = &when {
+                if let TKind::Const(Value::Bool(false)) = w.kind {
+                    self.error(
+                        Diagnostic::warning(Code::UnreachableStage, format!("no lead can reach `{}`: its condition is always false", s.name.name))
+                            .label(&w.span, "always false")
+                            .help("fix the condition or remove the stage"),
+                    );
+                }
+            }
+            out.push(StageDef {
+                name: s.name.name.clone(),
+                when,
+                because: s.because.as_ref().map(|b| b.value.clone()),
+                span: s.span.clone(),
+            });
+        }
+        // A later (non-exclusion) stage with the same condition always wins over this one.
+        for (i, s) in block.stages.iter().enumerate() {
+            let (Some(w), None) = (&s.when, &s.because) else { continue };
+            if let Some(later) = block.stages[i + 1..].iter().find(|l| l.because.is_none() && l.when.as_ref() == Some(w)) {
+                let later_span = later.name.span.clone();
+                self.error(
+                    Diagnostic::warning(Code::UnreachableStage, format!("no lead can stay in `{}`: `{}` has the same condition and comes later", s.name.name, later.name.name))
+                        .label(&s.name.span, "unreachable stage")
+                        .label(&later_span, "this later stage always wins")
+                        .help("a lead's stage is the last listed stage whose condition holds; make the conditions differ"),
+                );
+            }
+        }
+        self.end_node(Node::Stages, &block.span);
+        out
+    }
+
+    pub(super) fn declare_routes(&mut self, blocks: &[&ast::Route]) {
+        for extra in blocks.iter().skip(1) {
+            let first = blocks[0].span.clone();
+            self.error(
+                Diagnostic::error(Code::Duplicate, "a policy set has one `route` block, and this is a second one")
+                    .label(&extra.span, "second `route` block")
+                    .label(&first, "first one here")
+                    .help("list every branch in one block"),
+            );
+        }
+        let mut names: Vec<String> = Vec::new();
+        if let Some(b) = blocks.first() {
+            for r in &b.branches {
+                if !names.contains(&r.name.name) {
+                    names.push(r.name.name.clone());
+                }
+            }
+        }
+        self.route_enum = self.add_enum("route", names, false);
+    }
+
+    pub(super) fn check_routes(&mut self, block: Option<&ast::Route>) -> Vec<RouteDef> {
+        let Some(block) = block else { return Vec::new() };
+        self.begin_node();
+        let mut out = Vec::new();
+        let mut otherwise_seen: Option<Span> = None;
+        for r in &block.branches {
+            if let Some(o) = &otherwise_seen {
+                let o = o.clone();
+                self.error(
+                    Diagnostic::warning(Code::UnreachableRoute, format!("the branch `{}` comes after `otherwise`, so no lead reaches it", r.name.name))
+                        .label(&r.span, "unreachable branch")
+                        .label(&o, "`otherwise` takes every lead left")
+                        .help("move `otherwise` to the end"),
+                );
+            }
+            let when = r.when.as_ref().map(|w| self.condition(w, &Env::lead(), "a route condition"));
+            if r.when.is_none() && otherwise_seen.is_none() {
+                otherwise_seen = Some(r.span.clone());
+            }
+            out.push(RouteDef {
+                name: r.name.name.clone(),
+                when,
+                span: r.span.clone(),
+            });
+        }
+        if otherwise_seen.is_none() {
+            let last = block.branches.last().map(|b| b.span.clone()).unwrap_or_else(|| block.span.clone());
+            self.error(
+                Diagnostic::error(Code::MissingOtherwise, "the route has no `otherwise` branch")
+                    .label(&last, "a lead matching no branch would have no route")
+                    .help("end the route with a catch-all branch: `inside_sales otherwise`"),
+            );
+        }
+        self.end_node(Node::Route, &block.span);
+        out
+    }
+
+    pub(super) fn check_metrics(&mut self) -> Vec<MetricDef> {
+        let metrics = self.metrics_ast.clone();
+        metrics
+            .iter()
+            .map(|m| {
+                let value = self.expr(&m.value, &Env::metric(), None);
+                let value = self.want(value, &Ty::Number, "a metric");
+                let period = self.period(&m.period);
+                MetricDef {
+                    name: m.name.name.clone(),
+                    label: m.label.as_ref().map(|l| l.value.clone()),
+                    value,
+                    period,
+                    span: m.span.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// `per PERIOD by EXPR`: the expression places a lead in a bucket.
+    pub(super) fn period(&mut self, p: &ast::Period) -> PeriodDef {
+        let by = p.by.as_ref().map(|b| {
+            let t = self.expr(b, &Env::lead(), None);
+            if !matches!(t.ty, Ty::DateTime | Ty::Date | Ty::Error) {
+                let found = self.ty_name(&t.ty);
+                self.error(
+                    Diagnostic::error(Code::TypeMismatch, format!("`by` needs a date or datetime, but this is {found}"))
+                        .label(&t.span, format!("this is {found}"))
+                        .help("bucket leads by when something happened, e.g. `by created_at`"),
+                );
+            }
+            t
+        });
+        PeriodDef { unit: p.unit, by }
+    }
+
+    pub(super) fn check_tests(&mut self) -> Vec<TestDef> {
+        let tests: Vec<(&'a ast::Test, &'a std::sync::Arc<funnel_grammar::SourceFile>)> = self
+            .files
+            .iter()
+            .flat_map(|(file, f)| {
+                f.items.iter().filter_map(move |i| match i {
+                    Item::Test(t) => Some((t, file)),
+                    _ => None,
+                })
+            })
+            .collect();
+        let mut seen: std::collections::HashMap<String, Span> = Default::default();
+        let mut out = Vec::new();
+        for (t, file) in tests {
+            if let Some(first) = seen.get(&t.name.value) {
+                let first = first.clone();
+                self.error(
+                    Diagnostic::error(Code::Duplicate, format!("two tests are named \"{}\"", t.name.value))
+                        .label(&t.name.span, "named again here")
+                        .label(&first, "first test with this name")
+                        .help("give each test its own name, so a failure says which one"),
+                );
+            }
+            seen.insert(t.name.value.clone(), t.name.span.clone());
+            let lead = match &t.given {
+                Some(ast::Given::Inline(e)) => self.lead.and_then(|l| self.record_value(e, l).map(|v| TestLead::Inline(TExpr { kind: TKind::Const(v), ty: Ty::Record(l), span: e.span.clone() }))),
+                Some(ast::Given::File(path)) => {
+                    let resolved = super::schema::relative_to(file, &path.value);
+                    if !resolved.is_file() {
+                        self.error(
+                            Diagnostic::error(Code::BadTest, format!("the test lead file `{}` does not exist", resolved.display()))
+                                .label(&path.span, "no such file")
+                                .help("paths are relative to the policy file"),
+                        );
+                        None
+                    } else {
+                        Some(TestLead::File(resolved, path.span.clone()))
+                    }
+                }
+                None => {
+                    self.error(
+                        Diagnostic::error(Code::BadTest, format!("the test \"{}\" gives no lead", t.name.value))
+                            .label(&t.name.span, "no `given lead`")
+                            .help("add `given lead { id: \"t1\", ... }` or `given lead from \"lead.json\"`"),
+                    );
+                    None
+                }
+            };
+            let at = match &t.at {
+                Some(a) => {
+                    let at = self.expr(a, &Env::lead(), None);
+                    Some(self.want(at, &Ty::DateTime, "the instant after `at`"))
+                }
+                None => {
+                    self.error(
+                        Diagnostic::error(Code::BadTest, format!("the test \"{}\" has no evaluation instant", t.name.value))
+                            .label(&t.name.span, "no `at`")
+                            .help("add `at 2026-11-26T10:00:00-03:00` so the test gives the same result every day"),
+                    );
+                    None
+                }
+            };
+            if t.expects.is_empty() {
+                self.error(
+                    Diagnostic::error(Code::BadTest, format!("the test \"{}\" expects nothing", t.name.value))
+                        .label(&t.name.span, "no `expect` line")
+                        .help("add what must hold, e.g. `expect stage == mql`"),
+                );
+            }
+            let saved = std::mem::take(&mut self.deps);
+            let expects = t.expects.iter().map(|e| self.condition(e, &Env::lead(), "an `expect` line")).collect();
+            self.deps = saved;
+            if let (Some(lead), Some(at)) = (lead, at) {
+                out.push(TestDef {
+                    name: t.name.value.clone(),
+                    lead,
+                    at,
+                    expects,
+                    span: t.span.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Turns a record literal into a value of the given record type, field by field.
+    fn record_value(&mut self, e: &ast::Expr, record: RecordId) -> Option<Value> {
+        let ExprKind::Record(fields) = &e.kind else {
+            self.error(
+                Diagnostic::error(Code::BadTest, "a test's lead is written as a record: `{ id: \"t1\", ... }`")
+                    .label(&e.span, "not a record"),
+            );
+            return None;
+        };
+        let def = self.records[record].clone();
+        let mut values = vec![Value::Missing; def.fields.len()];
+        let mut ok = true;
+        for (name, value) in fields {
+            let Some(slot) = def.fields.iter().position(|f| f.name == name.name) else {
+                self.error(
+                    Diagnostic::error(Code::UnknownField, format!("no field `{}` in `{}`", name.name, def.name))
+                        .label(&name.span, "unknown field")
+                        .help(super::did_you_mean(&name.name, def.fields.iter().map(|f| f.name.as_str()), "field")),
+                );
+                ok = false;
+                continue;
+            };
+            match self.literal_value(value, &def.fields[slot].ty) {
+                Some(v) => values[slot] = v,
+                None => ok = false,
+            }
+        }
+        for (slot, f) in def.fields.iter().enumerate() {
+            if !f.optional && values[slot] == Value::Missing && !fields.iter().any(|(n, _)| n.name == f.name) {
+                let help = match &f.ty {
+                    Ty::List(_) => format!("add `{}: []`", f.name),
+                    _ => format!("add `{}: ...`, or declare the field optional with `?`", f.name),
+                };
+                self.error(
+                    Diagnostic::error(Code::BadTest, format!("the lead lacks the required field `{}`", f.name))
+                        .label(&e.span, format!("no `{}` here", f.name))
+                        .help(help),
+                );
+                ok = false;
+            }
+        }
+        ok.then(|| Value::Record(values.into()))
+    }
+
+    /// A literal value of a given type (test leads hold only literals).
+    fn literal_value(&mut self, e: &ast::Expr, ty: &Ty) -> Option<Value> {
+        match (ty, &e.kind) {
+            (Ty::Record(r), _) => self.record_value(e, *r),
+            (Ty::List(inner), ExprKind::List(items)) => {
+                let values: Option<Vec<Value>> = items.iter().map(|i| self.literal_value(i, inner)).collect();
+                values.map(|v| Value::List(v.into()))
+            }
+            _ => {
+                let t = self.expr(e, &Env::lead(), Some(ty));
+                let t = self.want(t, ty, "this field's value");
+                match (t.kind, ty) {
+                    (TKind::Const(Value::Int(i)), Ty::Number) => Some(Value::Number(i as f64)),
+                    (TKind::Const(v), _) if t.ty != Ty::Error => Some(v),
+                    (_, _) if t.ty == Ty::Error => None,
+                    _ => {
+                        self.error(
+                            Diagnostic::error(Code::BadTest, "a test lead holds values, not computations")
+                                .label(&e.span, "not a literal value"),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1109 @@
+//! Name resolution and type checking of expressions.
+
+use super::{suggest::closest, suggest::did_you_mean, Checker, DefKind};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::*;
+use crate::value::Value;
+use funnel_grammar::ast::{self, BinOp, ExprKind, ListOp, Literal, TextOp};
+use funnel_grammar::Span;
+use std::sync::Arc;
+
+/// What names mean where an expression is checked.
+#[derive(Debug, Clone)]
+pub(crate) struct Env {
+    /// The item records of the enclosing list queries, innermost last (`None` for lists of
+    /// plain values).
+    items: Vec<Option<RecordId>>,
+    /// At the top of a metric: lead fields are only reachable inside an aggregate over `leads`.
+    metric: bool,
+}
+
+impl Env {
+    /// Expressions about one lead.
+    pub(crate) fn lead() -> Env {
+        Env {
+            items: Vec::new(),
+            metric: false,
+        }
+    }
+
+    /// The top of a metric's expression.
+    pub(crate) fn metric() -> Env {
+        Env {
+            items: Vec::new(),
+            metric: true,
+        }
+    }
+
+    fn with_item(&self, item: Option<RecordId>) -> Env {
+        let mut e = self.clone();
+        e.items.push(item);
+        e
+    }
+}
+
+fn mk(kind: TKind, ty: Ty, span: &Span) -> TExpr {
+    TExpr {
+        kind,
+        ty,
+        span: span.clone(),
+    }
+}
+
+fn boxed(e: TExpr) -> Box<TExpr> {
+    Box::new(e)
+}
+
+/// True for two types that may be compared or mixed (numbers mix with whole numbers).
+pub(crate) fn compatible(a: &Ty, b: &Ty) -> bool {
+    match (a, b) {
+        (Ty::Error, _) | (_, Ty::Error) => true,
+        (x, y) if x.is_numeric() && y.is_numeric() => true,
+        (Ty::List(x), Ty::List(y)) => compatible(x, y),
+        (x, y) => x == y,
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// Describes a type for messages.
+    pub(crate) fn ty_name(&self, ty: &Ty) -> String {
+        match ty {
+            Ty::Bool => "bool".into(),
+            Ty::Int => "int".into(),
+            Ty::Number => "number".into(),
+            Ty::Text => "text".into(),
+            Ty::Date => "date".into(),
+            Ty::DateTime => "datetime".into(),
+            Ty::Duration => "duration".into(),
+            Ty::Enum(e) => match self.enums.get(*e) {
+                Some(def) if def.name == "stage" || def.name == "route" => def.name.clone(),
+                Some(def) => format!("a value of `{}`", def.name),
+                None => "enum".into(),
+            },
+            Ty::Record(r) => format!("record `{}`", self.records[*r].name),
+            Ty::List(t) => format!("list<{}>", self.ty_name(t)),
+            Ty::Regex => "regex".into(),
+            Ty::Error => "unknown".into(),
+        }
+    }
+
+    /// Reports a type mismatch unless `e` fits `want`.
+    pub(crate) fn want(&mut self, e: TExpr, want: &Ty, context: &str) -> TExpr {
+        if !compatible(&e.ty, want) {
+            let found = self.ty_name(&e.ty);
+            let wanted = self.ty_name(want);
+            let mut d = Diagnostic::error(
+                Code::TypeMismatch,
+                format!("{context} must be {wanted}, but this is {found}"),
+            )
+            .label(&e.span, format!("this is {found}"));
+            if *want == Ty::Bool && e.ty.is_numeric() {
+                d = d.help("compare it to make a condition, e.g. `fit >= 40`");
+            } else if *want == Ty::Bool {
+                d = d.help("a condition must be true or false: compare it with `==`, `in` or `matches`");
+            }
+            self.error(d);
+            return mk(e.kind, Ty::Error, &e.span);
+        }
+        e
+    }
+
+    /// Checks a condition (a bool expression).
+    pub(crate) fn condition(&mut self, e: &ast::Expr, env: &Env, context: &str) -> TExpr {
+        let t = self.expr(e, env, Some(&Ty::Bool));
+        self.want(t, &Ty::Bool, context)
+    }
+
+    /// Checks an expression; `expected` lets bare names resolve as enum values (`kind ==
+    /// page_view`, `stage >= mql`, `grade(fit) in [A, B]`).
+    pub(crate) fn expr(&mut self, e: &ast::Expr, env: &Env, expected: Option<&Ty>) -> TExpr {
+        let span = &e.span;
+        match &e.kind {
+            ExprKind::Lit(lit) => self.literal(lit, span),
+            ExprKind::List(items) => self.list_literal(items, env, expected, span),
+            ExprKind::Record(_) => {
+                self.error(
+                    Diagnostic::error(Code::TypeMismatch, "a record literal can only give a test's lead")
+                        .label(span, "record literal here")
+                        .help("write `given lead { ... }` in a `test` block"),
+                );
+                mk(TKind::Const(Value::Missing), Ty::Error, span)
+            }
+            ExprKind::Name(id) => self.name(id, env, expected),
+            ExprKind::Now => mk(TKind::Now, Ty::DateTime, span),
+            ExprKind::Stage => {
+                if env.metric {
+                    return self.misplaced_lead_value(span, "stage");
+                }
+                self.deps.insert(Node::Stages);
+                mk(TKind::Stage, Ty::Enum(self.stage_enum), span)
+            }
+            ExprKind::RouteRef => {
+                if env.metric {
+                    return self.misplaced_lead_value(span, "route");
+                }
+                self.deps.insert(Node::Route);
+                mk(TKind::Route, Ty::Enum(self.route_enum), span)
+            }
+            ExprKind::Field(base, field) => {
+                let b = self.expr(base, env, None);
+                self.field_of(b, field, span)
+            }
+            ExprKind::Not(inner) => {
+                let t = self.condition(inner, env, "the operand of `not`");
+                mk(TKind::Not(boxed(t)), Ty::Bool, span)
+            }
+            ExprKind::Neg(inner) => {
+                let t = self.expr(inner, env, None);
+                if !(t.ty.is_numeric() || t.ty == Ty::Duration) {
+                    let found = self.ty_name(&t.ty);
+                    self.error(
+                        Diagnostic::error(Code::TypeMismatch, format!("cannot negate {found}"))
+                            .label(&t.span, format!("this is {found}")),
+                    );
+                }
+                let ty = t.ty.clone();
+                mk(TKind::Neg(boxed(t)), ty, span)
+            }
+            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, env, span),
+            ExprKind::In { value, list, negated } => {
+                let (v, l) = self.pair(value, list, env, |t| Ty::List(Box::new(t.clone())), |t| match t {
+                    Ty::List(inner) => (**inner).clone(),
+                    _ => Ty::Error,
+                });
+                let l = match &l.ty {
+                    Ty::List(inner) => {
+                        if !compatible(inner, &v.ty) {
+                            let (a, b) = (self.ty_name(&v.ty), self.ty_name(&l.ty));
+                            self.error(
+                                Diagnostic::error(Code::TypeMismatch, format!("cannot look for {a} in {b}"))
+                                    .label(&v.span, format!("this is {a}"))
+                                    .label(&l.span, format!("this is {b}")),
+                            );
+                        }
+                        l
+                    }
+                    Ty::Error => l,
+                    _ => {
+                        let found = self.ty_name(&l.ty);
+                        self.error(
+                            Diagnostic::error(Code::TypeMismatch, format!("`in` needs a list on its right, but this is {found}"))
+                                .label(&l.span, format!("this is {found}"))
+                                .help("write a list such as `[\"BR\", \"PT\"]`, or use `contains` for text"),
+                        );
+                        l
+                    }
+                };
+                mk(
+                    TKind::In {
+                        value: boxed(v),
+                        list: boxed(l),
+                        negated: *negated,
+                    },
+                    Ty::Bool,
+                    span,
+                )
+            }
+            ExprKind::Between { value, lo, hi } => {
+                let v = self.expr(value, env, None);
+                let lo_t = self.expr(lo, env, Some(&v.ty));
+                let hi_t = self.expr(hi, env, Some(&v.ty));
+                if !(v.ty.is_numeric() || matches!(v.ty, Ty::Date | Ty::DateTime | Ty::Duration)) {
+                    let found = self.ty_name(&v.ty);
+                    self.error(
+                        Diagnostic::error(Code::TypeMismatch, format!("`between` compares numbers, dates or durations, not {found}"))
+                            .label(&v.span, format!("this is {found}")),
+                    );
+                }
+                let lo_t = self.same_as(lo_t, &v, "`between` bounds");
+                let hi_t = self.same_as(hi_t, &v, "`between` bounds");
+                mk(TKind::Between(boxed(v), boxed(lo_t), boxed(hi_t)), Ty::Bool, span)
+            }
+            ExprKind::Text { op, value, any, arg } => self.text_op(*op, *any, value, arg, env, span),
+            ExprKind::Matches(value, re) => {
+                let v = self.expr(value, env, Some(&Ty::Text));
+                let v = self.want(v, &Ty::Text, "the left side of `matches`");
+                match &re.kind {
+                    ExprKind::Lit(Literal::Regex { pattern, flags }) => match self.compile_regex(pattern, flags, &re.span) {
+                        Some(i) => mk(TKind::Matches(boxed(v), i), Ty::Bool, span),
+                        None => mk(TKind::Const(Value::Missing), Ty::Error, span),
+                    },
+                    _ => {
+                        self.error(
+                            Diagnostic::error(Code::TypeMismatch, "`matches` needs a regex literal on its right")
+                                .label(&re.span, "not a /regex/")
+                                .help("write the pattern between slashes: `role matches /head|director/i`"),
+                        );
+                        mk(TKind::Const(Value::Missing), Ty::Error, span)
+                    }
+                }
+            }
+            ExprKind::IsMissing { value, negated } => {
+                let v = self.expr(value, env, None);
+                if let TKind::Field(slot) = v.kind {
+                    if let Some(lead) = self.lead {
+                        let f = &self.records[lead].fields[slot];
+                        if !f.optional {
+                            let name = f.name.clone();
+                            self.error(
+                                Diagnostic::warning(
+                                    Code::AlwaysPresent,
+                                    format!("`{name}` is required, so it is never missing"),
+                                )
+                                .label(&v.span, "a required field")
+                                .help(format!("declare it optional (`{name}: ...?`) or remove the test")),
+                            );
+                        }
+                    }
+                }
+                mk(
+                    TKind::IsMissing {
+                        value: boxed(v),
+                        negated: *negated,
+                    },
+                    Ty::Bool,
+                    span,
+                )
+            }
+            ExprKind::If(c, a, b) => {
+                let c = self.condition(c, env, "the condition of `if`");
+                let a = self.expr(a, env, expected);
+                let b = self.expr(b, env, Some(&a.ty).or(expected));
+                let b = self.same_as(b, &a, "both branches of `if`");
+                let ty = if a.ty == Ty::Error { b.ty.clone() } else if a.ty.is_numeric() && b.ty.is_numeric() && a.ty != b.ty { Ty::Number } else { a.ty.clone() };
+                mk(TKind::If(boxed(c), boxed(a), boxed(b)), ty, span)
+            }
+            ExprKind::Call(f, args) => self.call(f, args, env, span),
+            ExprKind::Persona(name) => match self.persona_ref(name) {
+                Some(i) => mk(TKind::Persona(i), Ty::Bool, span),
+                None => mk(TKind::Const(Value::Missing), Ty::Error, span),
+            },
+            ExprKind::ListOp { op, value, query } => self.list_op(*op, value.as_deref(), query, env, span),
+            ExprKind::Pick(pick, query) => {
+                let pick = match pick {
+                    ast::Pick::First => PickKind::First,
+                    ast::Pick::Last => PickKind::Last,
+                    ast::Pick::Nth(n) => {
+                        let n = self.expr(n, env, Some(&Ty::Int));
+                        PickKind::Nth(boxed(self.want(n, &Ty::Int, "the position in `nth`")))
+                    }
+                };
+                let (q, elem) = self.query(query, env, span);
+                mk(TKind::Pick(pick, q), elem, span)
+            }
+        }
+    }
+
+    fn misplaced_lead_value(&mut self, span: &Span, what: &str) -> TExpr {
+        self.error(
+            Diagnostic::error(Code::MisplacedAggregate, format!("a metric is about many leads, so `{what}` needs an aggregate around it"))
+                .label(span, "a single lead's value")
+                .help(format!("count or sum over the period's leads, e.g. `count(leads where {what} ...)`")),
+        );
+        mk(TKind::Const(Value::Missing), Ty::Error, span)
+    }
+
+    /// Checks two operands where the second's expected type follows from the first, or the
+    /// other way round when the first is a bare enum value (`page_view == kind`).
+    fn pair(
+        &mut self,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        env: &Env,
+        from_a: impl Fn(&Ty) -> Ty,
+        from_b: impl Fn(&Ty) -> Ty,
+    ) -> (TExpr, TExpr) {
+        if self.is_unresolved_name(a, env) && !self.is_unresolved_name(b, env) {
+            let tb = self.expr(b, env, None);
+            let ta = self.expr(a, env, Some(&from_b(&tb.ty)));
+            (ta, tb)
+        } else {
+            let ta = self.expr(a, env, None);
+            let tb = self.expr(b, env, Some(&from_a(&ta.ty)));
+            (ta, tb)
+        }
+    }
+
+    fn is_unresolved_name(&self, e: &ast::Expr, env: &Env) -> bool {
+        match &e.kind {
+            ExprKind::Name(id) => self.lookup(&id.name, env).is_none(),
+            _ => false,
+        }
+    }
+
+    fn same_as(&mut self, e: TExpr, other: &TExpr, context: &str) -> TExpr {
+        if compatible(&e.ty, &other.ty) {
+            return e;
+        }
+        let (a, b) = (self.ty_name(&e.ty), self.ty_name(&other.ty));
+        self.error(
+            Diagnostic::error(Code::TypeMismatch, format!("{context} must have one type, but here they are {b} and {a}"))
+                .label(&e.span, format!("this is {a}"))
+                .label(&other.span, format!("this is {b}")),
+        );
+        mk(e.kind, Ty::Error, &e.span)
+    }
+
+    fn literal(&mut self, lit: &Literal, span: &Span) -> TExpr {
+        let (value, ty) = match lit {
+            Literal::Number(n) => {
+                if n.integer && n.value.abs() < 9.0e15 {
+                    (Value::Int(n.value as i64), Ty::Int)
+                } else {
+                    (Value::Number(n.value), Ty::Number)
+                }
+            }
+            Literal::Text(s) => (Value::Text(Arc::from(s.as_str())), Ty::Text),
+            Literal::Bool(b) => (Value::Bool(*b), Ty::Bool),
+            Literal::Duration(s) => (Value::Duration(*s), Ty::Duration),
+            Literal::Percent(p) => (Value::Number(*p), Ty::Number),
+            Literal::Date(y, m, d) => match chrono::NaiveDate::from_ymd_opt(*y, *m, *d) {
+                Some(date) => (Value::Date(date), Ty::Date),
+                None => {
+                    self.error(
+                        Diagnostic::error(Code::BadDate, format!("{} is not a date", span.text()))
+                            .label(span, "no such day")
+                            .help("write dates as YYYY-MM-DD with a real month and day"),
+                    );
+                    (Value::Missing, Ty::Error)
+                }
+            },
+            Literal::DateTime(text) => match chrono::DateTime::parse_from_rfc3339(text) {
+                Ok(dt) => (Value::DateTime(dt), Ty::DateTime),
+                Err(e) => {
+                    self.error(
+                        Diagnostic::error(Code::BadDate, format!("{text} is not a valid datetime: {e}"))
+                            .label(span, "invalid datetime")
+                            .help("write RFC 3339 with an offset: 2026-11-26T10:00:00-03:00"),
+                    );
+                    (Value::Missing, Ty::Error)
+                }
+            },
+            Literal::Regex { pattern, flags } => match self.compile_regex(pattern, flags, span) {
+                Some(_) => (Value::Missing, Ty::Regex),
+                None => (Value::Missing, Ty::Error),
+            },
+        };
+        mk(TKind::Const(value), ty, span)
+    }
+
+    /// Compiles a regex once, at check time; the evaluator refers to it by index.
+    pub(crate) fn compile_regex(&mut self, pattern: &str, flags: &str, span: &Span) -> Option<usize> {
+        let mut b = regex::RegexBuilder::new(pattern);
+        for f in flags.chars() {
+            match f {
+                'i' => b.case_insensitive(true),
+                'm' => b.multi_line(true),
+                's' => b.dot_matches_new_line(true),
+                'x' => b.ignore_whitespace(true),
+                other => {
+                    self.error(
+                        Diagnostic::error(Code::BadRegex, format!("unknown regex flag `{other}`"))
+                            .label(span, "in this regex")
+                            .help("the flags are i (ignore case), m (multi-line), s (dot matches newline), x (verbose)"),
+                    );
+                    return None;
+                }
+            };
+        }
+        match b.size_limit(1 << 20).build() {
+            Ok(re) => {
+                self.regexes.push(re);
+                Some(self.regexes.len() - 1)
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                let detail = msg.lines().last().unwrap_or("").trim().trim_start_matches("error: ").to_string();
+                self.error(
+                    Diagnostic::error(Code::BadRegex, format!("this regex does not compile: {detail}"))
+                        .label(span, "invalid regex")
+                        .help("check brackets and escapes; a literal `(` or `[` needs a backslash"),
+                );
+                None
+            }
+        }
+    }
+
+    fn list_literal(&mut self, items: &[ast::Expr], env: &Env, expected: Option<&Ty>, span: &Span) -> TExpr {
+        let mut elem_expected = match expected {
+            Some(Ty::List(t)) => Some((**t).clone()),
+            _ => None,
+        };
+        let mut out: Vec<TExpr> = Vec::new();
+        for item in items {
+            let t = self.expr(item, env, elem_expected.as_ref());
+            let t = match out.first() {
+                Some(first) => {
+                    let first = first.clone();
+                    self.same_as(t, &first, "the items of a list")
+                }
+                None => t,
+            };
+            if elem_expected.is_none() && t.ty != Ty::Error {
+                elem_expected = Some(t.ty.clone());
+            }
+            out.push(t);
+        }
+        let elem = if out.iter().any(|t| t.ty == Ty::Number) {
+            Ty::Number
+        } else {
+            elem_expected.unwrap_or(Ty::Error)
+        };
+        let ty = Ty::List(Box::new(elem));
+        if out.iter().all(|t| matches!(t.kind, TKind::Const(_))) {
+            let values: Vec<Value> = out
+                .into_iter()
+                .map(|t| match t.kind {
+                    TKind::Const(v) => v,
+                    _ => Value::Missing,
+                })
+                .collect();
+            mk(TKind::Const(Value::List(values.into())), ty, span)
+        } else {
+            mk(TKind::List(out), ty, span)
+        }
+    }
+
+    /// What a bare name means here, without reporting anything.
+    fn lookup(&self, name: &str, env: &Env) -> Option<(TKind, Ty)> {
+        for (depth, item) in env.items.iter().rev().enumerate() {
+            if let Some(r) = item {
+                if let Some(slot) = self.records[*r].fields.iter().position(|f| f.name == name) {
+                    return Some((TKind::Item { depth, slot }, self.records[*r].fields[slot].ty.clone()));
+                }
+            }
+        }
+        if let Some(lead) = self.lead {
+            if let Some(slot) = self.records[lead].fields.iter().position(|f| f.name == name) {
+                return Some((TKind::Field(slot), self.records[lead].fields[slot].ty.clone()));
+            }
+        }
+        match self.defs.get(name) {
+            Some((DefKind::Let, i, _)) => Some((TKind::Let(*i), Ty::Error)),
+            Some((DefKind::Score, i, _)) => Some((TKind::Score(*i), Ty::Number)),
+            _ => None,
+        }
+    }
+
+    fn name(&mut self, id: &ast::Ident, env: &Env, expected: Option<&Ty>) -> TExpr {
+        let span = &id.span;
+        // An enum value wins where an enum is expected: `kind == call` means the value.
+        if let Some(Ty::Enum(e)) = expected {
+            if let Some(i) = self.enums[*e].values.iter().position(|v| *v == id.name) {
+                return mk(TKind::Const(Value::Enum(i as u16)), Ty::Enum(*e), span);
+            }
+        }
+        match self.lookup(&id.name, env) {
+            Some((TKind::Field(slot), ty)) => {
+                if env.metric {
+                    return self.misplaced_lead_value(span, &id.name);
+                }
+                mk(TKind::Field(slot), ty, span)
+            }
+            Some((TKind::Let(i), _)) => {
+                if env.metric {
+                    return self.misplaced_lead_value(span, &id.name);
+                }
+                self.deps.insert(Node::Let(i));
+                let ty = self.let_type(i);
+                mk(TKind::Let(i), ty, span)
+            }
+            Some((TKind::Score(i), ty)) => {
+                if env.metric {
+                    return self.misplaced_lead_value(span, &id.name);
+                }
+                self.deps.insert(Node::Score(i));
+                mk(TKind::Score(i), ty, span)
+            }
+            Some((kind, ty)) => mk(kind, ty, span),
+            None => {
+                self.unknown_name(id, env, expected);
+                mk(TKind::Const(Value::Missing), Ty::Error, span)
+            }
+        }
+    }
+
+    fn unknown_name(&mut self, id: &ast::Ident, env: &Env, expected: Option<&Ty>) {
+        if let Some(Ty::Enum(e)) = expected {
+            let def = &self.enums[*e];
+            let what = if def.name == "stage" || def.name == "route" || def.name.starts_with("grade") || def.name == "SLA state" {
+                def.name.clone()
+            } else {
+                format!("`{}`", def.name)
+            };
+            let help = did_you_mean(&id.name, def.values.iter().map(|s| s.as_str()), "value");
+            self.error(
+                Diagnostic::error(Code::UnknownEnumValue, format!("`{}` is not a value of {what}", id.name))
+                    .label(&id.span, format!("not one of: {}", def.values.join(", ")))
+                    .help(help),
+            );
+            return;
+        }
+        let mut fields: Vec<String> = Vec::new();
+        for r in env.items.iter().flatten() {
+            fields.extend(self.records[*r].fields.iter().map(|f| f.name.clone()));
+        }
+        if let Some(lead) = self.lead {
+            fields.extend(self.records[lead].fields.iter().map(|f| f.name.clone()));
+        }
+        let defs: Vec<String> = self
+            .defs
+            .iter()
+            .filter(|(_, (k, _, _))| matches!(k, DefKind::Let | DefKind::Score))
+            .map(|(n, _)| n.clone())
+            .collect();
+        let all: Vec<&str> = fields.iter().chain(defs.iter()).map(|s| s.as_str()).collect();
+        let best = closest(&id.name, all.iter().copied());
+        let is_field = best.is_none_or(|b| fields.iter().any(|f| f == b));
+        // A persona or other definition used as a value gets its own hint.
+        let hint = match self.defs.get(&id.name) {
+            Some((DefKind::Persona, _, _)) => Some(format!("to use a persona, write `persona {}`", id.name)),
+            Some((kind, _, _)) => Some(format!("`{}` is a {}, which is not a value here", id.name, kind.noun())),
+            None => None,
+        };
+        let help = hint.unwrap_or_else(|| match best {
+            Some(b) => format!("did you mean `{b}`?"),
+            None => "declare it as a field in `schema lead`, or define it with `let`".to_string(),
+        });
+        let (code, message) = if is_field && self.defs.get(&id.name).is_none() {
+            (Code::UnknownField, format!("no field `{}` in the lead schema", id.name))
+        } else {
+            (Code::UnknownName, format!("unknown name `{}`", id.name))
+        };
+        self.error(Diagnostic::error(code, message).label(&id.span, "not defined").help(help));
+    }
+
+    fn field_of(&mut self, base: TExpr, field: &ast::Ident, span: &Span) -> TExpr {
+        match &base.ty {
+            Ty::Record(r) => {
+                let r = *r;
+                match self.records[r].fields.iter().position(|f| f.name == field.name) {
+                    Some(slot) => {
+                        let ty = self.records[r].fields[slot].ty.clone();
+                        mk(TKind::Get(boxed(base), slot), ty, span)
+                    }
+                    None => {
+                        let rec = &self.records[r];
+                        let help = did_you_mean(&field.name, rec.fields.iter().map(|f| f.name.as_str()), "field");
+                        let name = rec.name.clone();
+                        self.error(
+                            Diagnostic::error(Code::UnknownField, format!("no field `{}` in `{name}`", field.name))
+                                .label(&field.span, "unknown field")
+                                .help(help),
+                        );
+                        mk(TKind::Const(Value::Missing), Ty::Error, span)
+                    }
+                }
+            }
+            Ty::Error => mk(TKind::Const(Value::Missing), Ty::Error, span),
+            other => {
+                let found = self.ty_name(other);
+                self.error(
+                    Diagnostic::error(Code::TypeMismatch, format!("`.{}` needs a record, but this is {found}", field.name))
+                        .label(&base.span, format!("this is {found}")),
+                );
+                mk(TKind::Const(Value::Missing), Ty::Error, span)
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, l: &ast::Expr, r: &ast::Expr, env: &Env, span: &Span) -> TExpr {
+        use BinOp::*;
+        match op {
+            And | Or => {
+                let what = if op == And { "an operand of `and`" } else { "an operand of `or`" };
+                let a = self.condition(l, env, what);
+                let b = self.condition(r, env, what);
+                mk(TKind::Binary(op, boxed(a), boxed(b)), Ty::Bool, span)
+            }
+            Eq | Ne | Lt | Le | Gt | Ge => {
+                let (a, b) = self.pair(l, r, env, |t| t.clone(), |t| t.clone());
+                if !compatible(&a.ty, &b.ty) {
+                    let (x, y) = (self.ty_name(&a.ty), self.ty_name(&b.ty));
+                    let mut d = Diagnostic::error(Code::TypeMismatch, format!("cannot compare {x} with {y}"))
+                        .label(&a.span, format!("this is {x}"))
+                        .label(&b.span, format!("this is {y}"));
+                    if a.ty.is_numeric() && b.ty == Ty::Text || a.ty == Ty::Text && b.ty.is_numeric() {
+                        d = d.help("numbers are written without quotes: `company_size >= 50`, not `\"50\"`");
+                    }
+                    self.error(d);
+                } else if matches!(op, Lt | Le | Gt | Ge) {
+                    let ordered = match &a.ty {
+                        Ty::Enum(e) => self.enums[*e].ordered,
+                        t => t.is_numeric() || matches!(t, Ty::Date | Ty::DateTime | Ty::Duration | Ty::Text),
+                    };
+                    if !ordered {
+                        let x = self.ty_name(&a.ty);
+                        self.error(
+                            Diagnostic::error(Code::TypeMismatch, format!("`{}` needs ordered values, and {x} has no order", op.as_str()))
+                                .label(span, "ordered comparison")
+                                .help("use `==`, `!=` or `in` for these values"),
+                        );
+                    }
+                }
+                mk(TKind::Binary(op, boxed(a), boxed(b)), Ty::Bool, span)
+            }
+            Add | Sub | Mul | Div => {
+                let a = self.expr(l, env, None);
+                let b = self.expr(r, env, None);
+                let ty = match (op, &a.ty, &b.ty) {
+                    (_, Ty::Error, _) | (_, _, Ty::Error) => Some(Ty::Error),
+                    (Div, x, y) if x.is_numeric() && y.is_numeric() => Some(Ty::Number),
+                    (_, Ty::Int, Ty::Int) => Some(Ty::Int),
+                    (_, x, y) if x.is_numeric() && y.is_numeric() => Some(Ty::Number),
+                    (Add, Ty::Text, Ty::Text) => Some(Ty::Text),
+                    (Add | Sub, Ty::DateTime, Ty::Duration) => Some(Ty::DateTime),
+                    (Add, Ty::Duration, Ty::DateTime) => Some(Ty::DateTime),
+                    (Sub, Ty::DateTime, Ty::DateTime) => Some(Ty::Duration),
+                    (Add | Sub, Ty::Date, Ty::Duration) => Some(Ty::Date),
+                    (Sub, Ty::Date, Ty::Date) => Some(Ty::Duration),
+                    (Add | Sub, Ty::Duration, Ty::Duration) => Some(Ty::Duration),
+                    (Mul, Ty::Duration, y) if y.is_numeric() => Some(Ty::Duration),
+                    (Mul, x, Ty::Duration) if x.is_numeric() => Some(Ty::Duration),
+                    (Div, Ty::Duration, y) if y.is_numeric() => Some(Ty::Duration),
+                    (Div, Ty::Duration, Ty::Duration) => Some(Ty::Number),
+                    _ => None,
+                };
+                let ty = ty.unwrap_or_else(|| {
+                    let (x, y) = (self.ty_name(&a.ty), self.ty_name(&b.ty));
+                    let help = match (&a.ty, &b.ty) {
+                        (Ty::DateTime, Ty::DateTime) => "two datetimes can be subtracted (giving a duration), not added",
+                        (Ty::DateTime, t) | (t, Ty::DateTime) if t.is_numeric() => {
+                            "add a duration to a datetime: `created_at + 30d`"
+                        }
+                        _ => "arithmetic works on numbers, and on datetimes with durations",
+                    };
+                    self.error(
+                        Diagnostic::error(Code::TypeMismatch, format!("cannot apply `{}` to {x} and {y}", op.as_str()))
+                            .label(&a.span, format!("this is {x}"))
+                            .label(&b.span, format!("this is {y}"))
+                            .help(help),
+                    );
+                    Ty::Error
+                });
+                mk(TKind::Binary(op, boxed(a), boxed(b)), ty, span)
+            }
+        }
+    }
+
+    fn text_op(&mut self, op: TextOp, any: bool, value: &ast::Expr, arg: &ast::Expr, env: &Env, span: &Span) -> TExpr {
+        let v = self.expr(value, env, None);
+        // `tags contains "vip"`: a list holding a value.
+        if let (TextOp::Contains, false, Ty::List(elem)) = (op, any, &v.ty) {
+            let elem = (**elem).clone();
+            let a = self.expr(arg, env, Some(&elem));
+            let a = self.want(a, &elem, "the value looked for");
+            return mk(TKind::ListContains(boxed(v), boxed(a)), Ty::Bool, span);
+        }
+        let opname = match op {
+            TextOp::Contains => "contains",
+            TextOp::StartsWith => "starts with",
+            TextOp::EndsWith => "ends with",
+        };
+        let v = self.want(v, &Ty::Text, &format!("the left side of `{opname}`"));
+        let want = if any { Ty::List(Box::new(Ty::Text)) } else { Ty::Text };
+        let a = self.expr(arg, env, Some(&want));
+        let what = if any { format!("the right side of `{opname} any`") } else { format!("the right side of `{opname}`") };
+        let a = self.want(a, &want, &what);
+        mk(
+            TKind::Text {
+                op,
+                any,
+                value: boxed(v),
+                arg: boxed(a),
+            },
+            Ty::Bool,
+            span,
+        )
+    }
+
+    pub(crate) fn persona_ref(&mut self, name: &ast::Ident) -> Option<usize> {
+        match self.defs.get(&name.name) {
+            Some((DefKind::Persona, i, _)) => {
+                let i = *i;
+                self.used_personas.insert(i);
+                self.deps.insert(Node::Persona(i));
+                Some(i)
+            }
+            _ => {
+                let names: Vec<String> = self.personas_ast.iter().map(|p| p.name.name.clone()).collect();
+                self.error(
+                    Diagnostic::error(Code::UnknownPersona, format!("no persona named `{}`", name.name))
+                        .label(&name.span, "unknown persona")
+                        .help(did_you_mean(&name.name, names.iter().map(|s| s.as_str()), "persona")),
+                );
+                None
+            }
+        }
+    }
+
+    fn score_ref(&mut self, name: &ast::Ident) -> Option<usize> {
+        match self.defs.get(&name.name) {
+            Some((DefKind::Score, i, _)) => Some(*i),
+            _ => {
+                let names: Vec<String> = self.scores_ast.iter().map(|p| p.name.name.clone()).collect();
+                self.error(
+                    Diagnostic::error(Code::UnknownScore, format!("no score named `{}`", name.name))
+                        .label(&name.span, "unknown score")
+                        .help(did_you_mean(&name.name, names.iter().map(|s| s.as_str()), "score")),
+                );
+                None
+            }
+        }
+    }
+
+    fn arity(&mut self, f: &ast::Ident, args: &[ast::Expr], min: usize, max: usize, span: &Span) -> bool {
+        if args.len() < min || args.len() > max {
+            let wanted = if min == max { format!("{min}") } else if max == usize::MAX { format!("at least {min}") } else { format!("{min} or {max}") };
+            self.error(
+                Diagnostic::error(
+                    Code::WrongArity,
+                    format!("`{}` takes {wanted} argument{}, but {} were given", f.name, if max == 1 { "" } else { "s" }, args.len()),
+                )
+                .label(span, "this call"),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// The one bare-name argument of `grade(..)`, `match(..)` and `sla(..)`.
+    fn name_arg<'e>(&mut self, f: &ast::Ident, args: &'e [ast::Expr], span: &Span, what: &str) -> Option<&'e ast::Ident> {
+        if !self.arity(f, args, 1, 1, span) {
+            return None;
+        }
+        match &args[0].kind {
+            ExprKind::Name(id) => Some(id),
+            _ => {
+                self.error(
+                    Diagnostic::error(Code::TypeMismatch, format!("`{}` takes the name of a {what}", f.name))
+                        .label(&args[0].span, format!("not a {what} name")),
+                );
+                None
+            }
+        }
+    }
+
+    fn call(&mut self, f: &ast::Ident, args: &[ast::Expr], env: &Env, span: &Span) -> TExpr {
+        let error = |_: &mut Self| mk(TKind::Const(Value::Missing), Ty::Error, span);
+        if env.metric && matches!(f.name.as_str(), "grade" | "match" | "sla") {
+            return self.misplaced_lead_value(span, &f.name);
+        }
+        match f.name.as_str() {
+            "grade" => {
+                let Some(id) = self.name_arg(f, args, span, "score") else { return error(self) };
+                let Some(score) = self.score_ref(id) else { return error(self) };
+                match self.grade_of.get(&score) {
+                    Some(&g) => {
+                        self.deps.insert(Node::Grade(g));
+                        mk(TKind::Grade(g), Ty::Enum(self.grades[g].letters), span)
+                    }
+                    None => {
+                        self.error(
+                            Diagnostic::error(Code::UnknownScore, format!("the score `{}` has no grade", id.name))
+                                .label(&id.span, "no `grade` block for this score")
+                                .help(format!("add `grade {} {{ A >= 70, B >= 40, else C }}`", id.name)),
+                        );
+                        error(self)
+                    }
+                }
+            }
+            "match" => {
+                let Some(id) = self.name_arg(f, args, span, "persona") else { return error(self) };
+                match self.persona_ref(id) {
+                    Some(p) => mk(TKind::PersonaMatch(p), Ty::Number, span),
+                    None => error(self),
+                }
+            }
+            "sla" => {
+                let Some(id) = self.name_arg(f, args, span, "SLA") else { return error(self) };
+                match self.defs.get(&id.name) {
+                    Some((DefKind::Sla, i, _)) if matches!(self.slas_ast[*i].kind, ast::SlaKind::PerLead(_)) => {
+                        let i = *i;
+                        self.deps.insert(Node::Sla(i));
+                        mk(TKind::Sla(i), Ty::Record(self.sla_record), span)
+                    }
+                    Some((DefKind::Sla, _, _)) => {
+                        self.error(
+                            Diagnostic::error(Code::UnknownSla, format!("`{}` is an aggregate SLA, which has no per-lead state", id.name))
+                                .label(&id.span, "aggregate SLA")
+                                .help("aggregate SLAs are reported per period by `funnel report`"),
+                        );
+                        error(self)
+                    }
+                    _ => {
+                        let names: Vec<String> = self.slas_ast.iter().map(|s| s.name.name.clone()).collect();
+                        self.error(
+                            Diagnostic::error(Code::UnknownSla, format!("no SLA named `{}`", id.name))
+                                .label(&id.span, "unknown SLA")
+                                .help(did_you_mean(&id.name, names.iter().map(|s| s.as_str()), "SLA")),
+                        );
+                        error(self)
+                    }
+                }
+            }
+            name => {
+                if let Some(b) = Builtin::from_name(name) {
+                    return self.builtin(b, f, args, env, span);
+                }
+                if let Some((DefKind::ScriptFn, i, _)) = self.defs.get(name) {
+                    let i = *i;
+                    let def = self.script_fns[i].clone();
+                    if !self.arity(f, args, def.params.len(), def.params.len(), span) {
+                        return error(self);
+                    }
+                    let targs = args
+                        .iter()
+                        .zip(&def.params)
+                        .map(|(a, p)| {
+                            let t = self.expr(a, env, Some(p));
+                            self.want(t, p, &format!("an argument of `{name}`"))
+                        })
+                        .collect();
+                    return mk(TKind::Script(i, targs), def.ret.clone(), span);
+                }
+                let names: Vec<String> = Builtin::NAMES
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(self.script_fns.iter().map(|f| f.name.clone()))
+                    .collect();
+                self.error(
+                    Diagnostic::error(Code::UnknownFunction, format!("unknown function `{name}`"))
+                        .label(&f.span, "not a built-in or script function")
+                        .help(did_you_mean(name, names.iter().map(|s| s.as_str()), "function")),
+                );
+                for a in args {
+                    self.expr(a, env, None);
+                }
+                error(self)
+            }
+        }
+    }
+
+    fn builtin(&mut self, b: Builtin, f: &ast::Ident, args: &[ast::Expr], env: &Env, span: &Span) -> TExpr {
+        let (min, max) = match b {
+            Builtin::Min | Builtin::Max => (2, usize::MAX),
+            Builtin::Round => (1, 2),
+            Builtin::DaysBetween => (2, 2),
+            _ => (1, 1),
+        };
+        let targs: Vec<TExpr> = args.iter().map(|a| self.expr(a, env, None)).collect();
+        if !self.arity(f, args, min, max, span) {
+            return mk(TKind::Const(Value::Missing), Ty::Error, span);
+        }
+        let what = format!("the argument of `{}`", f.name);
+        let ty = match b {
+            Builtin::Lower | Builtin::Upper => {
+                let a = self.want(targs[0].clone(), &Ty::Text, &what);
+                return mk(TKind::Call(b, vec![a]), Ty::Text, span);
+            }
+            Builtin::Len => {
+                if !matches!(targs[0].ty, Ty::Text | Ty::List(_) | Ty::Error) {
+                    let found = self.ty_name(&targs[0].ty);
+                    self.error(
+                        Diagnostic::error(Code::TypeMismatch, format!("`len` measures text or a list, not {found}"))
+                            .label(&targs[0].span, format!("this is {found}")),
+                    );
+                }
+                Ty::Int
+            }
+            Builtin::Min | Builtin::Max => {
+                let first = targs[0].clone();
+                if !(first.ty.is_numeric() || matches!(first.ty, Ty::Date | Ty::DateTime | Ty::Duration)) {
+                    let found = self.ty_name(&first.ty);
+                    self.error(
+                        Diagnostic::error(Code::TypeMismatch, format!("`{}` compares numbers, dates or durations, not {found}", f.name))
+                            .label(&first.span, format!("this is {found}")),
+                    );
+                }
+                let mut ty = first.ty.clone();
+                for a in &targs[1..] {
+                    self.same_as(a.clone(), &first, &format!("the arguments of `{}`", f.name));
+                    if a.ty == Ty::Number {
+                        ty = Ty::Number;
+                    }
+                }
+                ty
+            }
+            Builtin::Abs => {
+                let a = self.want(targs[0].clone(), &Ty::Number, &what);
+                a.ty
+            }
+            Builtin::Round | Builtin::Floor | Builtin::Ceil => {
+                self.want(targs[0].clone(), &Ty::Number, &what);
+                if let Some(d) = targs.get(1) {
+                    self.want(d.clone(), &Ty::Int, "the digits of `round`");
+                    Ty::Number
+                } else {
+                    Ty::Int
+                }
+            }
+            Builtin::DaysBetween => {
+                for a in &targs {
+                    if !matches!(a.ty, Ty::Date | Ty::DateTime | Ty::Error) {
+                        let found = self.ty_name(&a.ty);
+                        self.error(
+                            Diagnostic::error(Code::TypeMismatch, format!("`days_between` takes dates or datetimes, not {found}"))
+                                .label(&a.span, format!("this is {found}")),
+                        );
+                    }
+                }
+                Ty::Int
+            }
+        };
+        mk(TKind::Call(b, targs), ty, span)
+    }
+
+    /// Resolves the list of a query: a list field, its item type's name, or `leads` in a metric.
+    fn query_list(&mut self, list: &ast::Expr, env: &Env) -> (TExpr, Option<Ty>) {
+        if let ExprKind::Name(id) = &list.kind {
+            if id.name == "leads" && self.lookup("leads", env).is_none() {
+                return (mk(TKind::Leads, Ty::Error, &list.span), None);
+            }
+            if self.lookup(&id.name, env).is_none() {
+                if let (Some(&rec), Some(lead)) = (self.record_names.get(&id.name), self.lead) {
+                    let want = Ty::List(Box::new(Ty::Record(rec)));
+                    let slots: Vec<usize> = self.records[lead]
+                        .fields
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, f)| f.ty == want)
+                        .map(|(i, _)| i)
+                        .collect();
+                    match slots.as_slice() {
+                        [slot] if !env.metric => {
+                            return (mk(TKind::Field(*slot), want.clone(), &list.span), Some(want));
+                        }
+                        [] | [_] => {}
+                        _ => {
+                            let names: Vec<String> = slots.iter().map(|s| self.records[lead].fields[*s].name.clone()).collect();
+                            self.error(
+                                Diagnostic::error(Code::UnknownName, format!("several lists hold `{}` items", id.name))
+                                    .label(&id.span, "which list?")
+                                    .help(format!("name the list itself: {}", names.join(", "))),
+                            );
+                            return (mk(TKind::Const(Value::Missing), Ty::Error, &list.span), Some(Ty::Error));
+                        }
+                    }
+                }
+            }
+        }
+        let t = self.expr(list, env, None);
+        let ty = t.ty.clone();
+        (t, Some(ty))
+    }
+
+    /// Checks a list query; returns it with the item type.
+    fn query(&mut self, q: &ast::ListQuery, env: &Env, span: &Span) -> (TQuery, Ty) {
+        let (list, list_ty) = self.query_list(&q.list, env);
+        let (item_env, elem) = match &list_ty {
+            // `leads`: conditions are about each lead, as at the top of a lead expression.
+            None => {
+                if !env.metric {
+                    self.error(
+                        Diagnostic::error(Code::MisplacedAggregate, "`leads` (the whole batch) can only be used in a metric")
+                            .label(&q.list.span, "the batch of leads")
+                            .help("a score, stage or SLA is about one lead; use `metric` for counts over leads"),
+                    );
+                }
+                (Env::lead(), Ty::Error)
+            }
+            Some(Ty::List(elem)) => {
+                let rec = match **elem {
+                    Ty::Record(r) => Some(r),
+                    _ => None,
+                };
+                (env.with_item(rec), (**elem).clone())
+            }
+            Some(Ty::Error) => (env.with_item(None), Ty::Error),
+            Some(other) => {
+                let found = self.ty_name(other);
+                self.error(
+                    Diagnostic::error(Code::TypeMismatch, format!("this needs a list, but this is {found}"))
+                        .label(&q.list.span, format!("this is {found}"))
+                        .help("name a list field of the lead, such as `events`"),
+                );
+                (env.with_item(None), Ty::Error)
+            }
+        };
+        let filter = q
+            .filter
+            .as_ref()
+            .map(|f| boxed(self.condition(f, &item_env, "a `where` condition")));
+        let mut at_slot = None;
+        let within = q.within.as_ref().map(|w| {
+            let t = self.expr(w, env, Some(&Ty::Duration));
+            let t = self.want(t, &Ty::Duration, "`within`");
+            match &elem {
+                Ty::Record(r) => {
+                    at_slot = self.records[*r].at_slot;
+                    if at_slot.is_none() {
+                        let name = self.records[*r].name.clone();
+                        self.error(
+                            Diagnostic::error(Code::UnknownField, format!("`within` needs an `at: datetime` field in `{name}`"))
+                                .label(&w.span, "time window")
+                                .help(format!("add `at: datetime` to `schema {name}`")),
+                        );
+                    }
+                }
+                Ty::Error => {}
+                _ => {
+                    self.error(
+                        Diagnostic::error(Code::TypeMismatch, "`within` needs a list of records with an `at` datetime")
+                            .label(&w.span, "time window"),
+                    );
+                }
+            }
+            boxed(t)
+        });
+        let _ = span;
+        (
+            TQuery {
+                list: boxed(list),
+                filter,
+                within,
+                at_slot,
+            },
+            elem,
+        )
+    }
+
+    fn list_op(&mut self, op: ListOp, value: Option<&ast::Expr>, q: &ast::ListQuery, env: &Env, span: &Span) -> TExpr {
+        let (query, elem) = self.query(q, env, span);
+        let is_leads = matches!(query.list.kind, TKind::Leads);
+        let item_env = if is_leads {
+            Env::lead()
+        } else {
+            let rec = match elem {
+                Ty::Record(r) => Some(r),
+                _ => None,
+            };
+            env.with_item(rec)
+        };
+        if matches!(op, ListOp::Min | ListOp::Max | ListOp::Median | ListOp::Avg) && !is_leads && value.is_none() {
+            // `max of events` makes no sense without a value; the grammar requires one anyway.
+        }
+        let value = value.map(|v| {
+            let t = self.expr(v, &item_env, None);
+            if !(t.ty.is_numeric() || (matches!(op, ListOp::Min | ListOp::Max | ListOp::Median) && matches!(t.ty, Ty::Duration | Ty::DateTime))) {
+                let found = self.ty_name(&t.ty);
+                self.error(
+                    Diagnostic::error(Code::TypeMismatch, format!("only numbers can be summed or averaged, not {found}"))
+                        .label(&t.span, format!("this is {found}")),
+                );
+            }
+            boxed(t)
+        });
+        let ty = match op {
+            ListOp::Any | ListOp::All => Ty::Bool,
+            ListOp::Count => Ty::Int,
+            ListOp::Sum | ListOp::Avg => Ty::Number,
+            ListOp::Median | ListOp::Min | ListOp::Max => match value.as_ref().map(|v| v.ty.clone()) {
+                Some(Ty::Duration) => Ty::Duration,
+                Some(Ty::DateTime) => Ty::DateTime,
+                _ => Ty::Number,
+            },
+        };
+        mk(TKind::Query { op, value, query }, ty, span)
+    }
+}

@@ -1,0 +1,511 @@
+//! The checker: from the syntax trees of a policy set to a [`Checked`] policy.
+//!
+//! It resolves every name once, types every expression against the schema, orders the
+//! definitions by their dependencies, and reports every problem it finds (it goes on after an
+//! error, so one run shows them all).
+
+mod blocks;
+mod deps;
+mod expr;
+mod schema;
+mod sla;
+mod suggest;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::*;
+use funnel_grammar::ast::{self, Item};
+use funnel_grammar::{SourceFile, Span};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+pub(crate) use suggest::did_you_mean;
+
+/// The result of checking: the policy when there were no errors, and every diagnostic.
+pub struct CheckOutcome {
+    /// The checked policy, when there were no errors.
+    pub checked: Option<Checked>,
+    /// Errors and warnings, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks a parsed policy set. `base_dirs` gives each file's directory, for the paths that
+/// tests and scripts name.
+pub fn check(files: &[(Arc<SourceFile>, ast::File)]) -> CheckOutcome {
+    let mut c = Checker::new(files);
+    let checked = c.run();
+    let mut diagnostics = c.diags;
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.span().map(|s| (s.file.name.clone(), s.start));
+        key(a).cmp(&key(b))
+    });
+    let has_errors = diagnostics.iter().any(|d| d.is_error());
+    CheckOutcome {
+        checked: if has_errors { None } else { checked },
+        diagnostics,
+    }
+}
+
+/// The namespace of definitions referred to by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DefKind {
+    Let,
+    Score,
+    Persona,
+    Calendar,
+    Sla,
+    Metric,
+    ScriptFn,
+}
+
+impl DefKind {
+    fn noun(self) -> &'static str {
+        match self {
+            DefKind::Let => "let",
+            DefKind::Score => "score",
+            DefKind::Persona => "persona",
+            DefKind::Calendar => "calendar",
+            DefKind::Sla => "SLA",
+            DefKind::Metric => "metric",
+            DefKind::ScriptFn => "script function",
+        }
+    }
+}
+
+/// The state of a `let` while lets are typed on demand.
+#[derive(Clone)]
+enum LetState {
+    Unchecked,
+    InProgress,
+    Done(Ty),
+}
+
+pub(crate) struct Checker<'a> {
+    files: &'a [(Arc<SourceFile>, ast::File)],
+    pub(crate) diags: Vec<Diagnostic>,
+    records: Vec<RecordDef>,
+    record_names: HashMap<String, RecordId>,
+    enums: Vec<EnumDef>,
+    regexes: Vec<regex::Regex>,
+    lead: Option<RecordId>,
+    /// Global names: lets, scores, personas, calendars, SLAs, metrics, script functions.
+    defs: HashMap<String, (DefKind, usize, Span)>,
+    lets_ast: Vec<&'a ast::Let>,
+    let_state: Vec<LetState>,
+    lets: Vec<Option<LetDef>>,
+    personas_ast: Vec<&'a ast::Persona>,
+    scores_ast: Vec<&'a ast::Score>,
+    calendars_ast: Vec<&'a ast::Calendar>,
+    slas_ast: Vec<&'a ast::Sla>,
+    metrics_ast: Vec<&'a ast::Metric>,
+    script_fns: Vec<ScriptFnDef>,
+    scripts: Vec<ScriptDef>,
+    /// Score index -> grade index.
+    grade_of: HashMap<usize, usize>,
+    grades: Vec<GradeDef>,
+    stage_enum: EnumId,
+    route_enum: EnumId,
+    sla_state_enum: EnumId,
+    sla_record: RecordId,
+    /// Definitions referred to by the node being checked.
+    deps: BTreeSet<Node>,
+    /// Every definition's dependencies.
+    graph: HashMap<Node, (BTreeSet<Node>, Span)>,
+    used_personas: BTreeSet<usize>,
+    used_calendars: BTreeSet<usize>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(files: &'a [(Arc<SourceFile>, ast::File)]) -> Checker<'a> {
+        Checker {
+            files,
+            diags: Vec::new(),
+            records: Vec::new(),
+            record_names: HashMap::new(),
+            enums: Vec::new(),
+            regexes: Vec::new(),
+            lead: None,
+            defs: HashMap::new(),
+            lets_ast: Vec::new(),
+            let_state: Vec::new(),
+            lets: Vec::new(),
+            personas_ast: Vec::new(),
+            scores_ast: Vec::new(),
+            calendars_ast: Vec::new(),
+            slas_ast: Vec::new(),
+            metrics_ast: Vec::new(),
+            script_fns: Vec::new(),
+            scripts: Vec::new(),
+            grade_of: HashMap::new(),
+            grades: Vec::new(),
+            stage_enum: 0,
+            route_enum: 0,
+            sla_state_enum: 0,
+            sla_record: 0,
+            deps: BTreeSet::new(),
+            graph: HashMap::new(),
+            used_personas: BTreeSet::new(),
+            used_calendars: BTreeSet::new(),
+        }
+    }
+
+    pub(crate) fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn items(&self) -> impl Iterator<Item = &'a Item> + 'a {
+        self.files.iter().flat_map(|(_, f)| f.items.iter())
+    }
+
+    fn run(&mut self) -> Option<Checked> {
+        let header = self.check_header();
+        self.collect_schemas();
+        self.add_builtin_enums();
+        self.collect_definitions();
+        self.collect_scripts();
+
+        let stages_ast: Vec<&ast::Stages> = self
+            .items()
+            .filter_map(|i| match i {
+                Item::Stages(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        let routes_ast: Vec<&ast::Route> = self
+            .items()
+            .filter_map(|i| match i {
+                Item::Route(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        self.declare_stages(&stages_ast);
+        self.declare_routes(&routes_ast);
+        self.declare_grades();
+
+        for i in 0..self.lets_ast.len() {
+            self.let_type(i);
+        }
+        let personas = self.check_personas();
+        let scores = self.check_scores();
+        self.check_grades();
+        let stages = self.check_stages(stages_ast.first().copied());
+        let routes = self.check_routes(routes_ast.first().copied());
+        let calendars = self.check_calendars();
+        let slas = self.check_slas(&calendars, &stages);
+        let metrics = self.check_metrics();
+        let tests = self.check_tests();
+        self.warn_unused(&personas, &calendars);
+        let order = self.order();
+
+        let header = header?;
+        let lead = self.lead?;
+        let key = self.records[lead].fields.iter().position(|f| f.key);
+        let lets = self.lets.iter().cloned().collect::<Option<Vec<_>>>()?;
+        Some(Checked {
+            header,
+            sources: self.files.iter().map(|(f, _)| f.clone()).collect(),
+            records: std::mem::take(&mut self.records),
+            lead,
+            key,
+            enums: std::mem::take(&mut self.enums),
+            stage_enum: self.stage_enum,
+            route_enum: self.route_enum,
+            sla_state_enum: self.sla_state_enum,
+            sla_record: self.sla_record,
+            regexes: std::mem::take(&mut self.regexes),
+            lets,
+            personas,
+            scores,
+            grades: std::mem::take(&mut self.grades),
+            stages,
+            routes,
+            calendars,
+            slas,
+            metrics,
+            tests,
+            scripts: std::mem::take(&mut self.scripts),
+            script_fns: std::mem::take(&mut self.script_fns),
+            order: order?,
+        })
+    }
+
+    /// Exactly one `policy` header per set.
+    fn check_header(&mut self) -> Option<Header> {
+        let headers: Vec<&ast::PolicyHeader> = self
+            .items()
+            .filter_map(|i| match i {
+                Item::Policy(h) => Some(h),
+                _ => None,
+            })
+            .collect();
+        let Some(first) = headers.first().copied() else {
+            let mut d = Diagnostic::error(Code::NoHeader, "this policy set has no `policy` header")
+                .help("add a header to one file: `policy \"my-policy\" version 1`");
+            if let Some((file, _)) = self.files.first() {
+                d = d.label(&Span::new(file.clone(), 0, 0), "no header in any file of the set");
+            }
+            self.error(d);
+            return None;
+        };
+        for extra in &headers[1..] {
+            self.error(
+                Diagnostic::error(
+                    Code::DuplicateHeader,
+                    "a policy set has exactly one `policy` header, and this is a second one",
+                )
+                .label(&extra.span, "second header")
+                .label(&first.span, "first header here")
+                .help("keep one header for the whole directory; remove this one"),
+            );
+        }
+        let timezone = match &first.timezone {
+            None => chrono_tz::UTC,
+            Some(tz) => self.timezone(tz).unwrap_or(chrono_tz::UTC),
+        };
+        let version = first.version.value;
+        if !first.version.integer || version < 0.0 {
+            self.error(
+                Diagnostic::error(Code::BadNumber, "the policy version must be a whole number")
+                    .label(&first.version.span, "not a whole number")
+                    .help("number versions 1, 2, 3, ..."),
+            );
+        }
+        let mut script_limits = Vec::new();
+        for s in &first.script_limits {
+            const KNOWN: &[&str] = &["operations", "call_depth", "string_size", "array_size", "map_size"];
+            if !KNOWN.contains(&s.name.name.as_str()) {
+                self.error(
+                    Diagnostic::error(Code::UnknownName, format!("unknown script limit `{}`", s.name.name))
+                        .label(&s.name.span, "not a script limit")
+                        .help(did_you_mean(&s.name.name, KNOWN.iter().copied(), "script limit")),
+                );
+            } else if !s.value.integer || s.value.value < 1.0 {
+                self.error(
+                    Diagnostic::error(Code::BadNumber, "a script limit must be a positive whole number")
+                        .label(&s.value.span, "here"),
+                );
+            } else {
+                script_limits.push((s.name.name.clone(), s.value.value as u64));
+            }
+        }
+        Some(Header {
+            name: first.name.value.clone(),
+            version: version.max(0.0) as u64,
+            timezone,
+            owners: first
+                .owners
+                .iter()
+                .map(|o| (o.team.name.clone(), o.name.value.clone()))
+                .collect(),
+            script_limits,
+        })
+    }
+
+    /// Parses an IANA zone name, reporting a misspelt one.
+    pub(crate) fn timezone(&mut self, tz: &ast::StrLit) -> Option<chrono_tz::Tz> {
+        match tz.value.parse::<chrono_tz::Tz>() {
+            Ok(z) => Some(z),
+            Err(_) => {
+                let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+                self.error(
+                    Diagnostic::error(Code::UnknownTimezone, format!("unknown time zone `{}`", tz.value))
+                        .label(&tz.span, "not an IANA time zone name")
+                        .help(match suggest::closest(&tz.value, names) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "use an IANA name such as \"America/Sao_Paulo\" or \"UTC\"".into(),
+                        }),
+                );
+                None
+            }
+        }
+    }
+
+    /// Enters a global name, reporting a duplicate at both places.
+    fn define(&mut self, name: &ast::Ident, kind: DefKind, index: usize) {
+        if let Some((other_kind, _, other_span)) = self.defs.get(&name.name) {
+            let message = if *other_kind == kind {
+                format!("the {} `{}` is defined twice", kind.noun(), name.name)
+            } else {
+                format!(
+                    "`{}` is defined as a {} and as a {}",
+                    name.name,
+                    other_kind.noun(),
+                    kind.noun()
+                )
+            };
+            let other_span = other_span.clone();
+            self.error(
+                Diagnostic::error(Code::Duplicate, message)
+                    .label(&name.span, "defined again here")
+                    .label(&other_span, "first defined here")
+                    .help("names are shared by all files of a policy set; rename or remove one"),
+            );
+            return;
+        }
+        self.defs.insert(name.name.clone(), (kind, index, name.span.clone()));
+    }
+
+    fn collect_definitions(&mut self) {
+        let items: Vec<&'a Item> = self.items().collect();
+        for item in items {
+            match item {
+                Item::Let(l) => {
+                    self.define(&l.name, DefKind::Let, self.lets_ast.len());
+                    self.lets_ast.push(l);
+                }
+                Item::Persona(p) => {
+                    self.define(&p.name, DefKind::Persona, self.personas_ast.len());
+                    self.personas_ast.push(p);
+                }
+                Item::Score(s) => {
+                    self.define(&s.name, DefKind::Score, self.scores_ast.len());
+                    self.scores_ast.push(s);
+                }
+                Item::Calendar(c) => {
+                    self.define(&c.name, DefKind::Calendar, self.calendars_ast.len());
+                    self.calendars_ast.push(c);
+                }
+                Item::Sla(s) => {
+                    self.define(&s.name, DefKind::Sla, self.slas_ast.len());
+                    self.slas_ast.push(s);
+                }
+                Item::Metric(m) => {
+                    self.define(&m.name, DefKind::Metric, self.metrics_ast.len());
+                    self.metrics_ast.push(m);
+                }
+                _ => {}
+            }
+        }
+        self.let_state = vec![LetState::Unchecked; self.lets_ast.len()];
+        self.lets = vec![None; self.lets_ast.len()];
+        // A let or score named like a lead field would make bare names ambiguous.
+        if let Some(lead) = self.lead {
+            let clashes: Vec<(Span, Span, String)> = self.records[lead]
+                .fields
+                .iter()
+                .filter_map(|f| {
+                    self.defs.get(&f.name).and_then(|(k, _, s)| {
+                        matches!(k, DefKind::Let | DefKind::Score)
+                            .then(|| (s.clone(), f.span.clone(), f.name.clone()))
+                    })
+                })
+                .collect();
+            for (def, field, name) in clashes {
+                self.error(
+                    Diagnostic::error(Code::Duplicate, format!("`{name}` is both a lead field and a definition"))
+                        .label(&def, "defined here")
+                        .label(&field, "the lead field")
+                        .help("a bare name must mean one thing; rename the definition"),
+                );
+            }
+        }
+    }
+
+    /// The type of a `let`, checking it on first use (lets may refer to each other).
+    pub(crate) fn let_type(&mut self, i: usize) -> Ty {
+        match self.let_state[i].clone() {
+            LetState::Done(ty) => ty,
+            // A cycle: the dependency graph reports it with its path.
+            LetState::InProgress => Ty::Error,
+            LetState::Unchecked => {
+                self.let_state[i] = LetState::InProgress;
+                let l = self.lets_ast[i];
+                let saved = std::mem::take(&mut self.deps);
+                let value = self.expr(&l.value, &expr::Env::lead(), None);
+                let deps = std::mem::replace(&mut self.deps, saved);
+                self.graph.insert(Node::Let(i), (deps, l.name.span.clone()));
+                let ty = value.ty.clone();
+                self.lets[i] = Some(LetDef {
+                    name: l.name.name.clone(),
+                    value,
+                    span: l.span.clone(),
+                });
+                self.let_state[i] = LetState::Done(ty.clone());
+                ty
+            }
+        }
+    }
+
+    /// Starts collecting the dependencies of a definition.
+    pub(crate) fn begin_node(&mut self) {
+        self.deps.clear();
+    }
+
+    /// Records the dependencies collected since [`Checker::begin_node`].
+    pub(crate) fn end_node(&mut self, node: Node, span: &Span) {
+        let deps = std::mem::take(&mut self.deps);
+        self.graph
+            .entry(node)
+            .and_modify(|(d, _)| d.extend(deps.iter().copied()))
+            .or_insert((deps, span.clone()));
+    }
+
+    fn add_enum(&mut self, name: impl Into<String>, values: Vec<String>, ordered: bool) -> EnumId {
+        self.enums.push(EnumDef {
+            name: name.into(),
+            values,
+            ordered,
+        });
+        self.enums.len() - 1
+    }
+
+    fn add_builtin_enums(&mut self) {
+        self.sla_state_enum = self.add_enum(
+            "SLA state",
+            SLA_STATES.iter().map(|s| s.to_string()).collect(),
+            false,
+        );
+        let types = [
+            Ty::Enum(self.sla_state_enum),
+            Ty::DateTime,
+            Ty::DateTime,
+            Ty::DateTime,
+            Ty::Duration,
+            Ty::Duration,
+        ];
+        self.records.push(RecordDef {
+            name: "SLA result".into(),
+            fields: SLA_RESULT_FIELDS
+                .iter()
+                .zip(types)
+                .map(|(n, ty)| FieldDef {
+                    name: n.to_string(),
+                    ty,
+                    optional: *n != "state",
+                    key: false,
+                    from: None,
+                    missing: Vec::new(),
+                    span: Span::synthetic(),
+                })
+                .collect(),
+            at_slot: None,
+            span: Span::synthetic(),
+        });
+        self.sla_record = self.records.len() - 1;
+    }
+
+    fn warn_unused(&mut self, personas: &[PersonaDef], calendars: &[CalendarDef]) {
+        for (i, p) in personas.iter().enumerate() {
+            if !self.used_personas.contains(&i) {
+                let span = self.personas_ast[i].name.span.clone();
+                self.error(
+                    Diagnostic::warning(Code::UnusedPersona, format!("persona `{}` is never used", p.name))
+                        .label(&span, "defined here")
+                        .help(format!(
+                            "use it in a score (`+30 when persona {0}`), a stage or a route, or remove it",
+                            p.name
+                        )),
+                );
+            }
+        }
+        for (i, c) in calendars.iter().enumerate() {
+            if !self.used_calendars.contains(&i) {
+                let span = self.calendars_ast[i].name.span.clone();
+                self.error(
+                    Diagnostic::warning(Code::UnusedCalendar, format!("calendar `{}` is never used", c.name))
+                        .label(&span, "defined here")
+                        .help(format!("name it in an SLA (`within 4h of {}`), or remove it", c.name)),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Schemas (record types, enums, keys) and script declarations.
+
+use super::{suggest::did_you_mean, Checker, DefKind};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::*;
+use funnel_grammar::ast::{self, Item, TypeKind};
+use funnel_grammar::{SourceFile, Span};
+use std::path::PathBuf;
+
+impl<'a> Checker<'a> {
+    /// Declares every schema first (so records may refer to each other), then their fields.
+    pub(super) fn collect_schemas(&mut self) {
+        let schemas: Vec<&'a ast::Schema> = self
+            .items()
+            .filter_map(|i| match i {
+                Item::Schema(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for s in &schemas {
+            if let Some(&other) = self.record_names.get(&s.name.name) {
+                let other_span = self.records[other].span.clone();
+                self.error(
+                    Diagnostic::error(Code::Duplicate, format!("the schema `{}` is defined twice", s.name.name))
+                        .label(&s.name.span, "defined again here")
+                        .label(&other_span, "first defined here")
+                        .help("merge the two into one schema"),
+                );
+                ids.push(None);
+                continue;
+            }
+            self.records.push(RecordDef {
+                name: s.name.name.clone(),
+                fields: Vec::new(),
+                at_slot: None,
+                span: s.name.span.clone(),
+            });
+            let id = self.records.len() - 1;
+            self.record_names.insert(s.name.name.clone(), id);
+            ids.push(Some(id));
+        }
+        for (s, id) in schemas.iter().zip(ids) {
+            let Some(id) = id else { continue };
+            let mut fields: Vec<FieldDef> = Vec::new();
+            for f in &s.fields {
+                if let Some(prev) = fields.iter().find(|p| p.name == f.name.name) {
+                    let prev_span = prev.span.clone();
+                    self.error(
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            format!("the field `{}` is declared twice in `{}`", f.name.name, s.name.name),
+                        )
+                        .label(&f.name.span, "declared again here")
+                        .label(&prev_span, "first declared here")
+                        .help("remove one of the two lines"),
+                    );
+                    continue;
+                }
+                let ty = self.resolve_type(&f.ty, &f.name.name);
+                if f.key.is_some() && !matches!(ty, Ty::Text | Ty::Int | Ty::Error) {
+                    self.error(
+                        Diagnostic::error(Code::BadKey, format!("the key field `{}` must be text or int", f.name.name))
+                            .label(&f.ty.span, "a key must be text or int")
+                            .help("mark an identifier such as `id: text key` as the key"),
+                    );
+                }
+                if f.key.is_some() && f.ty.optional {
+                    self.error(
+                        Diagnostic::error(Code::BadKey, format!("the key field `{}` cannot be optional", f.name.name))
+                            .label(&f.ty.span, "every lead needs its key")
+                            .help("remove the `?`"),
+                    );
+                }
+                fields.push(FieldDef {
+                    name: f.name.name.clone(),
+                    ty,
+                    optional: f.ty.optional,
+                    key: f.key.is_some(),
+                    from: f.from.as_ref().map(|s| s.value.clone()),
+                    missing: f.missing.iter().map(|m| m.value.clone()).collect(),
+                    span: f.name.span.clone(),
+                });
+            }
+            let keys: Vec<Span> = s
+                .fields
+                .iter()
+                .filter_map(|f| f.key.clone())
+                .collect();
+            if keys.len() > 1 {
+                self.error(
+                    Diagnostic::error(Code::BadKey, format!("`{}` has more than one `key` field", s.name.name))
+                        .label(&keys[1], "second key")
+                        .label(&keys[0], "first key")
+                        .help("a lead has one identity; keep one `key`"),
+                );
+            }
+            let at_slot = fields
+                .iter()
+                .position(|f| f.name == "at" && f.ty == Ty::DateTime);
+            self.records[id].fields = fields;
+            self.records[id].at_slot = at_slot;
+        }
+        self.lead = self.record_names.get("lead").copied();
+        if self.lead.is_none() {
+            let mut d = Diagnostic::error(Code::NoLeadSchema, "no `schema lead` describes the leads")
+                .help("add `schema lead { id: text key ... }` with the fields your leads have");
+            if let Some(s) = schemas.first() {
+                d = d.label(&s.name.span, "schemas are here, but none is named `lead`");
+            } else if let Some((file, _)) = self.files.first() {
+                d = d.label(&Span::new(file.clone(), 0, 0), "no schema in any file of the set");
+            }
+            self.error(d);
+        }
+    }
+
+    /// Resolves a written type; enums become new enum types named after `owner`.
+    pub(super) fn resolve_type(&mut self, t: &ast::TypeExpr, owner: &str) -> Ty {
+        match &t.kind {
+            TypeKind::Text => Ty::Text,
+            TypeKind::Int => Ty::Int,
+            TypeKind::Number => Ty::Number,
+            TypeKind::Bool => Ty::Bool,
+            TypeKind::Date => Ty::Date,
+            TypeKind::DateTime => Ty::DateTime,
+            TypeKind::Duration => Ty::Duration,
+            TypeKind::List(inner) => Ty::List(Box::new(self.resolve_type(inner, owner))),
+            TypeKind::Enum(values) => {
+                let mut names: Vec<String> = Vec::new();
+                for v in values {
+                    if names.contains(&v.name) {
+                        self.error(
+                            Diagnostic::error(Code::Duplicate, format!("the enum value `{}` is listed twice", v.name))
+                                .label(&v.span, "listed again here")
+                                .help("remove the repeated value"),
+                        );
+                    } else {
+                        names.push(v.name.clone());
+                    }
+                }
+                Ty::Enum(self.add_enum(owner, names, false))
+            }
+            TypeKind::Named(name) => match self.record_names.get(&name.name) {
+                Some(&id) => Ty::Record(id),
+                None => {
+                    const BUILTIN: &[&str] = &["text", "int", "number", "bool", "date", "datetime", "duration"];
+                    let candidates: Vec<String> = BUILTIN
+                        .iter()
+                        .map(|s| s.to_string())
+                        .chain(self.record_names.keys().cloned())
+                        .collect();
+                    self.error(
+                        Diagnostic::error(Code::UnknownType, format!("unknown type `{}`", name.name))
+                            .label(&name.span, "not a built-in type or a schema")
+                            .help(did_you_mean(&name.name, candidates.iter().map(|s| s.as_str()), "type")),
+                    );
+                    Ty::Error
+                }
+            },
+        }
+    }
+
+    /// `use script` blocks: the file must exist; declared functions become global names.
+    pub(super) fn collect_scripts(&mut self) {
+        let uses: Vec<(&'a ast::UseScript, &'a std::sync::Arc<SourceFile>)> = self
+            .files
+            .iter()
+            .flat_map(|(file, f)| {
+                f.items.iter().filter_map(move |i| match i {
+                    Item::UseScript(u) => Some((u, file)),
+                    _ => None,
+                })
+            })
+            .collect();
+        for (u, file) in uses {
+            let path = relative_to(file, &u.path.value);
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    self.error(
+                        Diagnostic::error(Code::BadScript, format!("cannot read script `{}`: {e}", path.display()))
+                            .label(&u.path.span, "this script")
+                            .help("paths are relative to the policy file that names them"),
+                    );
+                    continue;
+                }
+            };
+            self.scripts.push(ScriptDef {
+                path: path.clone(),
+                source: SourceFile::new(path.display().to_string(), text),
+                span: u.span.clone(),
+            });
+            let script = self.scripts.len() - 1;
+            for f in &u.functions {
+                let params = f
+                    .params
+                    .iter()
+                    .map(|(n, t)| self.resolve_type(t, &n.name))
+                    .collect();
+                let ret = self.resolve_type(&f.ret, &f.name.name);
+                self.define(&f.name, DefKind::ScriptFn, self.script_fns.len());
+                self.script_fns.push(ScriptFnDef {
+                    name: f.name.name.clone(),
+                    params,
+                    ret,
+                    script,
+                    span: f.span.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// A path written in a policy file, resolved against that file's directory.
+pub(crate) fn relative_to(file: &SourceFile, path: &str) -> PathBuf {
+    let base = std::path::Path::new(&file.name)
+        .parent()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_default();
+    base.join(path)
+}

@@ -1,0 +1,327 @@
+//! Calendars and SLA clauses.
+
+use super::blocks::const_duration;
+use super::expr::Env;
+use super::{did_you_mean, Checker, DefKind};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::*;
+use crate::value::Value;
+use funnel_grammar::ast::{self, ExprKind, Literal};
+
+/// The built-in holiday sets.
+pub(crate) const HOLIDAY_SETS: &[&str] = &["brazil"];
+
+impl<'a> Checker<'a> {
+    pub(super) fn check_calendars(&mut self) -> Vec<CalendarDef> {
+        let cals = self.calendars_ast.clone();
+        cals.iter().map(|c| self.check_calendar(c)).collect()
+    }
+
+    fn check_calendar(&mut self, c: &ast::Calendar) -> CalendarDef {
+        let timezone = match &c.timezone {
+            Some(tz) => self.timezone(tz).unwrap_or(chrono_tz::UTC),
+            None => {
+                self.error(
+                    Diagnostic::error(Code::BadCalendar, format!("the calendar `{}` has no time zone", c.name.name))
+                        .label(&c.name.span, "opening hours need a zone")
+                        .help("add `timezone \"America/Sao_Paulo\"` (an IANA name)"),
+                );
+                chrono_tz::UTC
+            }
+        };
+        let mut week: [Vec<(u16, u16)>; 7] = Default::default();
+        for h in &c.hours {
+            if h.from_day > h.to_day {
+                self.error(
+                    Diagnostic::error(Code::BadCalendar, "a day range must run from an earlier to a later weekday")
+                        .label(&h.span, "reversed day range")
+                        .help("write days from Monday to Sunday, e.g. `mon-fri`"),
+                );
+            }
+            for iv in &h.intervals {
+                if iv.start > 24 * 60 || iv.end > 24 * 60 || iv.start == iv.end || iv.start == 24 * 60 {
+                    self.error(
+                        Diagnostic::error(Code::BadCalendar, "an opening interval must open and close at different times of one day")
+                            .label(&iv.span, "impossible interval")
+                            .help("write intervals as HH:MM-HH:MM, e.g. 09:00-18:00 (24:00 may close a day)"),
+                    );
+                    continue;
+                }
+                for day in h.from_day..=h.to_day.min(6) {
+                    if iv.start < iv.end {
+                        week[day as usize].push((iv.start, iv.end));
+                    } else {
+                        // Crosses midnight: the part after midnight belongs to the next day.
+                        week[day as usize].push((iv.start, 24 * 60));
+                        if iv.end > 0 {
+                            week[(day as usize + 1) % 7].push((0, iv.end));
+                        }
+                    }
+                }
+            }
+        }
+        for day in week.iter_mut() {
+            day.sort();
+            let mut merged: Vec<(u16, u16)> = Vec::new();
+            for &(s, e) in day.iter() {
+                match merged.last_mut() {
+                    Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                    _ => merged.push((s, e)),
+                }
+            }
+            *day = merged;
+        }
+        if week.iter().all(|d| d.is_empty()) {
+            self.error(
+                Diagnostic::error(Code::BadCalendar, format!("the calendar `{}` is never open", c.name.name))
+                    .label(&c.name.span, "no opening hours")
+                    .help("add opening hours such as `mon-fri 09:00-18:00`"),
+            );
+        }
+        let mut holidays = Vec::new();
+        let mut holiday_sets = Vec::new();
+        for h in &c.holidays {
+            match h {
+                ast::Holiday::Date(e) => {
+                    let t = self.expr(e, &Env::lead(), None);
+                    match t.kind {
+                        TKind::Const(Value::Date(d)) => holidays.push(d),
+                        _ if t.ty == Ty::Error => {}
+                        _ => self.error(
+                            Diagnostic::error(Code::BadCalendar, "a holiday is a date such as 2026-12-25")
+                                .label(&e.span, "not a date"),
+                        ),
+                    }
+                }
+                ast::Holiday::Set(name) => {
+                    if HOLIDAY_SETS.contains(&name.name.as_str()) {
+                        holiday_sets.push(name.name.clone());
+                    } else {
+                        self.error(
+                            Diagnostic::error(Code::UnknownHolidaySet, format!("no built-in holiday set named `{}`", name.name))
+                                .label(&name.span, "unknown holiday set")
+                                .help(did_you_mean(&name.name, HOLIDAY_SETS.iter().copied(), "holiday set")),
+                        );
+                    }
+                }
+            }
+        }
+        holidays.sort();
+        holidays.dedup();
+        CalendarDef {
+            name: c.name.name.clone(),
+            timezone,
+            week,
+            holidays,
+            holiday_sets,
+            span: c.span.clone(),
+        }
+    }
+
+    fn stage_ref(&mut self, name: &ast::Ident, stages: &[StageDef]) -> Option<usize> {
+        match stages.iter().position(|s| s.name == name.name) {
+            Some(i) => Some(i),
+            None => {
+                if !stages.is_empty() {
+                    self.error(
+                        Diagnostic::error(Code::UnknownStage, format!("no stage named `{}`", name.name))
+                            .label(&name.span, "unknown stage")
+                            .help(did_you_mean(&name.name, stages.iter().map(|s| s.name.as_str()), "stage")),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    pub(super) fn check_slas(&mut self, calendars: &[CalendarDef], stages: &[StageDef]) -> Vec<SlaDef> {
+        let slas = self.slas_ast.clone();
+        let mut out = Vec::new();
+        for (i, s) in slas.iter().enumerate() {
+            let body = match &s.kind {
+                ast::SlaKind::PerLead(p) => {
+                    self.begin_node();
+                    let body = self.per_lead(s, p, calendars, stages);
+                    self.end_node(Node::Sla(i), &s.name.span);
+                    body.map(SlaBody::Lead)
+                }
+                ast::SlaKind::Aggregate(a) => self.aggregate(a, stages),
+            };
+            if let Some(body) = body {
+                out.push(SlaDef {
+                    name: s.name.name.clone(),
+                    label: s.label.as_ref().map(|l| l.value.clone()),
+                    owner: s.owner.as_ref().map(|o| o.name.clone()),
+                    body,
+                    span: s.span.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    fn per_lead(&mut self, s: &ast::Sla, p: &ast::PerLeadSla, calendars: &[CalendarDef], stages: &[StageDef]) -> Option<LeadSlaDef> {
+        let missing = |c: &mut Self, what: &str, example: &str| {
+            c.error(
+                Diagnostic::error(Code::BadSla, format!("the SLA `{}` has no `{what}`", s.name.name))
+                    .label(&s.name.span, format!("no `{what}` line"))
+                    .help(format!("add `{example}`")),
+            );
+        };
+        let applies = p.applies.as_ref().map(|a| self.condition(a, &Env::lead(), "`applies when`"));
+        let starts = match &p.starts {
+            Some(e) => {
+                let t = self.expr(e, &Env::lead(), None);
+                Some(self.want(t, &Ty::DateTime, "`starts at`"))
+            }
+            None => {
+                missing(self, "starts at", "starts at sql_at");
+                None
+            }
+        };
+        let met_by = match &p.met_by {
+            Some(e) => {
+                let t = self.expr(e, &Env::lead(), None);
+                Some(self.want(t, &Ty::DateTime, "`met by`"))
+            }
+            None => {
+                missing(self, "met by", "met by first(events where kind == call).at");
+                None
+            }
+        };
+        let within = match &p.within {
+            Some(e) => match const_duration(e) {
+                Some(d) if d > 0 => Some(d),
+                _ => {
+                    self.error(
+                        Diagnostic::error(Code::BadDuration, "an SLA's deadline must be a positive duration")
+                            .label(&e.span, "not a positive duration")
+                            .help("write a duration such as `4h` or `2d 4h`"),
+                    );
+                    None
+                }
+            },
+            None => {
+                missing(self, "within", "within 4h of office_hours");
+                None
+            }
+        };
+        let calendar = match &p.calendar {
+            Some(name) => match self.defs.get(&name.name) {
+                Some((DefKind::Calendar, i, _)) => {
+                    let i = *i;
+                    self.used_calendars.insert(i);
+                    Some(Some(i))
+                }
+                _ => {
+                    self.error(
+                        Diagnostic::error(Code::UnknownCalendar, format!("no calendar named `{}`", name.name))
+                            .label(&name.span, "unknown calendar")
+                            .help(did_you_mean(&name.name, calendars.iter().map(|c| c.name.as_str()), "calendar")),
+                    );
+                    None
+                }
+            },
+            None => Some(None),
+        };
+        let warn_at = match &p.warn_at {
+            Some(e) => match &e.kind {
+                ExprKind::Lit(Literal::Percent(v)) if *v > 0.0 && *v < 1.0 => Some(Some(*v)),
+                _ => {
+                    self.error(
+                        Diagnostic::error(Code::BadSla, "`warn at` takes a percent between 0% and 100%")
+                            .label(&e.span, "not a percent in range")
+                            .help("write `warn at 75%`: a warning once three quarters of the time is used"),
+                    );
+                    None
+                }
+            },
+            None => Some(None),
+        };
+        let mut on_breach = Vec::new();
+        for a in &p.on_breach {
+            on_breach.push(match a {
+                ast::BreachAction::Escalate(s) => ActionDef::Escalate(s.value.clone()),
+                ast::BreachAction::Notify(s) => ActionDef::Notify(s.value.clone()),
+                ast::BreachAction::RecycleTo(st) => ActionDef::RecycleTo(self.stage_ref(st, stages)?),
+            });
+        }
+        Some(LeadSlaDef {
+            applies,
+            starts: starts?,
+            met_by: met_by?,
+            within: within?,
+            calendar: calendar?,
+            warn_at: warn_at?,
+            on_breach,
+        })
+    }
+
+    fn aggregate(&mut self, a: &ast::AggregateSla, stages: &[StageDef]) -> Option<SlaBody> {
+        let measure = match &a.measure {
+            ast::AggregateMeasure::Reach { stage } => {
+                if a.target.percent {
+                    self.error(
+                        Diagnostic::error(Code::BadSla, "a count of leads takes a number, not a percent")
+                            .label(&a.target.span, "a percent")
+                            .help("write `at least 200 leads reach mql`, or a share: `at least 50% of leads reaching mql reach sql`"),
+                    );
+                }
+                AggregateDef::Reach(self.stage_ref(stage, stages)?)
+            }
+            ast::AggregateMeasure::Conversion { from, to } => {
+                let f = self.stage_ref(from, stages);
+                let t = self.stage_ref(to, stages);
+                if !a.target.percent {
+                    self.error(
+                        Diagnostic::error(Code::BadSla, "a conversion target is a percent")
+                            .label(&a.target.span, "not a percent")
+                            .help(format!("write it as a share, e.g. `{}%`", a.target.value)),
+                    );
+                }
+                AggregateDef::Conversion(f?, t?)
+            }
+            ast::AggregateMeasure::Compliance { sla } => {
+                if !a.target.percent {
+                    self.error(
+                        Diagnostic::error(Code::BadSla, "a compliance target is a percent")
+                            .label(&a.target.span, "not a percent")
+                            .help("write `at least 90% of first_touch met per month`"),
+                    );
+                }
+                match self.defs.get(&sla.name) {
+                    Some((DefKind::Sla, i, _)) if matches!(self.slas_ast[*i].kind, ast::SlaKind::PerLead(_)) => AggregateDef::Compliance(*i),
+                    _ => {
+                        let names: Vec<String> = self
+                            .slas_ast
+                            .iter()
+                            .filter(|s| matches!(s.kind, ast::SlaKind::PerLead(_)))
+                            .map(|s| s.name.name.clone())
+                            .collect();
+                        self.error(
+                            Diagnostic::error(Code::UnknownSla, format!("no per-lead SLA named `{}`", sla.name))
+                                .label(&sla.span, "unknown SLA")
+                                .help(did_you_mean(&sla.name, names.iter().map(|s| s.as_str()), "per-lead SLA")),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        if a.period.by.is_none() && !matches!(measure, AggregateDef::Compliance(_)) {
+            self.error(
+                Diagnostic::error(Code::BadSla, "this commitment needs `by` to place leads in periods")
+                    .label(&a.period.span, "no `by`")
+                    .help("add the date that counts, e.g. `per month by created_at`"),
+            );
+        }
+        let period = self.period(&a.period);
+        Some(SlaBody::Aggregate {
+            bound: a.bound,
+            target: a.target.value,
+            percent: a.target.percent,
+            measure,
+            period,
+        })
+    }
+}

@@ -1,0 +1,372 @@
+//! The one error type of every stage: loading, parsing, checking, decoding and evaluating.
+//!
+//! A [`Diagnostic`] is a stable [`Code`], a message, labelled spans into the sources and a help
+//! line that says what to do. It renders with miette (graphical on a terminal, plain otherwise)
+//! and serializes to JSON for CI.
+
+use funnel_grammar::{SourceFile, Span};
+use miette::{LabeledSpan, MietteSpanContents, SourceCode, SpanContents};
+use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+macro_rules! codes {
+    ($($variant:ident => $name:literal : $doc:literal,)*) => {
+        /// Stable diagnostic codes. CI logs and docs refer to them, so they never change meaning.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed: `funnel::unknown_field`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => concat!("funnel::", $name),)*
+                }
+            }
+
+            /// What the code means, in one line.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $doc,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    Io => "io": "A file or directory could not be read.",
+    NoPolicyFiles => "no_policy_files": "A policy directory holds no `.funnel` file.",
+    Syntax => "syntax": "The text does not follow the language's grammar.",
+    NoHeader => "no_policy_header": "A policy set has no `policy` header.",
+    DuplicateHeader => "duplicate_policy_header": "A policy set has more than one `policy` header.",
+    Duplicate => "duplicate_definition": "Two definitions share one name.",
+    UnknownName => "unknown_name": "A name that is not a field, let, score or other definition.",
+    UnknownField => "unknown_field": "A field that the record's schema does not have.",
+    UnknownEnumValue => "unknown_enum_value": "A value that is not one of the enum's values.",
+    UnknownType => "unknown_type": "A type name that is neither built in nor a schema.",
+    UnknownPersona => "unknown_persona": "A persona that is not defined.",
+    UnknownScore => "unknown_score": "A score that is not defined.",
+    UnknownStage => "unknown_stage": "A stage that is not listed in `stages`.",
+    UnknownCalendar => "unknown_calendar": "A calendar that is not defined.",
+    UnknownSla => "unknown_sla": "An SLA that is not defined.",
+    UnknownFunction => "unknown_function": "A function that is neither built in nor declared by a script.",
+    UnknownTimezone => "unknown_timezone": "A time zone that is not an IANA name.",
+    UnknownHolidaySet => "unknown_holiday_set": "A built-in holiday set that does not exist.",
+    TypeMismatch => "type_mismatch": "An expression of one type where another is needed.",
+    WrongArity => "wrong_arity": "A function called with the wrong number of arguments.",
+    BadRegex => "bad_regex": "A regular expression that does not compile.",
+    BadDate => "bad_date": "A date or datetime that does not exist.",
+    BadDuration => "bad_duration": "A duration that is zero or negative where a positive one is needed.",
+    BadNumber => "bad_number": "A number out of its allowed range.",
+    Cycle => "cycle": "A definition that depends on itself.",
+    NoLeadSchema => "no_lead_schema": "No `schema lead` describes the leads.",
+    BadKey => "bad_key": "A `key` field that cannot identify a lead.",
+    MissingElse => "missing_else": "A grade without an `else` letter.",
+    MissingOtherwise => "missing_otherwise": "A route without a final `otherwise` branch.",
+    BadStage => "bad_stage": "A stage line that breaks the rules of `stages`.",
+    BadSla => "bad_sla": "An SLA clause that is incomplete or inconsistent.",
+    BadCalendar => "bad_calendar": "A calendar with impossible hours or never open.",
+    BadClamp => "bad_clamp": "A `clamp` whose bounds are reversed.",
+    BadDecay => "bad_decay": "A `decay` with an impossible rate or period.",
+    BadTest => "bad_test": "A `test` block that is incomplete or whose lead does not fit the schema.",
+    BadScript => "bad_script": "A script that cannot be loaded or does not provide what it declares.",
+    MisplacedAggregate => "misplaced_aggregate": "An aggregate over `leads` outside a metric, or a lead field outside an aggregate in a metric.",
+    UnreachableGrade => "unreachable_grade": "A grade band no score can reach.",
+    ThresholdsOutOfOrder => "thresholds_out_of_order": "Grade thresholds that are not in descending order.",
+    UnreachableStage => "unreachable_stage": "A stage no lead can reach.",
+    UnreachableRoute => "unreachable_route": "A route branch no lead can reach.",
+    UnusedPersona => "unused_persona": "A persona that no score, stage, route or SLA uses.",
+    UnusedCalendar => "unused_calendar": "A calendar that no SLA uses.",
+    ZeroPoints => "zero_points": "A score rule worth 0 points.",
+    AlwaysPresent => "always_present": "A presence test on a required field, which always has a value.",
+    BadLead => "bad_lead": "A lead that does not fit the schema.",
+    Evaluation => "evaluation": "An error while evaluating a lead.",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The policy cannot be used.
+    Error,
+    /// Legal, but almost surely not what was meant.
+    Warning,
+}
+
+/// A labelled place in the sources.
+#[derive(Debug, Clone)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What the place has to do with the problem.
+    pub message: String,
+}
+
+/// One problem found in the policy or in its input.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Stable code.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Labelled places, the main one first.
+    pub labels: Vec<Label>,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// Labels in other files than the main one, rendered as their own snippets.
+    related: Vec<Diagnostic>,
+    /// The main label's file, for miette.
+    source: Option<FileSource>,
+}
+
+impl Diagnostic {
+    /// An error with a code and message.
+    pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+            related: Vec::new(),
+            source: None,
+        }
+    }
+
+    /// A warning with a code and message.
+    pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Adds a labelled span. The first label is the main one; a label in another file than the
+    /// main one is shown as a snippet of its own below.
+    pub fn label(mut self, span: &Span, message: impl Into<String>) -> Diagnostic {
+        let message = message.into();
+        match self.labels.first() {
+            Some(main) if !Arc::ptr_eq(&main.span.file, &span.file) => {
+                let mut note = Diagnostic::error(self.code, message.clone());
+                note.severity = self.severity;
+                note.source = Some(FileSource(span.file.clone()));
+                note.labels.push(Label {
+                    span: span.clone(),
+                    message,
+                });
+                self.related.push(note);
+            }
+            _ => {
+                if self.source.is_none() {
+                    self.source = Some(FileSource(span.file.clone()));
+                }
+                self.labels.push(Label {
+                    span: span.clone(),
+                    message,
+                })
+            }
+        }
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// True for errors (not warnings).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The main span, when the problem has a place in the sources.
+    pub fn span(&self) -> Option<&Span> {
+        self.labels.first().map(|l| &l.span)
+    }
+
+    /// Renders for a person: with colour and Unicode when `color` is set, plain ASCII otherwise.
+    pub fn render(&self, color: bool) -> String {
+        let theme = if color {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::none()
+        };
+        let handler = miette::GraphicalReportHandler::new_themed(theme)
+            .with_links(false)
+            .with_width(100);
+        let mut out = String::new();
+        if handler.render_report(&mut out, self).is_err() {
+            out = format!("{}: {}\n", self.code, self.message);
+        }
+        out
+    }
+
+    /// The machine-readable form used by `--format json`.
+    pub fn to_json(&self) -> JsonDiagnostic {
+        let place = self.span().map(|s| {
+            let (line, column) = s.line_col();
+            let (end_line, end_column) = s.file.line_col(s.end);
+            (s.file.name.clone(), line, column, end_line, end_column)
+        });
+        JsonDiagnostic {
+            file: place.as_ref().map(|p| p.0.clone()),
+            line: place.as_ref().map(|p| p.1),
+            column: place.as_ref().map(|p| p.2),
+            end_line: place.as_ref().map(|p| p.3),
+            end_column: place.as_ref().map(|p| p.4),
+            severity: self.severity,
+            code: self.code.as_str(),
+            message: self.message.clone(),
+            help: self.help.clone(),
+            labels: self
+                .labels
+                .iter()
+                .chain(self.related.iter().flat_map(|r| r.labels.iter()))
+                .map(|l| {
+                    let (line, column) = l.span.line_col();
+                    JsonLabel {
+                        file: l.span.file.name.clone(),
+                        line,
+                        column,
+                        message: l.message.clone(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A diagnostic as JSON: where, how serious, which code, what and what to do.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonDiagnostic {
+    /// The file of the main label.
+    pub file: Option<String>,
+    /// 1-based line of the main label's start.
+    pub line: Option<usize>,
+    /// 1-based column of the main label's start.
+    pub column: Option<usize>,
+    /// 1-based line of the main label's end.
+    pub end_line: Option<usize>,
+    /// 1-based column of the main label's end.
+    pub end_column: Option<usize>,
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// The stable code.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub help: Option<String>,
+    /// Every labelled place.
+    pub labels: Vec<JsonLabel>,
+}
+
+/// One labelled place in [`JsonDiagnostic`].
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonLabel {
+    /// File name.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// The label's text.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// Lets miette read snippets straight out of a shared [`SourceFile`].
+#[derive(Debug, Clone)]
+struct FileSource(Arc<SourceFile>);
+
+impl SourceCode for FileSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner =
+            self.0
+                .text
+                .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.0.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+impl miette::Diagnostic for Diagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().enumerate().map(|(i, l)| {
+            let len = l.span.len();
+            let span = miette::SourceSpan::new(l.span.start.into(), len);
+            let text = (!l.message.is_empty()).then(|| l.message.clone());
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            }
+        })))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|d| d as &dyn miette::Diagnostic),
+        ))
+    }
+}
