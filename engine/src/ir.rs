@@ -451,6 +451,8 @@ pub struct StageDef {
 pub struct RouteDef {
     /// Name.
     pub name: String,
+    /// The name's index in the route enum.
+    pub value: u16,
     /// Condition (none for `otherwise`).
     pub when: Option<TExpr>,
     /// Where.

@@ -8,13 +8,23 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod batch;
+pub mod calendar;
 pub mod check;
+pub mod decision;
+pub mod decode;
 pub mod diagnostic;
+mod eval;
 pub mod ir;
+mod policy;
 pub mod source;
 pub mod value;
 
+pub use decision::Decision;
+pub use decode::{Lead, LeadError};
 pub use diagnostic::{Code, Diagnostic, Severity};
+pub use eval::{format_duration, value_json};
+pub use policy::{EvalOptions, LoadError, Policy};
 pub use source::PolicyDir;
 
 use funnel_grammar::SourceFile;

@@ -1,0 +1,226 @@
+//! Batch evaluation: streams JSONL or CSV in chunks, evaluates each chunk on all cores, and
+//! hands the outcomes back in input order. Memory holds one chunk, however large the input.
+
+use crate::decision::{Decision, Named};
+use crate::decode::{CsvDecoder, LeadError};
+use crate::policy::{EvalOptions, Policy};
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+use std::io::{BufRead, BufReader, Read};
+
+/// How the input is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// One JSON object a line.
+    Jsonl,
+    /// A header row, then one lead a row.
+    Csv,
+    /// One JSON document: a lead object or an array of them (read whole).
+    Json,
+}
+
+impl InputFormat {
+    /// Guesses from a file name: `.csv`, `.json`, anything else JSONL.
+    pub fn from_path(path: &std::path::Path) -> InputFormat {
+        match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()) {
+            Some(e) if e == "csv" => InputFormat::Csv,
+            Some(e) if e == "json" => InputFormat::Json,
+            _ => InputFormat::Jsonl,
+        }
+    }
+}
+
+/// Settings of a batch run.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// The evaluation instant for every lead.
+    pub at: DateTime<FixedOffset>,
+    /// Explanations and strictness.
+    pub eval: EvalOptions,
+    /// Worker threads (0: one per core).
+    pub jobs: usize,
+    /// Leads per chunk: the most held in memory at once.
+    pub chunk: usize,
+}
+
+/// One lead's outcome.
+#[derive(Debug)]
+pub struct Outcome {
+    /// 1-based record number.
+    pub record: u64,
+    /// The decision, or why there is none.
+    pub result: Result<Decision, LeadError>,
+}
+
+/// Totals of a batch run.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Leads evaluated.
+    pub evaluated: u64,
+    /// Records that failed.
+    pub failed: u64,
+    /// Leads per stage, in stage order.
+    pub stages: Named<u64>,
+}
+
+/// An error that stops the whole batch: the input cannot be read, or the sink failed.
+#[derive(Debug)]
+pub enum BatchError {
+    /// Reading the input failed, or its shape is wrong for every record (a CSV without a
+    /// required column).
+    Input(String),
+    /// The sink returned an error (e.g. the output pipe closed).
+    Output(std::io::Error),
+}
+
+impl std::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchError::Input(m) => f.write_str(m),
+            BatchError::Output(e) => write!(f, "cannot write output: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BatchError {}
+
+/// A raw record before decoding.
+enum Raw {
+    Json(String),
+    Csv(csv::StringRecord),
+    /// A record that could not even be split into fields.
+    Bad(LeadError),
+}
+
+/// Evaluates every record of `input`, calling `sink` with each outcome in input order.
+pub fn run<R: Read>(
+    policy: &Policy,
+    input: R,
+    format: InputFormat,
+    options: &BatchOptions,
+    mut sink: impl FnMut(Outcome) -> std::io::Result<()>,
+) -> Result<Summary, BatchError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .build()
+        .map_err(|e| BatchError::Input(format!("cannot start worker threads: {e}")))?;
+    let mut summary = Summary {
+        stages: Named(policy.checked().stages.iter().map(|s| (s.name.clone(), 0)).collect()),
+        ..Summary::default()
+    };
+    let chunk = options.chunk.max(1);
+    let mut process = |batch: &mut Vec<(u64, Option<u64>, Raw)>, csv: Option<&CsvDecoder>| -> Result<(), BatchError> {
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|(record, line, raw)| Outcome {
+                    record: *record,
+                    result: evaluate_raw(policy, raw, csv, options, *record).map_err(|mut e| {
+                        e.record = Some(*record);
+                        e.line = *line;
+                        e
+                    }),
+                })
+                .collect()
+        });
+        batch.clear();
+        for o in outcomes {
+            match &o.result {
+                Ok(d) => {
+                    summary.evaluated += 1;
+                    if let Some(n) = summary.stages.0.iter_mut().find(|(s, _)| *s == d.stage) {
+                        n.1 += 1;
+                    }
+                }
+                Err(_) => summary.failed += 1,
+            }
+            sink(o).map_err(BatchError::Output)?;
+        }
+        Ok(())
+    };
+    let mut batch: Vec<(u64, Option<u64>, Raw)> = Vec::with_capacity(chunk);
+    match format {
+        InputFormat::Jsonl => {
+            let reader = BufReader::new(input);
+            for (i, line) in reader.lines().enumerate() {
+                let line = line.map_err(|e| BatchError::Input(format!("cannot read line {}: {e}", i + 1)))?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                batch.push(((i + 1) as u64, None, Raw::Json(line)));
+                if batch.len() == chunk {
+                    process(&mut batch, None)?;
+                }
+            }
+            process(&mut batch, None)?;
+        }
+        InputFormat::Json => {
+            let mut text = String::new();
+            BufReader::new(input)
+                .read_to_string(&mut text)
+                .map_err(|e| BatchError::Input(format!("cannot read input: {e}")))?;
+            let doc: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| BatchError::Input(format!("malformed JSON: {e}")))?;
+            let items = match doc {
+                serde_json::Value::Array(items) => items,
+                other => vec![other],
+            };
+            for (i, item) in items.into_iter().enumerate() {
+                batch.push(((i + 1) as u64, None, Raw::Json(item.to_string())));
+                if batch.len() == chunk {
+                    process(&mut batch, None)?;
+                }
+            }
+            process(&mut batch, None)?;
+        }
+        InputFormat::Csv => {
+            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+            let headers = reader
+                .headers()
+                .map_err(|e| BatchError::Input(format!("cannot read the CSV header: {e}")))?
+                .clone();
+            let decoder = CsvDecoder::new(policy.checked(), policy.index(), &headers, options.eval.strict)
+                .map_err(|e| BatchError::Input(e.message))?;
+            let mut record = 0u64;
+            let mut row = csv::StringRecord::new();
+            loop {
+                record += 1;
+                match reader.read_record(&mut row) {
+                    Ok(true) => {
+                        let line = row.position().map(|p| p.line());
+                        batch.push((record, line, Raw::Csv(row.clone())));
+                    }
+                    Ok(false) => break,
+                    Err(e) => {
+                        // A row the CSV reader cannot split is that record's error.
+                        let line = e.position().map(|p| p.line());
+                        batch.push((record, line, Raw::Bad(LeadError::new(format!("bad CSV row: {e}")))));
+                    }
+                }
+                if batch.len() == chunk {
+                    process(&mut batch, Some(&decoder))?;
+                }
+            }
+            process(&mut batch, Some(&decoder))?;
+        }
+    }
+    Ok(summary)
+}
+
+fn evaluate_raw(
+    policy: &Policy,
+    raw: &Raw,
+    csv: Option<&CsvDecoder>,
+    options: &BatchOptions,
+    record: u64,
+) -> Result<Decision, LeadError> {
+    let lead = match (raw, csv) {
+        (Raw::Json(line), _) => policy.decode_json(line.as_bytes(), &options.eval)?,
+        (Raw::Csv(row), Some(decoder)) => crate::decode::Lead {
+            values: decoder.decode(policy.checked(), policy.index(), row)?,
+        },
+        (Raw::Csv(_), None) => return Err(LeadError::new("a CSV row without its header")),
+        (Raw::Bad(e), _) => return Err(e.clone()),
+    };
+    policy.evaluate(&lead, options.at, &options.eval, Some(record))
+}

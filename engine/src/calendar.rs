@@ -1,0 +1,171 @@
+//! Business calendars: open time between two instants, and an instant plus open time.
+//!
+//! Opening hours are local wall-clock times in the calendar's zone, so a 09:00-18:00 day is
+//! nine hours whatever the UTC offset, and a day whose clocks jump is measured in real time.
+
+use crate::ir::CalendarDef;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// How far the calendar walks looking for open time before giving up (a calendar whose every
+/// day is a holiday would otherwise walk forever).
+const MAX_DAYS: i64 = 366 * 20;
+
+/// A calendar ready for time arithmetic.
+#[derive(Debug, Clone)]
+pub struct BusinessCalendar<'a> {
+    def: &'a CalendarDef,
+}
+
+/// Business time could not be computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarError(pub String);
+
+impl<'a> BusinessCalendar<'a> {
+    /// Wraps a checked calendar.
+    pub fn new(def: &'a CalendarDef) -> Self {
+        BusinessCalendar { def }
+    }
+
+    fn tz(&self) -> Tz {
+        self.def.timezone
+    }
+
+    /// Whether the whole local day is closed.
+    pub fn is_holiday(&self, date: NaiveDate) -> bool {
+        self.def.holidays.binary_search(&date).is_ok()
+            || self.def.holiday_sets.iter().any(|set| match set.as_str() {
+                "brazil" => is_brazil_holiday(date),
+                _ => false,
+            })
+    }
+
+    /// The open intervals of one local day, as UTC instants, in order.
+    fn open_intervals(&self, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        if self.is_holiday(date) {
+            return Vec::new();
+        }
+        let day = date.weekday().num_days_from_monday() as usize;
+        self.def.week[day]
+            .iter()
+            .filter_map(|&(s, e)| {
+                let start = self.local_instant(date, s)?;
+                let end = self.local_instant(date, e)?;
+                (end > start).then_some((start, end))
+            })
+            .collect()
+    }
+
+    /// A local wall-clock minute of a day as an instant. A time skipped by a daylight-saving
+    /// jump is taken as the first instant after the jump; a repeated time as its first
+    /// occurrence.
+    fn local_instant(&self, date: NaiveDate, minute: u16) -> Option<DateTime<Utc>> {
+        let naive = if minute >= 24 * 60 {
+            date.succ_opt()?.and_time(NaiveTime::MIN)
+        } else {
+            date.and_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)?
+        };
+        let tz = self.tz();
+        match tz.from_local_datetime(&naive) {
+            chrono::LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+            chrono::LocalResult::Ambiguous(a, _) => Some(a.with_timezone(&Utc)),
+            chrono::LocalResult::None => {
+                // Walk forward minute by minute out of the gap (gaps are at most a few hours).
+                (1..=180).find_map(|m| {
+                    tz.from_local_datetime(&(naive + Duration::minutes(m)))
+                        .earliest()
+                        .map(|t| t.with_timezone(&Utc))
+                })
+            }
+        }
+    }
+
+    fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
+        t.with_timezone(&self.tz()).date_naive()
+    }
+
+    /// Open time between two instants, in seconds (0 when `to` is not after `from`).
+    pub fn elapsed(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        let mut total = 0i64;
+        // Start a day early: an interval of the previous local day may run past midnight UTC.
+        let mut date = self.local_date(from).pred_opt().unwrap_or(self.local_date(from));
+        let last = self.local_date(to);
+        while date <= last {
+            for (s, e) in self.open_intervals(date) {
+                let s = s.max(from);
+                let e = e.min(to);
+                if e > s {
+                    total += (e - s).num_seconds();
+                }
+            }
+            match date.succ_opt() {
+                Some(d) => date = d,
+                None => break,
+            }
+        }
+        total
+    }
+
+    /// The instant when `seconds` of open time have passed after `from`.
+    pub fn add(&self, from: DateTime<Utc>, seconds: i64) -> Result<DateTime<Utc>, CalendarError> {
+        let mut left = seconds.max(0);
+        let mut date = self.local_date(from).pred_opt().unwrap_or(self.local_date(from));
+        for _ in 0..MAX_DAYS {
+            for (s, e) in self.open_intervals(date) {
+                let s = s.max(from);
+                if e <= s {
+                    continue;
+                }
+                let open = (e - s).num_seconds();
+                if left <= open {
+                    return Ok(s + Duration::seconds(left));
+                }
+                left -= open;
+            }
+            date = date
+                .succ_opt()
+                .ok_or_else(|| CalendarError("date out of range".into()))?;
+        }
+        Err(CalendarError(format!(
+            "calendar `{}` has no open time in the {} years after {}",
+            self.def.name,
+            MAX_DAYS / 366,
+            from
+        )))
+    }
+}
+
+/// Easter Sunday (Gregorian), by the anonymous computus.
+pub fn easter(year: i32) -> Option<NaiveDate> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32)
+}
+
+/// Brazil's national holidays, with Carnival (Monday and Tuesday), Good Friday and Corpus
+/// Christi, which follow Easter. Black Consciousness Day (20 November) is national from 2024.
+pub fn is_brazil_holiday(date: NaiveDate) -> bool {
+    let fixed = [(1, 1), (4, 21), (5, 1), (9, 7), (10, 12), (11, 2), (11, 15), (12, 25)];
+    let md = (date.month(), date.day());
+    if fixed.contains(&md) || (md == (11, 20) && date.year() >= 2024) {
+        return true;
+    }
+    let Some(e) = easter(date.year()) else { return false };
+    let offset = date.signed_duration_since(e).num_days();
+    matches!(offset, -48 | -47 | -2 | 60)
+}

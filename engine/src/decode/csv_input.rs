@@ -1,0 +1,97 @@
+//! CSV leads: the header row names the fields (by name or by their `from "Column"`).
+//!
+//! A cell holds one value as text. An empty cell, or one of the field's `missing` values, is
+//! missing. A list cell holds a JSON array (`["vip","partner"]`) or items separated by `|`
+//! (`vip|partner`); a record or a list of records (such as events) is written as JSON.
+
+use super::text::parse_scalar;
+use super::{expected, finish_record, FieldIndex, LeadError};
+use crate::ir::{Checked, Ty};
+use crate::value::Value;
+
+/// Maps a CSV file's columns to lead slots.
+#[derive(Debug, Clone)]
+pub struct CsvDecoder {
+    /// For each column, the lead slot it fills.
+    columns: Vec<Option<usize>>,
+}
+
+impl CsvDecoder {
+    /// Reads the header row. Unknown columns are ignored (or an error with `strict`); a
+    /// required field with no column is an error, since no row could fill it.
+    pub(crate) fn new(p: &Checked, index: &FieldIndex, headers: &csv::StringRecord, strict: bool) -> Result<CsvDecoder, LeadError> {
+        let mut columns = Vec::new();
+        let mut seen = vec![false; p.records[p.lead].fields.len()];
+        for h in headers.iter() {
+            let name = h.trim_start_matches('\u{feff}').trim();
+            let slot = index.slot(p.lead, name);
+            if let Some(s) = slot {
+                seen[s] = true;
+            } else if strict && !name.is_empty() {
+                return Err(LeadError::new(format!("the column `{name}` is not a field of the lead schema")));
+            }
+            columns.push(slot);
+        }
+        for (slot, f) in p.records[p.lead].fields.iter().enumerate() {
+            if !seen[slot] && !f.optional {
+                let col = f.from.as_deref().unwrap_or(&f.name);
+                return Err(LeadError::new(format!(
+                    "the CSV has no column `{col}` for the required field `{}`",
+                    f.name
+                )));
+            }
+        }
+        Ok(CsvDecoder { columns })
+    }
+
+    /// Decodes one row.
+    pub(crate) fn decode(&self, p: &Checked, index: &FieldIndex, row: &csv::StringRecord) -> Result<Vec<Value>, LeadError> {
+        let fields = &p.records[p.lead].fields;
+        let mut values = vec![Value::Missing; fields.len()];
+        for (cell, column) in row.iter().zip(&self.columns) {
+            let Some(slot) = *column else { continue };
+            let f = &fields[slot];
+            if cell.is_empty() || f.missing.iter().any(|m| m == cell) {
+                continue;
+            }
+            values[slot] = cell_value(p, index, &f.ty, cell).map_err(|()| {
+                let exp = expected(p, &f.ty);
+                let found = format!("{cell:?}");
+                let mut e = LeadError::new(format!("expected {exp}, found {found}"));
+                e.field = Some(f.name.clone());
+                e.expected = Some(exp);
+                e.found = Some(found);
+                e
+            })?;
+        }
+        // An absent list is an empty one in CSV, where an empty cell cannot say otherwise.
+        for (slot, f) in fields.iter().enumerate() {
+            if matches!(f.ty, Ty::List(_)) && !values[slot].is_present() && !f.optional {
+                values[slot] = Value::List(Vec::new().into());
+            }
+        }
+        finish_record(p, p.lead, &mut values, "")?;
+        Ok(values)
+    }
+}
+
+fn cell_value(p: &Checked, index: &FieldIndex, ty: &Ty, cell: &str) -> Result<Value, ()> {
+    match ty {
+        Ty::List(inner) => {
+            let t = cell.trim();
+            if t.starts_with('[') {
+                return json_value(p, index, ty, t);
+            }
+            let items: Result<Vec<Value>, ()> = t.split('|').map(|s| cell_value(p, index, inner, s.trim())).collect();
+            Ok(Value::List(items?.into()))
+        }
+        Ty::Record(_) => json_value(p, index, ty, cell.trim()),
+        _ => parse_scalar(p, ty, cell),
+    }
+}
+
+/// A JSON cell, decoded by the same rules as JSON input.
+fn json_value(p: &Checked, index: &FieldIndex, ty: &Ty, text: &str) -> Result<Value, ()> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    super::json::decode_typed(p, index, ty, &mut de).map_err(|_| ())
+}

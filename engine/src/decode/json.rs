@@ -1,0 +1,276 @@
+//! JSON leads, read by the schema as they are parsed (no intermediate JSON tree).
+
+use super::text::parse_scalar;
+use super::{expected, finish_record, FieldIndex, LeadError};
+use crate::ir::{Checked, FieldDef, RecordId, Ty};
+use crate::value::Value;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::cell::RefCell;
+use std::fmt;
+
+/// One step of a field path.
+#[derive(Clone, Copy)]
+enum Seg {
+    Field(RecordId, usize),
+    Index(usize),
+}
+
+/// What the seeds share while one lead is decoded.
+struct Ctx<'a> {
+    p: &'a Checked,
+    index: &'a FieldIndex,
+    strict: bool,
+    path: RefCell<Vec<Seg>>,
+    error: RefCell<Option<LeadError>>,
+}
+
+impl Ctx<'_> {
+    fn path_string(&self) -> String {
+        let mut s = String::new();
+        for seg in self.path.borrow().iter() {
+            match seg {
+                Seg::Field(r, f) => {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(&self.p.records[*r].fields[*f].name);
+                }
+                Seg::Index(i) => s.push_str(&format!("[{i}]")),
+            }
+        }
+        s
+    }
+
+    /// Records the first error with its path, and returns a serde error to unwind with.
+    fn fail<E: de::Error>(&self, message: String, expected: Option<String>, found: Option<String>) -> E {
+        let mut slot = self.error.borrow_mut();
+        if slot.is_none() {
+            let path = self.path_string();
+            let mut e = LeadError::new(message);
+            e.field = (!path.is_empty()).then_some(path);
+            e.expected = expected;
+            e.found = found;
+            *slot = Some(e);
+        }
+        E::custom("lead does not fit the schema")
+    }
+
+    fn mismatch<E: de::Error>(&self, ty: &Ty, found: String) -> E {
+        let exp = expected(self.p, ty);
+        self.fail(format!("expected {exp}, found {found}"), Some(exp), Some(found))
+    }
+}
+
+/// Decodes one lead from JSON.
+pub(crate) fn decode_json<'de, D: Deserializer<'de>>(
+    p: &Checked,
+    index: &FieldIndex,
+    strict: bool,
+    de: D,
+) -> Result<Vec<Value>, LeadError> {
+    match decode_with(p, index, strict, &Ty::Record(p.lead), de)? {
+        Value::Record(fields) => Ok(fields.to_vec()),
+        Value::Missing => Err(LeadError::new("expected a lead object, found null")),
+        _ => Err(LeadError::new("expected a lead object")),
+    }
+}
+
+/// Decodes one value of a given type from JSON (a CSV cell holding a list or a record).
+pub(crate) fn decode_typed<'de, D: Deserializer<'de>>(
+    p: &Checked,
+    index: &FieldIndex,
+    ty: &Ty,
+    de: D,
+) -> Result<Value, LeadError> {
+    decode_with(p, index, false, ty, de)
+}
+
+fn decode_with<'de, D: Deserializer<'de>>(
+    p: &Checked,
+    index: &FieldIndex,
+    strict: bool,
+    ty: &Ty,
+    de: D,
+) -> Result<Value, LeadError> {
+    let ctx = Ctx {
+        p,
+        index,
+        strict,
+        path: RefCell::new(Vec::new()),
+        error: RefCell::new(None),
+    };
+    let seed = ValueSeed {
+        ctx: &ctx,
+        ty,
+        field: None,
+    };
+    seed.deserialize(de).map_err(|e| {
+        ctx.error.into_inner().unwrap_or_else(|| {
+            let mut err = LeadError::new(format!("malformed JSON: {e}"));
+            err.found = Some("malformed JSON".into());
+            err
+        })
+    })
+}
+
+struct ValueSeed<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    ty: &'c Ty,
+    field: Option<&'c FieldDef>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+fn show_str(s: &str) -> String {
+    let short: String = s.chars().take(40).collect();
+    if short.len() < s.len() {
+        format!("text {short:?}...")
+    } else {
+        format!("text {short:?}")
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&expected(self.ctx.p, self.ty))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Missing)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Missing)
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+        match self.ty {
+            Ty::Bool => Ok(Value::Bool(b)),
+            ty => Err(self.ctx.mismatch(ty, format!("bool {b}"))),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Value, E> {
+        match self.ty {
+            Ty::Int => Ok(Value::Int(i)),
+            Ty::Number => Ok(Value::Number(i as f64)),
+            Ty::Duration => Ok(Value::Duration(i)),
+            ty => Err(self.ctx.mismatch(ty, format!("number {i}"))),
+        }
+    }
+
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Value, E> {
+        match i64::try_from(u) {
+            Ok(i) => self.visit_i64(i),
+            Err(_) => self.visit_f64(u as f64),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, x: f64) -> Result<Value, E> {
+        match self.ty {
+            Ty::Number => Ok(Value::Number(x)),
+            Ty::Int if x.fract() == 0.0 && x.abs() < 9.0e15 => Ok(Value::Int(x as i64)),
+            Ty::Duration if x.fract() == 0.0 => Ok(Value::Duration(x as i64)),
+            ty => Err(self.ctx.mismatch(ty, format!("number {x}"))),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        if self.field.is_some_and(|f| f.missing.iter().any(|m| m == s)) {
+            return Ok(Value::Missing);
+        }
+        match self.ty {
+            Ty::Text | Ty::Date | Ty::DateTime | Ty::Duration | Ty::Enum(_) => {
+                parse_scalar(self.ctx.p, self.ty, s).map_err(|_| self.ctx.mismatch(self.ty, show_str(s)))
+            }
+            ty => Err(self.ctx.mismatch(ty, show_str(s))),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let Ty::List(inner) = self.ty else {
+            return Err(self.ctx.mismatch(self.ty, "a list".into()));
+        };
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        loop {
+            self.ctx.path.borrow_mut().push(Seg::Index(items.len()));
+            let next = seq.next_element_seed(ValueSeed {
+                ctx: self.ctx,
+                ty: inner,
+                field: None,
+            });
+            let item = match next {
+                Ok(Some(v)) => v,
+                Ok(None) => {
+                    self.ctx.path.borrow_mut().pop();
+                    break;
+                }
+                Err(e) => return Err(e),
+            };
+            if !item.is_present() {
+                return Err(self.ctx.mismatch(inner, "null".into()));
+            }
+            self.ctx.path.borrow_mut().pop();
+            items.push(item);
+        }
+        Ok(Value::List(items.into()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let Ty::Record(r) = *self.ty else {
+            return Err(self.ctx.mismatch(self.ty, "an object".into()));
+        };
+        let rec = &self.ctx.p.records[r];
+        let mut values = vec![Value::Missing; rec.fields.len()];
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match self.ctx.index.slot(r, &key) {
+                Some(slot) => {
+                    let f = &rec.fields[slot];
+                    self.ctx.path.borrow_mut().push(Seg::Field(r, slot));
+                    let v = map.next_value_seed(ValueSeed {
+                        ctx: self.ctx,
+                        ty: &f.ty,
+                        field: Some(f),
+                    })?;
+                    self.ctx.path.borrow_mut().pop();
+                    values[slot] = v;
+                }
+                None if self.ctx.strict => {
+                    let mut path = self.ctx.path_string();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(&key);
+                    let e = self.ctx.fail::<A::Error>(
+                        format!("`{key}` is not a field of `{}`", rec.name),
+                        None,
+                        Some(format!("unknown field `{key}`")),
+                    );
+                    if let Some(err) = self.ctx.error.borrow_mut().as_mut() {
+                        err.field = Some(path);
+                    }
+                    return Err(e);
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let path = self.ctx.path_string();
+        if let Err(e) = finish_record(self.ctx.p, r, &mut values, &path) {
+            let mut slot = self.ctx.error.borrow_mut();
+            if slot.is_none() {
+                *slot = Some(e);
+            }
+            return Err(de::Error::custom("lead does not fit the schema"));
+        }
+        Ok(Value::Record(values.into()))
+    }
+}

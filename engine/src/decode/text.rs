@@ -1,0 +1,107 @@
+//! Scalars written as text: datetimes with or without offsets, dates, durations, enum values.
+
+use crate::ir::{Checked, Ty};
+use crate::value::Value;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+
+/// A datetime: RFC 3339 with an offset, or a local time (`2018-02-26 19:58:54`,
+/// `2026-11-26T10:00`) or a date alone, both read in the policy's time zone.
+pub fn parse_datetime(s: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
+    let s = s.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt);
+    }
+    if let Ok(dt) = DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%z") {
+        return Some(dt);
+    }
+    let local = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)))?;
+    // A local time skipped by a daylight-saving jump is read as the instant after the jump.
+    let t = tz
+        .from_local_datetime(&local)
+        .earliest()
+        .or_else(|| tz.from_local_datetime(&(local + chrono::Duration::hours(1))).earliest())?;
+    Some(t.fixed_offset())
+}
+
+/// A duration: seconds, or the language's form `2d 4h 30m`.
+pub(crate) fn parse_duration(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<i64>() {
+        return Some(n);
+    }
+    let mut total = 0i64;
+    let mut any = false;
+    for part in s.split_whitespace() {
+        let (num, unit) = part.split_at(part.find(|c: char| !c.is_ascii_digit())?);
+        let n: i64 = num.parse().ok()?;
+        let size = match unit {
+            "w" => 604_800,
+            "d" => 86_400,
+            "h" => 3_600,
+            "m" => 60,
+            "s" => 1,
+            _ => return None,
+        };
+        total = total.checked_add(n.checked_mul(size)?)?;
+        any = true;
+    }
+    any.then_some(total)
+}
+
+/// A scalar of type `ty` from text; `Err` carries what was expected.
+pub(crate) fn parse_scalar(p: &Checked, ty: &Ty, s: &str) -> Result<Value, ()> {
+    let t = s.trim();
+    Ok(match ty {
+        Ty::Text => Value::Text(s.into()),
+        Ty::Int => match t.parse::<i64>() {
+            Ok(i) => Value::Int(i),
+            Err(_) => match t.parse::<f64>() {
+                Ok(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::Int(f as i64),
+                _ => return Err(()),
+            },
+        },
+        Ty::Number => Value::Number(t.parse::<f64>().map_err(|_| ())?),
+        Ty::Bool => match t.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" => Value::Bool(true),
+            "false" | "no" | "n" | "0" => Value::Bool(false),
+            _ => return Err(()),
+        },
+        Ty::Date => Value::Date(
+            NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .or_else(|_| parse_datetime(t, p.header.timezone).map(|d| d.date_naive()).ok_or(()))
+                .map_err(|_| ())?,
+        ),
+        Ty::DateTime => Value::DateTime(parse_datetime(t, p.header.timezone).ok_or(())?),
+        Ty::Duration => Value::Duration(parse_duration(t).ok_or(())?),
+        Ty::Enum(e) => Value::Enum(p.enums[*e].values.iter().position(|v| v == t).ok_or(())? as u16),
+        _ => return Err(()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetimes_with_and_without_offsets() {
+        let tz: Tz = "America/Sao_Paulo".parse().unwrap();
+        let a = parse_datetime("2026-11-26T10:00:00-03:00", tz).unwrap();
+        let b = parse_datetime("2026-11-26 10:00:00", tz).unwrap();
+        assert_eq!(a, b);
+        // In January 2018 Sao Paulo was on daylight-saving time (-02:00).
+        let c = parse_datetime("2018-01-10 12:00:00", tz).unwrap();
+        assert_eq!(c.offset().local_minus_utc(), -2 * 3600);
+        assert!(parse_datetime("yesterday", tz).is_none());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90"), Some(90));
+        assert_eq!(parse_duration("1d 2h 3m"), Some(86_400 + 7_200 + 180));
+        assert_eq!(parse_duration("3 parsecs"), None);
+    }
+}

@@ -1,0 +1,418 @@
+//! Evaluating typed expressions against one lead, with three-valued logic for missing values.
+
+use super::State;
+use crate::ir::*;
+use crate::value::Value;
+use chrono::{DateTime, Duration, FixedOffset};
+use funnel_grammar::ast::{BinOp, ListOp, TextOp};
+use std::cmp::Ordering;
+
+/// Kleene `and`: false wins, then unknown.
+fn and(a: &Value, b: &Value) -> Value {
+    match (a, b) {
+        (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Bool(false),
+        (Value::Bool(true), Value::Bool(true)) => Value::Bool(true),
+        _ => Value::Missing,
+    }
+}
+
+/// Kleene `or`: true wins, then unknown.
+fn or(a: &Value, b: &Value) -> Value {
+    match (a, b) {
+        (Value::Bool(true), _) | (_, Value::Bool(true)) => Value::Bool(true),
+        (Value::Bool(false), Value::Bool(false)) => Value::Bool(false),
+        _ => Value::Missing,
+    }
+}
+
+/// Orders two values of one type; `None` when either is missing (or they do not compare).
+pub(crate) fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::DateTime(x), Value::DateTime(y)) => Some(x.cmp(y)),
+        (Value::Duration(x), Value::Duration(y)) => Some(x.cmp(y)),
+        (Value::Enum(x), Value::Enum(y)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        (x, y) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => x.partial_cmp(&y),
+            _ => None,
+        },
+    }
+}
+
+/// Equality with unknowns: `None` when either side is missing.
+fn equal(a: &Value, b: &Value) -> Option<bool> {
+    match (a, b) {
+        (Value::Missing, _) | (_, Value::Missing) => None,
+        (Value::List(x), Value::List(y)) => Some(x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| equal(a, b) == Some(true))),
+        _ => compare(a, b).map(|o| o == Ordering::Equal),
+    }
+}
+
+fn bool_of(b: Option<bool>) -> Value {
+    b.map_or(Value::Missing, Value::Bool)
+}
+
+fn secs(d: Duration) -> i64 {
+    d.num_seconds()
+}
+
+fn add_secs(dt: &DateTime<FixedOffset>, s: i64) -> Value {
+    Duration::try_seconds(s)
+        .and_then(|d| dt.checked_add_signed(d))
+        .map_or(Value::Missing, Value::DateTime)
+}
+
+fn arith(op: BinOp, a: &Value, b: &Value) -> Value {
+    use BinOp::*;
+    use Value::*;
+    match (op, a, b) {
+        (_, Missing, _) | (_, _, Missing) => Missing,
+        (Add, Int(x), Int(y)) => x.checked_add(*y).map_or(Number(*x as f64 + *y as f64), Int),
+        (Sub, Int(x), Int(y)) => x.checked_sub(*y).map_or(Number(*x as f64 - *y as f64), Int),
+        (Mul, Int(x), Int(y)) => x.checked_mul(*y).map_or(Number(*x as f64 * *y as f64), Int),
+        (Add, Text(x), Text(y)) => Text(format!("{x}{y}").into()),
+        (Add, DateTime(t), Duration(d)) | (Add, Duration(d), DateTime(t)) => add_secs(t, *d),
+        (Sub, DateTime(t), Duration(d)) => add_secs(t, d.saturating_neg()),
+        (Sub, DateTime(x), DateTime(y)) => Duration(secs(x.signed_duration_since(*y))),
+        (Add, Date(x), Duration(d)) => x
+            .checked_add_signed(chrono::Duration::days(d.div_euclid(86_400)))
+            .map_or(Missing, Date),
+        (Sub, Date(x), Duration(d)) => x
+            .checked_sub_signed(chrono::Duration::days(d.div_euclid(86_400)))
+            .map_or(Missing, Date),
+        (Sub, Date(x), Date(y)) => Duration(x.signed_duration_since(*y).num_days() * 86_400),
+        (Add, Duration(x), Duration(y)) => Duration(x.saturating_add(*y)),
+        (Sub, Duration(x), Duration(y)) => Duration(x.saturating_sub(*y)),
+        (Mul, Duration(d), n) | (Mul, n, Duration(d)) => n.as_f64().map_or(Missing, |n| Duration((*d as f64 * n) as i64)),
+        (Div, Duration(x), Duration(y)) => {
+            if *y == 0 {
+                Missing
+            } else {
+                Number(*x as f64 / *y as f64)
+            }
+        }
+        (Div, Duration(d), n) => match n.as_f64() {
+            Some(n) if n != 0.0 => Duration((*d as f64 / n) as i64),
+            _ => Missing,
+        },
+        (op, x, y) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => match op {
+                Add => Number(x + y),
+                Sub => Number(x - y),
+                Mul => Number(x * y),
+                // Dividing by zero has no value: the result is unknown, like a missing field.
+                Div if y == 0.0 => Missing,
+                Div => Number(x / y),
+                _ => Missing,
+            },
+            _ => Missing,
+        },
+    }
+}
+
+fn text_test(op: TextOp, value: &str, arg: &str) -> bool {
+    match op {
+        TextOp::Contains => value.contains(arg),
+        TextOp::StartsWith => value.starts_with(arg),
+        TextOp::EndsWith => value.ends_with(arg),
+    }
+}
+
+impl State<'_> {
+    /// Evaluates an expression.
+    pub(crate) fn eval(&mut self, e: &TExpr) -> Value {
+        match &e.kind {
+            TKind::Const(v) => v.clone(),
+            TKind::List(items) => Value::List(items.iter().map(|i| self.eval(i)).collect::<Vec<_>>().into()),
+            TKind::Field(slot) => self.lead[*slot].clone(),
+            TKind::Item { depth, slot } => {
+                let item = &self.items[self.items.len() - 1 - depth];
+                match item {
+                    Value::Record(fields) => fields[*slot].clone(),
+                    _ => Value::Missing,
+                }
+            }
+            TKind::Get(base, slot) => match self.eval(base) {
+                Value::Record(fields) => fields[*slot].clone(),
+                _ => Value::Missing,
+            },
+            TKind::Let(i) => self.lets[*i].clone(),
+            TKind::Score(i) => Value::Number(self.scores[*i]),
+            TKind::Grade(i) => Value::Enum(self.grades[*i]),
+            TKind::Persona(i) => Value::Bool(self.personas[*i].0),
+            TKind::PersonaMatch(i) => Value::Number(self.personas[*i].1),
+            TKind::Stage => Value::Enum(self.stage),
+            TKind::Route => self.route.map_or(Value::Missing, Value::Enum),
+            TKind::Sla(i) => self.slas[*i].clone(),
+            TKind::Now => Value::DateTime(self.now),
+            TKind::Not(inner) => match self.eval(inner) {
+                Value::Bool(b) => Value::Bool(!b),
+                _ => Value::Missing,
+            },
+            TKind::Neg(inner) => match self.eval(inner) {
+                Value::Int(i) => Value::Int(i.saturating_neg()),
+                Value::Number(n) => Value::Number(-n),
+                Value::Duration(d) => Value::Duration(d.saturating_neg()),
+                _ => Value::Missing,
+            },
+            TKind::Binary(op, a, b) => {
+                let x = self.eval(a);
+                // Short-circuit where the left side decides, as Kleene logic allows.
+                match (op, &x) {
+                    (BinOp::And, Value::Bool(false)) => return Value::Bool(false),
+                    (BinOp::Or, Value::Bool(true)) => return Value::Bool(true),
+                    _ => {}
+                }
+                let y = self.eval(b);
+                match op {
+                    BinOp::And => and(&x, &y),
+                    BinOp::Or => or(&x, &y),
+                    BinOp::Eq => bool_of(equal(&x, &y)),
+                    BinOp::Ne => bool_of(equal(&x, &y).map(|b| !b)),
+                    BinOp::Lt => bool_of(compare(&x, &y).map(|o| o == Ordering::Less)),
+                    BinOp::Le => bool_of(compare(&x, &y).map(|o| o != Ordering::Greater)),
+                    BinOp::Gt => bool_of(compare(&x, &y).map(|o| o == Ordering::Greater)),
+                    BinOp::Ge => bool_of(compare(&x, &y).map(|o| o != Ordering::Less)),
+                    _ => arith(*op, &x, &y),
+                }
+            }
+            TKind::In { value, list, negated } => {
+                let v = self.eval(value);
+                let l = self.eval(list);
+                let found = match (&v, &l) {
+                    (Value::Missing, _) | (_, Value::Missing) => None,
+                    (v, Value::List(items)) => Some(items.iter().any(|i| equal(v, i) == Some(true))),
+                    _ => None,
+                };
+                bool_of(found.map(|f| f != *negated))
+            }
+            TKind::Between(v, lo, hi) => {
+                let (v, lo, hi) = (self.eval(v), self.eval(lo), self.eval(hi));
+                match (compare(&v, &lo), compare(&v, &hi)) {
+                    (Some(a), Some(b)) => Value::Bool(a != Ordering::Less && b != Ordering::Greater),
+                    _ => Value::Missing,
+                }
+            }
+            TKind::Text { op, any, value, arg } => {
+                let v = self.eval(value);
+                let a = self.eval(arg);
+                match (&v, &a, any) {
+                    (Value::Text(v), Value::Text(a), false) => Value::Bool(text_test(*op, v, a)),
+                    (Value::Text(v), Value::List(items), true) => Value::Bool(
+                        items
+                            .iter()
+                            .any(|i| matches!(i, Value::Text(a) if text_test(*op, v, a))),
+                    ),
+                    _ => Value::Missing,
+                }
+            }
+            TKind::ListContains(list, v) => {
+                let l = self.eval(list);
+                let v = self.eval(v);
+                match (&l, &v) {
+                    (Value::List(items), v) if v.is_present() => Value::Bool(items.iter().any(|i| equal(v, i) == Some(true))),
+                    _ => Value::Missing,
+                }
+            }
+            TKind::Matches(v, re) => match self.eval(v) {
+                Value::Text(t) => Value::Bool(self.policy.regexes[*re].is_match(&t)),
+                _ => Value::Missing,
+            },
+            TKind::IsMissing { value, negated } => Value::Bool(self.eval(value).is_present() == *negated),
+            TKind::If(c, a, b) => match self.eval(c) {
+                Value::Bool(true) => self.eval(a),
+                Value::Bool(false) => self.eval(b),
+                _ => Value::Missing,
+            },
+            TKind::Call(f, args) => self.builtin(*f, args),
+            TKind::Script(i, args) => {
+                let args: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
+                self.call_script(*i, &args)
+            }
+            TKind::Query { op, value, query } => self.query(*op, value.as_deref(), query),
+            TKind::Pick(pick, query) => self.pick(pick, query),
+            // Only metric aggregates see the batch; the report evaluates those itself.
+            TKind::Leads => Value::Missing,
+        }
+    }
+
+    fn builtin(&mut self, f: Builtin, args: &[TExpr]) -> Value {
+        let vals: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
+        if vals.iter().any(|v| !v.is_present()) {
+            return Value::Missing;
+        }
+        match (f, vals.as_slice()) {
+            (Builtin::Lower, [Value::Text(t)]) => Value::Text(t.to_lowercase().into()),
+            (Builtin::Upper, [Value::Text(t)]) => Value::Text(t.to_uppercase().into()),
+            (Builtin::Len, [Value::Text(t)]) => Value::Int(t.chars().count() as i64),
+            (Builtin::Len, [Value::List(l)]) => Value::Int(l.len() as i64),
+            (Builtin::Min | Builtin::Max, [first, rest @ ..]) => {
+                let mut best = first.clone();
+                for v in rest {
+                    let better = match compare(v, &best) {
+                        Some(Ordering::Less) => f == Builtin::Min,
+                        Some(Ordering::Greater) => f == Builtin::Max,
+                        _ => false,
+                    };
+                    if better {
+                        best = v.clone();
+                    }
+                }
+                // Mixed int and number arguments give a number.
+                if vals.iter().any(|v| matches!(v, Value::Number(_))) {
+                    best.as_f64().map_or(best, Value::Number)
+                } else {
+                    best
+                }
+            }
+            (Builtin::Abs, [Value::Int(i)]) => Value::Int(i.saturating_abs()),
+            (Builtin::Abs, [Value::Number(n)]) => Value::Number(n.abs()),
+            (Builtin::Round, [n]) => n.as_f64().map_or(Value::Missing, |n| Value::Int(n.round() as i64)),
+            (Builtin::Round, [n, Value::Int(d)]) => n.as_f64().map_or(Value::Missing, |n| {
+                let p = 10f64.powi((*d).clamp(0, 12) as i32);
+                Value::Number((n * p).round() / p)
+            }),
+            (Builtin::Floor, [n]) => n.as_f64().map_or(Value::Missing, |n| Value::Int(n.floor() as i64)),
+            (Builtin::Ceil, [n]) => n.as_f64().map_or(Value::Missing, |n| Value::Int(n.ceil() as i64)),
+            (Builtin::DaysBetween, [a, b]) => match (a, b) {
+                (Value::Date(a), Value::Date(b)) => Value::Int(b.signed_duration_since(*a).num_days()),
+                (Value::DateTime(a), Value::DateTime(b)) => Value::Int(b.signed_duration_since(*a).num_days()),
+                (Value::Date(a), Value::DateTime(b)) => Value::Int(b.date_naive().signed_duration_since(*a).num_days()),
+                (Value::DateTime(a), Value::Date(b)) => Value::Int(b.signed_duration_since(a.date_naive()).num_days()),
+                _ => Value::Missing,
+            },
+            _ => Value::Missing,
+        }
+    }
+
+    /// Whether an item passes a query's window and filter: `Some(true)`, `Some(false)`, or
+    /// `None` when its filter is unknown.
+    fn item_passes(&mut self, item: &Value, q: &TQuery, window: Option<i64>) -> Option<bool> {
+        if let (Some(w), Some(slot)) = (window, q.at_slot) {
+            let Value::Record(fields) = item else { return Some(false) };
+            let Value::DateTime(at) = &fields[slot] else { return Some(false) };
+            let age = self.now.signed_duration_since(*at).num_seconds();
+            if age < 0 || age > w {
+                return Some(false);
+            }
+        }
+        let Some(filter) = &q.filter else { return Some(true) };
+        self.items.push(item.clone());
+        let r = self.eval(filter);
+        self.items.pop();
+        match r {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    fn window(&mut self, q: &TQuery) -> Result<Option<i64>, ()> {
+        match &q.within {
+            None => Ok(None),
+            Some(w) => match self.eval(w) {
+                Value::Duration(d) => Ok(Some(d)),
+                _ => Err(()),
+            },
+        }
+    }
+
+    fn query(&mut self, op: ListOp, value: Option<&TExpr>, q: &TQuery) -> Value {
+        let Value::List(items) = self.eval(&q.list) else { return Value::Missing };
+        let Ok(window) = self.window(q) else { return Value::Missing };
+        let mut unknown = false;
+        let mut count = 0i64;
+        let mut values: Vec<Value> = Vec::new();
+        for item in items.iter() {
+            match self.item_passes(item, q, window) {
+                Some(true) => {
+                    count += 1;
+                    if let Some(v) = value {
+                        self.items.push(item.clone());
+                        let x = self.eval(v);
+                        self.items.pop();
+                        if x.is_present() {
+                            values.push(x);
+                        }
+                    }
+                    if op == ListOp::Any {
+                        return Value::Bool(true);
+                    }
+                }
+                Some(false) => {
+                    if op == ListOp::All {
+                        return Value::Bool(false);
+                    }
+                }
+                None => unknown = true,
+            }
+        }
+        match op {
+            ListOp::Any | ListOp::All if unknown => Value::Missing,
+            ListOp::Any => Value::Bool(false),
+            ListOp::All => Value::Bool(true),
+            ListOp::Count => Value::Int(count),
+            ListOp::Sum => Value::Number(values.iter().filter_map(Value::as_f64).sum()),
+            ListOp::Avg if values.is_empty() => Value::Missing,
+            ListOp::Avg => Value::Number(values.iter().filter_map(Value::as_f64).sum::<f64>() / values.len() as f64),
+            ListOp::Median | ListOp::Min | ListOp::Max => {
+                values.sort_by(|a, b| compare(a, b).unwrap_or(Ordering::Equal));
+                let picked = match op {
+                    ListOp::Min => values.first().cloned(),
+                    ListOp::Max => values.last().cloned(),
+                    _ => median(&values),
+                };
+                picked.unwrap_or(Value::Missing)
+            }
+        }
+    }
+
+    fn pick(&mut self, pick: &PickKind, q: &TQuery) -> Value {
+        let Value::List(items) = self.eval(&q.list) else { return Value::Missing };
+        let Ok(window) = self.window(q) else { return Value::Missing };
+        let n = match pick {
+            PickKind::Nth(n) => match self.eval(n) {
+                Value::Int(n) if n >= 1 => Some(n as usize),
+                _ => return Value::Missing,
+            },
+            _ => None,
+        };
+        let mut seen = 0usize;
+        let mut last = Value::Missing;
+        for item in items.iter() {
+            if self.item_passes(item, q, window) != Some(true) {
+                continue;
+            }
+            seen += 1;
+            match (pick, n) {
+                (PickKind::First, _) => return item.clone(),
+                (PickKind::Nth(_), Some(n)) if seen == n => return item.clone(),
+                _ => last = item.clone(),
+            }
+        }
+        match pick {
+            PickKind::Last => last,
+            _ => Value::Missing,
+        }
+    }
+}
+
+/// The middle value (the mean of the two middle ones for an even count of numbers).
+pub(crate) fn median(sorted: &[Value]) -> Option<Value> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let mid = sorted.len() / 2;
+    if sorted.len() % 2 == 1 {
+        return Some(sorted[mid].clone());
+    }
+    match (&sorted[mid - 1], &sorted[mid]) {
+        (Value::Duration(a), Value::Duration(b)) => Some(Value::Duration((a + b) / 2)),
+        (a, b) => match (a.as_f64(), b.as_f64()) {
+            (Some(a), Some(b)) => Some(Value::Number((a + b) / 2.0)),
+            _ => Some(sorted[mid - 1].clone()),
+        },
+    }
+}

@@ -1,0 +1,110 @@
+//! Per-lead SLA states: start, due, elapsed and remaining, in business time with a calendar.
+
+use super::{format_duration, State};
+use crate::calendar::BusinessCalendar;
+use crate::decision::{SlaOutcome, SlaState, Step};
+use crate::ir::*;
+use crate::value::Value;
+use chrono::{DateTime, FixedOffset, Utc};
+use std::sync::Arc;
+
+impl State<'_> {
+    pub(super) fn eval_sla(&mut self, i: usize) {
+        let def = &self.policy.slas[i];
+        let SlaBody::Lead(sla) = &def.body else { return };
+        let (outcome, elapsed, remaining) = self.sla_outcome(sla);
+        if self.explain.is_some() {
+            let (name, at, state) = (def.name.clone(), def.span.location(), outcome.state);
+            self.step(|| Step::Sla { sla: name, state, at });
+        }
+        let dt = |s: &Option<String>| {
+            s.as_ref()
+                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                .map_or(Value::Missing, Value::DateTime)
+        };
+        let secs = |s: Option<i64>| s.map_or(Value::Missing, Value::Duration);
+        self.slas[i] = Value::Record(Arc::from(vec![
+            Value::Enum(outcome.state as u16),
+            dt(&outcome.start),
+            dt(&outcome.due),
+            dt(&outcome.met_at),
+            secs(elapsed),
+            secs(remaining),
+        ]));
+        self.sla_outcomes[i] = Some(outcome);
+    }
+
+    /// The outcome, with elapsed and remaining seconds when the SLA applies.
+    fn sla_outcome(&mut self, sla: &LeadSlaDef) -> (SlaOutcome, Option<i64>, Option<i64>) {
+        let na = SlaOutcome {
+            state: SlaState::NotApplicable,
+            start: None,
+            due: None,
+            met_at: None,
+            elapsed: None,
+            remaining: None,
+            actions: Vec::new(),
+        };
+        if let Some(a) = &sla.applies {
+            if self.eval(a) != Value::Bool(true) {
+                return (na, None, None);
+            }
+        }
+        let Value::DateTime(start) = self.eval(&sla.starts) else { return (na, None, None) };
+        let met = match self.eval(&sla.met_by) {
+            Value::DateTime(m) => Some(m),
+            _ => None,
+        };
+        let calendar = sla.calendar.map(|c| BusinessCalendar::new(&self.policy.calendars[c]));
+        let offset = *start.offset();
+        let start_utc = start.with_timezone(&Utc);
+        let due = match &calendar {
+            Some(cal) => match cal.add(start_utc, sla.within) {
+                Ok(d) => d,
+                Err(e) => {
+                    self.error.get_or_insert(e.0);
+                    return (na, None, None);
+                }
+            },
+            None => start_utc + chrono::Duration::seconds(sla.within),
+        };
+        let elapsed_between = |a: DateTime<Utc>, b: DateTime<Utc>| match &calendar {
+            Some(cal) => cal.elapsed(a, b),
+            None => (b - a).num_seconds().max(0),
+        };
+        let now = self.now.with_timezone(&Utc);
+        let end = met.map_or(now, |m| m.with_timezone(&Utc));
+        let elapsed = elapsed_between(start_utc, end);
+        let remaining = (sla.within - elapsed).max(0);
+        let state = match met {
+            Some(m) if m.with_timezone(&Utc) <= due => SlaState::Met,
+            Some(_) => SlaState::MetLate,
+            None if now > due => SlaState::Breached,
+            None if sla.warn_at.is_some_and(|w| elapsed as f64 >= w * sla.within as f64) => SlaState::Warning,
+            None => SlaState::Pending,
+        };
+        let actions = if state == SlaState::Breached {
+            sla.on_breach
+                .iter()
+                .map(|a| match a {
+                    ActionDef::Escalate(to) => format!("escalate {to:?}"),
+                    ActionDef::Notify(to) => format!("notify {to:?}"),
+                    ActionDef::RecycleTo(s) => format!("recycle to {}", self.policy.stages[*s].name),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let show = |t: DateTime<Utc>| t.with_timezone::<FixedOffset>(&offset).to_rfc3339();
+        let outcome = SlaOutcome {
+            state,
+            start: Some(start.to_rfc3339()),
+            due: Some(show(due)),
+            met_at: met.map(|m| m.to_rfc3339()),
+            elapsed: Some(format_duration(elapsed)),
+            remaining: Some(format_duration(remaining)),
+            actions,
+        };
+        (outcome, Some(elapsed), Some(remaining))
+    }
+}

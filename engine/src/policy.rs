@@ -1,0 +1,246 @@
+//! [`Policy`]: a compiled policy set, ready to evaluate leads.
+
+use crate::decision::{Decision, PolicyStamp};
+use crate::decode::{decode_json, FieldIndex, Lead, LeadError};
+use crate::diagnostic::Diagnostic;
+use crate::eval::State;
+use crate::ir::Checked;
+use chrono::{DateTime, FixedOffset};
+use funnel_grammar::SourceFile;
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A policy set that did not compile: every error and warning found.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    /// The diagnostics, errors first in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors: Vec<&Diagnostic> = self.diagnostics.iter().filter(|d| d.is_error()).collect();
+        match errors.first() {
+            Some(first) => {
+                let place = first.span().map(|s| format!("{}: ", s.location())).unwrap_or_default();
+                write!(f, "{place}{}", first.message)?;
+                if errors.len() > 1 {
+                    write!(f, " (and {} more errors)", errors.len() - 1)?;
+                }
+                Ok(())
+            }
+            None => f.write_str("the policy did not compile"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<Diagnostic> for LoadError {
+    fn from(d: Diagnostic) -> LoadError {
+        LoadError { diagnostics: vec![d] }
+    }
+}
+
+/// Options for evaluating a lead.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EvalOptions {
+    /// Attach the explanation: every rule that fired or was skipped, with its source location.
+    pub explain: bool,
+    /// Report input fields that the schema does not have (they are ignored otherwise).
+    pub strict: bool,
+}
+
+struct Inner {
+    checked: Checked,
+    index: FieldIndex,
+    stamp: PolicyStamp,
+    warnings: Vec<Diagnostic>,
+}
+
+/// A compiled policy: immutable, cheap to clone, and shareable between threads.
+///
+/// ```
+/// use funnel_engine::{Policy, EvalOptions};
+/// use funnel_grammar::SourceFile;
+///
+/// let policy = Policy::from_sources(vec![SourceFile::new("p.funnel", r#"
+/// policy "demo" version 1
+/// schema lead {
+///   id: text key
+///   country: text
+/// }
+/// score fit {
+///   +10 when country == "BR"
+/// }
+/// stages {
+///   lead
+///   mql when fit >= 10
+/// }
+/// "#)]).unwrap();
+/// let at = chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00-03:00").unwrap();
+/// let d = policy.evaluate_json(br#"{"id": "L-1", "country": "BR"}"#, at).unwrap();
+/// assert_eq!(d.stage, "mql");
+/// assert_eq!(d.scores.get("fit"), Some(&10.0));
+/// ```
+#[derive(Clone)]
+pub struct Policy {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Policy({} v{} {})", self.name(), self.version(), self.digest())
+    }
+}
+
+impl Policy {
+    /// Reads, checks and compiles the policy set in a directory.
+    pub fn load(dir: impl AsRef<Path>) -> Result<Policy, LoadError> {
+        let sets = crate::PolicyDir::discover(&[dir.as_ref().to_path_buf()])?;
+        if sets.len() > 1 {
+            return Err(Diagnostic::error(
+                crate::Code::NoPolicyFiles,
+                format!("{} holds several policy sets; name one of them", dir.as_ref().display()),
+            )
+            .into());
+        }
+        Policy::from_sources(sets[0].read()?)
+    }
+
+    /// Checks and compiles a policy set from its files' texts.
+    pub fn from_sources(files: Vec<Arc<SourceFile>>) -> Result<Policy, LoadError> {
+        let report = crate::check_sources(files);
+        let Some(checked) = report.checked else {
+            let mut diagnostics = report.diagnostics;
+            diagnostics.sort_by_key(|d| !d.is_error());
+            return Err(LoadError { diagnostics });
+        };
+        let stamp = PolicyStamp {
+            name: checked.header.name.clone(),
+            version: checked.header.version,
+            digest: digest(&report.files),
+        };
+        Ok(Policy {
+            inner: Arc::new(Inner {
+                index: FieldIndex::new(&checked),
+                checked,
+                stamp,
+                warnings: report.diagnostics,
+            }),
+        })
+    }
+
+    /// The `policy` header's name.
+    pub fn name(&self) -> &str {
+        &self.inner.stamp.name
+    }
+
+    /// The header's version.
+    pub fn version(&self) -> u64 {
+        self.inner.stamp.version
+    }
+
+    /// `sha256:...` of the sources (file names within the set and their text), the same
+    /// whatever the files' order or location on disk.
+    pub fn digest(&self) -> &str {
+        &self.inner.stamp.digest
+    }
+
+    /// Name, version and digest, as stamped on every decision.
+    pub fn stamp(&self) -> &PolicyStamp {
+        &self.inner.stamp
+    }
+
+    /// Warnings found when the policy was checked.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.inner.warnings
+    }
+
+    /// The checked policy, for tools that show its structure.
+    pub fn checked(&self) -> &Checked {
+        &self.inner.checked
+    }
+
+    /// Decodes a lead from JSON text.
+    pub fn decode_json(&self, json: &[u8], options: &EvalOptions) -> Result<Lead, LeadError> {
+        let mut de = serde_json::Deserializer::from_slice(json);
+        let values = decode_json(&self.inner.checked, &self.inner.index, options.strict, &mut de)?;
+        de.end().map_err(|e| LeadError::new(format!("malformed JSON: {e}")))?;
+        Ok(Lead { values })
+    }
+
+    /// Decodes a lead from a JSON value.
+    pub fn decode_value(&self, value: &serde_json::Value, options: &EvalOptions) -> Result<Lead, LeadError> {
+        let values = decode_json(&self.inner.checked, &self.inner.index, options.strict, value)?;
+        Ok(Lead { values })
+    }
+
+    /// Evaluates a decoded lead at an instant. `record` names the lead in the decision when
+    /// the schema has no key.
+    pub fn evaluate(
+        &self,
+        lead: &Lead,
+        at: DateTime<FixedOffset>,
+        options: &EvalOptions,
+        record: Option<u64>,
+    ) -> Result<Decision, LeadError> {
+        let p = &self.inner.checked;
+        let key = lead.key(p);
+        let mut state = State::new(p, &lead.values, at, options.explain);
+        state.run();
+        if let Some(message) = state.error.take() {
+            let mut e = LeadError::new(message);
+            e.record = record;
+            e.lead = key;
+            return Err(e);
+        }
+        let id = key.or_else(|| record.map(|r| r.to_string())).unwrap_or_default();
+        Ok(state.decision(id, self.inner.stamp.clone()))
+    }
+
+    /// Decodes and evaluates one lead given as JSON text.
+    pub fn evaluate_json(&self, json: &[u8], at: DateTime<FixedOffset>) -> Result<Decision, LeadError> {
+        let options = EvalOptions::default();
+        let lead = self.decode_json(json, &options)?;
+        self.evaluate(&lead, at, &options, None)
+    }
+
+    /// Decodes and evaluates one lead given as a JSON value.
+    pub fn evaluate_value(&self, value: &serde_json::Value, at: DateTime<FixedOffset>) -> Result<Decision, LeadError> {
+        let options = EvalOptions::default();
+        let lead = self.decode_value(value, &options)?;
+        self.evaluate(&lead, at, &options, None)
+    }
+
+    pub(crate) fn index(&self) -> &FieldIndex {
+        &self.inner.index
+    }
+}
+
+/// The digest of a set's sources: file names (without directories) and texts, in name order.
+fn digest(files: &[Arc<SourceFile>]) -> String {
+    let mut named: Vec<(String, &str)> = files
+        .iter()
+        .map(|f| {
+            let name = Path::new(&f.name)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| f.name.clone());
+            (name, f.text.as_str())
+        })
+        .collect();
+    named.sort();
+    let mut h = Sha256::new();
+    for (name, text) in named {
+        h.update((name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        h.update((text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    }
+    let bytes = h.finalize();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
