@@ -1,7 +1,13 @@
 //! `funnel`: check, evaluate and test marketing and sales policies.
 
+// Lead errors are the engine's (see funnel-engine): large, and rare.
+#![allow(clippy::result_large_err)]
+
 mod check;
+mod eval;
+mod explain;
 mod output;
+mod render;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -10,10 +16,12 @@ use std::process::ExitCode;
 pub mod exit {
     /// Success.
     pub const OK: u8 = 0;
-    /// The policy (or the run's input) has errors.
+    /// The policy has errors (or, for `funnel test`, a test failed).
     pub const FAILED: u8 = 1;
     /// Usage or I/O error: the command could not do its job.
     pub const USAGE: u8 = 2;
+    /// Some records (leads) could not be evaluated; the others were.
+    pub const RECORDS_FAILED: u8 = 3;
 }
 
 #[derive(Parser)]
@@ -27,6 +35,10 @@ struct Cli {
 enum Command {
     /// Check policy sets for errors and warnings, like a compiler.
     Check(check::Args),
+    /// Evaluate leads (JSONL, CSV or JSON) and write one decision per lead.
+    Eval(eval::Args),
+    /// Explain the decision for one lead: every rule, condition and threshold.
+    Explain(explain::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +52,8 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Explain(args) => explain::run(args),
     };
     ExitCode::from(code)
 }

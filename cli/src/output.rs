@@ -24,3 +24,37 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}s")
     }
 }
+
+/// Loads a policy, printing its diagnostics when it does not compile (and its warnings
+/// when it does).
+pub fn load_policy(path: &std::path::Path, color: bool) -> Option<funnel_engine::Policy> {
+    match funnel_engine::Policy::load(path) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            for d in &e.diagnostics {
+                eprint!("{}", d.render(color));
+            }
+            let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "error: the policy in {} does not compile ({})",
+                path.display(),
+                plural(errors, "error")
+            );
+            None
+        }
+    }
+}
+
+/// `--at`: an RFC 3339 instant (or a local time in the policy's zone); now when absent.
+pub fn parse_at(
+    at: Option<&str>,
+    policy: &funnel_engine::Policy,
+) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    match at {
+        None => Ok(chrono::Utc::now()
+            .with_timezone(&policy.checked().header.timezone)
+            .fixed_offset()),
+        Some(s) => funnel_engine::decode::parse_datetime(s, policy.checked().header.timezone)
+            .ok_or_else(|| format!("--at {s:?} is not a datetime; write e.g. 2026-11-26T10:00:00-03:00")),
+    }
+}

@@ -527,6 +527,8 @@ pub struct PeriodDef {
 }
 
 /// The two forms of SLA.
+// Built once per policy; the size difference costs nothing on the evaluation path.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum SlaBody {
     /// Per lead.

@@ -1,0 +1,188 @@
+//! `funnel eval`: evaluate a batch of leads, streaming, on all cores.
+
+use crate::exit;
+use crate::output::{color_stderr, load_policy, parse_at};
+use crate::render::{DecisionWriter, OutputFormat};
+use funnel_engine::batch::{self, BatchOptions, InputFormat, Outcome};
+use funnel_engine::EvalOptions;
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The policy directory.
+    policy: PathBuf,
+    /// Leads to evaluate: a JSONL, CSV or JSON file (stdin when absent or `-`).
+    input: Option<PathBuf>,
+    /// The evaluation instant (RFC 3339); now when absent.
+    #[arg(long)]
+    at: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: OutputFormat,
+    /// How the input is written (guessed from the file's extension; JSONL for stdin).
+    #[arg(long, value_enum)]
+    input_format: Option<InputKind>,
+    /// Attach each decision's explanation.
+    #[arg(long)]
+    explain: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+    /// Write decisions to this file instead of stdout.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+    /// Also write each bad record's error to this file, as JSONL.
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// Report input fields the schema does not have.
+    #[arg(long)]
+    strict: bool,
+    /// Do not print the closing summary.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum InputKind {
+    Jsonl,
+    Csv,
+    Json,
+}
+
+pub fn run(args: Args) -> u8 {
+    let color = color_stderr();
+    let Some(policy) = load_policy(&args.policy, color) else {
+        return exit::FAILED;
+    };
+    let at = match parse_at(args.at.as_deref(), &policy) {
+        Ok(at) => at,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return exit::USAGE;
+        }
+    };
+    let stdin_input = args.input.as_ref().is_none_or(|p| p.as_os_str() == "-");
+    let format = match args.input_format {
+        Some(InputKind::Jsonl) => InputFormat::Jsonl,
+        Some(InputKind::Csv) => InputFormat::Csv,
+        Some(InputKind::Json) => InputFormat::Json,
+        None if stdin_input => InputFormat::Jsonl,
+        None => InputFormat::from_path(args.input.as_ref().expect("input given")),
+    };
+    let input: Box<dyn Read> = if stdin_input {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let path = args.input.as_ref().expect("input given");
+        match std::fs::File::open(path) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                eprintln!("error: {}: {}", path.display(), io_reason(&e));
+                return exit::USAGE;
+            }
+        }
+    };
+    let out: Box<dyn Write> = match &args.output {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                eprintln!("error: {}: {}", path.display(), io_reason(&e));
+                return exit::USAGE;
+            }
+        },
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut errors_out = match &args.errors {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Some(BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("error: {}: {}", path.display(), io_reason(&e));
+                return exit::USAGE;
+            }
+        },
+        None => None,
+    };
+    let mut writer = DecisionWriter::new(BufWriter::new(out), args.format, &policy);
+    let progress = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {human_pos} leads ({per_sec}) {msg}")
+                .expect("valid progress template"),
+        );
+        bar
+    });
+    let options = BatchOptions {
+        at,
+        eval: EvalOptions {
+            explain: args.explain,
+            strict: args.strict,
+        },
+        jobs: args.jobs.unwrap_or(0),
+        chunk: 4096,
+    };
+    let source = args
+        .input
+        .as_ref()
+        .filter(|_| !stdin_input)
+        .map_or("<stdin>".to_string(), |p| p.display().to_string());
+    let result = batch::run(&policy, input, format, &options, |o: Outcome| {
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+        match o.result {
+            Ok(d) => writer.write(&d),
+            Err(e) => {
+                let line = format!("error: {source}: {e}");
+                match &progress {
+                    Some(bar) => bar.suspend(|| eprintln!("{line}")),
+                    None => eprintln!("{line}"),
+                }
+                if let Some(w) = errors_out.as_mut() {
+                    serde_json::to_writer(&mut *w, &e)?;
+                    w.write_all(b"\n")?;
+                }
+                Ok(())
+            }
+        }
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let finished = writer.finish().and_then(|_| errors_out.as_mut().map_or(Ok(()), |w| w.flush()));
+    let summary = match result {
+        Ok(s) => s,
+        Err(batch::BatchError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return exit::OK,
+        Err(e) => {
+            eprintln!("error: {source}: {e}");
+            return exit::USAGE;
+        }
+    };
+    if let Err(e) = finished {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write output: {e}");
+            return exit::USAGE;
+        }
+    }
+    if !args.quiet {
+        let stages: Vec<String> = summary.stages.iter().map(|(s, n)| format!("{s} {n}")).collect();
+        eprintln!(
+            "evaluated {} leads, {} failed; {}",
+            summary.evaluated,
+            summary.failed,
+            stages.join(", ")
+        );
+    }
+    if summary.failed > 0 {
+        exit::RECORDS_FAILED
+    } else {
+        exit::OK
+    }
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}

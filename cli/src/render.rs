@@ -1,0 +1,279 @@
+//! Decisions for people and for other programs: JSONL, JSON, CSV, an aligned table, and
+//! explanations.
+
+use funnel_engine::decision::{Step, Truth};
+use funnel_engine::{Decision, Policy};
+use std::io::{self, Write};
+
+/// `--format` of `funnel eval`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// One JSON decision a line.
+    Jsonl,
+    /// One JSON array of decisions.
+    Json,
+    /// One CSV row a lead: stage, route, scores, grades, personas and SLA states.
+    Csv,
+    /// An aligned table for reading in a terminal.
+    Table,
+}
+
+/// Writes decisions one at a time in a format.
+pub struct DecisionWriter<W: Write> {
+    out: W,
+    format: OutputFormat,
+    columns: Vec<String>,
+    widths: Vec<usize>,
+    count: u64,
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A score as decisions show it: whole numbers without decimals, others with two.
+pub fn show_score(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+impl<W: Write> DecisionWriter<W> {
+    /// A writer for `policy`'s decisions.
+    pub fn new(out: W, format: OutputFormat, policy: &Policy) -> Self {
+        let p = policy.checked();
+        let mut columns = vec!["lead".to_string(), "stage".into(), "route".into()];
+        columns.extend(p.scores.iter().map(|s| s.name.clone()));
+        columns.extend(p.grades.iter().map(|g| format!("grade({})", p.scores[g.score].name)));
+        if format == OutputFormat::Csv {
+            columns.push("reason".into());
+            columns.extend(p.personas.iter().map(|x| format!("persona {}", x.name)));
+            columns.extend(p.slas.iter().filter(|s| matches!(s.body, funnel_engine::ir::SlaBody::Lead(_))).map(|s| format!("sla({})", s.name)));
+        }
+        // Table columns fit their header and the longest name they can hold.
+        let longest = |names: &mut dyn Iterator<Item = &String>| names.map(|n| n.chars().count()).max().unwrap_or(0);
+        let letters = p.grades.iter().map(|g| longest(&mut p.enums[g.letters].values.iter())).max().unwrap_or(1);
+        let widths = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let content = match i {
+                    0 => 14,
+                    1 => longest(&mut p.stages.iter().map(|s| &s.name)),
+                    2 => longest(&mut p.routes.iter().map(|r| &r.name)),
+                    i if i < 3 + p.scores.len() => 6,
+                    _ => letters,
+                };
+                c.chars().count().max(content)
+            })
+            .collect();
+        DecisionWriter {
+            out,
+            format,
+            columns,
+            widths,
+            count: 0,
+        }
+    }
+
+    fn row(&self, d: &Decision) -> Vec<String> {
+        let mut row = vec![d.lead.clone(), d.stage.clone(), d.route.clone().unwrap_or_default()];
+        row.extend(d.scores.iter().map(|(_, s)| show_score(*s)));
+        row.extend(d.grades.iter().map(|(_, g)| g.clone()));
+        if self.format == OutputFormat::Csv {
+            row.push(d.reason.clone().unwrap_or_default());
+            row.extend(d.personas.iter().map(|(_, p)| p.matched.to_string()));
+            row.extend(d.sla.iter().map(|(_, s)| s.state.as_str().to_string()));
+        }
+        row
+    }
+
+    fn table_line(&mut self, cells: &[String]) -> io::Result<()> {
+        let line: Vec<String> = cells
+            .iter()
+            .zip(&self.widths)
+            .map(|(c, w)| format!("{:<w$}", c.chars().take(*w).collect::<String>(), w = *w))
+            .collect();
+        writeln!(self.out, "{}", line.join("  ").trim_end())
+    }
+
+    /// Writes one decision.
+    pub fn write(&mut self, d: &Decision) -> io::Result<()> {
+        let first = self.count == 0;
+        self.count += 1;
+        match self.format {
+            OutputFormat::Jsonl => {
+                serde_json::to_writer(&mut self.out, d)?;
+                self.out.write_all(b"\n")
+            }
+            OutputFormat::Json => {
+                self.out.write_all(if first { b"[\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut self.out, d)?;
+                Ok(())
+            }
+            OutputFormat::Csv => {
+                if first {
+                    let header: Vec<String> = self.columns.iter().map(|c| csv_field(c)).collect();
+                    writeln!(self.out, "{}", header.join(","))?;
+                }
+                let row: Vec<String> = self.row(d).iter().map(|c| csv_field(c)).collect();
+                writeln!(self.out, "{}", row.join(","))
+            }
+            OutputFormat::Table => {
+                if first {
+                    let header = self.columns.clone();
+                    self.table_line(&header)?;
+                }
+                let row = self.row(d);
+                self.table_line(&row)
+            }
+        }
+    }
+
+    /// Closes the output (the JSON array's bracket) and flushes it.
+    pub fn finish(&mut self) -> io::Result<()> {
+        if self.format == OutputFormat::Json {
+            self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush()
+    }
+}
+
+fn mark(t: Truth) -> &'static str {
+    match t {
+        Truth::True => "✓",
+        Truth::False => "✗",
+        Truth::Unknown => "?",
+    }
+}
+
+/// `file:line` of a `file:line:column` location.
+fn short(at: &str) -> &str {
+    at.rsplit_once(':').map_or(at, |(a, _)| a)
+}
+
+/// Renders a decision's explanation for a person.
+pub fn explain_text(d: &Decision) -> String {
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    let digest: String = d.policy.digest.chars().take(15).collect();
+    line(format!(
+        "lead {}  ({} v{}, {}...) at {}",
+        d.lead, d.policy.name, d.policy.version, digest, d.at
+    ));
+    let steps = d.explain.as_deref().unwrap_or(&[]);
+    let row = |left: String, at: &str| format!("    {left:<58} {}", short(at));
+
+    let values: Vec<&Step> = steps.iter().filter(|s| matches!(s, Step::Value { .. })).collect();
+    if !values.is_empty() {
+        line(String::new());
+        line("values".into());
+        for s in values {
+            if let Step::Value { name, value, at } = s {
+                line(row(format!("{name} = {value}"), at));
+            }
+        }
+    }
+    if !d.personas.0.is_empty() {
+        line(String::new());
+        line("personas".into());
+        for (name, p) in d.personas.iter() {
+            let verdict = if p.matched { "matched" } else { "not matched" };
+            line(format!("  {name}: {verdict} (match {:.0}%)", p.fraction * 100.0));
+            for s in steps {
+                if let Step::Persona { persona, condition, result, at } = s {
+                    if persona == name {
+                        line(row(format!("{} {condition}", mark(*result)), at));
+                    }
+                }
+            }
+        }
+    }
+    if !d.scores.0.is_empty() {
+        line(String::new());
+        line("scores".into());
+        for (name, value) in d.scores.iter() {
+            let grade = d.grades.get(name).map(|g| format!("  grade {g}")).unwrap_or_default();
+            line(format!("  {name} = {}{grade}", show_score(*value)));
+            for s in steps {
+                match s {
+                    Step::Rule { score, rule, points, result, capped, at } if score == name => {
+                        let pts = match result {
+                            Truth::Unknown => "?".to_string(),
+                            _ if *points >= 0.0 => format!("+{}", show_score(*points)),
+                            _ => show_score(*points),
+                        };
+                        let pts = format!("{pts:>6}");
+                        let note = match (result, capped) {
+                            (Truth::Unknown, _) => "  (skipped: a value is missing)",
+                            (_, true) => "  (capped by max)",
+                            _ => "",
+                        };
+                        line(row(format!("{pts}  {rule}{note}"), at));
+                    }
+                    Step::Decay { score, factor, before, after, at } if score == name => {
+                        line(row(format!("decay x{factor:.3}: {} -> {}", show_score(*before), show_score(*after)), at));
+                    }
+                    Step::Clamp { score, before, after, at } if score == name => {
+                        line(row(format!("clamp: {} -> {}", show_score(*before), show_score(*after)), at));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    line(String::new());
+    let reason = d.reason.as_ref().map(|r| format!("  (because \"{r}\")")).unwrap_or_default();
+    line(format!("stage {}{reason}", d.stage));
+    for s in steps {
+        if let Step::Stage { stage, condition, result, at } = s {
+            line(row(format!("{} {stage} when {condition}", mark(*result)), at));
+        }
+    }
+    if let Some(route) = &d.route {
+        line(String::new());
+        line(format!("route {route}"));
+        for s in steps {
+            if let Step::Route { route, condition, result, at } = s {
+                line(row(format!("{} {route} {}", mark(*result), if condition == "otherwise" { "otherwise".to_string() } else { format!("when {condition}") }), at));
+            }
+        }
+    }
+    if !d.sla.0.is_empty() {
+        line(String::new());
+        line("sla".into());
+        for (name, o) in d.sla.iter() {
+            let mut parts = vec![o.state.as_str().to_string()];
+            if let Some(due) = &o.due {
+                parts.push(format!("due {due}"));
+            }
+            if let Some(e) = &o.elapsed {
+                parts.push(format!("elapsed {e}"));
+            }
+            if let Some(r) = &o.remaining {
+                parts.push(format!("remaining {r}"));
+            }
+            if !o.actions.is_empty() {
+                parts.push(format!("actions: {}", o.actions.join(", ")));
+            }
+            let at = steps
+                .iter()
+                .find_map(|s| match s {
+                    Step::Sla { sla, at, .. } if sla == name => Some(at.as_str()),
+                    _ => None,
+                })
+                .unwrap_or("");
+            line(format!("  {:<60} {}", format!("{name}: {}", parts.join(", ")), short(at)));
+        }
+    }
+    out
+}
