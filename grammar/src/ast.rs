@@ -488,6 +488,7 @@ pub struct Sla {
 
 /// The two forms of SLA.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // one per SLA block: boxing would only complicate matching
 pub enum SlaKind {
     /// A deadline per lead.
     PerLead(PerLeadSla),

@@ -1,0 +1,250 @@
+//! Syntax errors: plain words, a span on the right line, a help line for common slips, and
+//! recovery so that one broken block does not hide the others.
+
+mod common;
+use common::*;
+use funnel_grammar::ast::Item;
+use funnel_grammar::{parse, SourceFile};
+
+fn line(e: &funnel_grammar::SyntaxError) -> usize {
+    e.span.line_col().0
+}
+
+/// No message may show a grammar rule name.
+fn assert_plain(e: &funnel_grammar::SyntaxError) {
+    let rule_like = |text: &str| {
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .find(|w| {
+                ["expr", "arith", "EOI", "SOI", "Rule", "positives"].contains(w)
+                    || ["kw_", "p_", "op_", "lit_"]
+                        .iter()
+                        .any(|p| w.starts_with(p))
+                    || w.ends_with("_line")
+            })
+            .map(str::to_string)
+    };
+    assert_eq!(rule_like(&e.message), None, "{:?}", e.message);
+    assert_eq!(rule_like(&e.label), None, "{:?}", e.label);
+}
+
+#[test]
+fn single_equals_suggests_double() {
+    let e = error("score fit {\n  +10 when country = \"BR\"\n}\n");
+    assert_eq!(line(&e), 2);
+    assert_eq!(e.span.text(), "=");
+    assert!(e.message.contains("found `=`"), "{}", e.message);
+    assert_eq!(e.help.as_deref(), Some("use `==` to compare"));
+    assert_plain(&e);
+}
+
+#[test]
+fn missing_when_in_a_score_rule() {
+    let e = error("score fit {\n  +10 country == \"BR\"\n}\n");
+    assert_eq!(line(&e), 2);
+    assert_eq!(e.message, "expected `when` or `per`, found `country`");
+    assert!(e.help.unwrap().contains("+10 when"));
+}
+
+#[test]
+fn points_without_a_sign() {
+    let e = error("score fit {\n  +5 when a\n  10 when x\n}\n");
+    assert_eq!(line(&e), 3);
+    assert!(
+        e.message
+            .starts_with("expected a score rule such as `+10 when ...`"),
+        "{}",
+        e.message
+    );
+    assert_eq!(
+        e.help.as_deref(),
+        Some("write the points with a sign: `+10` or `-10`")
+    );
+    assert_plain(&e);
+}
+
+#[test]
+fn c_style_logic_operators() {
+    assert_eq!(
+        error("let x = a && b\n").help.as_deref(),
+        Some("write `and` to require both")
+    );
+    assert_eq!(
+        error("let x = a || b\n").help.as_deref(),
+        Some("write `or` to accept either")
+    );
+}
+
+#[test]
+fn unterminated_string() {
+    let e = error("persona p {\n  role == \"Head of\n}\n");
+    assert_eq!(line(&e), 2);
+    assert_eq!(e.span.text(), "\"Head of");
+    assert!(e.message.contains("closing `\"`"));
+    assert!(e.help.is_some());
+}
+
+#[test]
+fn unknown_escape_in_a_string() {
+    let e = error("let x = \"a\\qb\"\n");
+    assert_eq!(e.message, "`\\q` is not an escape a text can contain");
+}
+
+#[test]
+fn missing_closing_brace_is_reported_at_the_end_of_its_block() {
+    let e = error("score fit {\n  +10 when a\n\n# comment\nlet x = 1\n");
+    assert_eq!(line(&e), 2, "{e:?}");
+    assert!(e.message.starts_with("expected `}`"), "{}", e.message);
+    assert!(
+        e.message.ends_with("found the next block (line 5)"),
+        "{}",
+        e.message
+    );
+    assert!(e.help.unwrap().contains("score fit"));
+    let e = error("stages {\n  lead\n");
+    assert!(
+        e.message.ends_with("found the end of the file"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn missing_closing_parenthesis() {
+    let e = error("let x = (a + b\n");
+    assert!(e.message.starts_with("expected `)`"), "{}", e.message);
+}
+
+#[test]
+fn a_type_is_expected() {
+    let e = error("schema lead {\n  id: 42\n}\n");
+    assert_eq!(
+        e.message,
+        "expected a type such as `text` or `list<event>`, found `42`"
+    );
+}
+
+#[test]
+fn stray_text_before_the_first_block() {
+    let e = error("hello\nlet x = 1\n");
+    assert_eq!(line(&e), 1);
+    assert!(
+        e.message.starts_with("expected a block such as"),
+        "{}",
+        e.message
+    );
+    assert!(e.help.unwrap().contains("policy, schema"));
+}
+
+#[test]
+fn aggregate_commitment_needs_by() {
+    let e = error("sla v {\n  at least 200 leads reach mql per month\n}\n");
+    assert_eq!(e.message, "expected `by`, found the end of the line");
+}
+
+#[test]
+fn invalid_dates_times_and_clock_hours() {
+    assert!(error("let d = 2026-13-01\n")
+        .message
+        .contains("not a valid date"));
+    assert!(error("let d = 2026-01-01T25:00:00Z\n")
+        .message
+        .contains("invalid time"));
+    let e = error("calendar c {\n  mon-fri 09:00-24:30\n}\n");
+    assert_eq!(e.span.text(), "24:30");
+}
+
+#[test]
+fn repeated_once_only_lines() {
+    let e = error("score s {\n  clamp 0..10\n  clamp 0..20\n}\n");
+    assert_eq!(line(&e), 3);
+    assert_eq!(e.message, "`clamp` is given twice in this block");
+    assert_eq!(
+        error("grade g { A >= 1, else B, else C }\n").message,
+        "`else` is given twice in this block"
+    );
+}
+
+#[test]
+fn an_sla_cannot_mix_per_lead_and_aggregate_lines() {
+    let e =
+        error("sla s {\n  within 4h\n  at least 10 leads reach mql per month by created_at\n}\n");
+    assert_eq!(line(&e), 2);
+}
+
+#[test]
+fn reserved_words_are_not_names() {
+    let e = error("let stage = 1\n");
+    assert!(e.message.contains("a name"), "{}", e.message);
+}
+
+#[test]
+fn recovery_reports_every_broken_block_and_keeps_the_good_ones() {
+    let src = "score a {\n  +10 when x = 1\n}\n\nlet good = 1\n\nstages {\n  lead\n  mql when fit >=\n}\n\nroute {\n  x otherwise\n}\n";
+    let (tree, errors) = parse(&SourceFile::new("r.funnel", src));
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(line(&errors[0]), 2);
+    assert_eq!(line(&errors[1]), 10);
+    assert_eq!(tree.items.len(), 2);
+    assert!(matches!(tree.items[0], Item::Let(_)));
+    assert!(matches!(tree.items[1], Item::Route(_)));
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let deep = format!("let x = {}1{}\n", "(".repeat(200), ")".repeat(200));
+    let e = error(&deep);
+    assert!(e.message.contains("nested too deeply"), "{}", e.message);
+    // Within the limit it parses.
+    parse_ok(&format!("let x = {}1{}\n", "(".repeat(60), ")".repeat(60)));
+}
+
+#[test]
+fn very_deep_input_does_not_overflow_the_stack() {
+    for src in [
+        format!("let x = {}1\n", "(".repeat(100_000)),
+        format!("let x = {}1\n", "[".repeat(50_000)),
+        format!("let x = {}a\n", "not ".repeat(50_000)),
+        format!("let x = {}a\n", "- ".repeat(50_000)),
+        format!("let x = {}1 else 2\n", "if a then ".repeat(20_000)),
+        format!("let x = a{}\n", " + a".repeat(100_000)),
+        format!("let x = a{}\n", " or a".repeat(50_000)),
+        format!("schema s {{\n  a: {}int\n}}\n", "list<".repeat(5_000)),
+        format!(
+            "schema s {{\n  a: {}int{}\n}}\n",
+            "list<".repeat(100),
+            ">".repeat(100)
+        ),
+        format!("let x = {}\n", "{a: ".repeat(5_000)),
+    ] {
+        let errs = errors(&src);
+        assert_eq!(errs.len(), 1, "{:?}", &src[..30]);
+        assert_plain(&errs[0]);
+    }
+}
+
+#[test]
+fn messages_never_name_grammar_rules() {
+    for src in [
+        "score s {\n  +1 when\n}\n",
+        "schema s {\n  a: list<\n}\n",
+        "calendar c {\n  mon 9\n}\n",
+        "sla s {\n  on breach shout \"x\"\n}\n",
+        "test \"t\" {\n  given lead\n}\n",
+        "use script \"x\" {\n  fn (a: text) -> int\n}\n",
+        "policy \"p\"\n",
+        "grade g { A 10 }\n",
+        "metric m = 1 per year by x\n",
+        "let x = [1, 2\n",
+        "let x = {a 1}\n",
+        "let x = a between 1\n",
+    ] {
+        let errs = errors(src);
+        assert_eq!(errs.len(), 1, "{src:?}");
+        assert_plain(&errs[0]);
+        assert!(
+            errs[0].message.starts_with("expected "),
+            "{src:?}: {}",
+            errs[0].message
+        );
+    }
+}
