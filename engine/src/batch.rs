@@ -22,7 +22,11 @@ pub enum InputFormat {
 impl InputFormat {
     /// Guesses from a file name: `.csv`, `.json`, anything else JSONL.
     pub fn from_path(path: &std::path::Path) -> InputFormat {
-        match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()) {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+        {
             Some(e) if e == "csv" => InputFormat::Csv,
             Some(e) if e == "json" => InputFormat::Json,
             _ => InputFormat::Jsonl,
@@ -105,11 +109,20 @@ pub fn run<R: Read>(
         .build()
         .map_err(|e| BatchError::Input(format!("cannot start worker threads: {e}")))?;
     let mut summary = Summary {
-        stages: Named(policy.checked().stages.iter().map(|s| (s.name.clone(), 0)).collect()),
+        stages: Named(
+            policy
+                .checked()
+                .stages
+                .iter()
+                .map(|s| (s.name.clone(), 0))
+                .collect(),
+        ),
         ..Summary::default()
     };
     let chunk = options.chunk.max(1);
-    let mut process = |batch: &mut Vec<(u64, Option<u64>, Raw)>, csv: Option<&CsvDecoder>| -> Result<(), BatchError> {
+    let mut process = |batch: &mut Vec<(u64, Option<u64>, Raw)>,
+                       csv: Option<&CsvDecoder>|
+     -> Result<(), BatchError> {
         let outcomes: Vec<Outcome> = pool.install(|| {
             batch
                 .par_iter()
@@ -143,7 +156,8 @@ pub fn run<R: Read>(
         InputFormat::Jsonl => {
             let reader = BufReader::new(input);
             for (i, line) in reader.lines().enumerate() {
-                let line = line.map_err(|e| BatchError::Input(format!("cannot read line {}: {e}", i + 1)))?;
+                let line = line
+                    .map_err(|e| BatchError::Input(format!("cannot read line {}: {e}", i + 1)))?;
                 if line.trim().is_empty() {
                     continue;
                 }
@@ -159,8 +173,8 @@ pub fn run<R: Read>(
             BufReader::new(input)
                 .read_to_string(&mut text)
                 .map_err(|e| BatchError::Input(format!("cannot read input: {e}")))?;
-            let doc: serde_json::Value =
-                serde_json::from_str(&text).map_err(|e| BatchError::Input(format!("malformed JSON: {e}")))?;
+            let doc: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| BatchError::Input(format!("malformed JSON: {e}")))?;
             let items = match doc {
                 serde_json::Value::Array(items) => items,
                 other => vec![other],
@@ -174,13 +188,18 @@ pub fn run<R: Read>(
             process(&mut batch, None)?;
         }
         InputFormat::Csv => {
-            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+            let mut reader = csv::ReaderBuilder::new().from_reader(input);
             let headers = reader
                 .headers()
                 .map_err(|e| BatchError::Input(format!("cannot read the CSV header: {e}")))?
                 .clone();
-            let decoder = CsvDecoder::new(policy.checked(), policy.index(), &headers, options.eval.strict)
-                .map_err(|e| BatchError::Input(e.message))?;
+            let decoder = CsvDecoder::new(
+                policy.checked(),
+                policy.index(),
+                &headers,
+                options.eval.strict,
+            )
+            .map_err(|e| BatchError::Input(e.message))?;
             let mut record = 0u64;
             let mut row = csv::StringRecord::new();
             loop {
@@ -194,7 +213,11 @@ pub fn run<R: Read>(
                     Err(e) => {
                         // A row the CSV reader cannot split is that record's error.
                         let line = e.position().map(|p| p.line());
-                        batch.push((record, line, Raw::Bad(LeadError::new(format!("bad CSV row: {e}")))));
+                        batch.push((
+                            record,
+                            line,
+                            Raw::Bad(LeadError::new(format!("bad CSV row: {e}"))),
+                        ));
                     }
                 }
                 if batch.len() == chunk {

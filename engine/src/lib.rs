@@ -81,9 +81,10 @@ pub fn check_sources(files: Vec<Arc<SourceFile>>) -> CheckReport {
 /// Reads, parses and checks the policy set in a directory.
 pub fn check_dir(dir: impl AsRef<std::path::Path>) -> Result<CheckReport, Diagnostic> {
     let sets = PolicyDir::discover(&[dir.as_ref().to_path_buf()])?;
-    let set = sets.into_iter().next().ok_or_else(|| {
-        Diagnostic::error(Code::NoPolicyFiles, "no policy files found")
-    })?;
+    let set = sets
+        .into_iter()
+        .next()
+        .ok_or_else(|| Diagnostic::error(Code::NoPolicyFiles, "no policy files found"))?;
     Ok(check_sources(set.read()?))
 }
 
@@ -94,3 +95,8 @@ fn syntax_diagnostic(e: funnel_grammar::SyntaxError) -> Diagnostic {
     }
     d
 }
+
+/// The README's Rust examples, compiled and run as doctests so they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,85 @@
+//! The README's command examples, run as written: every `$ funnel ...` and `$ cargo run ...
+//! -- ...` line in a `console` block must succeed, and the output lines shown under it must
+//! appear in what it prints.
+
+use std::path::Path;
+use std::process::Command;
+
+struct Example {
+    args: Vec<String>,
+    expected: Vec<String>,
+}
+
+fn examples(readme: &str) -> Vec<Example> {
+    let mut out = Vec::new();
+    let mut in_console = false;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_console = line.trim() == "```console";
+            continue;
+        }
+        if !in_console {
+            continue;
+        }
+        if let Some(cmd) = line.strip_prefix("$ ") {
+            let words: Vec<String> = cmd.split_whitespace().map(str::to_string).collect();
+            let args = if words[0] == "funnel" {
+                Some(words[1..].to_vec())
+            } else if words[0] == "cargo" && words[1] == "run" {
+                words
+                    .iter()
+                    .position(|w| w == "--")
+                    .map(|i| words[i + 1..].to_vec())
+            } else {
+                None // `cargo test` itself: that is this run.
+            };
+            if let Some(args) = args {
+                out.push(Example {
+                    args,
+                    expected: Vec::new(),
+                });
+            }
+        } else if let Some(last) = out.last_mut() {
+            if !line.trim().is_empty() {
+                last.expected.push(line.trim().to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn readme_commands_run_as_shown() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let examples = examples(&readme);
+    assert!(
+        examples.len() >= 4,
+        "the README shows its commands in console blocks"
+    );
+    for ex in examples {
+        let output = Command::new(env!("CARGO_BIN_EXE_funnel"))
+            .args(&ex.args)
+            .current_dir(&root)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run funnel");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            output.status.success(),
+            "`funnel {}` failed:\n{text}",
+            ex.args.join(" ")
+        );
+        for line in &ex.expected {
+            assert!(
+                text.lines().any(|l| l.trim() == line),
+                "`funnel {}` did not print `{line}`:\n{text}",
+                ex.args.join(" ")
+            );
+        }
+    }
+}

@@ -1,0 +1,388 @@
+//! The meaning of each construct, checked on small policies: rule forms, three-valued logic,
+//! decay, time windows, clamp and max, stages and routes.
+
+use chrono::{DateTime, FixedOffset};
+use funnel_engine::{Decision, Policy};
+use funnel_grammar::SourceFile;
+
+const SCHEMA: &str = r#"
+policy "semantics" version 1
+  timezone "America/Sao_Paulo"
+
+schema lead {
+  id: text key
+  n: int?
+  x: number?
+  s: text?
+  b: bool?
+  c: bool?
+  created_at: datetime?
+  events: list<event>
+}
+
+schema event {
+  kind: enum(view, call, demo)
+  at: datetime
+}
+"#;
+
+const NOW: &str = "2026-11-26T12:00:00-03:00";
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+fn policy(body: &str) -> Policy {
+    let mut text = format!("{SCHEMA}\n{body}\n");
+    if !body.contains("stages {") {
+        text.push_str("stages {\n  lead\n}\n");
+    }
+    match Policy::from_sources(vec![SourceFile::new("semantics.funnel", text)]) {
+        Ok(p) => p,
+        Err(e) => {
+            let rendered: Vec<String> = e.diagnostics.iter().map(|d| d.render(false)).collect();
+            panic!("policy does not compile:\n{}", rendered.join("\n"));
+        }
+    }
+}
+
+fn eval(p: &Policy, lead: &str) -> Decision {
+    p.evaluate_json(lead.as_bytes(), at(NOW))
+        .unwrap_or_else(|e| panic!("lead {lead} failed: {e}"))
+}
+
+fn score(p: &Policy, lead: &str, name: &str) -> f64 {
+    *eval(p, lead).scores.get(name).unwrap()
+}
+
+fn events(list: &[(&str, &str)]) -> String {
+    let items: Vec<String> = list
+        .iter()
+        .map(|(k, t)| format!(r#"{{"kind": "{k}", "at": "{t}"}}"#))
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+#[test]
+fn when_rules_fire_only_on_true() {
+    let p = policy("score s1 {\n  +10 when n >= 5\n  -3 when b\n}");
+    assert_eq!(
+        score(&p, r#"{"id":"a","n":5,"b":true,"events":[]}"#, "s1"),
+        7.0
+    );
+    assert_eq!(
+        score(&p, r#"{"id":"a","n":4,"b":false,"events":[]}"#, "s1"),
+        0.0
+    );
+    // Missing values make the conditions unknown: neither rule fires.
+    assert_eq!(score(&p, r#"{"id":"a","events":[]}"#, "s1"), 0.0);
+}
+
+#[test]
+fn per_rules_multiply_and_max_caps_one_rule() {
+    let p = policy("score s1 {\n  +2 per n, max 10\n  +0.5 per x\n}");
+    assert_eq!(
+        score(&p, r#"{"id":"a","n":3,"x":3,"events":[]}"#, "s1"),
+        7.5
+    );
+    assert_eq!(score(&p, r#"{"id":"a","n":30,"events":[]}"#, "s1"), 10.0);
+    let neg = policy("score s1 {\n  -2 per n, max 10\n}");
+    assert_eq!(score(&neg, r#"{"id":"a","n":30,"events":[]}"#, "s1"), -10.0);
+}
+
+#[test]
+fn clamp_applies_after_max_and_decay() {
+    let p = policy("score s1 {\n  +40 per n, max 120\n  clamp 0..100\n}");
+    assert_eq!(score(&p, r#"{"id":"a","n":2,"events":[]}"#, "s1"), 80.0);
+    assert_eq!(score(&p, r#"{"id":"a","n":5,"events":[]}"#, "s1"), 100.0);
+    let p = policy("score s1 {\n  -40 per n\n  clamp 0..100\n}");
+    assert_eq!(score(&p, r#"{"id":"a","n":5,"events":[]}"#, "s1"), 0.0);
+}
+
+#[test]
+fn per_event_counts_items_within_the_window_edges_included() {
+    let p = policy("score s1 {\n  +1 per event where kind == view within 1d\n}");
+    let lead = |evs: &str| format!(r#"{{"id":"a","events":{evs}}}"#);
+    // Exactly one day before now counts; one second more does not; the future does not.
+    let evs = events(&[
+        ("view", "2026-11-25T12:00:00-03:00"),
+        ("view", "2026-11-25T11:59:59-03:00"),
+        ("view", "2026-11-26T12:00:00-03:00"),
+        ("view", "2026-11-26T12:00:01-03:00"),
+        ("call", "2026-11-26T11:00:00-03:00"),
+    ]);
+    assert_eq!(score(&p, &lead(&evs), "s1"), 2.0);
+}
+
+#[test]
+fn step_decay_at_before_and_after_each_step() {
+    let p = policy("score s1 {\n  +80 when true\n  decay 50% every 10d since created_at\n}");
+    let lead = |t: &str| format!(r#"{{"id":"a","created_at":"{t}","events":[]}}"#);
+    assert_eq!(score(&p, &lead("2026-11-16T12:00:01-03:00"), "s1"), 80.0); // just before 10d
+    assert_eq!(score(&p, &lead("2026-11-16T12:00:00-03:00"), "s1"), 40.0); // exactly 10d
+    assert_eq!(score(&p, &lead("2026-11-06T12:00:01-03:00"), "s1"), 40.0); // just before 20d
+    assert_eq!(score(&p, &lead("2026-11-06T12:00:00-03:00"), "s1"), 20.0); // exactly 20d
+    assert_eq!(score(&p, &lead("2026-11-26T12:00:00-03:00"), "s1"), 80.0); // no time passed
+                                                                           // A start in the future does not grow the score; an unknown start leaves it as is.
+    assert_eq!(score(&p, &lead("2026-12-26T12:00:00-03:00"), "s1"), 80.0);
+    assert_eq!(score(&p, r#"{"id":"a","events":[]}"#, "s1"), 80.0);
+}
+
+#[test]
+fn half_life_decay_is_continuous() {
+    let p = policy("score s1 {\n  +80 when true\n  decay half-life 10d since created_at\n}");
+    let lead = |t: &str| format!(r#"{{"id":"a","created_at":"{t}","events":[]}}"#);
+    assert_eq!(score(&p, &lead("2026-11-16T12:00:00-03:00"), "s1"), 40.0);
+    assert_eq!(score(&p, &lead("2026-11-21T12:00:00-03:00"), "s1"), 56.57); // 80 / sqrt(2)
+    assert_eq!(score(&p, &lead("2026-11-06T12:00:00-03:00"), "s1"), 20.0);
+}
+
+#[test]
+fn decay_happens_before_clamp() {
+    let p = policy(
+        "score s1 {\n  +300 when true\n  decay 50% every 10d since created_at\n  clamp 0..100\n}",
+    );
+    let d = r#"{"id":"a","created_at":"2026-11-16T12:00:00-03:00","events":[]}"#;
+    // 300 halves to 150, then the clamp gives 100 (clamping first would give 50).
+    assert_eq!(score(&p, d, "s1"), 100.0);
+}
+
+/// Evaluates `EXPR` as a let for each combination of b and c (true, false, missing).
+fn truth_table(expr: &str) -> Vec<serde_json::Value> {
+    let p = policy(&format!("let v = {expr}"));
+    let vals = ["true", "false", "null"];
+    let mut out = Vec::new();
+    for b in vals {
+        for c in vals {
+            let d = eval(&p, &format!(r#"{{"id":"a","b":{b},"c":{c},"events":[]}}"#));
+            out.push(d.values.get("v").unwrap().clone());
+        }
+    }
+    out
+}
+
+#[test]
+fn three_valued_logic_truth_tables() {
+    use serde_json::Value::{Bool, Null};
+    let (t, f) = (Bool(true), Bool(false));
+    // Rows: b = true, false, unknown; columns: c = true, false, unknown.
+    assert_eq!(
+        truth_table("b and c"),
+        vec![
+            t.clone(),
+            f.clone(),
+            Null,
+            f.clone(),
+            f.clone(),
+            f.clone(),
+            Null,
+            f.clone(),
+            Null
+        ]
+    );
+    assert_eq!(
+        truth_table("b or c"),
+        vec![
+            t.clone(),
+            t.clone(),
+            t.clone(),
+            t.clone(),
+            f.clone(),
+            Null,
+            t.clone(),
+            Null,
+            Null
+        ]
+    );
+    assert_eq!(
+        truth_table("not b"),
+        vec![
+            f.clone(),
+            f.clone(),
+            f.clone(),
+            t.clone(),
+            t.clone(),
+            t.clone(),
+            Null,
+            Null,
+            Null
+        ]
+    );
+    assert_eq!(
+        truth_table("b is missing"),
+        vec![
+            f.clone(),
+            f.clone(),
+            f.clone(),
+            f.clone(),
+            f.clone(),
+            f.clone(),
+            t.clone(),
+            t.clone(),
+            t.clone()
+        ]
+    );
+    assert_eq!(
+        truth_table("b == c"),
+        vec![
+            t.clone(),
+            f.clone(),
+            Null,
+            f.clone(),
+            t.clone(),
+            Null,
+            Null,
+            Null,
+            Null
+        ]
+    );
+}
+
+#[test]
+fn comparisons_with_unknown_are_unknown_and_rules_skip() {
+    let p = policy("let v = n > 3\nlet w = n in [1, 2]\nlet z = s contains \"x\"");
+    let d = eval(&p, r#"{"id":"a","events":[]}"#);
+    assert_eq!(d.values.get("v"), Some(&serde_json::Value::Null));
+    assert_eq!(d.values.get("w"), Some(&serde_json::Value::Null));
+    assert_eq!(d.values.get("z"), Some(&serde_json::Value::Null));
+}
+
+#[test]
+fn explanations_list_fired_and_unknown_rules_with_locations() {
+    let p = policy("score s1 {\n  +10 when n >= 5\n  +5 when b\n  +1 when s == \"z\"\n}");
+    let options = funnel_engine::EvalOptions {
+        explain: true,
+        strict: false,
+    };
+    let lead = p
+        .decode_json(br#"{"id":"a","n":7,"s":"q","events":[]}"#, &options)
+        .unwrap();
+    let d = p.evaluate(&lead, at(NOW), &options, None).unwrap();
+    let rules: Vec<(String, String, String)> = d
+        .explain
+        .unwrap()
+        .iter()
+        .filter_map(|s| match serde_json::to_value(s).unwrap() {
+            v if v["kind"] == "rule" => Some((
+                v["rule"].as_str().unwrap().to_string(),
+                v["result"].as_str().unwrap().to_string(),
+                v["at"].as_str().unwrap().to_string(),
+            )),
+            _ => None,
+        })
+        .collect();
+    // The fired rule and the one skipped on the missing `b`; the false one is not listed.
+    assert_eq!(rules.len(), 2);
+    assert_eq!(rules[0].0, "+10 when n >= 5");
+    assert_eq!(rules[0].1, "true");
+    assert!(rules[0].2.starts_with("semantics.funnel:"));
+    assert_eq!(rules[1].0, "+5 when b");
+    assert_eq!(rules[1].1, "unknown");
+}
+
+#[test]
+fn personas_report_match_fraction() {
+    let p = policy("persona p \"x\" {\n  n >= 5\n  b\n  s == \"k\"\n  x > 1\n}\nscore s1 {\n  +1 when persona p\n}");
+    let d = eval(&p, r#"{"id":"a","n":9,"b":true,"s":"no","events":[]}"#);
+    let r = d.personas.get("p").unwrap();
+    assert!(!r.matched);
+    assert_eq!(r.fraction, 0.5);
+    let d = eval(&p, r#"{"id":"a","n":9,"b":true,"s":"k","x":2,"events":[]}"#);
+    assert!(d.personas.get("p").unwrap().matched);
+}
+
+#[test]
+fn stage_is_the_last_true_and_exclusions_win() {
+    let p = policy(
+        "stages {\n  lead\n  mql when n >= 1\n  sql when n >= 2\n  lost when b because \"gone\"\n  won when n >= 3\n}",
+    );
+    let stage = |lead: &str| {
+        let d = eval(&p, lead);
+        (d.stage, d.reason)
+    };
+    assert_eq!(stage(r#"{"id":"a","events":[]}"#), ("lead".into(), None));
+    assert_eq!(
+        stage(r#"{"id":"a","n":2,"events":[]}"#),
+        ("sql".into(), None)
+    );
+    assert_eq!(
+        stage(r#"{"id":"a","n":3,"events":[]}"#),
+        ("won".into(), None)
+    );
+    assert_eq!(
+        stage(r#"{"id":"a","n":3,"b":true,"events":[]}"#),
+        ("lost".into(), Some("gone".into()))
+    );
+}
+
+#[test]
+fn stage_order_comparisons_and_routes() {
+    let p = policy(
+        "stages {\n  lead\n  mql when n >= 1\n  sql when n >= 2\n}\nroute {\n  hot when stage >= sql\n  warm when stage == mql\n  cold otherwise\n}",
+    );
+    let route = |lead: &str| eval(&p, lead).route.unwrap();
+    assert_eq!(route(r#"{"id":"a","n":5,"events":[]}"#), "hot");
+    assert_eq!(route(r#"{"id":"a","n":1,"events":[]}"#), "warm");
+    assert_eq!(route(r#"{"id":"a","events":[]}"#), "cold");
+}
+
+#[test]
+fn first_last_nth_follow_time_order_not_input_order() {
+    let p = policy(
+        "let first_call = first(events where kind == call).at\nlet third = nth(3, events where kind == call).at\nlet latest = last(events).at\nlet n_calls = count events where kind == call",
+    );
+    let evs = events(&[
+        ("call", "2026-11-20T10:00:00-03:00"),
+        ("call", "2026-11-18T10:00:00-03:00"),
+        ("view", "2026-11-25T10:00:00-03:00"),
+        ("call", "2026-11-19T10:00:00-03:00"),
+    ]);
+    let d = eval(&p, &format!(r#"{{"id":"a","events":{evs}}}"#));
+    assert_eq!(
+        d.values.get("first_call").unwrap(),
+        "2026-11-18T10:00:00-03:00"
+    );
+    assert_eq!(d.values.get("third").unwrap(), "2026-11-20T10:00:00-03:00");
+    assert_eq!(d.values.get("latest").unwrap(), "2026-11-25T10:00:00-03:00");
+    assert_eq!(d.values.get("n_calls").unwrap(), 3);
+    let d = eval(&p, r#"{"id":"a","events":[]}"#);
+    assert_eq!(
+        d.values.get("first_call").unwrap(),
+        &serde_json::Value::Null
+    );
+}
+
+#[test]
+fn datetime_arithmetic_and_functions() {
+    let p = policy(
+        "let age = now - created_at\nlet days = days_between(created_at, now)\nlet later = created_at + 2d 4h\nlet hours = (now - created_at) / 1h",
+    );
+    let d = eval(
+        &p,
+        r#"{"id":"a","created_at":"2026-11-24T06:00:00-03:00","events":[]}"#,
+    );
+    assert_eq!(d.values.get("age").unwrap(), "2d 6h");
+    assert_eq!(d.values.get("days").unwrap(), 2);
+    assert_eq!(d.values.get("later").unwrap(), "2026-11-26T10:00:00-03:00");
+    assert_eq!(d.values.get("hours").unwrap(), 54.0);
+}
+
+#[test]
+fn a_decision_is_stamped_and_the_digest_ignores_file_order() {
+    let a = SourceFile::new(
+        "dir1/a.funnel",
+        format!("{SCHEMA}\nstages {{\n  lead\n}}\n"),
+    );
+    let b = SourceFile::new("dir1/b.funnel", "score s1 {\n  +1 when true\n}\n");
+    let a2 = SourceFile::new("elsewhere/a.funnel", a.text.clone());
+    let b2 = SourceFile::new("elsewhere/b.funnel", b.text.clone());
+    let p1 = Policy::from_sources(vec![a, b]).unwrap();
+    let p2 = Policy::from_sources(vec![b2, a2]).unwrap();
+    assert_eq!(p1.digest(), p2.digest());
+    assert!(p1.digest().starts_with("sha256:") && p1.digest().len() == 7 + 64);
+    let d = eval(&p1, r#"{"id":"L-9","events":[]}"#);
+    assert_eq!(d.lead, "L-9");
+    assert_eq!(d.policy.name, "semantics");
+    assert_eq!(d.policy.version, 1);
+    assert_eq!(d.policy.digest, p1.digest());
+}
