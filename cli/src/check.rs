@@ -63,7 +63,10 @@ pub fn run(args: Args) -> u8 {
                 "warnings": warnings,
                 "diagnostics": json,
             });
-            println!("{}", serde_json::to_string_pretty(&doc).expect("diagnostics serialize"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc).expect("diagnostics serialize")
+            );
         }
     }
     if errors > 0 || (args.deny_warnings && warnings > 0) {

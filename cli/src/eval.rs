@@ -106,8 +106,10 @@ pub fn run(args: Args) -> u8 {
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {human_pos} leads ({per_sec}) {msg}")
-                .expect("valid progress template"),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {human_pos} leads ({per_sec}) {msg}",
+            )
+            .expect("valid progress template"),
         );
         bar
     });
@@ -148,10 +150,14 @@ pub fn run(args: Args) -> u8 {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let finished = writer.finish().and_then(|_| errors_out.as_mut().map_or(Ok(()), |w| w.flush()));
+    let finished = writer
+        .finish()
+        .and_then(|_| errors_out.as_mut().map_or(Ok(()), |w| w.flush()));
     let summary = match result {
         Ok(s) => s,
-        Err(batch::BatchError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return exit::OK,
+        Err(batch::BatchError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            return exit::OK
+        }
         Err(e) => {
             eprintln!("error: {source}: {e}");
             return exit::USAGE;
@@ -164,7 +170,11 @@ pub fn run(args: Args) -> u8 {
         }
     }
     if !args.quiet {
-        let stages: Vec<String> = summary.stages.iter().map(|(s, n)| format!("{s} {n}")).collect();
+        let stages: Vec<String> = summary
+            .stages
+            .iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect();
         eprintln!(
             "evaluated {} leads, {} failed; {}",
             summary.evaluated,

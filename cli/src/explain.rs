@@ -51,7 +51,11 @@ pub fn run(args: Args) -> u8 {
         match std::fs::read(&args.lead) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("error: {}: {}", args.lead.display(), crate::eval::io_reason(&e));
+                eprintln!(
+                    "error: {}: {}",
+                    args.lead.display(),
+                    crate::eval::io_reason(&e)
+                );
                 return exit::USAGE;
             }
         }
@@ -67,7 +71,10 @@ pub fn run(args: Args) -> u8 {
         Ok(d) => {
             match args.format {
                 ExplainFormat::Human => print!("{}", explain_text(&d)),
-                ExplainFormat::Json => println!("{}", serde_json::to_string_pretty(&d).expect("decisions serialize")),
+                ExplainFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&d).expect("decisions serialize")
+                ),
             }
             exit::OK
         }

@@ -25,7 +25,11 @@ pub mod exit {
 }
 
 #[derive(Parser)]
-#[command(name = "funnel", version, about = "Policy as code for marketing and sales: check, evaluate and test lead policies")]
+#[command(
+    name = "funnel",
+    version,
+    about = "Policy as code for marketing and sales: check, evaluate and test lead policies"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,7 +49,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }

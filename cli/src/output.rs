@@ -55,6 +55,8 @@ pub fn parse_at(
             .with_timezone(&policy.checked().header.timezone)
             .fixed_offset()),
         Some(s) => funnel_engine::decode::parse_datetime(s, policy.checked().header.timezone)
-            .ok_or_else(|| format!("--at {s:?} is not a datetime; write e.g. 2026-11-26T10:00:00-03:00")),
+            .ok_or_else(|| {
+                format!("--at {s:?} is not a datetime; write e.g. 2026-11-26T10:00:00-03:00")
+            }),
     }
 }

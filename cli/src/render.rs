@@ -50,15 +50,31 @@ impl<W: Write> DecisionWriter<W> {
         let p = policy.checked();
         let mut columns = vec!["lead".to_string(), "stage".into(), "route".into()];
         columns.extend(p.scores.iter().map(|s| s.name.clone()));
-        columns.extend(p.grades.iter().map(|g| format!("grade({})", p.scores[g.score].name)));
+        columns.extend(
+            p.grades
+                .iter()
+                .map(|g| format!("grade({})", p.scores[g.score].name)),
+        );
         if format == OutputFormat::Csv {
             columns.push("reason".into());
             columns.extend(p.personas.iter().map(|x| format!("persona {}", x.name)));
-            columns.extend(p.slas.iter().filter(|s| matches!(s.body, funnel_engine::ir::SlaBody::Lead(_))).map(|s| format!("sla({})", s.name)));
+            columns.extend(
+                p.slas
+                    .iter()
+                    .filter(|s| matches!(s.body, funnel_engine::ir::SlaBody::Lead(_)))
+                    .map(|s| format!("sla({})", s.name)),
+            );
         }
         // Table columns fit their header and the longest name they can hold.
-        let longest = |names: &mut dyn Iterator<Item = &String>| names.map(|n| n.chars().count()).max().unwrap_or(0);
-        let letters = p.grades.iter().map(|g| longest(&mut p.enums[g.letters].values.iter())).max().unwrap_or(1);
+        let longest = |names: &mut dyn Iterator<Item = &String>| {
+            names.map(|n| n.chars().count()).max().unwrap_or(0)
+        };
+        let letters = p
+            .grades
+            .iter()
+            .map(|g| longest(&mut p.enums[g.letters].values.iter()))
+            .max()
+            .unwrap_or(1);
         let widths = columns
             .iter()
             .enumerate()
@@ -83,7 +99,11 @@ impl<W: Write> DecisionWriter<W> {
     }
 
     fn row(&self, d: &Decision) -> Vec<String> {
-        let mut row = vec![d.lead.clone(), d.stage.clone(), d.route.clone().unwrap_or_default()];
+        let mut row = vec![
+            d.lead.clone(),
+            d.stage.clone(),
+            d.route.clone().unwrap_or_default(),
+        ];
         row.extend(d.scores.iter().map(|(_, s)| show_score(*s)));
         row.extend(d.grades.iter().map(|(_, g)| g.clone()));
         if self.format == OutputFormat::Csv {
@@ -139,7 +159,8 @@ impl<W: Write> DecisionWriter<W> {
     /// Closes the output (the JSON array's bracket) and flushes it.
     pub fn finish(&mut self) -> io::Result<()> {
         if self.format == OutputFormat::Json {
-            self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+            self.out
+                .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
         }
         self.out.flush()
     }
@@ -173,7 +194,10 @@ pub fn explain_text(d: &Decision) -> String {
     let steps = d.explain.as_deref().unwrap_or(&[]);
     let row = |left: String, at: &str| format!("    {left:<58} {}", short(at));
 
-    let values: Vec<&Step> = steps.iter().filter(|s| matches!(s, Step::Value { .. })).collect();
+    let values: Vec<&Step> = steps
+        .iter()
+        .filter(|s| matches!(s, Step::Value { .. }))
+        .collect();
     if !values.is_empty() {
         line(String::new());
         line("values".into());
@@ -188,9 +212,18 @@ pub fn explain_text(d: &Decision) -> String {
         line("personas".into());
         for (name, p) in d.personas.iter() {
             let verdict = if p.matched { "matched" } else { "not matched" };
-            line(format!("  {name}: {verdict} (match {:.0}%)", p.fraction * 100.0));
+            line(format!(
+                "  {name}: {verdict} (match {:.0}%)",
+                p.fraction * 100.0
+            ));
             for s in steps {
-                if let Step::Persona { persona, condition, result, at } = s {
+                if let Step::Persona {
+                    persona,
+                    condition,
+                    result,
+                    at,
+                } = s
+                {
                     if persona == name {
                         line(row(format!("{} {condition}", mark(*result)), at));
                     }
@@ -202,11 +235,22 @@ pub fn explain_text(d: &Decision) -> String {
         line(String::new());
         line("scores".into());
         for (name, value) in d.scores.iter() {
-            let grade = d.grades.get(name).map(|g| format!("  grade {g}")).unwrap_or_default();
+            let grade = d
+                .grades
+                .get(name)
+                .map(|g| format!("  grade {g}"))
+                .unwrap_or_default();
             line(format!("  {name} = {}{grade}", show_score(*value)));
             for s in steps {
                 match s {
-                    Step::Rule { score, rule, points, result, capped, at } if score == name => {
+                    Step::Rule {
+                        score,
+                        rule,
+                        points,
+                        result,
+                        capped,
+                        at,
+                    } if score == name => {
                         let pts = match result {
                             Truth::Unknown => "?".to_string(),
                             _ if *points >= 0.0 => format!("+{}", show_score(*points)),
@@ -220,11 +264,32 @@ pub fn explain_text(d: &Decision) -> String {
                         };
                         line(row(format!("{pts}  {rule}{note}"), at));
                     }
-                    Step::Decay { score, factor, before, after, at } if score == name => {
-                        line(row(format!("decay x{factor:.3}: {} -> {}", show_score(*before), show_score(*after)), at));
+                    Step::Decay {
+                        score,
+                        factor,
+                        before,
+                        after,
+                        at,
+                    } if score == name => {
+                        line(row(
+                            format!(
+                                "decay x{factor:.3}: {} -> {}",
+                                show_score(*before),
+                                show_score(*after)
+                            ),
+                            at,
+                        ));
                     }
-                    Step::Clamp { score, before, after, at } if score == name => {
-                        line(row(format!("clamp: {} -> {}", show_score(*before), show_score(*after)), at));
+                    Step::Clamp {
+                        score,
+                        before,
+                        after,
+                        at,
+                    } if score == name => {
+                        line(row(
+                            format!("clamp: {} -> {}", show_score(*before), show_score(*after)),
+                            at,
+                        ));
                     }
                     _ => {}
                 }
@@ -232,19 +297,49 @@ pub fn explain_text(d: &Decision) -> String {
         }
     }
     line(String::new());
-    let reason = d.reason.as_ref().map(|r| format!("  (because \"{r}\")")).unwrap_or_default();
+    let reason = d
+        .reason
+        .as_ref()
+        .map(|r| format!("  (because \"{r}\")"))
+        .unwrap_or_default();
     line(format!("stage {}{reason}", d.stage));
     for s in steps {
-        if let Step::Stage { stage, condition, result, at } = s {
-            line(row(format!("{} {stage} when {condition}", mark(*result)), at));
+        if let Step::Stage {
+            stage,
+            condition,
+            result,
+            at,
+        } = s
+        {
+            line(row(
+                format!("{} {stage} when {condition}", mark(*result)),
+                at,
+            ));
         }
     }
     if let Some(route) = &d.route {
         line(String::new());
         line(format!("route {route}"));
         for s in steps {
-            if let Step::Route { route, condition, result, at } = s {
-                line(row(format!("{} {route} {}", mark(*result), if condition == "otherwise" { "otherwise".to_string() } else { format!("when {condition}") }), at));
+            if let Step::Route {
+                route,
+                condition,
+                result,
+                at,
+            } = s
+            {
+                line(row(
+                    format!(
+                        "{} {route} {}",
+                        mark(*result),
+                        if condition == "otherwise" {
+                            "otherwise".to_string()
+                        } else {
+                            format!("when {condition}")
+                        }
+                    ),
+                    at,
+                ));
             }
         }
     }
@@ -272,7 +367,11 @@ pub fn explain_text(d: &Decision) -> String {
                     _ => None,
                 })
                 .unwrap_or("");
-            line(format!("  {:<60} {}", format!("{name}: {}", parts.join(", ")), short(at)));
+            line(format!(
+                "  {:<60} {}",
+                format!("{name}: {}", parts.join(", ")),
+                short(at)
+            ));
         }
     }
     out

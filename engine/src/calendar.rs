@@ -91,7 +91,10 @@ impl<'a> BusinessCalendar<'a> {
         }
         let mut total = 0i64;
         // Start a day early: an interval of the previous local day may run past midnight UTC.
-        let mut date = self.local_date(from).pred_opt().unwrap_or(self.local_date(from));
+        let mut date = self
+            .local_date(from)
+            .pred_opt()
+            .unwrap_or(self.local_date(from));
         let last = self.local_date(to);
         while date <= last {
             for (s, e) in self.open_intervals(date) {
@@ -112,7 +115,10 @@ impl<'a> BusinessCalendar<'a> {
     /// The instant when `seconds` of open time have passed after `from`.
     pub fn add(&self, from: DateTime<Utc>, seconds: i64) -> Result<DateTime<Utc>, CalendarError> {
         let mut left = seconds.max(0);
-        let mut date = self.local_date(from).pred_opt().unwrap_or(self.local_date(from));
+        let mut date = self
+            .local_date(from)
+            .pred_opt()
+            .unwrap_or(self.local_date(from));
         for _ in 0..MAX_DAYS {
             for (s, e) in self.open_intervals(date) {
                 let s = s.max(from);
@@ -160,12 +166,23 @@ pub fn easter(year: i32) -> Option<NaiveDate> {
 /// Brazil's national holidays, with Carnival (Monday and Tuesday), Good Friday and Corpus
 /// Christi, which follow Easter. Black Consciousness Day (20 November) is national from 2024.
 pub fn is_brazil_holiday(date: NaiveDate) -> bool {
-    let fixed = [(1, 1), (4, 21), (5, 1), (9, 7), (10, 12), (11, 2), (11, 15), (12, 25)];
+    let fixed = [
+        (1, 1),
+        (4, 21),
+        (5, 1),
+        (9, 7),
+        (10, 12),
+        (11, 2),
+        (11, 15),
+        (12, 25),
+    ];
     let md = (date.month(), date.day());
     if fixed.contains(&md) || (md == (11, 20) && date.year() >= 2024) {
         return true;
     }
-    let Some(e) = easter(date.year()) else { return false };
+    let Some(e) = easter(date.year()) else {
+        return false;
+    };
     let offset = date.signed_duration_since(e).num_days();
     matches!(offset, -48 | -47 | -2 | 60)
 }

@@ -24,7 +24,10 @@ impl fmt::Display for LoadError {
         let errors: Vec<&Diagnostic> = self.diagnostics.iter().filter(|d| d.is_error()).collect();
         match errors.first() {
             Some(first) => {
-                let place = first.span().map(|s| format!("{}: ", s.location())).unwrap_or_default();
+                let place = first
+                    .span()
+                    .map(|s| format!("{}: ", s.location()))
+                    .unwrap_or_default();
                 write!(f, "{place}{}", first.message)?;
                 if errors.len() > 1 {
                     write!(f, " (and {} more errors)", errors.len() - 1)?;
@@ -40,7 +43,9 @@ impl std::error::Error for LoadError {}
 
 impl From<Diagnostic> for LoadError {
     fn from(d: Diagnostic) -> LoadError {
-        LoadError { diagnostics: vec![d] }
+        LoadError {
+            diagnostics: vec![d],
+        }
     }
 }
 
@@ -92,7 +97,13 @@ pub struct Policy {
 
 impl fmt::Debug for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Policy({} v{} {})", self.name(), self.version(), self.digest())
+        write!(
+            f,
+            "Policy({} v{} {})",
+            self.name(),
+            self.version(),
+            self.digest()
+        )
     }
 }
 
@@ -103,7 +114,10 @@ impl Policy {
         if sets.len() > 1 {
             return Err(Diagnostic::error(
                 crate::Code::NoPolicyFiles,
-                format!("{} holds several policy sets; name one of them", dir.as_ref().display()),
+                format!(
+                    "{} holds several policy sets; name one of them",
+                    dir.as_ref().display()
+                ),
             )
             .into());
         }
@@ -167,14 +181,29 @@ impl Policy {
     /// Decodes a lead from JSON text.
     pub fn decode_json(&self, json: &[u8], options: &EvalOptions) -> Result<Lead, LeadError> {
         let mut de = serde_json::Deserializer::from_slice(json);
-        let values = decode_json(&self.inner.checked, &self.inner.index, options.strict, &mut de)?;
-        de.end().map_err(|e| LeadError::new(format!("malformed JSON: {e}")))?;
+        let values = decode_json(
+            &self.inner.checked,
+            &self.inner.index,
+            options.strict,
+            &mut de,
+        )?;
+        de.end()
+            .map_err(|e| LeadError::new(format!("malformed JSON: {e}")))?;
         Ok(Lead { values })
     }
 
     /// Decodes a lead from a JSON value.
-    pub fn decode_value(&self, value: &serde_json::Value, options: &EvalOptions) -> Result<Lead, LeadError> {
-        let values = decode_json(&self.inner.checked, &self.inner.index, options.strict, value)?;
+    pub fn decode_value(
+        &self,
+        value: &serde_json::Value,
+        options: &EvalOptions,
+    ) -> Result<Lead, LeadError> {
+        let values = decode_json(
+            &self.inner.checked,
+            &self.inner.index,
+            options.strict,
+            value,
+        )?;
         Ok(Lead { values })
     }
 
@@ -197,19 +226,29 @@ impl Policy {
             e.lead = key;
             return Err(e);
         }
-        let id = key.or_else(|| record.map(|r| r.to_string())).unwrap_or_default();
+        let id = key
+            .or_else(|| record.map(|r| r.to_string()))
+            .unwrap_or_default();
         Ok(state.decision(id, self.inner.stamp.clone()))
     }
 
     /// Decodes and evaluates one lead given as JSON text.
-    pub fn evaluate_json(&self, json: &[u8], at: DateTime<FixedOffset>) -> Result<Decision, LeadError> {
+    pub fn evaluate_json(
+        &self,
+        json: &[u8],
+        at: DateTime<FixedOffset>,
+    ) -> Result<Decision, LeadError> {
         let options = EvalOptions::default();
         let lead = self.decode_json(json, &options)?;
         self.evaluate(&lead, at, &options, None)
     }
 
     /// Decodes and evaluates one lead given as a JSON value.
-    pub fn evaluate_value(&self, value: &serde_json::Value, at: DateTime<FixedOffset>) -> Result<Decision, LeadError> {
+    pub fn evaluate_value(
+        &self,
+        value: &serde_json::Value,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Decision, LeadError> {
         let options = EvalOptions::default();
         let lead = self.decode_value(value, &options)?;
         self.evaluate(&lead, at, &options, None)

@@ -27,7 +27,9 @@ impl PolicyDir {
         for p in paths {
             let meta = std::fs::metadata(p).map_err(|e| io_error(p, &e))?;
             let dir = if meta.is_file() {
-                p.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+                p.parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from("."))
             } else {
                 p.clone()
             };

@@ -19,7 +19,12 @@ pub struct CsvDecoder {
 impl CsvDecoder {
     /// Reads the header row. Unknown columns are ignored (or an error with `strict`); a
     /// required field with no column is an error, since no row could fill it.
-    pub(crate) fn new(p: &Checked, index: &FieldIndex, headers: &csv::StringRecord, strict: bool) -> Result<CsvDecoder, LeadError> {
+    pub(crate) fn new(
+        p: &Checked,
+        index: &FieldIndex,
+        headers: &csv::StringRecord,
+        strict: bool,
+    ) -> Result<CsvDecoder, LeadError> {
         let mut columns = Vec::new();
         let mut seen = vec![false; p.records[p.lead].fields.len()];
         for h in headers.iter() {
@@ -28,7 +33,9 @@ impl CsvDecoder {
             if let Some(s) = slot {
                 seen[s] = true;
             } else if strict && !name.is_empty() {
-                return Err(LeadError::new(format!("the column `{name}` is not a field of the lead schema")));
+                return Err(LeadError::new(format!(
+                    "the column `{name}` is not a field of the lead schema"
+                )));
             }
             columns.push(slot);
         }
@@ -45,7 +52,12 @@ impl CsvDecoder {
     }
 
     /// Decodes one row.
-    pub(crate) fn decode(&self, p: &Checked, index: &FieldIndex, row: &csv::StringRecord) -> Result<Vec<Value>, LeadError> {
+    pub(crate) fn decode(
+        &self,
+        p: &Checked,
+        index: &FieldIndex,
+        row: &csv::StringRecord,
+    ) -> Result<Vec<Value>, LeadError> {
         let fields = &p.records[p.lead].fields;
         let mut values = vec![Value::Missing; fields.len()];
         for (cell, column) in row.iter().zip(&self.columns) {
@@ -82,7 +94,10 @@ fn cell_value(p: &Checked, index: &FieldIndex, ty: &Ty, cell: &str) -> Result<Va
             if t.starts_with('[') {
                 return json_value(p, index, ty, t);
             }
-            let items: Result<Vec<Value>, ()> = t.split('|').map(|s| cell_value(p, index, inner, s.trim())).collect();
+            let items: Result<Vec<Value>, ()> = t
+                .split('|')
+                .map(|s| cell_value(p, index, inner, s.trim()))
+                .collect();
             Ok(Value::List(items?.into()))
         }
         Ty::Record(_) => json_value(p, index, ty, cell.trim()),

@@ -42,7 +42,12 @@ impl Ctx<'_> {
     }
 
     /// Records the first error with its path, and returns a serde error to unwind with.
-    fn fail<E: de::Error>(&self, message: String, expected: Option<String>, found: Option<String>) -> E {
+    fn fail<E: de::Error>(
+        &self,
+        message: String,
+        expected: Option<String>,
+        found: Option<String>,
+    ) -> E {
         let mut slot = self.error.borrow_mut();
         if slot.is_none() {
             let path = self.path_string();
@@ -57,7 +62,11 @@ impl Ctx<'_> {
 
     fn mismatch<E: de::Error>(&self, ty: &Ty, found: String) -> E {
         let exp = expected(self.p, ty);
-        self.fail(format!("expected {exp}, found {found}"), Some(exp), Some(found))
+        self.fail(
+            format!("expected {exp}, found {found}"),
+            Some(exp),
+            Some(found),
+        )
     }
 }
 
@@ -188,7 +197,8 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         }
         match self.ty {
             Ty::Text | Ty::Date | Ty::DateTime | Ty::Duration | Ty::Enum(_) => {
-                parse_scalar(self.ctx.p, self.ty, s).map_err(|_| self.ctx.mismatch(self.ty, show_str(s)))
+                parse_scalar(self.ctx.p, self.ty, s)
+                    .map_err(|_| self.ctx.mismatch(self.ty, show_str(s)))
             }
             ty => Err(self.ctx.mismatch(ty, show_str(s))),
         }

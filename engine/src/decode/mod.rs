@@ -160,7 +160,11 @@ pub(crate) fn finish_record(
 ) -> Result<(), LeadError> {
     for (slot, f) in p.records[record].fields.iter().enumerate() {
         if !f.optional && !values[slot].is_present() {
-            let field = if path.is_empty() { f.name.clone() } else { format!("{path}.{}", f.name) };
+            let field = if path.is_empty() {
+                f.name.clone()
+            } else {
+                format!("{path}.{}", f.name)
+            };
             let mut e = LeadError::new(format!("the required field `{}` is missing", f.name));
             e.field = Some(field);
             e.expected = Some(expected(p, &f.ty));

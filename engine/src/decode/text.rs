@@ -15,15 +15,24 @@ pub fn parse_datetime(s: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
     if let Ok(dt) = DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%z") {
         return Some(dt);
     }
-    let local = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)))?;
+    let local = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })?;
     // A local time skipped by a daylight-saving jump is read as the instant after the jump.
-    let t = tz
-        .from_local_datetime(&local)
-        .earliest()
-        .or_else(|| tz.from_local_datetime(&(local + chrono::Duration::hours(1))).earliest())?;
+    let t = tz.from_local_datetime(&local).earliest().or_else(|| {
+        tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
+            .earliest()
+    })?;
     Some(t.fixed_offset())
 }
 
@@ -72,12 +81,18 @@ pub(crate) fn parse_scalar(p: &Checked, ty: &Ty, s: &str) -> Result<Value, ()> {
         },
         Ty::Date => Value::Date(
             NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                .or_else(|_| parse_datetime(t, p.header.timezone).map(|d| d.date_naive()).ok_or(()))
+                .or_else(|_| {
+                    parse_datetime(t, p.header.timezone)
+                        .map(|d| d.date_naive())
+                        .ok_or(())
+                })
                 .map_err(|_| ())?,
         ),
         Ty::DateTime => Value::DateTime(parse_datetime(t, p.header.timezone).ok_or(())?),
         Ty::Duration => Value::Duration(parse_duration(t).ok_or(())?),
-        Ty::Enum(e) => Value::Enum(p.enums[*e].values.iter().position(|v| v == t).ok_or(())? as u16),
+        Ty::Enum(e) => {
+            Value::Enum(p.enums[*e].values.iter().position(|v| v == t).ok_or(())? as u16)
+        }
         _ => return Err(()),
     })
 }

@@ -46,7 +46,12 @@ pub(crate) fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 fn equal(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
         (Value::Missing, _) | (_, Value::Missing) => None,
-        (Value::List(x), Value::List(y)) => Some(x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| equal(a, b) == Some(true))),
+        (Value::List(x), Value::List(y)) => Some(
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(a, b)| equal(a, b) == Some(true)),
+        ),
         _ => compare(a, b).map(|o| o == Ordering::Equal),
     }
 }
@@ -86,7 +91,9 @@ fn arith(op: BinOp, a: &Value, b: &Value) -> Value {
         (Sub, Date(x), Date(y)) => Duration(x.signed_duration_since(*y).num_days() * 86_400),
         (Add, Duration(x), Duration(y)) => Duration(x.saturating_add(*y)),
         (Sub, Duration(x), Duration(y)) => Duration(x.saturating_sub(*y)),
-        (Mul, Duration(d), n) | (Mul, n, Duration(d)) => n.as_f64().map_or(Missing, |n| Duration((*d as f64 * n) as i64)),
+        (Mul, Duration(d), n) | (Mul, n, Duration(d)) => n
+            .as_f64()
+            .map_or(Missing, |n| Duration((*d as f64 * n) as i64)),
         (Div, Duration(x), Duration(y)) => {
             if *y == 0 {
                 Missing
@@ -126,7 +133,13 @@ impl State<'_> {
     pub(crate) fn eval(&mut self, e: &TExpr) -> Value {
         match &e.kind {
             TKind::Const(v) => v.clone(),
-            TKind::List(items) => Value::List(items.iter().map(|i| self.eval(i)).collect::<Vec<_>>().into()),
+            TKind::List(items) => Value::List(
+                items
+                    .iter()
+                    .map(|i| self.eval(i))
+                    .collect::<Vec<_>>()
+                    .into(),
+            ),
             TKind::Field(slot) => self.lead[*slot].clone(),
             TKind::Item { depth, slot } => {
                 let item = &self.items[self.items.len() - 1 - depth];
@@ -179,12 +192,18 @@ impl State<'_> {
                     _ => arith(*op, &x, &y),
                 }
             }
-            TKind::In { value, list, negated } => {
+            TKind::In {
+                value,
+                list,
+                negated,
+            } => {
                 let v = self.eval(value);
                 let l = self.eval(list);
                 let found = match (&v, &l) {
                     (Value::Missing, _) | (_, Value::Missing) => None,
-                    (v, Value::List(items)) => Some(items.iter().any(|i| equal(v, i) == Some(true))),
+                    (v, Value::List(items)) => {
+                        Some(items.iter().any(|i| equal(v, i) == Some(true)))
+                    }
                     _ => None,
                 };
                 bool_of(found.map(|f| f != *negated))
@@ -192,11 +211,18 @@ impl State<'_> {
             TKind::Between(v, lo, hi) => {
                 let (v, lo, hi) = (self.eval(v), self.eval(lo), self.eval(hi));
                 match (compare(&v, &lo), compare(&v, &hi)) {
-                    (Some(a), Some(b)) => Value::Bool(a != Ordering::Less && b != Ordering::Greater),
+                    (Some(a), Some(b)) => {
+                        Value::Bool(a != Ordering::Less && b != Ordering::Greater)
+                    }
                     _ => Value::Missing,
                 }
             }
-            TKind::Text { op, any, value, arg } => {
+            TKind::Text {
+                op,
+                any,
+                value,
+                arg,
+            } => {
                 let v = self.eval(value);
                 let a = self.eval(arg);
                 match (&v, &a, any) {
@@ -213,7 +239,9 @@ impl State<'_> {
                 let l = self.eval(list);
                 let v = self.eval(v);
                 match (&l, &v) {
-                    (Value::List(items), v) if v.is_present() => Value::Bool(items.iter().any(|i| equal(v, i) == Some(true))),
+                    (Value::List(items), v) if v.is_present() => {
+                        Value::Bool(items.iter().any(|i| equal(v, i) == Some(true)))
+                    }
                     _ => Value::Missing,
                 }
             }
@@ -221,7 +249,9 @@ impl State<'_> {
                 Value::Text(t) => Value::Bool(self.policy.regexes[*re].is_match(&t)),
                 _ => Value::Missing,
             },
-            TKind::IsMissing { value, negated } => Value::Bool(self.eval(value).is_present() == *negated),
+            TKind::IsMissing { value, negated } => {
+                Value::Bool(self.eval(value).is_present() == *negated)
+            }
             TKind::If(c, a, b) => match self.eval(c) {
                 Value::Bool(true) => self.eval(a),
                 Value::Bool(false) => self.eval(b),
@@ -270,18 +300,32 @@ impl State<'_> {
             }
             (Builtin::Abs, [Value::Int(i)]) => Value::Int(i.saturating_abs()),
             (Builtin::Abs, [Value::Number(n)]) => Value::Number(n.abs()),
-            (Builtin::Round, [n]) => n.as_f64().map_or(Value::Missing, |n| Value::Int(n.round() as i64)),
+            (Builtin::Round, [n]) => n
+                .as_f64()
+                .map_or(Value::Missing, |n| Value::Int(n.round() as i64)),
             (Builtin::Round, [n, Value::Int(d)]) => n.as_f64().map_or(Value::Missing, |n| {
                 let p = 10f64.powi((*d).clamp(0, 12) as i32);
                 Value::Number((n * p).round() / p)
             }),
-            (Builtin::Floor, [n]) => n.as_f64().map_or(Value::Missing, |n| Value::Int(n.floor() as i64)),
-            (Builtin::Ceil, [n]) => n.as_f64().map_or(Value::Missing, |n| Value::Int(n.ceil() as i64)),
+            (Builtin::Floor, [n]) => n
+                .as_f64()
+                .map_or(Value::Missing, |n| Value::Int(n.floor() as i64)),
+            (Builtin::Ceil, [n]) => n
+                .as_f64()
+                .map_or(Value::Missing, |n| Value::Int(n.ceil() as i64)),
             (Builtin::DaysBetween, [a, b]) => match (a, b) {
-                (Value::Date(a), Value::Date(b)) => Value::Int(b.signed_duration_since(*a).num_days()),
-                (Value::DateTime(a), Value::DateTime(b)) => Value::Int(b.signed_duration_since(*a).num_days()),
-                (Value::Date(a), Value::DateTime(b)) => Value::Int(b.date_naive().signed_duration_since(*a).num_days()),
-                (Value::DateTime(a), Value::Date(b)) => Value::Int(b.signed_duration_since(a.date_naive()).num_days()),
+                (Value::Date(a), Value::Date(b)) => {
+                    Value::Int(b.signed_duration_since(*a).num_days())
+                }
+                (Value::DateTime(a), Value::DateTime(b)) => {
+                    Value::Int(b.signed_duration_since(*a).num_days())
+                }
+                (Value::Date(a), Value::DateTime(b)) => {
+                    Value::Int(b.date_naive().signed_duration_since(*a).num_days())
+                }
+                (Value::DateTime(a), Value::Date(b)) => {
+                    Value::Int(b.signed_duration_since(a.date_naive()).num_days())
+                }
                 _ => Value::Missing,
             },
             _ => Value::Missing,
@@ -292,14 +336,20 @@ impl State<'_> {
     /// `None` when its filter is unknown.
     fn item_passes(&mut self, item: &Value, q: &TQuery, window: Option<i64>) -> Option<bool> {
         if let (Some(w), Some(slot)) = (window, q.at_slot) {
-            let Value::Record(fields) = item else { return Some(false) };
-            let Value::DateTime(at) = &fields[slot] else { return Some(false) };
+            let Value::Record(fields) = item else {
+                return Some(false);
+            };
+            let Value::DateTime(at) = &fields[slot] else {
+                return Some(false);
+            };
             let age = self.now.signed_duration_since(*at).num_seconds();
             if age < 0 || age > w {
                 return Some(false);
             }
         }
-        let Some(filter) = &q.filter else { return Some(true) };
+        let Some(filter) = &q.filter else {
+            return Some(true);
+        };
         self.items.push(item.clone());
         let r = self.eval(filter);
         self.items.pop();
@@ -320,8 +370,12 @@ impl State<'_> {
     }
 
     fn query(&mut self, op: ListOp, value: Option<&TExpr>, q: &TQuery) -> Value {
-        let Value::List(items) = self.eval(&q.list) else { return Value::Missing };
-        let Ok(window) = self.window(q) else { return Value::Missing };
+        let Value::List(items) = self.eval(&q.list) else {
+            return Value::Missing;
+        };
+        let Ok(window) = self.window(q) else {
+            return Value::Missing;
+        };
         let mut unknown = false;
         let mut count = 0i64;
         let mut values: Vec<Value> = Vec::new();
@@ -356,7 +410,9 @@ impl State<'_> {
             ListOp::Count => Value::Int(count),
             ListOp::Sum => Value::Number(values.iter().filter_map(Value::as_f64).sum()),
             ListOp::Avg if values.is_empty() => Value::Missing,
-            ListOp::Avg => Value::Number(values.iter().filter_map(Value::as_f64).sum::<f64>() / values.len() as f64),
+            ListOp::Avg => Value::Number(
+                values.iter().filter_map(Value::as_f64).sum::<f64>() / values.len() as f64,
+            ),
             ListOp::Median | ListOp::Min | ListOp::Max => {
                 values.sort_by(|a, b| compare(a, b).unwrap_or(Ordering::Equal));
                 let picked = match op {
@@ -370,8 +426,12 @@ impl State<'_> {
     }
 
     fn pick(&mut self, pick: &PickKind, q: &TQuery) -> Value {
-        let Value::List(items) = self.eval(&q.list) else { return Value::Missing };
-        let Ok(window) = self.window(q) else { return Value::Missing };
+        let Value::List(items) = self.eval(&q.list) else {
+            return Value::Missing;
+        };
+        let Ok(window) = self.window(q) else {
+            return Value::Missing;
+        };
         let n = match pick {
             PickKind::Nth(n) => match self.eval(n) {
                 Value::Int(n) if n >= 1 => Some(n as usize),

@@ -51,7 +51,12 @@ pub(crate) fn squash(text: &str) -> String {
 }
 
 impl<'p> State<'p> {
-    pub(crate) fn new(policy: &'p Checked, lead: &'p [Value], now: DateTime<FixedOffset>, explain: bool) -> Self {
+    pub(crate) fn new(
+        policy: &'p Checked,
+        lead: &'p [Value],
+        now: DateTime<FixedOffset>,
+        explain: bool,
+    ) -> Self {
         State {
             policy,
             lead,
@@ -112,7 +117,8 @@ impl<'p> State<'p> {
                 held += 1;
             }
             if self.explain.is_some() {
-                let (persona, condition, at) = (def.name.clone(), squash(c.span.text()), c.span.location());
+                let (persona, condition, at) =
+                    (def.name.clone(), squash(c.span.text()), c.span.location());
                 self.step(|| Step::Persona {
                     persona,
                     condition,
@@ -137,7 +143,10 @@ impl<'p> State<'p> {
                     _ => (0.0, Truth::Unknown),
                 },
                 RuleDef::Per(e) => match self.eval(e).as_f64() {
-                    Some(n) => (rule.points * n, if n == 0.0 { Truth::False } else { Truth::True }),
+                    Some(n) => (
+                        rule.points * n,
+                        if n == 0.0 { Truth::False } else { Truth::True },
+                    ),
                     None => (0.0, Truth::Unknown),
                 },
             };
@@ -148,7 +157,11 @@ impl<'p> State<'p> {
             };
             total += points;
             if self.explain.is_some() && result != Truth::False {
-                let (score, text, at) = (def.name.clone(), squash(rule.span.text()), rule.span.location());
+                let (score, text, at) = (
+                    def.name.clone(),
+                    squash(rule.span.text()),
+                    rule.span.location(),
+                );
                 self.step(|| Step::Rule {
                     score,
                     rule: text,
@@ -161,13 +174,21 @@ impl<'p> State<'p> {
         }
         if let Some((decay, span)) = &def.decay {
             let (since, factor) = match decay {
-                DecayDef::Step { percent, every, since } => (since, Some((*percent, *every, true))),
+                DecayDef::Step {
+                    percent,
+                    every,
+                    since,
+                } => (since, Some((*percent, *every, true))),
                 DecayDef::HalfLife { half_life, since } => (since, Some((0.5, *half_life, false))),
             };
             if let (Value::DateTime(t), Some((p, period, step))) = (self.eval(since), factor) {
                 let elapsed = self.now.signed_duration_since(t).num_seconds().max(0) as f64;
                 let periods = elapsed / period as f64;
-                let f = if step { (1.0 - p).powf(periods.floor()) } else { 0.5f64.powf(periods) };
+                let f = if step {
+                    (1.0 - p).powf(periods.floor())
+                } else {
+                    0.5f64.powf(periods)
+                };
                 let before = total;
                 total *= f;
                 if self.explain.is_some() {
@@ -199,7 +220,11 @@ impl<'p> State<'p> {
         self.scores[i] = total;
         if self.explain.is_some() {
             let (score, at) = (def.name.clone(), def.span.location());
-            self.step(|| Step::Score { score, value: total, at });
+            self.step(|| Step::Score {
+                score,
+                value: total,
+                at,
+            });
         }
     }
 
@@ -236,7 +261,8 @@ impl<'p> State<'p> {
                 }
             }
             if self.explain.is_some() {
-                let (stage, condition, at) = (s.name.clone(), squash(w.span.text()), s.span.location());
+                let (stage, condition, at) =
+                    (s.name.clone(), squash(w.span.text()), s.span.location());
                 self.step(|| Step::Stage {
                     stage,
                     condition,
@@ -259,7 +285,10 @@ impl<'p> State<'p> {
                 None => Value::Bool(true),
             };
             if self.explain.is_some() {
-                let condition = r.when.as_ref().map_or("otherwise".to_string(), |w| squash(w.span.text()));
+                let condition = r
+                    .when
+                    .as_ref()
+                    .map_or("otherwise".to_string(), |w| squash(w.span.text()));
                 let (route, at) = (r.name.clone(), r.span.location());
                 self.step(|| Step::Route {
                     route,
@@ -298,15 +327,34 @@ impl<'p> State<'p> {
                 p.personas
                     .iter()
                     .zip(&self.personas)
-                    .map(|(d, (m, f))| (d.name.clone(), PersonaResult { matched: *m, fraction: round2(*f) }))
+                    .map(|(d, (m, f))| {
+                        (
+                            d.name.clone(),
+                            PersonaResult {
+                                matched: *m,
+                                fraction: round2(*f),
+                            },
+                        )
+                    })
                     .collect(),
             ),
-            scores: Named(p.scores.iter().zip(&self.scores).map(|(d, s)| (d.name.clone(), *s)).collect()),
+            scores: Named(
+                p.scores
+                    .iter()
+                    .zip(&self.scores)
+                    .map(|(d, s)| (d.name.clone(), *s))
+                    .collect(),
+            ),
             grades: Named(
                 p.grades
                     .iter()
                     .zip(&self.grades)
-                    .map(|(g, l)| (p.scores[g.score].name.clone(), p.enums[g.letters].values[*l as usize].clone()))
+                    .map(|(g, l)| {
+                        (
+                            p.scores[g.score].name.clone(),
+                            p.enums[g.letters].values[*l as usize].clone(),
+                        )
+                    })
                     .collect(),
             ),
             values: Named(
@@ -316,9 +364,14 @@ impl<'p> State<'p> {
                     .map(|(d, v)| (d.name.clone(), value_json(p, v, &d.value.ty)))
                     .collect(),
             ),
-            stage: p.stages.get(self.stage as usize).map_or_else(String::new, |s| s.name.clone()),
+            stage: p
+                .stages
+                .get(self.stage as usize)
+                .map_or_else(String::new, |s| s.name.clone()),
             reason: self.reason.and_then(|i| p.stages[i].because.clone()),
-            route: self.route.map(|r| p.enums[p.route_enum].values[r as usize].clone()),
+            route: self
+                .route
+                .map(|r| p.enums[p.route_enum].values[r as usize].clone()),
             sla: Named(
                 p.slas
                     .iter()
@@ -348,8 +401,12 @@ pub fn value_json(p: &Checked, v: &Value, ty: &Ty) -> serde_json::Value {
             .get(*i as usize)
             .map_or(J::Null, |s| J::String(s.clone())),
         (Value::Enum(i), _) => J::from(*i),
-        (Value::List(items), Ty::List(t)) => J::Array(items.iter().map(|i| value_json(p, i, t)).collect()),
-        (Value::List(items), _) => J::Array(items.iter().map(|i| value_json(p, i, &Ty::Error)).collect()),
+        (Value::List(items), Ty::List(t)) => {
+            J::Array(items.iter().map(|i| value_json(p, i, t)).collect())
+        }
+        (Value::List(items), _) => {
+            J::Array(items.iter().map(|i| value_json(p, i, &Ty::Error)).collect())
+        }
         (Value::Record(fields), Ty::Record(r)) => J::Object(
             p.records[*r]
                 .fields

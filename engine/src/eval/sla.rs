@@ -11,11 +11,17 @@ use std::sync::Arc;
 impl State<'_> {
     pub(super) fn eval_sla(&mut self, i: usize) {
         let def = &self.policy.slas[i];
-        let SlaBody::Lead(sla) = &def.body else { return };
+        let SlaBody::Lead(sla) = &def.body else {
+            return;
+        };
         let (outcome, elapsed, remaining) = self.sla_outcome(sla);
         if self.explain.is_some() {
             let (name, at, state) = (def.name.clone(), def.span.location(), outcome.state);
-            self.step(|| Step::Sla { sla: name, state, at });
+            self.step(|| Step::Sla {
+                sla: name,
+                state,
+                at,
+            });
         }
         let dt = |s: &Option<String>| {
             s.as_ref()
@@ -50,12 +56,16 @@ impl State<'_> {
                 return (na, None, None);
             }
         }
-        let Value::DateTime(start) = self.eval(&sla.starts) else { return (na, None, None) };
+        let Value::DateTime(start) = self.eval(&sla.starts) else {
+            return (na, None, None);
+        };
         let met = match self.eval(&sla.met_by) {
             Value::DateTime(m) => Some(m),
             _ => None,
         };
-        let calendar = sla.calendar.map(|c| BusinessCalendar::new(&self.policy.calendars[c]));
+        let calendar = sla
+            .calendar
+            .map(|c| BusinessCalendar::new(&self.policy.calendars[c]));
         let offset = *start.offset();
         let start_utc = start.with_timezone(&Utc);
         let due = match &calendar {
@@ -80,7 +90,12 @@ impl State<'_> {
             Some(m) if m.with_timezone(&Utc) <= due => SlaState::Met,
             Some(_) => SlaState::MetLate,
             None if now > due => SlaState::Breached,
-            None if sla.warn_at.is_some_and(|w| elapsed as f64 >= w * sla.within as f64) => SlaState::Warning,
+            None if sla
+                .warn_at
+                .is_some_and(|w| elapsed as f64 >= w * sla.within as f64) =>
+            {
+                SlaState::Warning
+            }
             None => SlaState::Pending,
         };
         let actions = if state == SlaState::Breached {
@@ -89,7 +104,9 @@ impl State<'_> {
                 .map(|a| match a {
                     ActionDef::Escalate(to) => format!("escalate {to:?}"),
                     ActionDef::Notify(to) => format!("notify {to:?}"),
-                    ActionDef::RecycleTo(s) => format!("recycle to {}", self.policy.stages[*s].name),
+                    ActionDef::RecycleTo(s) => {
+                        format!("recycle to {}", self.policy.stages[*s].name)
+                    }
                 })
                 .collect()
         } else {
