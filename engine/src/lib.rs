@@ -19,6 +19,7 @@ pub mod decode;
 pub mod diagnostic;
 mod eval;
 pub mod ir;
+mod lower;
 mod policy;
 pub mod source;
 pub mod value;

@@ -127,11 +127,12 @@ impl Policy {
     /// Checks and compiles a policy set from its files' texts.
     pub fn from_sources(files: Vec<Arc<SourceFile>>) -> Result<Policy, LoadError> {
         let report = crate::check_sources(files);
-        let Some(checked) = report.checked else {
+        let Some(mut checked) = report.checked else {
             let mut diagnostics = report.diagnostics;
             diagnostics.sort_by_key(|d| !d.is_error());
             return Err(LoadError { diagnostics });
         };
+        crate::lower::fold_policy(&mut checked);
         let stamp = PolicyStamp {
             name: checked.header.name.clone(),
             version: checked.header.version,

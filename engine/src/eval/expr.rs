@@ -378,7 +378,10 @@ impl State<'_> {
         };
         let mut unknown = false;
         let mut count = 0i64;
-        let mut values: Vec<Value> = Vec::new();
+        // Sums and averages accumulate as they go; only median, min and max keep the values.
+        let (mut sum, mut summed) = (0.0f64, 0usize);
+        let keep = matches!(op, ListOp::Median | ListOp::Min | ListOp::Max);
+        let mut kept: Vec<Value> = Vec::new();
         for item in items.iter() {
             match self.item_passes(item, q, window) {
                 Some(true) => {
@@ -387,8 +390,12 @@ impl State<'_> {
                         self.items.push(item.clone());
                         let x = self.eval(v);
                         self.items.pop();
-                        if x.is_present() {
-                            values.push(x);
+                        if let Some(f) = x.as_f64() {
+                            sum += f;
+                            summed += 1;
+                        }
+                        if keep && x.is_present() {
+                            kept.push(x);
                         }
                     }
                     if op == ListOp::Any {
@@ -408,17 +415,15 @@ impl State<'_> {
             ListOp::Any => Value::Bool(false),
             ListOp::All => Value::Bool(true),
             ListOp::Count => Value::Int(count),
-            ListOp::Sum => Value::Number(values.iter().filter_map(Value::as_f64).sum()),
-            ListOp::Avg if values.is_empty() => Value::Missing,
-            ListOp::Avg => Value::Number(
-                values.iter().filter_map(Value::as_f64).sum::<f64>() / values.len() as f64,
-            ),
+            ListOp::Sum => Value::Number(sum),
+            ListOp::Avg if summed == 0 => Value::Missing,
+            ListOp::Avg => Value::Number(sum / summed as f64),
             ListOp::Median | ListOp::Min | ListOp::Max => {
-                values.sort_by(|a, b| compare(a, b).unwrap_or(Ordering::Equal));
+                kept.sort_by(|a, b| compare(a, b).unwrap_or(Ordering::Equal));
                 let picked = match op {
-                    ListOp::Min => values.first().cloned(),
-                    ListOp::Max => values.last().cloned(),
-                    _ => median(&values),
+                    ListOp::Min => kept.first().cloned(),
+                    ListOp::Max => kept.last().cloned(),
+                    _ => median(&kept),
                 };
                 picked.unwrap_or(Value::Missing)
             }
