@@ -148,10 +148,16 @@ mod tests {
         let src = "policy \"f\" version 1\nschema lead {\n  id: text key\n  n: int\n}\nlet limit = 2 * 1_000 + 500\nlet big = n > 2 * 1_000\nstages {\n  lead\n}\n";
         let p = Policy::from_sources(vec![SourceFile::new("f.funnel", src)]).unwrap();
         let lets = &p.checked().lets;
-        assert!(matches!(lets[0].value.kind, crate::ir::TKind::Const(crate::value::Value::Int(2500))));
+        assert!(matches!(
+            lets[0].value.kind,
+            crate::ir::TKind::Const(crate::value::Value::Int(2500))
+        ));
         match &lets[1].value.kind {
             crate::ir::TKind::Binary(_, _, rhs) => {
-                assert!(matches!(rhs.kind, crate::ir::TKind::Const(crate::value::Value::Int(2000))))
+                assert!(matches!(
+                    rhs.kind,
+                    crate::ir::TKind::Const(crate::value::Value::Int(2000))
+                ))
             }
             other => panic!("unexpected {other:?}"),
         }

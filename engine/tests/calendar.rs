@@ -1,0 +1,257 @@
+//! Business calendars: worked cases and properties.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use funnel_engine::calendar::{easter, is_brazil_holiday, BusinessCalendar};
+use funnel_engine::ir::CalendarDef;
+use funnel_grammar::Span;
+use proptest::prelude::*;
+
+fn cal(tz: &str, days: &[(usize, &[(u16, u16)])], holidays: &[&str], sets: &[&str]) -> CalendarDef {
+    let mut week: [Vec<(u16, u16)>; 7] = Default::default();
+    for (d, ivs) in days {
+        week[*d] = ivs.to_vec();
+    }
+    CalendarDef {
+        name: "office".into(),
+        timezone: tz.parse().unwrap(),
+        week,
+        holidays: holidays.iter().map(|d| d.parse().unwrap()).collect(),
+        holiday_sets: sets.iter().map(|s| s.to_string()).collect(),
+        span: Span::synthetic(),
+    }
+}
+
+const NINE_TO_FIVE: &[(u16, u16)] = &[(9 * 60, 17 * 60)];
+
+fn weekdays(ivs: &'static [(u16, u16)]) -> Vec<(usize, &'static [(u16, u16)])> {
+    (0..5).map(|d| (d, ivs)).collect()
+}
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+const H: i64 = 3600;
+
+#[test]
+fn a_holiday_friday_pushes_the_deadline_to_monday() {
+    // 2026-04-03 is Good Friday, a Brazilian holiday.
+    let def = cal(
+        "America/Sao_Paulo",
+        &weekdays(NINE_TO_FIVE),
+        &[],
+        &["brazil"],
+    );
+    let c = BusinessCalendar::new(&def);
+    let due = c.add(t("2026-04-02T15:00:00-03:00"), 4 * H).unwrap();
+    assert_eq!(due, t("2026-04-06T11:00:00-03:00"));
+    assert_eq!(c.elapsed(t("2026-04-02T15:00:00-03:00"), due), 4 * H);
+}
+
+#[test]
+fn lunch_breaks_are_closed() {
+    let hours: &[(u16, u16)] = &[(9 * 60, 12 * 60), (13 * 60, 18 * 60)];
+    let def = cal("America/Sao_Paulo", &weekdays(hours), &[], &[]);
+    let c = BusinessCalendar::new(&def);
+    // 11:00 + 2h = 14:00, the lunch hour does not count.
+    assert_eq!(
+        c.add(t("2026-11-24T11:00:00-03:00"), 2 * H).unwrap(),
+        t("2026-11-24T14:00:00-03:00")
+    );
+    assert_eq!(
+        c.elapsed(
+            t("2026-11-24T11:30:00-03:00"),
+            t("2026-11-24T13:30:00-03:00")
+        ),
+        H
+    );
+    // Starting inside the lunch break counts from 13:00.
+    assert_eq!(
+        c.add(t("2026-11-24T12:20:00-03:00"), 30 * 60).unwrap(),
+        t("2026-11-24T13:30:00-03:00")
+    );
+}
+
+#[test]
+fn a_start_on_sunday_night_counts_from_monday_morning() {
+    let def = cal("America/Sao_Paulo", &weekdays(NINE_TO_FIVE), &[], &[]);
+    let c = BusinessCalendar::new(&def);
+    assert_eq!(
+        c.add(t("2026-11-22T23:30:00-03:00"), 4 * H).unwrap(),
+        t("2026-11-23T13:00:00-03:00")
+    );
+    assert_eq!(
+        c.elapsed(
+            t("2026-11-22T23:30:00-03:00"),
+            t("2026-11-23T10:00:00-03:00")
+        ),
+        H
+    );
+    // Nothing is open over the weekend.
+    assert_eq!(
+        c.elapsed(
+            t("2026-11-21T08:00:00-03:00"),
+            t("2026-11-22T20:00:00-03:00")
+        ),
+        0
+    );
+}
+
+#[test]
+fn a_deadline_across_new_year() {
+    let def = cal(
+        "America/Sao_Paulo",
+        &weekdays(NINE_TO_FIVE),
+        &["2026-12-31"],
+        &["brazil"],
+    );
+    let c = BusinessCalendar::new(&def);
+    // Wed 30 Dec 15:00 + 6h: 2h on the 30th; the 31st (listed) and 1 Jan (national) are
+    // closed; Sat and Sun too; 4h on Mon 4 Jan.
+    assert_eq!(
+        c.add(t("2026-12-30T15:00:00-03:00"), 6 * H).unwrap(),
+        t("2027-01-04T13:00:00-03:00")
+    );
+}
+
+#[test]
+fn sao_paulo_dst_transitions_of_2017_and_2018() {
+    // Clocks went forward at midnight on 2017-10-15 (a Sunday) and back at midnight on
+    // 2018-02-18 (a Sunday). A 00:00-24:00 calendar shows the short and the long day.
+    let all_day: &[(u16, u16)] = &[(0, 24 * 60)];
+    let def = cal(
+        "America/Sao_Paulo",
+        &(0..7).map(|d| (d, all_day)).collect::<Vec<_>>(),
+        &[],
+        &[],
+    );
+    let c = BusinessCalendar::new(&def);
+    // Local midnight of the 15th did not exist: that day began at 01:00 (-02:00).
+    let short_day = c.elapsed(
+        t("2017-10-15T01:00:00-02:00"),
+        t("2017-10-16T00:00:00-02:00"),
+    );
+    assert_eq!(short_day, 23 * H);
+    let long_day = c.elapsed(
+        t("2018-02-17T00:00:00-02:00"),
+        t("2018-02-18T00:00:00-03:00"),
+    );
+    assert_eq!(long_day, 25 * H);
+    // Office hours are wall-clock hours: nine on the Monday after each change.
+    let office = cal(
+        "America/Sao_Paulo",
+        &weekdays(&[(9 * 60, 18 * 60)]),
+        &[],
+        &[],
+    );
+    let o = BusinessCalendar::new(&office);
+    assert_eq!(
+        o.elapsed(
+            t("2017-10-16T00:00:00-02:00"),
+            t("2017-10-17T00:00:00-02:00")
+        ),
+        9 * H
+    );
+    assert_eq!(
+        o.elapsed(
+            t("2018-02-19T00:00:00-03:00"),
+            t("2018-02-20T00:00:00-03:00")
+        ),
+        9 * H
+    );
+    // Friday 16:00 before the spring change + 4h = Monday 12:00 at the new offset.
+    assert_eq!(
+        o.add(t("2017-10-13T16:00:00-03:00"), 4 * H).unwrap(),
+        t("2017-10-16T11:00:00-02:00")
+    );
+}
+
+#[test]
+fn intervals_that_cross_midnight_were_split_by_the_checker_and_add_up() {
+    // A night shift Fri 22:00-02:00 is Fri 22:00-24:00 plus Sat 00:00-02:00.
+    let def = cal(
+        "UTC",
+        &[(4, &[(22 * 60, 24 * 60)]), (5, &[(0, 2 * 60)])],
+        &[],
+        &[],
+    );
+    let c = BusinessCalendar::new(&def);
+    assert_eq!(
+        c.add(t("2026-11-27T21:00:00Z"), 3 * H).unwrap(),
+        t("2026-11-28T01:00:00Z")
+    );
+}
+
+#[test]
+fn a_calendar_with_no_open_hours_is_an_error_not_a_hang() {
+    let def = cal("UTC", &[], &[], &[]);
+    let c = BusinessCalendar::new(&def);
+    let err = c.add(t("2026-01-01T00:00:00Z"), H).unwrap_err();
+    assert!(err.0.contains("no open time"), "{}", err.0);
+}
+
+#[test]
+fn brazil_holidays_follow_easter() {
+    assert_eq!(easter(2026), NaiveDate::from_ymd_opt(2026, 4, 5));
+    assert_eq!(easter(2018), NaiveDate::from_ymd_opt(2018, 4, 1));
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    for day in [
+        "2018-02-12",
+        "2018-02-13",
+        "2018-03-30",
+        "2018-05-31",
+        "2017-06-15",
+        "2026-01-01",
+        "2026-09-07",
+        "2026-11-20",
+    ] {
+        assert!(is_brazil_holiday(d(day)), "{day}");
+    }
+    for day in ["2018-02-14", "2026-04-06", "2023-11-20", "2026-11-26"] {
+        assert!(!is_brazil_holiday(d(day)), "{day}");
+    }
+}
+
+fn office() -> CalendarDef {
+    let hours: &'static [(u16, u16)] = &[(9 * 60, 12 * 60), (13 * 60, 18 * 60)];
+    cal(
+        "America/Sao_Paulo",
+        &weekdays(hours),
+        &["2017-11-20"],
+        &["brazil"],
+    )
+}
+
+fn instant(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn elapsed_of_add_is_the_duration(start in 0i64..4_102_444_800, d in 0i64..(40 * 3600)) {
+        let def = office();
+        let c = BusinessCalendar::new(&def);
+        let a = instant(start);
+        let b = c.add(a, d).unwrap();
+        prop_assert_eq!(c.elapsed(a, b), d);
+    }
+
+    #[test]
+    fn add_is_monotonic(start in 0i64..4_102_444_800, d1 in 0i64..(40 * 3600), d2 in 0i64..(40 * 3600)) {
+        let def = office();
+        let c = BusinessCalendar::new(&def);
+        let a = instant(start);
+        let (lo, hi) = if d1 <= d2 { (d1, d2) } else { (d2, d1) };
+        prop_assert!(c.add(a, lo).unwrap() <= c.add(a, hi).unwrap());
+    }
+
+    #[test]
+    fn elapsed_is_additive_over_a_split(a in 0i64..4_102_444_800, x in 0i64..(10 * 86_400), y in 0i64..(10 * 86_400)) {
+        let def = office();
+        let c = BusinessCalendar::new(&def);
+        let (p, q, r) = (instant(a), instant(a + x), instant(a + x + y));
+        prop_assert_eq!(c.elapsed(p, r), c.elapsed(p, q) + c.elapsed(q, r));
+    }
+}
