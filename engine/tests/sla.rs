@@ -1,0 +1,186 @@
+//! Per-lead SLA states at and around their boundaries.
+
+use chrono::{DateTime, FixedOffset};
+use funnel_engine::decision::SlaState;
+use funnel_engine::{Decision, Policy};
+use funnel_grammar::SourceFile;
+
+const POLICY: &str = r#"
+policy "sla-test" version 1
+  timezone "America/Sao_Paulo"
+
+schema lead {
+  id: text key
+  sql_at: datetime?
+  qualified: bool
+  touches: list<touch>
+}
+
+schema touch {
+  channel: enum(call, email, meeting)
+  at: datetime
+}
+
+stages {
+  lead
+  sql when qualified
+  lost when not qualified and sql_at is present because "gone cold"
+}
+
+calendar office {
+  timezone "America/Sao_Paulo"
+  mon-fri 09:00-12:00, 13:00-18:00
+}
+
+sla first_touch "Call every SQL within 4 business hours" {
+  owner sales
+  applies when stage == sql
+  starts at sql_at
+  met by first(touches where channel in [call, meeting]).at
+  within 4h of office
+  warn at 75%
+  on breach escalate "sales-manager", recycle to lead
+}
+
+sla cadence "Five call attempts within 10 days" {
+  owner sales
+  applies when stage == sql
+  starts at sql_at
+  met by nth(5, touches where channel == call).at
+  within 10d
+}
+"#;
+
+fn policy() -> Policy {
+    Policy::from_sources(vec![SourceFile::new("sla.funnel", POLICY)])
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+fn lead(sql_at: Option<&str>, qualified: bool, touches: &[(&str, &str)]) -> String {
+    let t: Vec<String> = touches
+        .iter()
+        .map(|(c, a)| format!(r#"{{"channel":"{c}","at":"{a}"}}"#))
+        .collect();
+    let sql = sql_at.map_or("null".to_string(), |s| format!("\"{s}\""));
+    format!(
+        r#"{{"id":"x","sql_at":{sql},"qualified":{qualified},"touches":[{}]}}"#,
+        t.join(",")
+    )
+}
+
+fn decide(lead: &str, now: &str) -> Decision {
+    policy().evaluate_json(lead.as_bytes(), at(now)).unwrap()
+}
+
+fn state(lead: &str, now: &str) -> SlaState {
+    decide(lead, now).sla.get("first_touch").unwrap().state
+}
+
+// SQL on Tuesday 10:00; 4 business hours end at 15:00 (lunch 12-13 closed).
+const SQL: &str = "2026-11-24T10:00:00-03:00";
+const DUE: &str = "2026-11-24T15:00:00-03:00";
+
+#[test]
+fn due_is_in_business_time_and_reported() {
+    let d = decide(&lead(Some(SQL), true, &[]), "2026-11-24T11:00:00-03:00");
+    let o = d.sla.get("first_touch").unwrap();
+    assert_eq!(o.due.as_deref(), Some(DUE));
+    assert_eq!(o.elapsed.as_deref(), Some("1h"));
+    assert_eq!(o.remaining.as_deref(), Some("3h"));
+    assert_eq!(o.state, SlaState::Pending);
+}
+
+#[test]
+fn met_exactly_at_due_is_met_and_a_second_later_is_late() {
+    let on_time = lead(
+        Some(SQL),
+        true,
+        &[("email", "2026-11-24T10:05:00-03:00"), ("call", DUE)],
+    );
+    assert_eq!(state(&on_time, "2026-11-25T10:00:00-03:00"), SlaState::Met);
+    let late = lead(Some(SQL), true, &[("call", "2026-11-24T15:00:01-03:00")]);
+    assert_eq!(state(&late, "2026-11-25T10:00:00-03:00"), SlaState::MetLate);
+}
+
+#[test]
+fn pending_warning_breached_around_their_boundaries() {
+    let l = lead(Some(SQL), true, &[("email", "2026-11-24T10:30:00-03:00")]);
+    // 75% of 4h is 3h of business time: 14:00 (after lunch).
+    assert_eq!(state(&l, "2026-11-24T13:59:59-03:00"), SlaState::Pending);
+    assert_eq!(state(&l, "2026-11-24T14:00:00-03:00"), SlaState::Warning);
+    assert_eq!(state(&l, DUE), SlaState::Warning);
+    let d = decide(&l, "2026-11-24T15:00:01-03:00");
+    let o = d.sla.get("first_touch").unwrap();
+    assert_eq!(o.state, SlaState::Breached);
+    assert_eq!(o.remaining.as_deref(), Some("0s"));
+    assert_eq!(
+        o.actions,
+        vec![
+            "escalate \"sales-manager\"".to_string(),
+            "recycle to lead".to_string()
+        ]
+    );
+}
+
+#[test]
+fn not_applicable_when_the_condition_fails_or_the_start_is_missing() {
+    assert_eq!(
+        state(&lead(Some(SQL), false, &[]), DUE),
+        SlaState::NotApplicable
+    );
+    // `qualified` but no SQL time: the clock cannot start.
+    assert_eq!(state(&lead(None, true, &[]), DUE), SlaState::NotApplicable);
+}
+
+#[test]
+fn the_fifth_call_meets_a_cadence_sla() {
+    let calls: Vec<(&str, &str)> = vec![
+        ("call", "2026-11-24T11:00:00-03:00"),
+        ("call", "2026-11-25T11:00:00-03:00"),
+        ("email", "2026-11-25T12:00:00-03:00"),
+        ("call", "2026-11-26T11:00:00-03:00"),
+        ("call", "2026-11-30T11:00:00-03:00"),
+    ];
+    let four = lead(Some(SQL), true, &calls);
+    let d = decide(&four, "2026-12-03T10:00:00-03:00");
+    assert_eq!(
+        d.sla.get("cadence").unwrap().state,
+        SlaState::Pending,
+        "four calls: not met yet"
+    );
+    let d = decide(&four, "2026-12-04T10:00:01-03:00");
+    assert_eq!(
+        d.sla.get("cadence").unwrap().state,
+        SlaState::Breached,
+        "past 10 days"
+    );
+    let mut five = calls.clone();
+    five.push(("call", "2026-12-04T10:00:00-03:00"));
+    let d = decide(&lead(Some(SQL), true, &five), "2026-12-10T10:00:00-03:00");
+    let o = d.sla.get("cadence").unwrap();
+    assert_eq!(
+        o.state,
+        SlaState::Met,
+        "the fifth call, exactly at the deadline"
+    );
+    assert_eq!(o.met_at.as_deref(), Some("2026-12-04T10:00:00-03:00"));
+}
+
+#[test]
+fn sla_results_can_be_used_in_expressions() {
+    let src = format!("{POLICY}\nlet touch_state = sla(first_touch).state\nlet overdue = sla(first_touch).state == breached\n");
+    let p = Policy::from_sources(vec![SourceFile::new("sla.funnel", src)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = p
+        .evaluate_json(
+            lead(Some(SQL), true, &[]).as_bytes(),
+            at("2026-11-25T10:00:00-03:00"),
+        )
+        .unwrap();
+    assert_eq!(d.values.get("touch_state").unwrap(), "breached");
+    assert_eq!(d.values.get("overdue").unwrap(), true);
+}
