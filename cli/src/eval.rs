@@ -44,7 +44,7 @@ pub struct Args {
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
-enum InputKind {
+pub enum InputKind {
     Jsonl,
     Csv,
     Json,
@@ -62,24 +62,11 @@ pub fn run(args: Args) -> u8 {
             return exit::USAGE;
         }
     };
-    let stdin_input = args.input.as_ref().is_none_or(|p| p.as_os_str() == "-");
-    let format = match args.input_format {
-        Some(InputKind::Jsonl) => InputFormat::Jsonl,
-        Some(InputKind::Csv) => InputFormat::Csv,
-        Some(InputKind::Json) => InputFormat::Json,
-        None if stdin_input => InputFormat::Jsonl,
-        None => InputFormat::from_path(args.input.as_ref().expect("input given")),
-    };
-    let input: Box<dyn Read> = if stdin_input {
-        Box::new(std::io::stdin().lock())
-    } else {
-        let path = args.input.as_ref().expect("input given");
-        match std::fs::File::open(path) {
-            Ok(f) => Box::new(f),
-            Err(e) => {
-                eprintln!("error: {}: {}", path.display(), io_reason(&e));
-                return exit::USAGE;
-            }
+    let (input, format, source) = match open_input(args.input.as_ref(), args.input_format) {
+        Ok(x) => x,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return exit::USAGE;
         }
     };
     let out: Box<dyn Write> = match &args.output {
@@ -122,11 +109,6 @@ pub fn run(args: Args) -> u8 {
         jobs: args.jobs.unwrap_or(0),
         chunk: 4096,
     };
-    let source = args
-        .input
-        .as_ref()
-        .filter(|_| !stdin_input)
-        .map_or("<stdin>".to_string(), |p| p.display().to_string());
     let result = batch::run(&policy, input, format, &options, |o: Outcome| {
         if let Some(bar) = &progress {
             bar.inc(1);
@@ -186,6 +168,35 @@ pub fn run(args: Args) -> u8 {
         exit::RECORDS_FAILED
     } else {
         exit::OK
+    }
+}
+
+/// Opens the input (a file, or stdin for none or `-`) and settles its format: as given,
+/// else by the file's extension, else JSONL. Returns the reader, the format and a name for
+/// messages.
+pub fn open_input(
+    path: Option<&PathBuf>,
+    kind: Option<InputKind>,
+) -> Result<(Box<dyn Read>, InputFormat, String), String> {
+    let path = path.filter(|p| p.as_os_str() != "-");
+    let format = match (kind, path) {
+        (Some(InputKind::Jsonl), _) => InputFormat::Jsonl,
+        (Some(InputKind::Csv), _) => InputFormat::Csv,
+        (Some(InputKind::Json), _) => InputFormat::Json,
+        (None, Some(p)) => InputFormat::from_path(p),
+        (None, None) => InputFormat::Jsonl,
+    };
+    match path {
+        None => Ok((Box::new(std::io::stdin().lock()), format, "<stdin>".into())),
+        Some(p) => std::fs::File::open(p)
+            .map(|f| {
+                (
+                    Box::new(f) as Box<dyn Read>,
+                    format,
+                    p.display().to_string(),
+                )
+            })
+            .map_err(|e| format!("{}: {}", p.display(), io_reason(&e))),
     }
 }
 

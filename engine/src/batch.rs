@@ -2,7 +2,7 @@
 //! hands the outcomes back in input order. Memory holds one chunk, however large the input.
 
 use crate::decision::{Decision, Named};
-use crate::decode::{CsvDecoder, LeadError};
+use crate::decode::{CsvDecoder, Lead, LeadError};
 use crate::policy::{EvalOptions, Policy};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
@@ -104,50 +104,72 @@ pub fn run<R: Read>(
     options: &BatchOptions,
     mut sink: impl FnMut(Outcome) -> std::io::Result<()>,
 ) -> Result<Summary, BatchError> {
+    let mut stages: Vec<u64> = vec![0; policy.checked().stages.len()];
+    let names = &policy.checked().stages;
+    let (evaluated, failed) = map(
+        policy,
+        input,
+        format,
+        options,
+        |lead, record| policy.evaluate(lead, options.at, &options.eval, Some(record)),
+        |record, result| {
+            if let Ok(d) = &result {
+                if let Some(i) = names.iter().position(|s| s.name == d.stage) {
+                    stages[i] += 1;
+                }
+            }
+            sink(Outcome { record, result })
+        },
+    )?;
+    Ok(Summary {
+        evaluated,
+        failed,
+        stages: Named(names.iter().map(|s| s.name.clone()).zip(stages).collect()),
+    })
+}
+
+/// Decodes every record of `input` and applies `f` to each lead on the worker threads;
+/// `sink` receives the results in input order. Returns (succeeded, failed) counts.
+pub(crate) fn map<R: Read, T: Send>(
+    policy: &Policy,
+    input: R,
+    format: InputFormat,
+    options: &BatchOptions,
+    f: impl Fn(&Lead, u64) -> Result<T, LeadError> + Sync,
+    mut sink: impl FnMut(u64, Result<T, LeadError>) -> std::io::Result<()>,
+) -> Result<(u64, u64), BatchError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .build()
         .map_err(|e| BatchError::Input(format!("cannot start worker threads: {e}")))?;
-    let mut summary = Summary {
-        stages: Named(
-            policy
-                .checked()
-                .stages
-                .iter()
-                .map(|s| (s.name.clone(), 0))
-                .collect(),
-        ),
-        ..Summary::default()
-    };
+    let (mut ok, mut failed) = (0u64, 0u64);
     let chunk = options.chunk.max(1);
     let mut process = |batch: &mut Vec<(u64, Option<u64>, Raw)>,
                        csv: Option<&CsvDecoder>|
      -> Result<(), BatchError> {
-        let outcomes: Vec<Outcome> = pool.install(|| {
+        let outcomes: Vec<(u64, Result<T, LeadError>)> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|(record, line, raw)| Outcome {
-                    record: *record,
-                    result: evaluate_raw(policy, raw, csv, options, *record).map_err(|mut e| {
-                        e.record = Some(*record);
-                        e.line = *line;
-                        e
-                    }),
+                .map(|(record, line, raw)| {
+                    let result = decode_raw(policy, raw, csv, options)
+                        .and_then(|lead| f(&lead, *record))
+                        .map_err(|mut e| {
+                            e.record = Some(*record);
+                            e.line = *line;
+                            e
+                        });
+                    (*record, result)
                 })
                 .collect()
         });
         batch.clear();
-        for o in outcomes {
-            match &o.result {
-                Ok(d) => {
-                    summary.evaluated += 1;
-                    if let Some(n) = summary.stages.0.iter_mut().find(|(s, _)| *s == d.stage) {
-                        n.1 += 1;
-                    }
-                }
-                Err(_) => summary.failed += 1,
+        for (record, result) in outcomes {
+            if result.is_ok() {
+                ok += 1;
+            } else {
+                failed += 1;
             }
-            sink(o).map_err(BatchError::Output)?;
+            sink(record, result).map_err(BatchError::Output)?;
         }
         Ok(())
     };
@@ -227,23 +249,21 @@ pub fn run<R: Read>(
             process(&mut batch, Some(&decoder))?;
         }
     }
-    Ok(summary)
+    Ok((ok, failed))
 }
 
-fn evaluate_raw(
+fn decode_raw(
     policy: &Policy,
     raw: &Raw,
     csv: Option<&CsvDecoder>,
     options: &BatchOptions,
-    record: u64,
-) -> Result<Decision, LeadError> {
-    let lead = match (raw, csv) {
-        (Raw::Json(line), _) => policy.decode_json(line.as_bytes(), &options.eval)?,
-        (Raw::Csv(row), Some(decoder)) => crate::decode::Lead {
+) -> Result<Lead, LeadError> {
+    match (raw, csv) {
+        (Raw::Json(line), _) => policy.decode_json(line.as_bytes(), &options.eval),
+        (Raw::Csv(row), Some(decoder)) => Ok(Lead {
             values: decoder.decode(policy.checked(), policy.index(), row)?,
-        },
-        (Raw::Csv(_), None) => return Err(LeadError::new("a CSV row without its header")),
-        (Raw::Bad(e), _) => return Err(e.clone()),
-    };
-    policy.evaluate(&lead, options.at, &options.eval, Some(record))
+        }),
+        (Raw::Csv(_), None) => Err(LeadError::new("a CSV row without its header")),
+        (Raw::Bad(e), _) => Err(e.clone()),
+    }
 }

@@ -21,6 +21,7 @@ mod eval;
 pub mod ir;
 mod lower;
 mod policy;
+pub mod report;
 pub mod source;
 pub mod value;
 

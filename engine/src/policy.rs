@@ -255,6 +255,25 @@ impl Policy {
         self.evaluate(&lead, at, &options, None)
     }
 
+    /// Evaluates a lead and hands the finished evaluation state to `f` (for reports, which
+    /// need more than the decision).
+    pub(crate) fn with_state<R>(
+        &self,
+        lead: &Lead,
+        at: DateTime<FixedOffset>,
+        f: impl FnOnce(&mut State) -> R,
+    ) -> Result<R, LeadError> {
+        let p = &self.inner.checked;
+        let mut state = State::new(p, &lead.values, at, false);
+        state.run();
+        if let Some(message) = state.error.take() {
+            let mut e = LeadError::new(message);
+            e.lead = lead.key(p);
+            return Err(e);
+        }
+        Ok(f(&mut state))
+    }
+
     pub(crate) fn index(&self) -> &FieldIndex {
         &self.inner.index
     }

@@ -30,6 +30,9 @@ pub(crate) struct State<'p> {
     pub(crate) explain: Option<Vec<Step>>,
     /// The first error that stopped a value from being computed (a failing script).
     pub(crate) error: Option<String>,
+    /// A metric's aggregates over a period's leads, by the aggregate's source position
+    /// (only while a report computes a metric's value).
+    pub(crate) aggregates: Option<std::collections::HashMap<usize, Value>>,
 }
 
 fn truth(v: &Value) -> Truth {
@@ -73,6 +76,7 @@ impl<'p> State<'p> {
             items: Vec::new(),
             explain: explain.then(Vec::new),
             error: None,
+            aggregates: None,
         }
     }
 

@@ -1,0 +1,234 @@
+//! `funnel report`: commitments, metrics, the funnel and SLA compliance, per period.
+
+use crate::exit;
+use crate::output::{color_stderr, load_policy, parse_at};
+use funnel_engine::batch::{BatchOptions, InputFormat};
+use funnel_engine::report::{self, Report, ReportRange};
+use funnel_engine::EvalOptions;
+use std::fmt::Write as _;
+use std::io::Read;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Sections per period, for reading.
+    Table,
+    /// The whole report as one JSON document.
+    Json,
+    /// One row per period and figure.
+    Csv,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The policy directory.
+    policy: PathBuf,
+    /// Leads: a JSONL, CSV or JSON file (stdin when absent or `-`).
+    input: Option<PathBuf>,
+    /// The evaluation instant (RFC 3339); now when absent. Periods containing it are current.
+    #[arg(long)]
+    at: Option<String>,
+    /// First period to show (the one containing this date, YYYY-MM-DD).
+    #[arg(long)]
+    from: Option<chrono::NaiveDate>,
+    /// Last period to show (the one containing this date, YYYY-MM-DD).
+    #[arg(long)]
+    to: Option<chrono::NaiveDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: ReportFormat,
+    /// How the input is written (guessed from the file's extension; JSONL for stdin).
+    #[arg(long, value_enum)]
+    input_format: Option<crate::eval::InputKind>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+}
+
+pub fn run(args: Args) -> u8 {
+    let color = color_stderr();
+    let Some(policy) = load_policy(&args.policy, color) else {
+        return exit::FAILED;
+    };
+    let at = match parse_at(args.at.as_deref(), &policy) {
+        Ok(at) => at,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return exit::USAGE;
+        }
+    };
+    let (input, format, source): (Box<dyn Read>, InputFormat, String) =
+        match crate::eval::open_input(args.input.as_ref(), args.input_format) {
+            Ok(x) => x,
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                return exit::USAGE;
+            }
+        };
+    let options = BatchOptions {
+        at,
+        eval: EvalOptions::default(),
+        jobs: args.jobs.unwrap_or(0),
+        chunk: 4096,
+    };
+    let range = ReportRange {
+        from: args.from,
+        to: args.to,
+    };
+    let result = report::run(&policy, input, format, &options, &range, |e| {
+        eprintln!("error: {source}: {e}")
+    });
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {source}: {e}");
+            return exit::USAGE;
+        }
+    };
+    match args.format {
+        ReportFormat::Table => print!("{}", table(&report)),
+        ReportFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("reports serialize")
+        ),
+        ReportFormat::Csv => print!("{}", csv(&report)),
+    }
+    if report.failed > 0 {
+        exit::RECORDS_FAILED
+    } else {
+        exit::OK
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
+fn funnel_line(stages: &[funnel_engine::report::StageCount]) -> String {
+    stages
+        .iter()
+        .map(|s| match s.conversion {
+            Some(c) => format!("{} {} ({})", s.stage, s.reached, pct(c)),
+            None => format!("{} {}", s.stage, s.reached),
+        })
+        .collect::<Vec<_>>()
+        .join(" -> ")
+}
+
+fn compliance_line(c: &funnel_engine::report::Compliance) -> String {
+    let mut s = format!(
+        "{}: {} applicable, {} met on time{}, {} late, {} breached, {} open",
+        c.name,
+        c.applicable,
+        c.met,
+        c.share_met
+            .map(|x| format!(" ({})", pct(x)))
+            .unwrap_or_default(),
+        c.met_late,
+        c.breached,
+        c.open
+    );
+    if let (Some(m), Some(p)) = (&c.median_time_to_meet, &c.p90_time_to_meet) {
+        let _ = write!(s, "; time to meet: median {m}, p90 {p}");
+    }
+    s
+}
+
+/// The report for reading.
+pub fn table(r: &Report) -> String {
+    let mut out = String::new();
+    let digest: String = r.policy.digest.chars().take(15).collect();
+    let _ = writeln!(
+        out,
+        "{} v{} ({}...) at {}: {} leads evaluated, {} failed",
+        r.policy.name, r.policy.version, digest, r.at, r.evaluated, r.failed
+    );
+    for p in &r.periods {
+        let _ = writeln!(
+            out,
+            "\n{}{}",
+            p.period,
+            if p.current { " (current)" } else { "" }
+        );
+        for c in &p.commitments {
+            let value = match (c.value, c.percent) {
+                (Some(v), true) => format!("{} ({} of {})", pct(v), c.count, c.base.unwrap_or(0)),
+                (Some(v), false) => num(v),
+                (None, _) => "-".into(),
+            };
+            let _ = writeln!(
+                out,
+                "  {:<22} {:<48} {:<22} {}",
+                c.name,
+                c.promise,
+                value,
+                c.status.as_str()
+            );
+        }
+        for m in &p.metrics {
+            let v = m.value.map_or("-".to_string(), num);
+            let _ = writeln!(
+                out,
+                "  {:<22} {:<48} {}",
+                m.name,
+                m.label.as_deref().unwrap_or("metric"),
+                v
+            );
+        }
+        if !p.funnel.is_empty() {
+            let _ = writeln!(out, "  funnel: {}", funnel_line(&p.funnel));
+        }
+        for c in &p.sla {
+            let _ = writeln!(out, "  sla {}", compliance_line(c));
+        }
+    }
+    let _ = writeln!(out, "\nall periods");
+    let _ = writeln!(out, "  funnel: {}", funnel_line(&r.funnel));
+    for c in &r.sla {
+        let _ = writeln!(out, "  sla {}", compliance_line(c));
+    }
+    out
+}
+
+/// One CSV row per period and figure.
+fn csv(r: &Report) -> String {
+    let mut out = String::from("period,kind,name,value,target,status\n");
+    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    for p in &r.periods {
+        for c in &p.commitments {
+            let _ = writeln!(
+                out,
+                "{},commitment,{},{},{},{}",
+                p.period,
+                c.name,
+                opt(c.value),
+                c.target,
+                c.status.as_str()
+            );
+        }
+        for m in &p.metrics {
+            let _ = writeln!(out, "{},metric,{},{},,", p.period, m.name, opt(m.value));
+        }
+        for s in &p.funnel {
+            let _ = writeln!(out, "{},stage,{},{},,", p.period, s.stage, s.reached);
+        }
+        for c in &p.sla {
+            let _ = writeln!(
+                out,
+                "{},sla_met_share,{},{},,",
+                p.period,
+                c.name,
+                opt(c.share_met)
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,750 @@
+//! Reports over a batch: aggregate SLAs (commitments), metrics, the funnel and per-lead SLA
+//! compliance, per period.
+//!
+//! A lead *reaches* a stage when its stage is that stage or a later one that is not an
+//! exclusion; an exclusion (`because`) is reached only by the leads it holds. Compliance counts
+//! the leads whose SLA has an outcome (met, met late or breached); open ones are shown apart.
+
+use crate::batch::{self, BatchError, BatchOptions, InputFormat};
+use crate::decision::{PolicyStamp, SlaState};
+use crate::eval::{format_duration, State};
+use crate::ir::*;
+use crate::policy::Policy;
+use crate::value::Value;
+use chrono::{Datelike, NaiveDate};
+use funnel_grammar::ast::{Bound, ListOp, PeriodUnit};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+
+/// Which periods a report shows.
+#[derive(Debug, Clone, Default)]
+pub struct ReportRange {
+    /// The first period shown is the one containing this date.
+    pub from: Option<NaiveDate>,
+    /// The last period shown is the one containing this date.
+    pub to: Option<NaiveDate>,
+}
+
+/// Whether a commitment held in a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The target was reached.
+    Held,
+    /// The period is over and the target was not reached.
+    Missed,
+    /// The period is not over and the target is not reached yet.
+    AtRisk,
+    /// No lead counted (a share of nothing).
+    NoData,
+}
+
+impl Status {
+    /// As printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Held => "held",
+            Status::Missed => "missed",
+            Status::AtRisk => "at risk",
+            Status::NoData => "no data",
+        }
+    }
+}
+
+/// An aggregate SLA in one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Commitment {
+    /// The SLA's name.
+    pub name: String,
+    /// Its label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The owning team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// What is promised, as words: `at least 200 leads reach mql`.
+    pub promise: String,
+    /// The measured value (a count, or a share from 0 to 1).
+    pub value: Option<f64>,
+    /// The target.
+    pub target: f64,
+    /// Whether the value is a share.
+    pub percent: bool,
+    /// Counted leads (the numerator of a share, or the count).
+    pub count: u64,
+    /// The base of a share.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<u64>,
+    /// Held, missed, at risk.
+    pub status: Status,
+}
+
+/// A metric in one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricValue {
+    /// The metric's name.
+    pub name: String,
+    /// Its label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Its value (`null` when it has none, e.g. a ratio of zero leads).
+    pub value: Option<f64>,
+}
+
+/// One stage of the funnel in a period.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageCount {
+    /// The stage.
+    pub stage: String,
+    /// Leads whose stage it is.
+    pub at: u64,
+    /// Leads that reached it (it or a later non-exclusion stage).
+    pub reached: u64,
+    /// Share of the previous stage's reached leads that reached this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<f64>,
+}
+
+/// A per-lead SLA's compliance in one period (by the SLA's start).
+#[derive(Debug, Clone, Serialize)]
+pub struct Compliance {
+    /// The SLA.
+    pub name: String,
+    /// Leads it applied to.
+    pub applicable: u64,
+    /// Met on time.
+    pub met: u64,
+    /// Met late.
+    pub met_late: u64,
+    /// Not met and past due.
+    pub breached: u64,
+    /// Still open (pending or warning).
+    pub open: u64,
+    /// Share met on time of those with an outcome.
+    pub share_met: Option<f64>,
+    /// Median time to meet (met and met late), as a duration.
+    pub median_time_to_meet: Option<String>,
+    /// 90th percentile time to meet.
+    pub p90_time_to_meet: Option<String>,
+}
+
+/// Everything reported for one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodReport {
+    /// The period's name: `2018-01`, `2018-Q1`, `2018-W05`, `2018-01-31`.
+    pub period: String,
+    /// Its first day.
+    pub start: NaiveDate,
+    /// The evaluation instant falls in it: it is not over.
+    pub current: bool,
+    /// Aggregate SLAs bucketed by this period.
+    pub commitments: Vec<Commitment>,
+    /// Metrics bucketed by this period.
+    pub metrics: Vec<MetricValue>,
+    /// The funnel of the leads in this period (by the report's main period).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub funnel: Vec<StageCount>,
+    /// Per-lead SLA compliance for SLAs that started in this period.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sla: Vec<Compliance>,
+}
+
+/// A report over a batch of leads.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The policy.
+    pub policy: PolicyStamp,
+    /// The evaluation instant.
+    pub at: String,
+    /// Leads evaluated.
+    pub evaluated: u64,
+    /// Records that failed.
+    pub failed: u64,
+    /// Per period, oldest first.
+    pub periods: Vec<PeriodReport>,
+    /// The funnel over all leads.
+    pub funnel: Vec<StageCount>,
+    /// Per-lead SLA compliance over all leads.
+    pub sla: Vec<Compliance>,
+}
+
+/// The first day of the period containing `d`.
+pub fn period_start(unit: PeriodUnit, d: NaiveDate) -> NaiveDate {
+    match unit {
+        PeriodUnit::Day => d,
+        PeriodUnit::Week => d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64),
+        PeriodUnit::Month => d.with_day(1).unwrap_or(d),
+        PeriodUnit::Quarter => {
+            NaiveDate::from_ymd_opt(d.year(), (d.month0() / 3) * 3 + 1, 1).unwrap_or(d)
+        }
+    }
+}
+
+fn period_end(unit: PeriodUnit, start: NaiveDate) -> NaiveDate {
+    match unit {
+        PeriodUnit::Day => start + chrono::Duration::days(1),
+        PeriodUnit::Week => start + chrono::Duration::days(7),
+        PeriodUnit::Month => start
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(start),
+        PeriodUnit::Quarter => start
+            .checked_add_months(chrono::Months::new(3))
+            .unwrap_or(start),
+    }
+}
+
+/// The period's name.
+pub fn period_label(unit: PeriodUnit, start: NaiveDate) -> String {
+    match unit {
+        PeriodUnit::Day => start.to_string(),
+        PeriodUnit::Week => {
+            let w = start.iso_week();
+            format!("{}-W{:02}", w.year(), w.week())
+        }
+        PeriodUnit::Month => format!("{}-{:02}", start.year(), start.month()),
+        PeriodUnit::Quarter => format!("{}-Q{}", start.year(), start.month0() / 3 + 1),
+    }
+}
+
+/// A metric's aggregate over `leads`, found by its position in the sources.
+struct Aggregate {
+    key: usize,
+    op: ListOp,
+    value: Option<TExpr>,
+    filter: Option<TExpr>,
+}
+
+fn collect_aggregates(e: &TExpr, out: &mut Vec<Aggregate>) {
+    let mut visit = |x: &TExpr| collect_aggregates(x, out);
+    match &e.kind {
+        TKind::Query { op, value, query } if matches!(query.list.kind, TKind::Leads) => {
+            out.push(Aggregate {
+                key: e.span.start,
+                op: *op,
+                value: value.as_deref().cloned(),
+                filter: query.filter.as_deref().cloned(),
+            });
+        }
+        TKind::Not(a) | TKind::Neg(a) | TKind::Get(a, _) | TKind::Matches(a, _) => visit(a),
+        TKind::Binary(_, a, b) | TKind::ListContains(a, b) => {
+            visit(a);
+            visit(b);
+        }
+        TKind::If(a, b, c) | TKind::Between(a, b, c) => {
+            visit(a);
+            visit(b);
+            visit(c);
+        }
+        TKind::In { value, list, .. } => {
+            visit(value);
+            visit(list);
+        }
+        TKind::Text { value, arg, .. } => {
+            visit(value);
+            visit(arg);
+        }
+        TKind::Call(_, args) | TKind::Script(_, args) | TKind::List(args) => {
+            args.iter().for_each(visit)
+        }
+        _ => {}
+    }
+}
+
+/// What one lead contributes to a report.
+struct Facts {
+    stage: usize,
+    /// Per aggregate SLA: its period's start for this lead.
+    commitment_period: Vec<Option<NaiveDate>>,
+    /// Per metric: its period's start, and each aggregate's contribution.
+    metric: Vec<(Option<NaiveDate>, Vec<Option<f64>>)>,
+    /// Per SLA (per-lead ones only): state, start period (main unit), elapsed seconds.
+    sla: Vec<Option<(SlaState, Option<NaiveDate>, i64)>>,
+    /// The main period's start, for the funnel.
+    main: Option<NaiveDate>,
+}
+
+fn date_of(v: &Value, tz: chrono_tz::Tz) -> Option<NaiveDate> {
+    match v {
+        Value::DateTime(d) => Some(d.with_timezone(&tz).date_naive()),
+        Value::Date(d) => Some(*d),
+        _ => None,
+    }
+}
+
+#[derive(Default, Clone)]
+struct Acc {
+    count: u64,
+    sum: f64,
+    values: Vec<f64>,
+}
+
+#[derive(Default, Clone)]
+struct SlaAcc {
+    applicable: u64,
+    met: u64,
+    met_late: u64,
+    breached: u64,
+    open: u64,
+    times: Vec<i64>,
+}
+
+impl SlaAcc {
+    fn add(&mut self, state: SlaState, elapsed: i64) {
+        self.applicable += 1;
+        match state {
+            SlaState::Met => self.met += 1,
+            SlaState::MetLate => self.met_late += 1,
+            SlaState::Breached => self.breached += 1,
+            _ => self.open += 1,
+        }
+        if matches!(state, SlaState::Met | SlaState::MetLate) {
+            self.times.push(elapsed);
+        }
+    }
+
+    fn finish(mut self, name: &str) -> Compliance {
+        self.times.sort_unstable();
+        let decided = self.met + self.met_late + self.breached;
+        let pick = |q: f64| -> Option<String> {
+            if self.times.is_empty() {
+                return None;
+            }
+            let i = ((self.times.len() as f64 - 1.0) * q).round() as usize;
+            Some(format_duration(self.times[i]))
+        };
+        Compliance {
+            name: name.to_string(),
+            applicable: self.applicable,
+            met: self.met,
+            met_late: self.met_late,
+            breached: self.breached,
+            open: self.open,
+            share_met: (decided > 0).then(|| self.met as f64 / decided as f64),
+            median_time_to_meet: pick(0.5),
+            p90_time_to_meet: pick(0.9),
+        }
+    }
+}
+
+/// Whether a lead at stage `at` reached stage `s`.
+fn reached(p: &Checked, at: usize, s: usize) -> bool {
+    at == s || (at > s && p.stages[at].because.is_none() && p.stages[s].because.is_none())
+}
+
+fn funnel(p: &Checked, at_counts: &[u64]) -> Vec<StageCount> {
+    let mut out: Vec<StageCount> = Vec::new();
+    let mut prev_reached: Option<u64> = None;
+    for (s, stage) in p.stages.iter().enumerate() {
+        let reach: u64 = at_counts
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| reached(p, *k, s))
+            .map(|(_, n)| n)
+            .sum();
+        let conversion = if stage.because.is_some() {
+            None
+        } else {
+            let c = prev_reached
+                .filter(|n| *n > 0)
+                .map(|n| reach as f64 / n as f64);
+            prev_reached = Some(reach);
+            c
+        };
+        out.push(StageCount {
+            stage: stage.name.clone(),
+            at: at_counts[s],
+            reached: reach,
+            conversion,
+        });
+    }
+    out
+}
+
+/// Evaluates every lead of `input` and builds the report.
+pub fn run<R: Read>(
+    policy: &Policy,
+    input: R,
+    format: InputFormat,
+    options: &BatchOptions,
+    range: &ReportRange,
+    mut on_error: impl FnMut(&crate::LeadError),
+) -> Result<Report, BatchError> {
+    let p = policy.checked();
+    let tz = p.header.timezone;
+    let at = options.at;
+    let metric_aggs: Vec<Vec<Aggregate>> = p
+        .metrics
+        .iter()
+        .map(|m| {
+            let mut v = Vec::new();
+            collect_aggregates(&m.value, &mut v);
+            v
+        })
+        .collect();
+    let aggregate_slas: Vec<(usize, &SlaDef)> = p
+        .slas
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(s.body, SlaBody::Aggregate { .. }))
+        .collect();
+    // The main period (funnel, compliance): the first commitment's or metric's.
+    let main: Option<&PeriodDef> = aggregate_slas
+        .iter()
+        .find_map(|(_, s)| match &s.body {
+            SlaBody::Aggregate { period, .. } if period.by.is_some() => Some(period),
+            _ => None,
+        })
+        .or_else(|| p.metrics.first().map(|m| &m.period));
+    let main_unit = main.map(|m| m.unit);
+
+    let facts = |state: &mut State| -> Facts {
+        let date = |e: &Option<TExpr>, state: &mut State| {
+            e.as_ref().and_then(|e| date_of(&state.eval(e), tz))
+        };
+        let commitment_period = aggregate_slas
+            .iter()
+            .map(|(_, s)| match &s.body {
+                SlaBody::Aggregate {
+                    period, measure, ..
+                } => {
+                    let d = match (&period.by, measure) {
+                        (Some(_), _) => date(&period.by, state),
+                        // A compliance commitment without `by` counts each lead by its SLA's start.
+                        (None, AggregateDef::Compliance(i)) => match &state.slas[*i] {
+                            Value::Record(f) => date_of(&f[1], tz),
+                            _ => None,
+                        },
+                        (None, _) => None,
+                    };
+                    d.map(|d| period_start(period.unit, d))
+                }
+                SlaBody::Lead(_) => None,
+            })
+            .collect();
+        let metric = p
+            .metrics
+            .iter()
+            .zip(&metric_aggs)
+            .map(|(m, aggs)| {
+                let d = date(&m.period.by, state).map(|d| period_start(m.period.unit, d));
+                let contributions = aggs
+                    .iter()
+                    .map(|a| {
+                        let pass = a
+                            .filter
+                            .as_ref()
+                            .is_none_or(|f| state.eval(f) == Value::Bool(true));
+                        if !pass {
+                            return None;
+                        }
+                        match (&a.value, a.op) {
+                            (_, ListOp::Count) | (None, _) => Some(1.0),
+                            (Some(v), _) => state.eval(v).as_f64(),
+                        }
+                    })
+                    .collect();
+                (d, contributions)
+            })
+            .collect();
+        let sla = p
+            .slas
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                if !matches!(s.body, SlaBody::Lead(_)) {
+                    return None;
+                }
+                let Value::Record(f) = &state.slas[i] else {
+                    return None;
+                };
+                let Value::Enum(st) = f[0] else { return None };
+                let state_ = [
+                    SlaState::Met,
+                    SlaState::MetLate,
+                    SlaState::Breached,
+                    SlaState::Warning,
+                    SlaState::Pending,
+                    SlaState::NotApplicable,
+                ][st as usize];
+                if state_ == SlaState::NotApplicable {
+                    return None;
+                }
+                let start = date_of(&f[1], tz)
+                    .map(|d| period_start(main_unit.unwrap_or(PeriodUnit::Month), d));
+                let elapsed = match f[4] {
+                    Value::Duration(e) => e,
+                    _ => 0,
+                };
+                Some((state_, start, elapsed))
+            })
+            .collect();
+        let main = main.and_then(|m| date(&m.by, state).map(|d| period_start(m.unit, d)));
+        Facts {
+            stage: state.stage as usize,
+            commitment_period,
+            metric,
+            sla,
+            main,
+        }
+    };
+
+    // Accumulators, keyed by period start.
+    let mut commit: Vec<BTreeMap<NaiveDate, (u64, u64)>> =
+        vec![BTreeMap::new(); aggregate_slas.len()];
+    let mut metric_acc: Vec<BTreeMap<NaiveDate, Vec<Acc>>> = vec![BTreeMap::new(); p.metrics.len()];
+    let mut funnel_by: BTreeMap<NaiveDate, Vec<u64>> = BTreeMap::new();
+    let mut funnel_all = vec![0u64; p.stages.len()];
+    let mut sla_by: BTreeMap<NaiveDate, Vec<SlaAcc>> = BTreeMap::new();
+    let mut sla_all = vec![SlaAcc::default(); p.slas.len()];
+
+    let (evaluated, failed) = batch::map(
+        policy,
+        input,
+        format,
+        options,
+        |lead, _| policy.with_state(lead, at, facts),
+        |_, result| {
+            let f = match result {
+                Ok(f) => f,
+                Err(e) => {
+                    on_error(&e);
+                    return Ok(());
+                }
+            };
+            funnel_all[f.stage] += 1;
+            if let Some(m) = f.main {
+                funnel_by
+                    .entry(m)
+                    .or_insert_with(|| vec![0; p.stages.len()])[f.stage] += 1;
+            }
+            for (c, ((_, sla), period)) in
+                aggregate_slas.iter().zip(&f.commitment_period).enumerate()
+            {
+                let Some(period) = period else { continue };
+                let SlaBody::Aggregate { measure, .. } = &sla.body else {
+                    continue;
+                };
+                let slot = commit[c].entry(*period).or_insert((0, 0));
+                match measure {
+                    AggregateDef::Reach(s) => slot.0 += reached(p, f.stage, *s) as u64,
+                    AggregateDef::Conversion(from, to) => {
+                        if reached(p, f.stage, *from) {
+                            slot.1 += 1;
+                            slot.0 += reached(p, f.stage, *to) as u64;
+                        }
+                    }
+                    AggregateDef::Compliance(i) => {
+                        if let Some(Some((state, _, _))) = f.sla.get(*i) {
+                            if matches!(
+                                state,
+                                SlaState::Met | SlaState::MetLate | SlaState::Breached
+                            ) {
+                                slot.1 += 1;
+                                slot.0 += (*state == SlaState::Met) as u64;
+                            }
+                        }
+                    }
+                }
+            }
+            for (m, (period, contributions)) in f.metric.iter().enumerate() {
+                let Some(period) = period else { continue };
+                let accs = metric_acc[m]
+                    .entry(*period)
+                    .or_insert_with(|| vec![Acc::default(); contributions.len()]);
+                for ((acc, c), agg) in accs.iter_mut().zip(contributions).zip(&metric_aggs[m]) {
+                    if let Some(v) = c {
+                        acc.count += 1;
+                        acc.sum += v;
+                        if matches!(agg.op, ListOp::Median | ListOp::Min | ListOp::Max) {
+                            acc.values.push(*v);
+                        }
+                    }
+                }
+            }
+            for (i, s) in f.sla.iter().enumerate() {
+                let Some((state, start, elapsed)) = s else {
+                    continue;
+                };
+                sla_all[i].add(*state, *elapsed);
+                if let Some(start) = start {
+                    sla_by
+                        .entry(*start)
+                        .or_insert_with(|| vec![SlaAcc::default(); p.slas.len()])[i]
+                        .add(*state, *elapsed);
+                }
+            }
+            Ok(())
+        },
+    )?;
+
+    // Assemble periods: every (unit, start) any section used.
+    let mut periods: BTreeMap<(NaiveDate, u8), PeriodReport> = BTreeMap::new();
+    let at_date = at.with_timezone(&tz).date_naive();
+    for (c, (_, sla)) in aggregate_slas.iter().enumerate() {
+        let SlaBody::Aggregate {
+            bound,
+            target,
+            percent,
+            measure,
+            period,
+        } = &sla.body
+        else {
+            continue;
+        };
+        for (start, (num, den)) in &commit[c] {
+            let Some(report) = period_entry(&mut periods, range, at_date, period.unit, *start)
+            else {
+                continue;
+            };
+            let is_share = !matches!(measure, AggregateDef::Reach(_));
+            let value = if is_share {
+                (*den > 0).then(|| *num as f64 / *den as f64)
+            } else {
+                Some(*num as f64)
+            };
+            let held = value.map(|v| match bound {
+                Bound::AtLeast => v >= *target,
+                Bound::AtMost => v <= *target,
+            });
+            let status = match held {
+                None => Status::NoData,
+                Some(true) => Status::Held,
+                Some(false) if report.current || report.start > at_date => Status::AtRisk,
+                Some(false) => Status::Missed,
+            };
+            report.commitments.push(Commitment {
+                name: sla.name.clone(),
+                label: sla.label.clone(),
+                owner: sla.owner.clone(),
+                promise: promise(p, *bound, *target, *percent, measure),
+                value,
+                target: *target,
+                percent: *percent,
+                count: *num,
+                base: is_share.then_some(*den),
+                status,
+            });
+        }
+    }
+    for (m, def) in p.metrics.iter().enumerate() {
+        for (start, accs) in &metric_acc[m] {
+            let Some(report) = period_entry(&mut periods, range, at_date, def.period.unit, *start)
+            else {
+                continue;
+            };
+            let mut values = HashMap::new();
+            for (agg, acc) in metric_aggs[m].iter().zip(accs) {
+                let mut sorted = acc.values.clone();
+                sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+                let v = match agg.op {
+                    ListOp::Count => Some(acc.count as f64),
+                    ListOp::Sum => Some(acc.sum),
+                    ListOp::Avg => (acc.count > 0).then(|| acc.sum / acc.count as f64),
+                    ListOp::Min => sorted.first().copied(),
+                    ListOp::Max => sorted.last().copied(),
+                    ListOp::Median => {
+                        let n = sorted.len();
+                        (n > 0).then(|| {
+                            if n % 2 == 1 {
+                                sorted[n / 2]
+                            } else {
+                                (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+                            }
+                        })
+                    }
+                    ListOp::Any | ListOp::All => None,
+                };
+                values.insert(agg.key, v.map_or(Value::Missing, Value::Number));
+            }
+            let empty: [Value; 0] = [];
+            let mut state = State::new(p, &empty, at, false);
+            state.aggregates = Some(values);
+            let value = state.eval(&def.value).as_f64().filter(|v| v.is_finite());
+            report.metrics.push(MetricValue {
+                name: def.name.clone(),
+                label: def.label.clone(),
+                value,
+            });
+        }
+    }
+    if let Some(unit) = main_unit {
+        for (start, counts) in &funnel_by {
+            if let Some(report) = period_entry(&mut periods, range, at_date, unit, *start) {
+                report.funnel = funnel(p, counts);
+            }
+        }
+        for (start, accs) in sla_by {
+            if let Some(report) = period_entry(&mut periods, range, at_date, unit, start) {
+                report.sla = lead_slas(p, accs);
+            }
+        }
+    }
+    Ok(Report {
+        policy: policy.stamp().clone(),
+        at: at.to_rfc3339(),
+        evaluated,
+        failed,
+        periods: periods.into_values().collect(),
+        funnel: funnel(p, &funnel_all),
+        sla: lead_slas(p, sla_all),
+    })
+}
+
+/// The report of one period, created on first use; `None` outside the requested range.
+fn period_entry<'m>(
+    periods: &'m mut BTreeMap<(NaiveDate, u8), PeriodReport>,
+    range: &ReportRange,
+    at_date: NaiveDate,
+    unit: PeriodUnit,
+    start: NaiveDate,
+) -> Option<&'m mut PeriodReport> {
+    let in_range = range.from.is_none_or(|f| start >= period_start(unit, f))
+        && range.to.is_none_or(|t| start <= period_start(unit, t));
+    if !in_range {
+        return None;
+    }
+    Some(
+        periods
+            .entry((start, unit as u8))
+            .or_insert_with(|| PeriodReport {
+                period: period_label(unit, start),
+                start,
+                current: start <= at_date && at_date < period_end(unit, start),
+                commitments: Vec::new(),
+                metrics: Vec::new(),
+                funnel: Vec::new(),
+                sla: Vec::new(),
+            }),
+    )
+}
+
+fn lead_slas(p: &Checked, accs: Vec<SlaAcc>) -> Vec<Compliance> {
+    p.slas
+        .iter()
+        .zip(accs)
+        .filter(|(s, _)| matches!(s.body, SlaBody::Lead(_)))
+        .map(|(s, a)| a.finish(&s.name))
+        .collect()
+}
+
+/// The promise in words.
+fn promise(p: &Checked, bound: Bound, target: f64, percent: bool, m: &AggregateDef) -> String {
+    let b = match bound {
+        Bound::AtLeast => "at least",
+        Bound::AtMost => "at most",
+    };
+    let t = if percent {
+        format!("{}%", target * 100.0)
+    } else {
+        format!("{target}")
+    };
+    match m {
+        AggregateDef::Reach(s) => format!("{b} {t} leads reach {}", p.stages[*s].name),
+        AggregateDef::Conversion(f, to) => format!(
+            "{b} {t} of leads reaching {} reach {}",
+            p.stages[*f].name, p.stages[*to].name
+        ),
+        AggregateDef::Compliance(i) => format!("{b} {t} of {} met", p.slas[*i].name),
+    }
+}
