@@ -386,3 +386,16 @@ fn a_decision_is_stamped_and_the_digest_ignores_file_order() {
     assert_eq!(d.policy.version, 1);
     assert_eq!(d.policy.digest, p1.digest());
 }
+
+#[test]
+fn exclusions_stand_outside_the_stage_order() {
+    let p = policy(
+        "stages {\n  lead\n  mql when n >= 1\n  lost when b because \"gone\"\n}\nlet past_mql = stage >= mql\nlet before_mql = stage < mql",
+    );
+    let d = eval(&p, r#"{"id":"a","n":1,"b":true,"events":[]}"#);
+    assert_eq!(d.stage, "lost");
+    assert_eq!(d.values.get("past_mql").unwrap(), false);
+    assert_eq!(d.values.get("before_mql").unwrap(), false);
+    let d = eval(&p, r#"{"id":"a","n":1,"b":false,"events":[]}"#);
+    assert_eq!(d.values.get("past_mql").unwrap(), true);
+}

@@ -180,6 +180,11 @@ impl State<'_> {
                     _ => {}
                 }
                 let y = self.eval(b);
+                if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+                    && a.ty == Ty::Enum(self.policy.stage_enum)
+                {
+                    return self.stage_order(*op, &x, &y);
+                }
                 match op {
                     BinOp::And => and(&x, &y),
                     BinOp::Or => or(&x, &y),
@@ -272,6 +277,30 @@ impl State<'_> {
             // Only metric aggregates see the batch; the report evaluates those itself.
             TKind::Leads => Value::Missing,
         }
+    }
+
+    /// Ordered comparison of stages. Exclusions (`because`) stand outside the funnel's order:
+    /// `stage >= mql` is false for a disqualified lead, whatever the listing order.
+    fn stage_order(&self, op: BinOp, x: &Value, y: &Value) -> Value {
+        let (Value::Enum(a), Value::Enum(b)) = (x, y) else {
+            return Value::Missing;
+        };
+        let excluded = |i: &u16| {
+            self.policy
+                .stages
+                .get(*i as usize)
+                .is_some_and(|s| s.because.is_some())
+        };
+        let ordering = a.cmp(b);
+        if a != b && (excluded(a) || excluded(b)) {
+            return Value::Bool(false);
+        }
+        Value::Bool(match op {
+            BinOp::Lt => ordering == Ordering::Less,
+            BinOp::Le => ordering != Ordering::Greater,
+            BinOp::Gt => ordering == Ordering::Greater,
+            _ => ordering != Ordering::Less,
+        })
     }
 
     fn builtin(&mut self, f: Builtin, args: &[TExpr]) -> Value {

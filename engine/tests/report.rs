@@ -1,0 +1,190 @@
+//! Report numbers checked against a small fixture computed by hand.
+
+use chrono::DateTime;
+use funnel_engine::batch::{BatchOptions, InputFormat};
+use funnel_engine::report::{self, ReportRange, Status};
+use funnel_engine::{EvalOptions, Policy};
+use funnel_grammar::SourceFile;
+
+const POLICY: &str = r#"
+policy "report-test" version 1
+  timezone "UTC"
+
+schema lead {
+  id: text key
+  created_at: datetime
+  score_in: int
+  cost: number?
+  sql_at: datetime?
+  called_at: datetime?
+  spam: bool
+}
+
+score fit {
+  +1 per score_in
+}
+
+stages {
+  lead
+  mql when fit >= 10
+  sql when fit >= 20
+  junk when spam because "spam"
+}
+
+sla call_back "Call every SQL within a day" {
+  applies when stage == sql
+  starts at sql_at
+  met by called_at
+  within 1d
+}
+
+sla volume "Three MQLs a month" {
+  at least 3 leads reach mql per month by created_at
+}
+
+sla conversion "Half of the MQLs become SQLs" {
+  at least 50% of leads reaching mql reach sql per month by created_at
+}
+
+sla calls "Nine in ten SQLs called on time" {
+  at least 90% of call_back met per month
+}
+
+metric cost_per_mql "Cost per MQL" = sum(cost of leads) / count(leads where stage >= mql) per month by created_at
+metric median_fit "Median fit" = median(fit of leads) per month by created_at
+"#;
+
+// October: 4 leads. a: fit 25 (sql, called after 2h: met); b: fit 12 (mql); c: fit 30 but
+// spam (junk); d: fit 5 (lead). MQLs reached: a, b = 2 (junk does not count) -> volume 2 < 3,
+// missed. Conversion: of a, b, one (a) reached sql = 50% -> held. Calls: a met = 1/1 -> held.
+// Cost: 10 + 20 + 30 + 40 = 100 over 2 MQLs = 50. Median fit of 25, 12, 30, 5 = (12+25)/2.
+// November (current at 2026-11-15): e: fit 22 (sql, not called, started 11-10: breached);
+// f: fit 21 (sql, called 30h after: met late). Volume 2 (e, f): at risk. Conversion 2/2 held.
+// Calls: 0 of 2 on time: at risk. Cost 5 / 2 = 2.5; median fit (21+22)/2 = 21.5.
+const LEADS: &str = r#"{"id":"a","created_at":"2026-10-03T10:00:00Z","score_in":25,"cost":10,"sql_at":"2026-10-05T09:00:00Z","called_at":"2026-10-05T11:00:00Z","spam":false}
+{"id":"b","created_at":"2026-10-10T10:00:00Z","score_in":12,"cost":20,"spam":false}
+{"id":"c","created_at":"2026-10-20T10:00:00Z","score_in":30,"cost":30,"spam":true}
+{"id":"d","created_at":"2026-10-31T23:59:59Z","score_in":5,"cost":40,"spam":false}
+{"id":"e","created_at":"2026-11-01T00:00:00Z","score_in":22,"cost":5,"sql_at":"2026-11-10T09:00:00Z","spam":false}
+{"id":"f","created_at":"2026-11-02T00:00:00Z","score_in":21,"sql_at":"2026-11-03T09:00:00Z","called_at":"2026-11-04T15:00:00Z","spam":false}
+"#;
+
+fn run(range: ReportRange) -> report::Report {
+    let policy = Policy::from_sources(vec![SourceFile::new("r.funnel", POLICY)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let options = BatchOptions {
+        at: DateTime::parse_from_rfc3339("2026-11-15T12:00:00Z").unwrap(),
+        eval: EvalOptions::default(),
+        jobs: 2,
+        chunk: 2,
+    };
+    report::run(
+        &policy,
+        LEADS.as_bytes(),
+        InputFormat::Jsonl,
+        &options,
+        &range,
+        |e| panic!("{e}"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn commitments_metrics_funnel_and_compliance_per_month() {
+    let r = run(ReportRange::default());
+    assert_eq!((r.evaluated, r.failed), (6, 0));
+    let periods: Vec<&str> = r.periods.iter().map(|p| p.period.as_str()).collect();
+    assert_eq!(periods, ["2026-10", "2026-11"]);
+    let (oct, nov) = (&r.periods[0], &r.periods[1]);
+    assert!(!oct.current && nov.current);
+
+    let c = |p: &report::PeriodReport, name: &str| {
+        p.commitments
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (c(oct, "volume").value, c(oct, "volume").status),
+        (Some(2.0), Status::Missed)
+    );
+    assert_eq!(
+        (c(oct, "conversion").value, c(oct, "conversion").status),
+        (Some(0.5), Status::Held)
+    );
+    assert_eq!(
+        (c(oct, "calls").value, c(oct, "calls").status),
+        (Some(1.0), Status::Held)
+    );
+    assert_eq!(
+        (c(nov, "volume").value, c(nov, "volume").status),
+        (Some(2.0), Status::AtRisk)
+    );
+    assert_eq!(
+        (c(nov, "conversion").value, c(nov, "conversion").status),
+        (Some(1.0), Status::Held)
+    );
+    assert_eq!(
+        (c(nov, "calls").value, c(nov, "calls").status),
+        (Some(0.0), Status::AtRisk)
+    );
+    assert_eq!(c(nov, "calls").base, Some(2));
+
+    let m = |p: &report::PeriodReport, name: &str| {
+        p.metrics.iter().find(|m| m.name == name).unwrap().value
+    };
+    assert_eq!(m(oct, "cost_per_mql"), Some(50.0));
+    assert_eq!(m(oct, "median_fit"), Some(18.5));
+    assert_eq!(m(nov, "cost_per_mql"), Some(2.5));
+    assert_eq!(m(nov, "median_fit"), Some(21.5));
+
+    let reached: Vec<(String, u64)> = oct
+        .funnel
+        .iter()
+        .map(|s| (s.stage.clone(), s.reached))
+        .collect();
+    assert_eq!(
+        reached,
+        [
+            ("lead".into(), 3),
+            ("mql".into(), 2),
+            ("sql".into(), 1),
+            ("junk".into(), 1)
+        ]
+    );
+    assert_eq!(oct.funnel[2].conversion, Some(0.5));
+
+    // Compliance by the SLA's start: a (October) met; f (November) late, e breached.
+    let all = &r.sla[0];
+    assert_eq!(
+        (
+            all.applicable,
+            all.met,
+            all.met_late,
+            all.breached,
+            all.open
+        ),
+        (3, 1, 1, 1, 0)
+    );
+    assert_eq!(all.share_met, Some(1.0 / 3.0));
+    assert_eq!(all.median_time_to_meet.as_deref(), Some("1d 6h"));
+    assert_eq!(nov.sla[0].met_late, 1);
+}
+
+#[test]
+fn from_and_to_select_periods() {
+    let d = |s: &str| s.parse().ok();
+    let r = run(ReportRange {
+        from: d("2026-11-05"),
+        to: None,
+    });
+    assert_eq!(r.periods.len(), 1);
+    assert_eq!(r.periods[0].period, "2026-11");
+    let r = run(ReportRange {
+        from: None,
+        to: d("2026-10-31"),
+    });
+    assert_eq!(r.periods.len(), 1);
+    assert_eq!(r.periods[0].period, "2026-10");
+}
