@@ -6,8 +6,11 @@
 mod check;
 mod eval;
 mod explain;
+mod join;
 mod output;
 mod render;
+mod report;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -43,6 +46,12 @@ enum Command {
     Eval(eval::Args),
     /// Explain the decision for one lead: every rule, condition and threshold.
     Explain(explain::Args),
+    /// Run the policies' tests; `--coverage` shows what no test exercised.
+    Test(test::Args),
+    /// Report commitments, metrics, the funnel and SLA compliance per period over a batch.
+    Report(report::Args),
+    /// Left-join two CSV files on a key column (e.g. MQLs with their closed deals).
+    Join(join::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +71,9 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Join(args) => join::run(args),
     };
     ExitCode::from(code)
 }

@@ -23,6 +23,7 @@ mod lower;
 mod policy;
 pub mod report;
 pub mod source;
+pub mod testing;
 pub mod value;
 
 pub use decision::Decision;
