@@ -169,6 +169,7 @@ fn all_items(p: &Checked) -> Vec<(String, CoverageItem)> {
 fn show(p: &Checked, v: &Value, ty: &Ty) -> String {
     match v {
         Value::Missing => "unknown".into(),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
         _ => match value_json(p, v, ty) {
             serde_json::Value::String(s) => s,
             other => other.to_string(),
