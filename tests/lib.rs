@@ -1,1 +1,182 @@
-//! Shared helpers for the end-to-end tests.
+//! Shared helpers for the end-to-end tests: policy sets loaded into memory, edited, checked.
+
+use funnel_engine::{check_sources, CheckReport, Code, Diagnostic};
+use funnel_grammar::SourceFile;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate lives in the workspace")
+        .to_path_buf()
+}
+
+/// Makes paths like `policies/acme/...` resolve, as they do when `funnel` runs at the root.
+/// Every test of a binary agrees on the directory, so doing it once is safe.
+pub fn enter_workspace() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| std::env::set_current_dir(workspace_root()).expect("enter the workspace"));
+}
+
+/// Every policy set under `policies/` (directories holding `.funnel` files).
+pub fn policy_sets() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![workspace_root().join("policies")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut has_funnel = false;
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "funnel") {
+                has_funnel = true;
+            }
+        }
+        if has_funnel {
+            out.push(dir);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A policy set held in memory: (file name as shown in messages, text), in name order.
+#[derive(Debug, Clone)]
+pub struct PolicySet {
+    /// The files.
+    pub files: Vec<(String, String)>,
+    /// Where the last edit began: (file's short name, 1-based line).
+    pub last_edit: Option<(String, usize)>,
+}
+
+impl PolicySet {
+    /// Loads the `.funnel` files of a directory given relative to the workspace root, e.g.
+    /// `policies/acme`. File names keep that relative form, so messages and snapshots do not
+    /// depend on where the workspace is.
+    pub fn load(dir: &str) -> PolicySet {
+        let abs = workspace_root().join(dir);
+        let mut files: Vec<(String, String)> = std::fs::read_dir(&abs)
+            .unwrap_or_else(|e| panic!("read {}: {e}", abs.display()))
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "funnel"))
+            .map(|p| {
+                let name = format!("{dir}/{}", p.file_name().unwrap().to_string_lossy());
+                let text = std::fs::read_to_string(&p).unwrap();
+                (name, text)
+            })
+            .collect();
+        files.sort();
+        PolicySet {
+            files,
+            last_edit: None,
+        }
+    }
+
+    /// The acme example set.
+    pub fn acme() -> PolicySet {
+        PolicySet::load("policies/acme")
+    }
+
+    /// The text of a file, by its short name (`scoring.funnel`).
+    pub fn text(&self, file: &str) -> &str {
+        &self.files[self.index(file)].1
+    }
+
+    fn index(&self, file: &str) -> usize {
+        self.files
+            .iter()
+            .position(|(n, _)| n.ends_with(&format!("/{file}")) || n == file)
+            .unwrap_or_else(|| panic!("no file {file} in the set"))
+    }
+
+    /// Replaces the first occurrence of `from` in a file; panics when it is not there, so a
+    /// change to the example cannot silently turn a test into a no-op.
+    pub fn replace(mut self, file: &str, from: &str, to: &str) -> PolicySet {
+        let i = self.index(file);
+        let text = &mut self.files[i].1;
+        let at = text
+            .find(from)
+            .unwrap_or_else(|| panic!("`{from}` is not in {file}"));
+        let line = text[..at].matches('\n').count() + 1;
+        text.replace_range(at..at + from.len(), to);
+        self.last_edit = Some((file.to_string(), line));
+        self
+    }
+
+    /// Adds (or replaces) a file.
+    pub fn with_file(mut self, file: &str, text: &str) -> PolicySet {
+        match self
+            .files
+            .iter()
+            .position(|(n, _)| n.ends_with(&format!("/{file}")))
+        {
+            Some(i) => self.files[i].1 = text.to_string(),
+            None => {
+                self.last_edit = Some((file.to_string(), 1));
+                let dir = self.files[0]
+                    .0
+                    .rsplit_once('/')
+                    .map_or("", |(d, _)| d)
+                    .to_string();
+                self.files.push((format!("{dir}/{file}"), text.to_string()));
+                self.files.sort();
+            }
+        }
+        self
+    }
+
+    /// Removes a file.
+    pub fn without_file(mut self, file: &str) -> PolicySet {
+        let i = self.index(file);
+        self.files.remove(i);
+        self
+    }
+
+    /// The 1-based line of the first occurrence of `needle` in a file.
+    pub fn line_of(&self, file: &str, needle: &str) -> usize {
+        let text = self.text(file);
+        let at = text
+            .find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` is not in {file}"));
+        text[..at].matches('\n').count() + 1
+    }
+
+    /// The files as sources for the engine.
+    pub fn sources(&self) -> Vec<Arc<SourceFile>> {
+        self.files
+            .iter()
+            .map(|(n, t)| SourceFile::new(n.clone(), t.clone()))
+            .collect()
+    }
+
+    /// Parses and checks the set.
+    pub fn check(&self) -> CheckReport {
+        enter_workspace();
+        check_sources(self.sources())
+    }
+}
+
+/// Every diagnostic rendered plainly (no colour, ASCII), one after the other.
+pub fn render(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| d.render(false))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `file:line` of a diagnostic's main label.
+pub fn main_place(d: &Diagnostic) -> Option<(String, usize)> {
+    d.span().map(|s| (s.file.name.clone(), s.line_col().0))
+}
+
+/// The codes of a report's diagnostics.
+pub fn codes(report: &CheckReport) -> Vec<Code> {
+    report.diagnostics.iter().map(|d| d.code).collect()
+}

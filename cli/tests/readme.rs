@@ -1,6 +1,6 @@
 //! The README's command examples, run as written: every `$ funnel ...` and `$ cargo run ...
 //! -- ...` line in a `console` block must succeed, and the output lines shown under it must
-//! appear in what it prints.
+//! appear in what it prints (`...` stands for lines left out).
 
 use std::path::Path;
 use std::process::Command;
@@ -40,7 +40,8 @@ fn examples(readme: &str) -> Vec<Example> {
                 });
             }
         } else if let Some(last) = out.last_mut() {
-            if !line.trim().is_empty() {
+            // `...` stands for lines left out.
+            if !line.trim().is_empty() && line.trim() != "..." {
                 last.expected.push(line.trim().to_string());
             }
         }

@@ -92,10 +92,9 @@ fn olist_join_and_eval_run_on_all_8000_mqls() {
     );
     let stderr = text(&eval.stderr);
     assert!(eval.status.success(), "eval failed: {stderr}");
-    // Every MQL is at least an MQL; at the end of the data every MQL without a deal is more
-    // than 180 days old, hence lost.
+    // Every row is an MQL; 842 were won (all before the evaluation instant).
     assert!(
-        stderr.contains("evaluated 8000 leads, 0 failed; mql 0, priority_mql 0, qualified 0, won 842, lost 7158"),
+        stderr.contains("evaluated 8000 leads, 0 failed; mql 7158, qualified 0, won 842"),
         "summary: {stderr}"
     );
     let (n, by_lead) = decisions(&eval.stdout);
@@ -110,6 +109,8 @@ fn olist_join_and_eval_run_on_all_8000_mqls() {
         198
     );
     assert_eq!(count(&|d| d["route"] == "data_review"), 1);
+    // At the end of the data every MQL without a deal is more than 180 days old.
+    assert_eq!(count(&|d| d["route"] == "nurture"), 7158);
     // paid_search (1586) scores 50 and untracked origins (1099 unknown + 60 empty) 45: grade A.
     assert_eq!(
         count(&|d| d["grades"]["acquisition"] == "A"),
@@ -141,13 +142,14 @@ fn olist_join_and_eval_run_on_all_8000_mqls() {
     assert_eq!(d["sla"]["time_to_win"]["state"], "met_late");
     assert_eq!(d["sla"]["priority_close"]["state"], "met_late");
 
-    // 2017-10-20,paid_search; no deal. acquisition 50 (A): a priority MQL. Lost 180 days on.
+    // 2017-10-20,paid_search; no deal. acquisition 50 (A): a priority MQL. Stale 180 days on.
     // 20 business days from Friday 20 October 2017 skip Finados (2 Nov) and the Republic day
     // (15 Nov): due Monday 20 November 18:00, in summer time (-02:00).
     let d = &by_lead["8c18d1de7f67e60dbd64e3c07d7e9d5d"];
     assert_eq!(score(d, "acquisition"), 50.0);
     assert_eq!(score(d, "fit"), 0.0);
-    assert_eq!(d["stage"], "lost");
+    assert_eq!(d["values"]["stale"], true);
+    assert_eq!(d["stage"], "mql");
     assert_eq!(d["route"], "nurture");
     assert_eq!(d["sla"]["time_to_win"]["state"], "not_applicable");
     assert_eq!(d["sla"]["priority_close"]["state"], "breached");
@@ -207,7 +209,7 @@ fn xeducation_eval_runs_on_all_9240_leads() {
 }
 
 #[test]
-fn policies_for_real_data_check_clean() {
+fn policies_for_real_data_check_clean_and_pass_their_tests() {
     for set in ["policies/olist", "policies/xeducation"] {
         let out = Command::new(BIN)
             .arg("check")
@@ -217,6 +219,18 @@ fn policies_for_real_data_check_clean() {
         let stderr = text(&out.stderr);
         assert!(out.status.success(), "{set}: {stderr}");
         assert!(stderr.contains("0 errors, 0 warnings"), "{set}: {stderr}");
+        // Their inline tests pass.
+        let out = Command::new(BIN)
+            .arg("test")
+            .arg(root().join(set))
+            .output()
+            .expect("run funnel test");
+        assert!(
+            out.status.success(),
+            "{set}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
     }
 }
 

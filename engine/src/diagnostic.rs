@@ -131,6 +131,8 @@ pub struct Diagnostic {
     related: Vec<Diagnostic>,
     /// The main label's file, for miette.
     source: Option<FileSource>,
+    /// A snippet of another file attached to a diagnostic (rendered without code or severity).
+    note: bool,
 }
 
 impl Diagnostic {
@@ -144,6 +146,7 @@ impl Diagnostic {
             help: None,
             related: Vec::new(),
             source: None,
+            note: false,
         }
     }
 
@@ -161,8 +164,9 @@ impl Diagnostic {
         let message = message.into();
         match self.labels.first() {
             Some(main) if !Arc::ptr_eq(&main.span.file, &span.file) => {
-                let mut note = Diagnostic::error(self.code, message.clone());
+                let mut note = Diagnostic::error(self.code, format!("see also {}", span.file.name));
                 note.severity = self.severity;
+                note.note = true;
                 note.source = Some(FileSource(span.file.clone()));
                 note.labels.push(Label {
                     span: span.clone(),
@@ -308,10 +312,10 @@ impl SourceCode for FileSource {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner =
-            self.0
-                .text
-                .read_span(span, context_lines_before, context_lines_after)?;
+        let inner = self
+            .0
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.0.name.clone(),
             inner.data(),
@@ -325,10 +329,16 @@ impl SourceCode for FileSource {
 
 impl miette::Diagnostic for Diagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        if self.note {
+            return None;
+        }
         Some(Box::new(self.code.as_str()))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
+        if self.note {
+            return Some(miette::Severity::Advice);
+        }
         Some(match self.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,

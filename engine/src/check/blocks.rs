@@ -61,16 +61,25 @@ impl<'a> Checker<'a> {
                 let clamp = s.clamp.as_ref().and_then(|c| {
                     if c.lo.value > c.hi.value {
                         self.error(
-                            Diagnostic::error(Code::BadClamp, format!("`clamp {}..{}` has its bounds reversed", c.lo.value, c.hi.value))
-                                .label(&c.span, "the low bound is above the high bound")
-                                .help(format!("write `clamp {}..{}`", c.hi.value, c.lo.value)),
+                            Diagnostic::error(
+                                Code::BadClamp,
+                                format!(
+                                    "`clamp {}..{}` has its bounds reversed",
+                                    c.lo.value, c.hi.value
+                                ),
+                            )
+                            .label(&c.span, "the low bound is above the high bound")
+                            .help(format!("write `clamp {}..{}`", c.hi.value, c.lo.value)),
                         );
                         None
                     } else {
                         Some((c.lo.value, c.hi.value))
                     }
                 });
-                let decay = s.decay.as_ref().and_then(|d| self.check_decay(d).map(|def| (def, d.span.clone())));
+                let decay = s
+                    .decay
+                    .as_ref()
+                    .and_then(|d| self.check_decay(d).map(|def| (def, d.span.clone())));
                 self.end_node(Node::Score(i), &s.name.span);
                 ScoreDef {
                     name: s.name.name.clone(),
@@ -87,13 +96,18 @@ impl<'a> Checker<'a> {
     fn check_rule(&mut self, r: &ast::ScoreRule) -> ScoreRuleDef {
         if r.points.value == 0.0 {
             self.error(
-                Diagnostic::warning(Code::ZeroPoints, "this rule is worth 0 points, so it never changes the score")
-                    .label(&r.points.span, "0 points")
-                    .help("give it points (`+5 when ...`) or remove it"),
+                Diagnostic::warning(
+                    Code::ZeroPoints,
+                    "this rule is worth 0 points, so it never changes the score",
+                )
+                .label(&r.points.span, "0 points")
+                .help("give it points (`+5 when ...`) or remove it"),
             );
         }
         let rule = match &r.kind {
-            ast::RuleKind::When(c) => RuleDef::When(self.condition(c, &Env::lead(), "a `when` condition")),
+            ast::RuleKind::When(c) => {
+                RuleDef::When(self.condition(c, &Env::lead(), "a `when` condition"))
+            }
             ast::RuleKind::Per(e) => {
                 let t = self.expr(e, &Env::lead(), None);
                 RuleDef::Per(self.want(t, &Ty::Number, "the value after `per`"))
@@ -124,9 +138,12 @@ impl<'a> Checker<'a> {
                 Some(s) if s > 0 => Some(s),
                 _ => {
                     c.error(
-                        Diagnostic::error(Code::BadDecay, format!("the {what} of a decay must be a positive duration"))
-                            .label(&e.span, "not a positive duration")
-                            .help("write a duration such as `30d` or `2w`"),
+                        Diagnostic::error(
+                            Code::BadDecay,
+                            format!("the {what} of a decay must be a positive duration"),
+                        )
+                        .label(&e.span, "not a positive duration")
+                        .help("write a duration such as `30d` or `2w`"),
                     );
                     None
                 }
@@ -138,9 +155,12 @@ impl<'a> Checker<'a> {
                     (ExprKind::Lit(Literal::Percent(_)), Some(p)) if p > 0.0 && p <= 1.0 => Some(p),
                     _ => {
                         self.error(
-                            Diagnostic::error(Code::BadDecay, "a decay rate must be a percent above 0% and at most 100%")
-                                .label(&percent.span, "not a rate")
-                                .help("write `decay 50% every 30d since ...`"),
+                            Diagnostic::error(
+                                Code::BadDecay,
+                                "a decay rate must be a percent above 0% and at most 100%",
+                            )
+                            .label(&percent.span, "not a rate")
+                            .help("write `decay 50% every 30d since ...`"),
                         );
                         None
                     }
@@ -168,23 +188,53 @@ impl<'a> Checker<'a> {
                 _ => None,
             })
             .collect();
-        for g in grades {
-            let Some(&(super::DefKind::Score, score, _)) = self.defs.get(&g.score.name).map(|x| x) else {
-                let names: Vec<String> = self.scores_ast.iter().map(|s| s.name.name.clone()).collect();
+        for &g in &grades {
+            let Some(&(super::DefKind::Score, score, _)) = self.defs.get(&g.score.name) else {
+                if self.broken.defines(&g.score.name) {
+                    continue;
+                }
+                let names: Vec<String> = self
+                    .scores_ast
+                    .iter()
+                    .map(|s| s.name.name.clone())
+                    .collect();
                 self.error(
-                    Diagnostic::error(Code::UnknownScore, format!("cannot grade `{}`: no score has that name", g.score.name))
-                        .label(&g.score.span, "unknown score")
-                        .help(super::did_you_mean(&g.score.name, names.iter().map(|s| s.as_str()), "score")),
+                    Diagnostic::error(
+                        Code::UnknownScore,
+                        format!("cannot grade `{}`: no score has that name", g.score.name),
+                    )
+                    .label(&g.score.span, "unknown score")
+                    .help(super::did_you_mean(
+                        &g.score.name,
+                        names.iter().map(|s| s.as_str()),
+                        "score",
+                    )),
                 );
+                // `grade intnet` was meant for `intent`: its uses are not reported again.
+                if let Some(meant) =
+                    super::suggest::closest(&g.score.name, names.iter().map(|s| s.as_str()))
+                {
+                    self.broken.grades.insert(meant.to_string());
+                }
                 continue;
             };
             if let Some(&other) = self.grade_of.get(&score) {
-                let other_span = self.grades[other].span.clone();
+                let first = &self.grades[other].span;
+                let other_span = grades
+                    .iter()
+                    .find(|x| {
+                        x.span.start == first.start
+                            && std::sync::Arc::ptr_eq(&x.span.file, &first.file)
+                    })
+                    .map_or_else(|| first.clone(), |x| x.score.span.clone());
                 self.error(
-                    Diagnostic::error(Code::Duplicate, format!("the score `{}` is graded twice", g.score.name))
-                        .label(&g.score.span, "graded again here")
-                        .label(&other_span, "first graded here")
-                        .help("keep one `grade` block per score"),
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("the score `{}` is graded twice", g.score.name),
+                    )
+                    .label(&g.score.span, "graded again here")
+                    .label(&other_span, "first graded here")
+                    .help("keep one `grade` block per score"),
                 );
                 continue;
             }
@@ -193,9 +243,12 @@ impl<'a> Checker<'a> {
             for b in &g.bands {
                 if letters.contains(&b.letter.name) {
                     self.error(
-                        Diagnostic::error(Code::Duplicate, format!("the letter `{}` is used twice", b.letter.name))
-                            .label(&b.letter.span, "used again here")
-                            .help("each band needs its own letter"),
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            format!("the letter `{}` is used twice", b.letter.name),
+                        )
+                        .label(&b.letter.span, "used again here")
+                        .help("each band needs its own letter"),
                     );
                     continue;
                 }
@@ -209,23 +262,40 @@ impl<'a> Checker<'a> {
                 }
                 Some(o) => {
                     self.error(
-                        Diagnostic::error(Code::Duplicate, format!("the letter `{}` is used twice", o.name))
-                            .label(&o.span, "`else` repeats a band's letter")
-                            .help("the `else` letter must differ from the bands' letters"),
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            format!("the letter `{}` is used twice", o.name),
+                        )
+                        .label(&o.span, "`else` repeats a band's letter")
+                        .help("the `else` letter must differ from the bands' letters"),
                     );
                     0
                 }
                 None => {
-                    let suggestion = ["D", "C", "E", "F", "low"].iter().find(|l| !letters.iter().any(|x| x == *l)).unwrap_or(&"other");
+                    let suggestion = ["D", "C", "E", "F", "low"]
+                        .iter()
+                        .find(|l| !letters.iter().any(|x| x == *l))
+                        .unwrap_or(&"other");
                     self.error(
-                        Diagnostic::error(Code::MissingElse, format!("the grade of `{}` has no `else` letter", g.score.name))
-                            .label(&g.span, "scores below every threshold get no letter")
-                            .help(format!("end the grade with `else {suggestion}`")),
+                        Diagnostic::error(
+                            Code::MissingElse,
+                            format!("the grade of `{}` has no `else` letter", g.score.name),
+                        )
+                        .label(
+                            g.bands.last().map_or(&g.span, |b| &b.span),
+                            "a score below this gets no letter",
+                        )
+                        .help(format!("end the grade with `else {suggestion}`")),
                     );
                     0
                 }
             };
+            let missing_else = g.otherwise.is_none();
             let letters = self.add_enum(format!("grade of {}", g.score.name), letters, false);
+            if missing_else {
+                // The letter meant for `else` is unknown: its uses are not reported.
+                self.open_enums.insert(letters);
+            }
             self.grades.push(GradeDef {
                 score,
                 letters,
@@ -248,13 +318,29 @@ impl<'a> Checker<'a> {
             })
             .collect();
         for (gi, def) in self.grades.clone().iter().enumerate() {
-            let Some(g) = grades.iter().find(|g| g.span.start == def.span.start && std::sync::Arc::ptr_eq(&g.span.file, &def.span.file)) else { continue };
-            self.graph.insert(Node::Grade(gi), ([Node::Score(def.score)].into(), g.score.span.clone()));
-            let clamp = self.scores_ast[def.score].clamp.as_ref().map(|c| (c.lo.value, c.hi.value));
+            let Some(g) = grades.iter().find(|g| {
+                g.span.start == def.span.start
+                    && std::sync::Arc::ptr_eq(&g.span.file, &def.span.file)
+            }) else {
+                continue;
+            };
+            self.graph.insert(
+                Node::Grade(gi),
+                (
+                    [(Node::Score(def.score), g.score.span.clone())].into(),
+                    g.score.span.clone(),
+                ),
+            );
+            let clamp = self.scores_ast[def.score]
+                .clamp
+                .as_ref()
+                .map(|c| (c.lo.value, c.hi.value))
+                .filter(|(lo, hi)| lo <= hi);
             let mut prev: Option<&ast::GradeBand> = None;
             for b in &g.bands {
                 if let Some(p) = prev {
-                    let shadowed = b.threshold.value > p.threshold.value || (b.threshold.value == p.threshold.value && (b.strict || !p.strict));
+                    let shadowed = b.threshold.value > p.threshold.value
+                        || (b.threshold.value == p.threshold.value && (b.strict || !p.strict));
                     if shadowed {
                         let (ps, bs) = (p.span.clone(), b.span.clone());
                         self.error(
@@ -287,7 +373,10 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::warning(
                             Code::UnreachableGrade,
-                            format!("grade `{}` can never be given: `{}` never scores below {lo}", o.name, g.score.name),
+                            format!(
+                                "grade `{}` can never be given: `{}` never scores below {lo}",
+                                o.name, g.score.name
+                            ),
                         )
                         .label(&o.span, "unreachable `else`")
                         .help(format!("raise the lowest threshold above {lo}")),
@@ -302,10 +391,13 @@ impl<'a> Checker<'a> {
         for extra in blocks.iter().skip(1) {
             let first = blocks[0].span.clone();
             self.error(
-                Diagnostic::error(Code::Duplicate, "a policy set has one `stages` block, and this is a second one")
-                    .label(&extra.span, "second `stages` block")
-                    .label(&first, "first one here")
-                    .help("list every stage, first to last, in one block"),
+                Diagnostic::error(
+                    Code::Duplicate,
+                    "a policy set has one `stages` block, and this is a second one",
+                )
+                .label(&extra.span, "second `stages` block")
+                .label(&first, "first one here")
+                .help("list every stage, first to last, in one block"),
             );
         }
         let mut names: Vec<String> = Vec::new();
@@ -314,24 +406,38 @@ impl<'a> Checker<'a> {
                 if let Some(i) = names.iter().position(|n| *n == s.name.name) {
                     let first = b.stages[i].name.span.clone();
                     self.error(
-                        Diagnostic::error(Code::Duplicate, format!("the stage `{}` is listed twice", s.name.name))
-                            .label(&s.name.span, "listed again here")
-                            .label(&first, "first listed here")
-                            .help("each stage appears once, in funnel order"),
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            format!("the stage `{}` is listed twice", s.name.name),
+                        )
+                        .label(&s.name.span, "listed again here")
+                        .label(&first, "first listed here")
+                        .help("each stage appears once, in funnel order"),
                     );
                 }
                 names.push(s.name.name.clone());
             }
         }
         self.stage_enum = self.add_enum("stage", names, true);
+        if blocks.is_empty() || self.broken.stages {
+            // No stages are known: the missing or broken block is reported once, not at every
+            // stage name.
+            self.open_enums.insert(self.stage_enum);
+        }
     }
 
     pub(super) fn check_stages(&mut self, block: Option<&ast::Stages>) -> Vec<StageDef> {
         let Some(block) = block else {
+            if self.broken.stages {
+                return Vec::new();
+            }
             let mut d = Diagnostic::error(Code::BadStage, "this policy set has no `stages` block")
                 .help("list the funnel's stages: `stages {\n  lead\n  mql when fit >= 40\n}`");
             if let Some((file, _)) = self.files.first() {
-                d = d.label(&Span::new(file.clone(), 0, 0), "no stages in any file of the set");
+                d = d.label(
+                    &Span::new(file.clone(), 0, 0),
+                    "no stages in any file of the set",
+                );
             }
             self.error(d);
             return Vec::new();
@@ -339,17 +445,29 @@ impl<'a> Checker<'a> {
         self.begin_node();
         let mut out = Vec::new();
         for (i, s) in block.stages.iter().enumerate() {
-            let when = s.when.as_ref().map(|w| self.condition(w, &Env::lead(), "a stage condition"));
+            let when = s
+                .when
+                .as_ref()
+                .map(|w| self.condition(w, &Env::lead(), "a stage condition"));
             match (i, &s.when) {
                 (0, Some(w)) => self.error(
-                    Diagnostic::error(Code::BadStage, format!("the first stage `{}` cannot have a condition", s.name.name))
-                        .label(&w.span, "every lead starts in the first stage")
-                        .help("remove `when ...`, or list a stage without condition first"),
+                    Diagnostic::error(
+                        Code::BadStage,
+                        format!("the first stage `{}` cannot have a condition", s.name.name),
+                    )
+                    .label(&w.span, "every lead starts in the first stage")
+                    .help("remove `when ...`, or list a stage without condition first"),
                 ),
                 (i, None) if i > 0 => self.error(
-                    Diagnostic::error(Code::BadStage, format!("the stage `{}` has no `when` condition", s.name.name))
-                        .label(&s.name.span, "only the first stage has no condition")
-                        .help(format!("say when a lead reaches it: `{} when ...`", s.name.name)),
+                    Diagnostic::error(
+                        Code::BadStage,
+                        format!("the stage `{}` has no `when` condition", s.name.name),
+                    )
+                    .label(&s.name.span, "only the first stage has no condition")
+                    .help(format!(
+                        "say when a lead reaches it: `{} when ...`",
+                        s.name.name
+                    )),
                 ),
                 _ => {}
             }
@@ -363,9 +481,15 @@ impl<'a> Checker<'a> {
             if let Some(w) = &when {
                 if let TKind::Const(Value::Bool(false)) = w.kind {
                     self.error(
-                        Diagnostic::warning(Code::UnreachableStage, format!("no lead can reach `{}`: its condition is always false", s.name.name))
-                            .label(&w.span, "always false")
-                            .help("fix the condition or remove the stage"),
+                        Diagnostic::warning(
+                            Code::UnreachableStage,
+                            format!(
+                                "no lead can reach `{}`: its condition is always false",
+                                s.name.name
+                            ),
+                        )
+                        .label(&w.span, "always false")
+                        .help("fix the condition or remove the stage"),
                     );
                 }
             }
@@ -378,8 +502,13 @@ impl<'a> Checker<'a> {
         }
         // A later (non-exclusion) stage with the same condition always wins over this one.
         for (i, s) in block.stages.iter().enumerate() {
-            let (Some(w), None) = (&s.when, &s.because) else { continue };
-            if let Some(later) = block.stages[i + 1..].iter().find(|l| l.because.is_none() && l.when.as_ref() == Some(w)) {
+            let (Some(w), None) = (&s.when, &s.because) else {
+                continue;
+            };
+            if let Some(later) = block.stages[i + 1..]
+                .iter()
+                .find(|l| l.because.is_none() && l.when.as_ref() == Some(w))
+            {
                 let later_span = later.name.span.clone();
                 self.error(
                     Diagnostic::warning(Code::UnreachableStage, format!("no lead can stay in `{}`: `{}` has the same condition and comes later", s.name.name, later.name.name))
@@ -397,10 +526,13 @@ impl<'a> Checker<'a> {
         for extra in blocks.iter().skip(1) {
             let first = blocks[0].span.clone();
             self.error(
-                Diagnostic::error(Code::Duplicate, "a policy set has one `route` block, and this is a second one")
-                    .label(&extra.span, "second `route` block")
-                    .label(&first, "first one here")
-                    .help("list every branch in one block"),
+                Diagnostic::error(
+                    Code::Duplicate,
+                    "a policy set has one `route` block, and this is a second one",
+                )
+                .label(&extra.span, "second `route` block")
+                .label(&first, "first one here")
+                .help("list every branch in one block"),
             );
         }
         let mut names: Vec<String> = Vec::new();
@@ -412,10 +544,15 @@ impl<'a> Checker<'a> {
             }
         }
         self.route_enum = self.add_enum("route", names, false);
+        if self.broken.route {
+            self.open_enums.insert(self.route_enum);
+        }
     }
 
     pub(super) fn check_routes(&mut self, block: Option<&ast::Route>) -> Vec<RouteDef> {
-        let Some(block) = block else { return Vec::new() };
+        let Some(block) = block else {
+            return Vec::new();
+        };
         self.begin_node();
         let mut out = Vec::new();
         let mut otherwise_seen: Option<Span> = None;
@@ -423,28 +560,50 @@ impl<'a> Checker<'a> {
             if let Some(o) = &otherwise_seen {
                 let o = o.clone();
                 self.error(
-                    Diagnostic::warning(Code::UnreachableRoute, format!("the branch `{}` comes after `otherwise`, so no lead reaches it", r.name.name))
-                        .label(&r.span, "unreachable branch")
-                        .label(&o, "`otherwise` takes every lead left")
-                        .help("move `otherwise` to the end"),
+                    Diagnostic::warning(
+                        Code::UnreachableRoute,
+                        format!(
+                            "the branch `{}` comes after `otherwise`, so no lead reaches it",
+                            r.name.name
+                        ),
+                    )
+                    .label(&r.span, "unreachable branch")
+                    .label(&o, "`otherwise` takes every lead left")
+                    .help("move `otherwise` to the end"),
                 );
             }
-            let when = r.when.as_ref().map(|w| self.condition(w, &Env::lead(), "a route condition"));
+            let when = r
+                .when
+                .as_ref()
+                .map(|w| self.condition(w, &Env::lead(), "a route condition"));
             if r.when.is_none() && otherwise_seen.is_none() {
                 otherwise_seen = Some(r.span.clone());
             }
+            let value = self.enums[self.route_enum]
+                .values
+                .iter()
+                .position(|v| *v == r.name.name)
+                .unwrap_or(0) as u16;
             out.push(RouteDef {
                 name: r.name.name.clone(),
+                value,
                 when,
                 span: r.span.clone(),
             });
         }
         if otherwise_seen.is_none() {
-            let last = block.branches.last().map(|b| b.span.clone()).unwrap_or_else(|| block.span.clone());
+            let last = block
+                .branches
+                .last()
+                .map(|b| b.span.clone())
+                .unwrap_or_else(|| block.span.clone());
             self.error(
-                Diagnostic::error(Code::MissingOtherwise, "the route has no `otherwise` branch")
-                    .label(&last, "a lead matching no branch would have no route")
-                    .help("end the route with a catch-all branch: `inside_sales otherwise`"),
+                Diagnostic::error(
+                    Code::MissingOtherwise,
+                    "the route has no `otherwise` branch",
+                )
+                .label(&last, "a lead matching no branch would have no route")
+                .help("end the route with a catch-all branch: `inside_sales otherwise`"),
             );
         }
         self.end_node(Node::Route, &block.span);
@@ -477,9 +636,12 @@ impl<'a> Checker<'a> {
             if !matches!(t.ty, Ty::DateTime | Ty::Date | Ty::Error) {
                 let found = self.ty_name(&t.ty);
                 self.error(
-                    Diagnostic::error(Code::TypeMismatch, format!("`by` needs a date or datetime, but this is {found}"))
-                        .label(&t.span, format!("this is {found}"))
-                        .help("bucket leads by when something happened, e.g. `by created_at`"),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("`by` needs a date or datetime, but this is {found}"),
+                    )
+                    .label(&t.span, format!("this is {found}"))
+                    .help("bucket leads by when something happened, e.g. `by created_at`"),
                 );
             }
             t
@@ -488,7 +650,10 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn check_tests(&mut self) -> Vec<TestDef> {
-        let tests: Vec<(&'a ast::Test, &'a std::sync::Arc<funnel_grammar::SourceFile>)> = self
+        let tests: Vec<(
+            &'a ast::Test,
+            &'a std::sync::Arc<funnel_grammar::SourceFile>,
+        )> = self
             .files
             .iter()
             .flat_map(|(file, f)| {
@@ -504,22 +669,39 @@ impl<'a> Checker<'a> {
             if let Some(first) = seen.get(&t.name.value) {
                 let first = first.clone();
                 self.error(
-                    Diagnostic::error(Code::Duplicate, format!("two tests are named \"{}\"", t.name.value))
-                        .label(&t.name.span, "named again here")
-                        .label(&first, "first test with this name")
-                        .help("give each test its own name, so a failure says which one"),
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("two tests are named \"{}\"", t.name.value),
+                    )
+                    .label(&t.name.span, "named again here")
+                    .label(&first, "first test with this name")
+                    .help("give each test its own name, so a failure says which one"),
                 );
             }
             seen.insert(t.name.value.clone(), t.name.span.clone());
             let lead = match &t.given {
-                Some(ast::Given::Inline(e)) => self.lead.and_then(|l| self.record_value(e, l).map(|v| TestLead::Inline(TExpr { kind: TKind::Const(v), ty: Ty::Record(l), span: e.span.clone() }))),
+                Some(ast::Given::Inline(e)) => self.lead.and_then(|l| {
+                    self.record_value(e, l).map(|v| {
+                        TestLead::Inline(TExpr {
+                            kind: TKind::Const(v),
+                            ty: Ty::Record(l),
+                            span: e.span.clone(),
+                        })
+                    })
+                }),
                 Some(ast::Given::File(path)) => {
                     let resolved = super::schema::relative_to(file, &path.value);
                     if !resolved.is_file() {
                         self.error(
-                            Diagnostic::error(Code::BadTest, format!("the test lead file `{}` does not exist", resolved.display()))
-                                .label(&path.span, "no such file")
-                                .help("paths are relative to the policy file"),
+                            Diagnostic::error(
+                                Code::BadTest,
+                                format!(
+                                    "the test lead file `{}` does not exist",
+                                    resolved.display()
+                                ),
+                            )
+                            .label(&path.span, "no such file")
+                            .help("paths are relative to the policy file"),
                         );
                         None
                     } else {
@@ -551,13 +733,20 @@ impl<'a> Checker<'a> {
             };
             if t.expects.is_empty() {
                 self.error(
-                    Diagnostic::error(Code::BadTest, format!("the test \"{}\" expects nothing", t.name.value))
-                        .label(&t.name.span, "no `expect` line")
-                        .help("add what must hold, e.g. `expect stage == mql`"),
+                    Diagnostic::error(
+                        Code::BadTest,
+                        format!("the test \"{}\" expects nothing", t.name.value),
+                    )
+                    .label(&t.name.span, "no `expect` line")
+                    .help("add what must hold, e.g. `expect stage == mql`"),
                 );
             }
             let saved = std::mem::take(&mut self.deps);
-            let expects = t.expects.iter().map(|e| self.condition(e, &Env::lead(), "an `expect` line")).collect();
+            let expects = t
+                .expects
+                .iter()
+                .map(|e| self.condition(e, &Env::lead(), "an `expect` line"))
+                .collect();
             self.deps = saved;
             if let (Some(lead), Some(at)) = (lead, at) {
                 out.push(TestDef {
@@ -576,8 +765,11 @@ impl<'a> Checker<'a> {
     fn record_value(&mut self, e: &ast::Expr, record: RecordId) -> Option<Value> {
         let ExprKind::Record(fields) = &e.kind else {
             self.error(
-                Diagnostic::error(Code::BadTest, "a test's lead is written as a record: `{ id: \"t1\", ... }`")
-                    .label(&e.span, "not a record"),
+                Diagnostic::error(
+                    Code::BadTest,
+                    "a test's lead is written as a record: `{ id: \"t1\", ... }`",
+                )
+                .label(&e.span, "not a record"),
             );
             return None;
         };
@@ -587,54 +779,118 @@ impl<'a> Checker<'a> {
         for (name, value) in fields {
             let Some(slot) = def.fields.iter().position(|f| f.name == name.name) else {
                 self.error(
-                    Diagnostic::error(Code::UnknownField, format!("no field `{}` in `{}`", name.name, def.name))
-                        .label(&name.span, "unknown field")
-                        .help(super::did_you_mean(&name.name, def.fields.iter().map(|f| f.name.as_str()), "field")),
+                    Diagnostic::error(
+                        Code::UnknownField,
+                        format!("no field `{}` in `{}`", name.name, def.name),
+                    )
+                    .label(&name.span, "unknown field")
+                    .help(super::did_you_mean(
+                        &name.name,
+                        def.fields.iter().map(|f| f.name.as_str()),
+                        "field",
+                    )),
                 );
                 ok = false;
                 continue;
             };
-            match self.literal_value(value, &def.fields[slot].ty) {
+            match self.literal_value(value, &def.fields[slot].ty, &format!("`{}`", name.name)) {
                 Some(v) => values[slot] = v,
                 None => ok = false,
             }
         }
-        for (slot, f) in def.fields.iter().enumerate() {
-            if !f.optional && values[slot] == Value::Missing && !fields.iter().any(|(n, _)| n.name == f.name) {
-                let help = match &f.ty {
-                    Ty::List(_) => format!("add `{}: []`", f.name),
-                    _ => format!("add `{}: ...`, or declare the field optional with `?`", f.name),
-                };
-                self.error(
-                    Diagnostic::error(Code::BadTest, format!("the lead lacks the required field `{}`", f.name))
-                        .label(&e.span, format!("no `{}` here", f.name))
-                        .help(help),
-                );
-                ok = false;
-            }
+        let missing: Vec<&FieldDef> = def
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(slot, f)| {
+                !f.optional
+                    && values[*slot] == Value::Missing
+                    && !fields.iter().any(|(n, _)| n.name == f.name)
+            })
+            .map(|(_, f)| f)
+            .collect();
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|f| format!("`{}`", f.name)).collect();
+            let example: Vec<String> = missing
+                .iter()
+                .map(|f| format!("{}: {}", f.name, self.example_value(&f.ty)))
+                .collect();
+            let (message, label) = if missing.len() == 1 {
+                (
+                    format!("this {} lacks the required field {}", def.name, names[0]),
+                    format!("no {} in this record", names[0]),
+                )
+            } else {
+                (
+                    format!(
+                        "this {} lacks the required fields {}",
+                        def.name,
+                        names.join(", ")
+                    ),
+                    "these fields are not in this record".to_string(),
+                )
+            };
+            // The opening brace: a label over the whole record would repeat it all.
+            let open = Span::new(
+                e.span.file.clone(),
+                e.span.start,
+                (e.span.start + 1).min(e.span.end),
+            );
+            self.error(
+                Diagnostic::error(Code::BadTest, message)
+                    .label(&open, label)
+                    .help(format!(
+                        "add `{}`, or make the field optional with `?` in `schema {}`",
+                        example.join(", "),
+                        def.name
+                    )),
+            );
+            ok = false;
         }
         ok.then(|| Value::Record(values.into()))
     }
 
+    /// A value of a type as it would be written in a test lead, for help lines.
+    fn example_value(&self, ty: &Ty) -> String {
+        match ty {
+            Ty::Text => "\"...\"".into(),
+            Ty::Int | Ty::Number => "0".into(),
+            Ty::Bool => "false".into(),
+            Ty::Date => "2026-01-01".into(),
+            Ty::DateTime => "2026-01-01T09:00:00-03:00".into(),
+            Ty::Duration => "1h".into(),
+            Ty::Enum(e) => self.enums[*e].values.first().cloned().unwrap_or_default(),
+            Ty::List(_) => "[]".into(),
+            Ty::Record(_) => "{ ... }".into(),
+            Ty::Regex | Ty::Error => "...".into(),
+        }
+    }
+
     /// A literal value of a given type (test leads hold only literals).
-    fn literal_value(&mut self, e: &ast::Expr, ty: &Ty) -> Option<Value> {
+    fn literal_value(&mut self, e: &ast::Expr, ty: &Ty, what: &str) -> Option<Value> {
         match (ty, &e.kind) {
             (Ty::Record(r), _) => self.record_value(e, *r),
             (Ty::List(inner), ExprKind::List(items)) => {
-                let values: Option<Vec<Value>> = items.iter().map(|i| self.literal_value(i, inner)).collect();
+                let values: Option<Vec<Value>> = items
+                    .iter()
+                    .map(|i| self.literal_value(i, inner, what))
+                    .collect();
                 values.map(|v| Value::List(v.into()))
             }
             _ => {
                 let t = self.expr(e, &Env::lead(), Some(ty));
-                let t = self.want(t, ty, "this field's value");
+                let t = self.want(t, ty, what);
                 match (t.kind, ty) {
                     (TKind::Const(Value::Int(i)), Ty::Number) => Some(Value::Number(i as f64)),
                     (TKind::Const(v), _) if t.ty != Ty::Error => Some(v),
                     (_, _) if t.ty == Ty::Error => None,
                     _ => {
                         self.error(
-                            Diagnostic::error(Code::BadTest, "a test lead holds values, not computations")
-                                .label(&e.span, "not a literal value"),
+                            Diagnostic::error(
+                                Code::BadTest,
+                                "a test lead holds values, not computations",
+                            )
+                            .label(&e.span, "not a literal value"),
                         );
                         None
                     }

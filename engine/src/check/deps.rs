@@ -36,24 +36,37 @@ impl<'a> Checker<'a> {
             let mut stack = Vec::new();
             self.visit(n, &mut marks, &mut stack, &mut order, &mut cycles);
         }
-        let mut reported: BTreeSet<BTreeSet<Node>> = BTreeSet::new();
+        // One report per group of definitions: two cycles through the same definitions are
+        // one mistake.
+        let mut reported: BTreeSet<Node> = BTreeSet::new();
         for cycle in &cycles {
-            let members: BTreeSet<Node> = cycle.iter().copied().collect();
-            if !reported.insert(members) {
+            if cycle.iter().any(|n| reported.contains(n)) {
                 continue;
             }
-            let path: Vec<String> = cycle.iter().map(|n| self.node_name(*n)).collect();
-            let path = format!("{} -> {}", path.join(" -> "), path[0]);
-            let first = cycle[0];
-            let span = self.graph[&first].1.clone();
-            let mut d = Diagnostic::error(Code::Cycle, format!("`{}` depends on itself: {path}", self.node_name(first)))
-                .label(&span, "part of a cycle")
-                .help("break the cycle: a definition cannot use, directly or through others, its own value");
-            for n in &cycle[1..] {
-                let s = self.graph[n].1.clone();
-                d = d.label(&s, format!("`{}` is in the cycle", self.node_name(*n)));
+            reported.extend(cycle.iter().copied());
+            let names: Vec<String> = cycle.iter().map(|n| self.node_name(*n)).collect();
+            let path = format!("{} -> {}", names.join(" -> "), names[0]);
+            let def_span = self.graph[&cycle[0]].1.clone();
+            let mut d = Diagnostic::error(
+                Code::Cycle,
+                format!("`{}` depends on itself: {path}", names[0]),
+            )
+            .label(&def_span, format!("`{}` is defined here", names[0]));
+            for (i, from) in cycle.iter().enumerate() {
+                let to = cycle[(i + 1) % cycle.len()];
+                if let Some(at) = self.graph[from].0.get(&to) {
+                    let at = at.clone();
+                    d = d.label(
+                        &at,
+                        format!(
+                            "`{}` uses `{}` here",
+                            names[i],
+                            names[(i + 1) % cycle.len()]
+                        ),
+                    );
+                }
             }
-            self.error(d);
+            self.error(d.help("break the cycle: a definition cannot use its own value, directly or through others"));
         }
         cycles.is_empty().then_some(order)
     }
@@ -79,7 +92,7 @@ impl<'a> Checker<'a> {
         marks.insert(n, Mark::Active);
         stack.push(n);
         if let Some((deps, _)) = self.graph.get(&n) {
-            for &d in deps {
+            for &d in deps.keys() {
                 self.visit(d, marks, stack, order, cycles);
             }
         }

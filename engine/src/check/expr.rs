@@ -16,6 +16,9 @@ pub(crate) struct Env {
     items: Vec<Option<RecordId>>,
     /// At the top of a metric: lead fields are only reachable inside an aggregate over `leads`.
     metric: bool,
+    /// Inside a query over a list whose type is already in error: its items' fields are not
+    /// known, so unknown names are not reported again.
+    lenient: bool,
 }
 
 impl Env {
@@ -24,6 +27,7 @@ impl Env {
         Env {
             items: Vec::new(),
             metric: false,
+            lenient: false,
         }
     }
 
@@ -32,6 +36,7 @@ impl Env {
         Env {
             items: Vec::new(),
             metric: true,
+            lenient: false,
         }
     }
 
@@ -39,6 +44,11 @@ impl Env {
         let mut e = self.clone();
         e.items.push(item);
         e
+    }
+
+    fn lenient(mut self) -> Env {
+        self.lenient = true;
+        self
     }
 }
 
@@ -52,6 +62,37 @@ fn mk(kind: TKind, ty: Ty, span: &Span) -> TExpr {
 
 fn boxed(e: TExpr) -> Box<TExpr> {
     Box::new(e)
+}
+
+/// What to do when an expression of type `found` stands where `want` is needed.
+fn type_help(want: &Ty, found: &Ty, span: &Span) -> Option<String> {
+    let written = span.text();
+    let unquoted = written
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .filter(|s| s.replace('_', "").parse::<f64>().is_ok());
+    if let (Some(n), true) = (unquoted, want.is_numeric()) {
+        return Some(format!(
+            "numbers are written without quotes: `{n}`, not `{written}`"
+        ));
+    }
+    Some(match (want, found) {
+        (Ty::DateTime, Ty::Date) => {
+            "a date has no time of day; use a datetime such as `created_at` or `2026-11-26T10:00:00-03:00`"
+        }
+        (Ty::DateTime, _) => {
+            "use a datetime field such as `created_at`, or the time of an item: `first(events).at`"
+        }
+        (Ty::Duration, _) => "write a duration such as `30d`, `4h` or `2w`",
+        (Ty::Int, Ty::Number) => "a whole number is needed here: use `round(...)`",
+                (w, Ty::Text) if w.is_numeric() => {
+            "this is text; use a number field, a score, or a count such as `count events where ...`"
+        }
+        (Ty::Text, f) if f.is_numeric() => "text is written in quotes: `\"300\"`",
+        (w, _) if w.is_numeric() => "use a number field, a score, or a count such as `count events where ...`",
+                _ => return None,
+    }
+    .to_string())
 }
 
 /// True for two types that may be compared or mixed (numbers mix with whole numbers).
@@ -100,7 +141,11 @@ impl<'a> Checker<'a> {
             if *want == Ty::Bool && e.ty.is_numeric() {
                 d = d.help("compare it to make a condition, e.g. `fit >= 40`");
             } else if *want == Ty::Bool {
-                d = d.help("a condition must be true or false: compare it with `==`, `in` or `matches`");
+                d = d.help(
+                    "a condition must be true or false: compare it with `==`, `in` or `matches`",
+                );
+            } else if let Some(h) = type_help(want, &e.ty, &e.span) {
+                d = d.help(h);
             }
             self.error(d);
             return mk(e.kind, Ty::Error, &e.span);
@@ -123,9 +168,12 @@ impl<'a> Checker<'a> {
             ExprKind::List(items) => self.list_literal(items, env, expected, span),
             ExprKind::Record(_) => {
                 self.error(
-                    Diagnostic::error(Code::TypeMismatch, "a record literal can only give a test's lead")
-                        .label(span, "record literal here")
-                        .help("write `given lead { ... }` in a `test` block"),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        "a record literal can only give a test's lead",
+                    )
+                    .label(span, "record literal here")
+                    .help("write `given lead { ... }` in a `test` block"),
                 );
                 mk(TKind::Const(Value::Missing), Ty::Error, span)
             }
@@ -135,14 +183,14 @@ impl<'a> Checker<'a> {
                 if env.metric {
                     return self.misplaced_lead_value(span, "stage");
                 }
-                self.deps.insert(Node::Stages);
+                self.uses(Node::Stages, span);
                 mk(TKind::Stage, Ty::Enum(self.stage_enum), span)
             }
             ExprKind::RouteRef => {
                 if env.metric {
                     return self.misplaced_lead_value(span, "route");
                 }
-                self.deps.insert(Node::Route);
+                self.uses(Node::Route, span);
                 mk(TKind::Route, Ty::Enum(self.route_enum), span)
             }
             ExprKind::Field(base, field) => {
@@ -166,19 +214,32 @@ impl<'a> Checker<'a> {
                 mk(TKind::Neg(boxed(t)), ty, span)
             }
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, env, span),
-            ExprKind::In { value, list, negated } => {
-                let (v, l) = self.pair(value, list, env, |t| Ty::List(Box::new(t.clone())), |t| match t {
-                    Ty::List(inner) => (**inner).clone(),
-                    _ => Ty::Error,
-                });
+            ExprKind::In {
+                value,
+                list,
+                negated,
+            } => {
+                let (v, l) = self.pair(
+                    value,
+                    list,
+                    env,
+                    |t| Ty::List(Box::new(t.clone())),
+                    |t| match t {
+                        Ty::List(inner) => (**inner).clone(),
+                        _ => Ty::Error,
+                    },
+                );
                 let l = match &l.ty {
                     Ty::List(inner) => {
                         if !compatible(inner, &v.ty) {
                             let (a, b) = (self.ty_name(&v.ty), self.ty_name(&l.ty));
                             self.error(
-                                Diagnostic::error(Code::TypeMismatch, format!("cannot look for {a} in {b}"))
-                                    .label(&v.span, format!("this is {a}"))
-                                    .label(&l.span, format!("this is {b}")),
+                                Diagnostic::error(
+                                    Code::TypeMismatch,
+                                    format!("cannot look for {a} in {b}"),
+                                )
+                                .label(&v.span, format!("this is {a}"))
+                                .label(&l.span, format!("this is {b}")),
                             );
                         }
                         l
@@ -211,23 +272,37 @@ impl<'a> Checker<'a> {
                 if !(v.ty.is_numeric() || matches!(v.ty, Ty::Date | Ty::DateTime | Ty::Duration)) {
                     let found = self.ty_name(&v.ty);
                     self.error(
-                        Diagnostic::error(Code::TypeMismatch, format!("`between` compares numbers, dates or durations, not {found}"))
-                            .label(&v.span, format!("this is {found}")),
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!("`between` compares numbers, dates or durations, not {found}"),
+                        )
+                        .label(&v.span, format!("this is {found}")),
                     );
                 }
                 let lo_t = self.same_as(lo_t, &v, "`between` bounds");
                 let hi_t = self.same_as(hi_t, &v, "`between` bounds");
-                mk(TKind::Between(boxed(v), boxed(lo_t), boxed(hi_t)), Ty::Bool, span)
+                mk(
+                    TKind::Between(boxed(v), boxed(lo_t), boxed(hi_t)),
+                    Ty::Bool,
+                    span,
+                )
             }
-            ExprKind::Text { op, value, any, arg } => self.text_op(*op, *any, value, arg, env, span),
+            ExprKind::Text {
+                op,
+                value,
+                any,
+                arg,
+            } => self.text_op(*op, *any, value, arg, env, span),
             ExprKind::Matches(value, re) => {
                 let v = self.expr(value, env, Some(&Ty::Text));
                 let v = self.want(v, &Ty::Text, "the left side of `matches`");
                 match &re.kind {
-                    ExprKind::Lit(Literal::Regex { pattern, flags }) => match self.compile_regex(pattern, flags, &re.span) {
-                        Some(i) => mk(TKind::Matches(boxed(v), i), Ty::Bool, span),
-                        None => mk(TKind::Const(Value::Missing), Ty::Error, span),
-                    },
+                    ExprKind::Lit(Literal::Regex { pattern, flags }) => {
+                        match self.compile_regex(pattern, flags, &re.span) {
+                            Some(i) => mk(TKind::Matches(boxed(v), i), Ty::Bool, span),
+                            None => mk(TKind::Const(Value::Missing), Ty::Error, span),
+                        }
+                    }
                     _ => {
                         self.error(
                             Diagnostic::error(Code::TypeMismatch, "`matches` needs a regex literal on its right")
@@ -251,7 +326,9 @@ impl<'a> Checker<'a> {
                                     format!("`{name}` is required, so it is never missing"),
                                 )
                                 .label(&v.span, "a required field")
-                                .help(format!("declare it optional (`{name}: ...?`) or remove the test")),
+                                .help(format!(
+                                    "declare it optional (`{name}: ...?`) or remove the test"
+                                )),
                             );
                         }
                     }
@@ -270,7 +347,13 @@ impl<'a> Checker<'a> {
                 let a = self.expr(a, env, expected);
                 let b = self.expr(b, env, Some(&a.ty).or(expected));
                 let b = self.same_as(b, &a, "both branches of `if`");
-                let ty = if a.ty == Ty::Error { b.ty.clone() } else if a.ty.is_numeric() && b.ty.is_numeric() && a.ty != b.ty { Ty::Number } else { a.ty.clone() };
+                let ty = if a.ty == Ty::Error {
+                    b.ty.clone()
+                } else if a.ty.is_numeric() && b.ty.is_numeric() && a.ty != b.ty {
+                    Ty::Number
+                } else {
+                    a.ty.clone()
+                };
                 mk(TKind::If(boxed(c), boxed(a), boxed(b)), ty, span)
             }
             ExprKind::Call(f, args) => self.call(f, args, env, span),
@@ -278,7 +361,9 @@ impl<'a> Checker<'a> {
                 Some(i) => mk(TKind::Persona(i), Ty::Bool, span),
                 None => mk(TKind::Const(Value::Missing), Ty::Error, span),
             },
-            ExprKind::ListOp { op, value, query } => self.list_op(*op, value.as_deref(), query, env, span),
+            ExprKind::ListOp { op, value, query } => {
+                self.list_op(*op, value.as_deref(), query, env, span)
+            }
             ExprKind::Pick(pick, query) => {
                 let pick = match pick {
                     ast::Pick::First => PickKind::First,
@@ -296,9 +381,14 @@ impl<'a> Checker<'a> {
 
     fn misplaced_lead_value(&mut self, span: &Span, what: &str) -> TExpr {
         self.error(
-            Diagnostic::error(Code::MisplacedAggregate, format!("a metric is about many leads, so `{what}` needs an aggregate around it"))
-                .label(span, "a single lead's value")
-                .help(format!("count or sum over the period's leads, e.g. `count(leads where {what} ...)`")),
+            Diagnostic::error(
+                Code::MisplacedAggregate,
+                format!("a metric is about many leads, so `{what}` needs an aggregate around it"),
+            )
+            .label(span, "a single lead's value")
+            .help(format!(
+                "count or sum over the period's leads, e.g. `count(leads where {what} ...)`"
+            )),
         );
         mk(TKind::Const(Value::Missing), Ty::Error, span)
     }
@@ -337,9 +427,12 @@ impl<'a> Checker<'a> {
         }
         let (a, b) = (self.ty_name(&e.ty), self.ty_name(&other.ty));
         self.error(
-            Diagnostic::error(Code::TypeMismatch, format!("{context} must have one type, but here they are {b} and {a}"))
-                .label(&e.span, format!("this is {a}"))
-                .label(&other.span, format!("this is {b}")),
+            Diagnostic::error(
+                Code::TypeMismatch,
+                format!("{context} must have one type, but here they are {b} and {a}"),
+            )
+            .label(&e.span, format!("this is {a}"))
+            .label(&other.span, format!("this is {b}")),
         );
         mk(e.kind, Ty::Error, &e.span)
     }
@@ -372,9 +465,12 @@ impl<'a> Checker<'a> {
                 Ok(dt) => (Value::DateTime(dt), Ty::DateTime),
                 Err(e) => {
                     self.error(
-                        Diagnostic::error(Code::BadDate, format!("{text} is not a valid datetime: {e}"))
-                            .label(span, "invalid datetime")
-                            .help("write RFC 3339 with an offset: 2026-11-26T10:00:00-03:00"),
+                        Diagnostic::error(
+                            Code::BadDate,
+                            format!("{text} is not a valid datetime: {e}"),
+                        )
+                        .label(span, "invalid datetime")
+                        .help("write RFC 3339 with an offset: 2026-11-26T10:00:00-03:00"),
                     );
                     (Value::Missing, Ty::Error)
                 }
@@ -388,7 +484,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Compiles a regex once, at check time; the evaluator refers to it by index.
-    pub(crate) fn compile_regex(&mut self, pattern: &str, flags: &str, span: &Span) -> Option<usize> {
+    pub(crate) fn compile_regex(
+        &mut self,
+        pattern: &str,
+        flags: &str,
+        span: &Span,
+    ) -> Option<usize> {
         let mut b = regex::RegexBuilder::new(pattern);
         for f in flags.chars() {
             match f {
@@ -413,24 +514,90 @@ impl<'a> Checker<'a> {
             }
             Err(e) => {
                 let msg = e.to_string();
-                let detail = msg.lines().last().unwrap_or("").trim().trim_start_matches("error: ").to_string();
+                let detail = msg
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_start_matches("error: ")
+                    .to_string();
                 self.error(
-                    Diagnostic::error(Code::BadRegex, format!("this regex does not compile: {detail}"))
-                        .label(span, "invalid regex")
-                        .help("check brackets and escapes; a literal `(` or `[` needs a backslash"),
+                    Diagnostic::error(
+                        Code::BadRegex,
+                        format!("this regex does not compile: {detail}"),
+                    )
+                    .label(span, "invalid regex")
+                    .help("check brackets and escapes; a literal `(` or `[` needs a backslash"),
                 );
                 None
             }
         }
     }
 
-    fn list_literal(&mut self, items: &[ast::Expr], env: &Env, expected: Option<&Ty>, span: &Span) -> TExpr {
+    fn list_literal(
+        &mut self,
+        items: &[ast::Expr],
+        env: &Env,
+        expected: Option<&Ty>,
+        span: &Span,
+    ) -> TExpr {
         let mut elem_expected = match expected {
             Some(Ty::List(t)) => Some((**t).clone()),
             _ => None,
         };
+        // `country in [BR, PT]`: text without quotes, reported once for the whole list.
+        let mut unquoted: Vec<&ast::Ident> = Vec::new();
+        if elem_expected == Some(Ty::Text) {
+            for item in items {
+                if let ExprKind::Name(id) = &item.kind {
+                    if self.lookup(&id.name, env).is_none()
+                        && !self.already_reported(&id.name, env, Some(&Ty::Text))
+                        && !self.defs.contains_key(&id.name)
+                    {
+                        unquoted.push(id);
+                    }
+                }
+            }
+        }
+        if let Some(first) = unquoted.first() {
+            let quoted: Vec<String> = items
+                .iter()
+                .map(|i| match &i.kind {
+                    ExprKind::Name(id)
+                        if unquoted.iter().any(|u| u.span.start == id.span.start) =>
+                    {
+                        format!("\"{}\"", id.name)
+                    }
+                    _ => i.span.text().to_string(),
+                })
+                .collect();
+            let mut d = if unquoted.len() == 1 {
+                Diagnostic::error(
+                    Code::UnknownName,
+                    format!("`{}` is not a field or a definition", first.name),
+                )
+            } else {
+                Diagnostic::error(
+                    Code::UnknownName,
+                    "these names are not fields or definitions",
+                )
+            };
+            for u in &unquoted {
+                d = d.label(&u.span, "a bare name");
+            }
+            self.error(d.help(format!(
+                "text is written in quotes: `[{}]`",
+                quoted.join(", ")
+            )));
+        }
         let mut out: Vec<TExpr> = Vec::new();
         for item in items {
+            if let ExprKind::Name(id) = &item.kind {
+                if unquoted.iter().any(|u| u.span.start == id.span.start) {
+                    out.push(mk(TKind::Const(Value::Missing), Ty::Error, &item.span));
+                    continue;
+                }
+            }
             let t = self.expr(item, env, elem_expected.as_ref());
             let t = match out.first() {
                 Some(first) => {
@@ -469,13 +636,23 @@ impl<'a> Checker<'a> {
         for (depth, item) in env.items.iter().rev().enumerate() {
             if let Some(r) = item {
                 if let Some(slot) = self.records[*r].fields.iter().position(|f| f.name == name) {
-                    return Some((TKind::Item { depth, slot }, self.records[*r].fields[slot].ty.clone()));
+                    return Some((
+                        TKind::Item { depth, slot },
+                        self.records[*r].fields[slot].ty.clone(),
+                    ));
                 }
             }
         }
         if let Some(lead) = self.lead {
-            if let Some(slot) = self.records[lead].fields.iter().position(|f| f.name == name) {
-                return Some((TKind::Field(slot), self.records[lead].fields[slot].ty.clone()));
+            if let Some(slot) = self.records[lead]
+                .fields
+                .iter()
+                .position(|f| f.name == name)
+            {
+                return Some((
+                    TKind::Field(slot),
+                    self.records[lead].fields[slot].ty.clone(),
+                ));
             }
         }
         match self.defs.get(name) {
@@ -504,7 +681,7 @@ impl<'a> Checker<'a> {
                 if env.metric {
                     return self.misplaced_lead_value(span, &id.name);
                 }
-                self.deps.insert(Node::Let(i));
+                self.uses(Node::Let(i), span);
                 let ty = self.let_type(i);
                 mk(TKind::Let(i), ty, span)
             }
@@ -512,7 +689,7 @@ impl<'a> Checker<'a> {
                 if env.metric {
                     return self.misplaced_lead_value(span, &id.name);
                 }
-                self.deps.insert(Node::Score(i));
+                self.uses(Node::Score(i), span);
                 mk(TKind::Score(i), ty, span)
             }
             Some((kind, ty)) => mk(kind, ty, span),
@@ -523,19 +700,65 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// True when an unknown name is a consequence of an error already reported: a block that
+    /// did not parse, or an operand whose type is already in error.
+    fn already_reported(&self, name: &str, env: &Env, expected: Option<&Ty>) -> bool {
+        env.lenient
+            || self.broken.defines(name)
+            || (self.lead.is_none() && self.broken.lead_schema())
+            || match expected {
+                Some(Ty::Error) => true,
+                Some(Ty::List(t)) => **t == Ty::Error,
+                Some(Ty::Enum(e)) => self.open_enums.contains(e),
+                _ => false,
+            }
+    }
+
     fn unknown_name(&mut self, id: &ast::Ident, env: &Env, expected: Option<&Ty>) {
+        if self.already_reported(&id.name, env, expected) {
+            return;
+        }
         if let Some(Ty::Enum(e)) = expected {
             let def = &self.enums[*e];
-            let what = if def.name == "stage" || def.name == "route" || def.name.starts_with("grade") || def.name == "SLA state" {
+            if let Some(score) = def.name.strip_prefix("grade of ") {
+                let help = did_you_mean(&id.name, def.values.iter().map(|s| s.as_str()), "letter");
+                self.error(
+                    Diagnostic::error(
+                        Code::UnknownEnumValue,
+                        format!("`{}` is not a letter of the grade of `{score}`", id.name),
+                    )
+                    .label(
+                        &id.span,
+                        format!("the letters are {}", def.values.join(", ")),
+                    )
+                    .help(help),
+                );
+                return;
+            }
+            let what = if def.name == "stage"
+                || def.name == "route"
+                || def.name.starts_with("grade")
+                || def.name == "SLA state"
+            {
                 def.name.clone()
             } else {
                 format!("`{}`", def.name)
             };
             let help = did_you_mean(&id.name, def.values.iter().map(|s| s.as_str()), "value");
             self.error(
-                Diagnostic::error(Code::UnknownEnumValue, format!("`{}` is not a value of {what}", id.name))
-                    .label(&id.span, format!("not one of: {}", def.values.join(", ")))
-                    .help(help),
+                Diagnostic::error(
+                    Code::UnknownEnumValue,
+                    format!("`{}` is not a value of {what}", id.name),
+                )
+                .label(
+                    &id.span,
+                    if def.values.is_empty() {
+                        format!("{what} has no values")
+                    } else {
+                        format!("not one of: {}", def.values.join(", "))
+                    },
+                )
+                .help(help),
             );
             return;
         }
@@ -552,44 +775,83 @@ impl<'a> Checker<'a> {
             .filter(|(_, (k, _, _))| matches!(k, DefKind::Let | DefKind::Score))
             .map(|(n, _)| n.clone())
             .collect();
-        let all: Vec<&str> = fields.iter().chain(defs.iter()).map(|s| s.as_str()).collect();
+        let all: Vec<&str> = fields
+            .iter()
+            .chain(defs.iter())
+            .map(|s| s.as_str())
+            .collect();
         let best = closest(&id.name, all.iter().copied());
         let is_field = best.is_none_or(|b| fields.iter().any(|f| f == b));
         // A persona or other definition used as a value gets its own hint.
         let hint = match self.defs.get(&id.name) {
-            Some((DefKind::Persona, _, _)) => Some(format!("to use a persona, write `persona {}`", id.name)),
-            Some((kind, _, _)) => Some(format!("`{}` is a {}, which is not a value here", id.name, kind.noun())),
+            Some((DefKind::Persona, _, _)) => {
+                Some(format!("to use a persona, write `persona {}`", id.name))
+            }
+            Some((kind, _, _)) => Some(format!(
+                "`{}` is a {}, which is not a value here",
+                id.name,
+                kind.noun()
+            )),
             None => None,
         };
+        if hint.is_none() && best.is_none() && expected == Some(&Ty::Text) {
+            self.error(
+                Diagnostic::error(
+                    Code::UnknownName,
+                    format!("`{}` is not a field or a definition", id.name),
+                )
+                .label(&id.span, "a bare name")
+                .help(format!("text is written in quotes: `\"{}\"`", id.name)),
+            );
+            return;
+        }
         let help = hint.unwrap_or_else(|| match best {
             Some(b) => format!("did you mean `{b}`?"),
             None => "declare it as a field in `schema lead`, or define it with `let`".to_string(),
         });
-        let (code, message) = if is_field && self.defs.get(&id.name).is_none() {
-            (Code::UnknownField, format!("no field `{}` in the lead schema", id.name))
+        let (code, message) = if is_field && !self.defs.contains_key(&id.name) {
+            (
+                Code::UnknownField,
+                format!("no field `{}` in the lead schema", id.name),
+            )
         } else {
             (Code::UnknownName, format!("unknown name `{}`", id.name))
         };
-        self.error(Diagnostic::error(code, message).label(&id.span, "not defined").help(help));
+        self.error(
+            Diagnostic::error(code, message)
+                .label(&id.span, "not defined")
+                .help(help),
+        );
     }
 
     fn field_of(&mut self, base: TExpr, field: &ast::Ident, span: &Span) -> TExpr {
         match &base.ty {
             Ty::Record(r) => {
                 let r = *r;
-                match self.records[r].fields.iter().position(|f| f.name == field.name) {
+                match self.records[r]
+                    .fields
+                    .iter()
+                    .position(|f| f.name == field.name)
+                {
                     Some(slot) => {
                         let ty = self.records[r].fields[slot].ty.clone();
                         mk(TKind::Get(boxed(base), slot), ty, span)
                     }
                     None => {
                         let rec = &self.records[r];
-                        let help = did_you_mean(&field.name, rec.fields.iter().map(|f| f.name.as_str()), "field");
+                        let help = did_you_mean(
+                            &field.name,
+                            rec.fields.iter().map(|f| f.name.as_str()),
+                            "field",
+                        );
                         let name = rec.name.clone();
                         self.error(
-                            Diagnostic::error(Code::UnknownField, format!("no field `{}` in `{name}`", field.name))
-                                .label(&field.span, "unknown field")
-                                .help(help),
+                            Diagnostic::error(
+                                Code::UnknownField,
+                                format!("no field `{}` in `{name}`", field.name),
+                            )
+                            .label(&field.span, "unknown field")
+                            .help(help),
                         );
                         mk(TKind::Const(Value::Missing), Ty::Error, span)
                     }
@@ -599,8 +861,11 @@ impl<'a> Checker<'a> {
             other => {
                 let found = self.ty_name(other);
                 self.error(
-                    Diagnostic::error(Code::TypeMismatch, format!("`.{}` needs a record, but this is {found}", field.name))
-                        .label(&base.span, format!("this is {found}")),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("`.{}` needs a record, but this is {found}", field.name),
+                    )
+                    .label(&base.span, format!("this is {found}")),
                 );
                 mk(TKind::Const(Value::Missing), Ty::Error, span)
             }
@@ -611,7 +876,11 @@ impl<'a> Checker<'a> {
         use BinOp::*;
         match op {
             And | Or => {
-                let what = if op == And { "an operand of `and`" } else { "an operand of `or`" };
+                let what = if op == And {
+                    "an operand of `and`"
+                } else {
+                    "an operand of `or`"
+                };
                 let a = self.condition(l, env, what);
                 let b = self.condition(r, env, what);
                 mk(TKind::Binary(op, boxed(a), boxed(b)), Ty::Bool, span)
@@ -620,24 +889,38 @@ impl<'a> Checker<'a> {
                 let (a, b) = self.pair(l, r, env, |t| t.clone(), |t| t.clone());
                 if !compatible(&a.ty, &b.ty) {
                     let (x, y) = (self.ty_name(&a.ty), self.ty_name(&b.ty));
-                    let mut d = Diagnostic::error(Code::TypeMismatch, format!("cannot compare {x} with {y}"))
-                        .label(&a.span, format!("this is {x}"))
-                        .label(&b.span, format!("this is {y}"));
-                    if a.ty.is_numeric() && b.ty == Ty::Text || a.ty == Ty::Text && b.ty.is_numeric() {
+                    let mut d = Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("cannot compare {x} with {y}"),
+                    )
+                    .label(&a.span, format!("this is {x}"))
+                    .label(&b.span, format!("this is {y}"));
+                    if a.ty.is_numeric() && b.ty == Ty::Text
+                        || a.ty == Ty::Text && b.ty.is_numeric()
+                    {
                         d = d.help("numbers are written without quotes: `company_size >= 50`, not `\"50\"`");
                     }
                     self.error(d);
                 } else if matches!(op, Lt | Le | Gt | Ge) {
                     let ordered = match &a.ty {
                         Ty::Enum(e) => self.enums[*e].ordered,
-                        t => t.is_numeric() || matches!(t, Ty::Date | Ty::DateTime | Ty::Duration | Ty::Text),
+                        t => {
+                            t.is_numeric()
+                                || matches!(t, Ty::Date | Ty::DateTime | Ty::Duration | Ty::Text)
+                        }
                     };
                     if !ordered {
                         let x = self.ty_name(&a.ty);
                         self.error(
-                            Diagnostic::error(Code::TypeMismatch, format!("`{}` needs ordered values, and {x} has no order", op.as_str()))
-                                .label(span, "ordered comparison")
-                                .help("use `==`, `!=` or `in` for these values"),
+                            Diagnostic::error(
+                                Code::TypeMismatch,
+                                format!(
+                                    "`{}` needs ordered values, and {x} has no order",
+                                    op.as_str()
+                                ),
+                            )
+                            .label(span, "ordered comparison")
+                            .help("use `==`, `!=` or `in` for these values"),
                         );
                     }
                 }
@@ -667,17 +950,22 @@ impl<'a> Checker<'a> {
                 let ty = ty.unwrap_or_else(|| {
                     let (x, y) = (self.ty_name(&a.ty), self.ty_name(&b.ty));
                     let help = match (&a.ty, &b.ty) {
-                        (Ty::DateTime, Ty::DateTime) => "two datetimes can be subtracted (giving a duration), not added",
+                        (Ty::DateTime, Ty::DateTime) => {
+                            "two datetimes can be subtracted (giving a duration), not added"
+                        }
                         (Ty::DateTime, t) | (t, Ty::DateTime) if t.is_numeric() => {
                             "add a duration to a datetime: `created_at + 30d`"
                         }
                         _ => "arithmetic works on numbers, and on datetimes with durations",
                     };
                     self.error(
-                        Diagnostic::error(Code::TypeMismatch, format!("cannot apply `{}` to {x} and {y}", op.as_str()))
-                            .label(&a.span, format!("this is {x}"))
-                            .label(&b.span, format!("this is {y}"))
-                            .help(help),
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!("cannot apply `{}` to {x} and {y}", op.as_str()),
+                        )
+                        .label(&a.span, format!("this is {x}"))
+                        .label(&b.span, format!("this is {y}"))
+                        .help(help),
                     );
                     Ty::Error
                 });
@@ -686,7 +974,15 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn text_op(&mut self, op: TextOp, any: bool, value: &ast::Expr, arg: &ast::Expr, env: &Env, span: &Span) -> TExpr {
+    fn text_op(
+        &mut self,
+        op: TextOp,
+        any: bool,
+        value: &ast::Expr,
+        arg: &ast::Expr,
+        env: &Env,
+        span: &Span,
+    ) -> TExpr {
         let v = self.expr(value, env, None);
         // `tags contains "vip"`: a list holding a value.
         if let (TextOp::Contains, false, Ty::List(elem)) = (op, any, &v.ty) {
@@ -701,9 +997,17 @@ impl<'a> Checker<'a> {
             TextOp::EndsWith => "ends with",
         };
         let v = self.want(v, &Ty::Text, &format!("the left side of `{opname}`"));
-        let want = if any { Ty::List(Box::new(Ty::Text)) } else { Ty::Text };
+        let want = if any {
+            Ty::List(Box::new(Ty::Text))
+        } else {
+            Ty::Text
+        };
         let a = self.expr(arg, env, Some(&want));
-        let what = if any { format!("the right side of `{opname} any`") } else { format!("the right side of `{opname}`") };
+        let what = if any {
+            format!("the right side of `{opname} any`")
+        } else {
+            format!("the right side of `{opname}`")
+        };
         let a = self.want(a, &want, &what);
         mk(
             TKind::Text {
@@ -722,16 +1026,32 @@ impl<'a> Checker<'a> {
             Some((DefKind::Persona, i, _)) => {
                 let i = *i;
                 self.used_personas.insert(i);
-                self.deps.insert(Node::Persona(i));
+                self.uses(Node::Persona(i), &name.span);
                 Some(i)
             }
+            _ if self.broken.defines(&name.name) => None,
             _ => {
-                let names: Vec<String> = self.personas_ast.iter().map(|p| p.name.name.clone()).collect();
+                let names: Vec<String> = self
+                    .personas_ast
+                    .iter()
+                    .map(|p| p.name.name.clone())
+                    .collect();
                 self.error(
-                    Diagnostic::error(Code::UnknownPersona, format!("no persona named `{}`", name.name))
-                        .label(&name.span, "unknown persona")
-                        .help(did_you_mean(&name.name, names.iter().map(|s| s.as_str()), "persona")),
+                    Diagnostic::error(
+                        Code::UnknownPersona,
+                        format!("no persona named `{}`", name.name),
+                    )
+                    .label(&name.span, "unknown persona")
+                    .help(did_you_mean(
+                        &name.name,
+                        names.iter().map(|s| s.as_str()),
+                        "persona",
+                    )),
                 );
+                if let Some(meant) = closest(&name.name, names.iter().map(|s| s.as_str())) {
+                    let meant = meant.to_string();
+                    self.suggested(&meant, DefKind::Persona);
+                }
                 None
             }
         }
@@ -740,27 +1060,94 @@ impl<'a> Checker<'a> {
     fn score_ref(&mut self, name: &ast::Ident) -> Option<usize> {
         match self.defs.get(&name.name) {
             Some((DefKind::Score, i, _)) => Some(*i),
+            _ if self.broken.defines(&name.name) => None,
             _ => {
-                let names: Vec<String> = self.scores_ast.iter().map(|p| p.name.name.clone()).collect();
+                let names: Vec<String> = self
+                    .scores_ast
+                    .iter()
+                    .map(|p| p.name.name.clone())
+                    .collect();
                 self.error(
-                    Diagnostic::error(Code::UnknownScore, format!("no score named `{}`", name.name))
-                        .label(&name.span, "unknown score")
-                        .help(did_you_mean(&name.name, names.iter().map(|s| s.as_str()), "score")),
+                    Diagnostic::error(
+                        Code::UnknownScore,
+                        format!("no score named `{}`", name.name),
+                    )
+                    .label(&name.span, "unknown score")
+                    .help(did_you_mean(
+                        &name.name,
+                        names.iter().map(|s| s.as_str()),
+                        "score",
+                    )),
                 );
                 None
             }
         }
     }
 
-    fn arity(&mut self, f: &ast::Ident, args: &[ast::Expr], min: usize, max: usize, span: &Span) -> bool {
+    /// How a function is called, for help lines.
+    fn signature(&self, name: &str) -> Option<String> {
+        Some(match name {
+            "lower" | "upper" => format!("{name}(text)"),
+            "len" => "len(text or list)".into(),
+            "min" | "max" => format!("{name}(a, b, ...)"),
+            "abs" | "floor" | "ceil" => format!("{name}(number)"),
+            "round" => "round(number) or round(number, digits)".into(),
+            "days_between" => "days_between(from, to)".into(),
+            "grade" => "grade(score)".into(),
+            "match" => "match(persona)".into(),
+            "sla" => "sla(name)".into(),
+            _ => {
+                let (_, i, _) = self.defs.get(name).filter(|d| d.0 == DefKind::ScriptFn)?;
+                let f = &self.script_fns[*i];
+                let params: Vec<String> = f.params.iter().map(|p| self.ty_name(p)).collect();
+                format!("{name}({})", params.join(", "))
+            }
+        })
+    }
+
+    fn arity(
+        &mut self,
+        f: &ast::Ident,
+        args: &[ast::Expr],
+        min: usize,
+        max: usize,
+        span: &Span,
+    ) -> bool {
         if args.len() < min || args.len() > max {
-            let wanted = if min == max { format!("{min}") } else if max == usize::MAX { format!("at least {min}") } else { format!("{min} or {max}") };
+            let wanted = if min == max {
+                format!("{min}")
+            } else if max == usize::MAX {
+                format!("at least {min}")
+            } else {
+                format!("{min} or {max}")
+            };
             self.error(
                 Diagnostic::error(
                     Code::WrongArity,
-                    format!("`{}` takes {wanted} argument{}, but {} were given", f.name, if max == 1 { "" } else { "s" }, args.len()),
+                    format!(
+                        "`{}` takes {wanted} argument{}, but {} {} given",
+                        f.name,
+                        if max == 1 { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 { "was" } else { "were" }
+                    ),
                 )
-                .label(span, "this call"),
+                .label(
+                    span,
+                    format!(
+                        "{} argument{}",
+                        args.len(),
+                        if args.len() == 1 { "" } else { "s" }
+                    ),
+                )
+                .help(match self.signature(&f.name) {
+                    Some(sig) => format!("call it as `{sig}`"),
+                    None => format!(
+                        "give `{}` {wanted} argument{}",
+                        f.name,
+                        if max == 1 { "" } else { "s" }
+                    ),
+                }),
             );
             return false;
         }
@@ -768,7 +1155,13 @@ impl<'a> Checker<'a> {
     }
 
     /// The one bare-name argument of `grade(..)`, `match(..)` and `sla(..)`.
-    fn name_arg<'e>(&mut self, f: &ast::Ident, args: &'e [ast::Expr], span: &Span, what: &str) -> Option<&'e ast::Ident> {
+    fn name_arg<'e>(
+        &mut self,
+        f: &ast::Ident,
+        args: &'e [ast::Expr],
+        span: &Span,
+        what: &str,
+    ) -> Option<&'e ast::Ident> {
         if !self.arity(f, args, 1, 1, span) {
             return None;
         }
@@ -776,8 +1169,11 @@ impl<'a> Checker<'a> {
             ExprKind::Name(id) => Some(id),
             _ => {
                 self.error(
-                    Diagnostic::error(Code::TypeMismatch, format!("`{}` takes the name of a {what}", f.name))
-                        .label(&args[0].span, format!("not a {what} name")),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("`{}` takes the name of a {what}", f.name),
+                    )
+                    .label(&args[0].span, format!("not a {what} name")),
                 );
                 None
             }
@@ -791,52 +1187,84 @@ impl<'a> Checker<'a> {
         }
         match f.name.as_str() {
             "grade" => {
-                let Some(id) = self.name_arg(f, args, span, "score") else { return error(self) };
-                let Some(score) = self.score_ref(id) else { return error(self) };
+                let Some(id) = self.name_arg(f, args, span, "score") else {
+                    return error(self);
+                };
+                let Some(score) = self.score_ref(id) else {
+                    return error(self);
+                };
                 match self.grade_of.get(&score) {
                     Some(&g) => {
-                        self.deps.insert(Node::Grade(g));
+                        self.uses(Node::Grade(g), span);
                         mk(TKind::Grade(g), Ty::Enum(self.grades[g].letters), span)
                     }
+                    None if self.broken.grades.contains(&id.name) => error(self),
                     None => {
                         self.error(
-                            Diagnostic::error(Code::UnknownScore, format!("the score `{}` has no grade", id.name))
-                                .label(&id.span, "no `grade` block for this score")
-                                .help(format!("add `grade {} {{ A >= 70, B >= 40, else C }}`", id.name)),
+                            Diagnostic::error(
+                                Code::UnknownScore,
+                                format!("the score `{}` has no grade", id.name),
+                            )
+                            .label(&id.span, "no `grade` block for this score")
+                            .help(format!(
+                                "add `grade {} {{ A >= 70, B >= 40, else C }}`",
+                                id.name
+                            )),
                         );
                         error(self)
                     }
                 }
             }
             "match" => {
-                let Some(id) = self.name_arg(f, args, span, "persona") else { return error(self) };
+                let Some(id) = self.name_arg(f, args, span, "persona") else {
+                    return error(self);
+                };
                 match self.persona_ref(id) {
                     Some(p) => mk(TKind::PersonaMatch(p), Ty::Number, span),
                     None => error(self),
                 }
             }
             "sla" => {
-                let Some(id) = self.name_arg(f, args, span, "SLA") else { return error(self) };
+                let Some(id) = self.name_arg(f, args, span, "SLA") else {
+                    return error(self);
+                };
                 match self.defs.get(&id.name) {
-                    Some((DefKind::Sla, i, _)) if matches!(self.slas_ast[*i].kind, ast::SlaKind::PerLead(_)) => {
+                    Some((DefKind::Sla, i, _))
+                        if matches!(self.slas_ast[*i].kind, ast::SlaKind::PerLead(_)) =>
+                    {
                         let i = *i;
-                        self.deps.insert(Node::Sla(i));
+                        self.uses(Node::Sla(i), span);
                         mk(TKind::Sla(i), Ty::Record(self.sla_record), span)
                     }
                     Some((DefKind::Sla, _, _)) => {
                         self.error(
-                            Diagnostic::error(Code::UnknownSla, format!("`{}` is an aggregate SLA, which has no per-lead state", id.name))
-                                .label(&id.span, "aggregate SLA")
-                                .help("aggregate SLAs are reported per period by `funnel report`"),
+                            Diagnostic::error(
+                                Code::UnknownSla,
+                                format!(
+                                    "`{}` is an aggregate SLA, which has no per-lead state",
+                                    id.name
+                                ),
+                            )
+                            .label(&id.span, "aggregate SLA")
+                            .help("aggregate SLAs are reported per period by `funnel report`"),
                         );
                         error(self)
                     }
+                    _ if self.broken.defines(&id.name) => error(self),
                     _ => {
-                        let names: Vec<String> = self.slas_ast.iter().map(|s| s.name.name.clone()).collect();
+                        let names: Vec<String> =
+                            self.slas_ast.iter().map(|s| s.name.name.clone()).collect();
                         self.error(
-                            Diagnostic::error(Code::UnknownSla, format!("no SLA named `{}`", id.name))
-                                .label(&id.span, "unknown SLA")
-                                .help(did_you_mean(&id.name, names.iter().map(|s| s.as_str()), "SLA")),
+                            Diagnostic::error(
+                                Code::UnknownSla,
+                                format!("no SLA named `{}`", id.name),
+                            )
+                            .label(&id.span, "unknown SLA")
+                            .help(did_you_mean(
+                                &id.name,
+                                names.iter().map(|s| s.as_str()),
+                                "SLA",
+                            )),
                         );
                         error(self)
                     }
@@ -870,7 +1298,11 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(Code::UnknownFunction, format!("unknown function `{name}`"))
                         .label(&f.span, "not a built-in or script function")
-                        .help(did_you_mean(name, names.iter().map(|s| s.as_str()), "function")),
+                        .help(did_you_mean(
+                            name,
+                            names.iter().map(|s| s.as_str()),
+                            "function",
+                        )),
                 );
                 for a in args {
                     self.expr(a, env, None);
@@ -880,7 +1312,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn builtin(&mut self, b: Builtin, f: &ast::Ident, args: &[ast::Expr], env: &Env, span: &Span) -> TExpr {
+    fn builtin(
+        &mut self,
+        b: Builtin,
+        f: &ast::Ident,
+        args: &[ast::Expr],
+        env: &Env,
+        span: &Span,
+    ) -> TExpr {
         let (min, max) = match b {
             Builtin::Min | Builtin::Max => (2, usize::MAX),
             Builtin::Round => (1, 2),
@@ -901,19 +1340,30 @@ impl<'a> Checker<'a> {
                 if !matches!(targs[0].ty, Ty::Text | Ty::List(_) | Ty::Error) {
                     let found = self.ty_name(&targs[0].ty);
                     self.error(
-                        Diagnostic::error(Code::TypeMismatch, format!("`len` measures text or a list, not {found}"))
-                            .label(&targs[0].span, format!("this is {found}")),
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!("`len` measures text or a list, not {found}"),
+                        )
+                        .label(&targs[0].span, format!("this is {found}")),
                     );
                 }
                 Ty::Int
             }
             Builtin::Min | Builtin::Max => {
                 let first = targs[0].clone();
-                if !(first.ty.is_numeric() || matches!(first.ty, Ty::Date | Ty::DateTime | Ty::Duration)) {
+                if !(first.ty.is_numeric()
+                    || matches!(first.ty, Ty::Date | Ty::DateTime | Ty::Duration))
+                {
                     let found = self.ty_name(&first.ty);
                     self.error(
-                        Diagnostic::error(Code::TypeMismatch, format!("`{}` compares numbers, dates or durations, not {found}", f.name))
-                            .label(&first.span, format!("this is {found}")),
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!(
+                                "`{}` compares numbers, dates or durations, not {found}",
+                                f.name
+                            ),
+                        )
+                        .label(&first.span, format!("this is {found}")),
                     );
                 }
                 let mut ty = first.ty.clone();
@@ -943,8 +1393,11 @@ impl<'a> Checker<'a> {
                     if !matches!(a.ty, Ty::Date | Ty::DateTime | Ty::Error) {
                         let found = self.ty_name(&a.ty);
                         self.error(
-                            Diagnostic::error(Code::TypeMismatch, format!("`days_between` takes dates or datetimes, not {found}"))
-                                .label(&a.span, format!("this is {found}")),
+                            Diagnostic::error(
+                                Code::TypeMismatch,
+                                format!("`days_between` takes dates or datetimes, not {found}"),
+                            )
+                            .label(&a.span, format!("this is {found}")),
                         );
                     }
                 }
@@ -972,17 +1425,29 @@ impl<'a> Checker<'a> {
                         .collect();
                     match slots.as_slice() {
                         [slot] if !env.metric => {
-                            return (mk(TKind::Field(*slot), want.clone(), &list.span), Some(want));
+                            return (
+                                mk(TKind::Field(*slot), want.clone(), &list.span),
+                                Some(want),
+                            );
                         }
                         [] | [_] => {}
                         _ => {
-                            let names: Vec<String> = slots.iter().map(|s| self.records[lead].fields[*s].name.clone()).collect();
+                            let names: Vec<String> = slots
+                                .iter()
+                                .map(|s| self.records[lead].fields[*s].name.clone())
+                                .collect();
                             self.error(
-                                Diagnostic::error(Code::UnknownName, format!("several lists hold `{}` items", id.name))
-                                    .label(&id.span, "which list?")
-                                    .help(format!("name the list itself: {}", names.join(", "))),
+                                Diagnostic::error(
+                                    Code::UnknownName,
+                                    format!("several lists hold `{}` items", id.name),
+                                )
+                                .label(&id.span, "which list?")
+                                .help(format!("name the list itself: {}", names.join(", "))),
                             );
-                            return (mk(TKind::Const(Value::Missing), Ty::Error, &list.span), Some(Ty::Error));
+                            return (
+                                mk(TKind::Const(Value::Missing), Ty::Error, &list.span),
+                                Some(Ty::Error),
+                            );
                         }
                     }
                 }
@@ -1015,13 +1480,16 @@ impl<'a> Checker<'a> {
                 };
                 (env.with_item(rec), (**elem).clone())
             }
-            Some(Ty::Error) => (env.with_item(None), Ty::Error),
+            Some(Ty::Error) => (env.with_item(None).lenient(), Ty::Error),
             Some(other) => {
                 let found = self.ty_name(other);
                 self.error(
-                    Diagnostic::error(Code::TypeMismatch, format!("this needs a list, but this is {found}"))
-                        .label(&q.list.span, format!("this is {found}"))
-                        .help("name a list field of the lead, such as `events`"),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("this needs a list, but this is {found}"),
+                    )
+                    .label(&q.list.span, format!("this is {found}"))
+                    .help("name a list field of the lead, such as `events`"),
                 );
                 (env.with_item(None), Ty::Error)
             }
@@ -1040,17 +1508,24 @@ impl<'a> Checker<'a> {
                     if at_slot.is_none() {
                         let name = self.records[*r].name.clone();
                         self.error(
-                            Diagnostic::error(Code::UnknownField, format!("`within` needs an `at: datetime` field in `{name}`"))
-                                .label(&w.span, "time window")
-                                .help(format!("add `at: datetime` to `schema {name}`")),
+                            Diagnostic::error(
+                                Code::UnknownField,
+                                format!("`within` needs an `at: datetime` field in `{name}`"),
+                            )
+                            .label(&w.span, "time window")
+                            .help(format!("add `at: datetime` to `schema {name}`")),
                         );
                     }
                 }
                 Ty::Error => {}
                 _ => {
                     self.error(
-                        Diagnostic::error(Code::TypeMismatch, "`within` needs a list of records with an `at` datetime")
-                            .label(&w.span, "time window"),
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                                                        "`within` needs a list of records with an `at` datetime",
+                        )
+                        .label(&w.span, "time window")
+                        .help("`within` keeps the items whose `at` lies in the window: use it on a list such as `events`, or remove it"),
                     );
                 }
             }
@@ -1068,7 +1543,14 @@ impl<'a> Checker<'a> {
         )
     }
 
-    fn list_op(&mut self, op: ListOp, value: Option<&ast::Expr>, q: &ast::ListQuery, env: &Env, span: &Span) -> TExpr {
+    fn list_op(
+        &mut self,
+        op: ListOp,
+        value: Option<&ast::Expr>,
+        q: &ast::ListQuery,
+        env: &Env,
+        span: &Span,
+    ) -> TExpr {
         let (query, elem) = self.query(q, env, span);
         let is_leads = matches!(query.list.kind, TKind::Leads);
         let item_env = if is_leads {
@@ -1080,16 +1562,25 @@ impl<'a> Checker<'a> {
             };
             env.with_item(rec)
         };
-        if matches!(op, ListOp::Min | ListOp::Max | ListOp::Median | ListOp::Avg) && !is_leads && value.is_none() {
+        if matches!(op, ListOp::Min | ListOp::Max | ListOp::Median | ListOp::Avg)
+            && !is_leads
+            && value.is_none()
+        {
             // `max of events` makes no sense without a value; the grammar requires one anyway.
         }
         let value = value.map(|v| {
             let t = self.expr(v, &item_env, None);
-            if !(t.ty.is_numeric() || (matches!(op, ListOp::Min | ListOp::Max | ListOp::Median) && matches!(t.ty, Ty::Duration | Ty::DateTime))) {
+            if !(t.ty.is_numeric()
+                || (matches!(op, ListOp::Min | ListOp::Max | ListOp::Median)
+                    && matches!(t.ty, Ty::Duration | Ty::DateTime)))
+            {
                 let found = self.ty_name(&t.ty);
                 self.error(
-                    Diagnostic::error(Code::TypeMismatch, format!("only numbers can be summed or averaged, not {found}"))
-                        .label(&t.span, format!("this is {found}")),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("only numbers can be summed or averaged, not {found}"),
+                    )
+                    .label(&t.span, format!("this is {found}")),
                 );
             }
             boxed(t)
@@ -1098,11 +1589,13 @@ impl<'a> Checker<'a> {
             ListOp::Any | ListOp::All => Ty::Bool,
             ListOp::Count => Ty::Int,
             ListOp::Sum | ListOp::Avg => Ty::Number,
-            ListOp::Median | ListOp::Min | ListOp::Max => match value.as_ref().map(|v| v.ty.clone()) {
-                Some(Ty::Duration) => Ty::Duration,
-                Some(Ty::DateTime) => Ty::DateTime,
-                _ => Ty::Number,
-            },
+            ListOp::Median | ListOp::Min | ListOp::Max => {
+                match value.as_ref().map(|v| v.ty.clone()) {
+                    Some(Ty::Duration) => Ty::Duration,
+                    Some(Ty::DateTime) => Ty::DateTime,
+                    _ => Ty::Number,
+                }
+            }
         };
         mk(TKind::Query { op, value, query }, ty, span)
     }

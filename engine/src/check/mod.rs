@@ -5,6 +5,7 @@
 //! error, so one run shows them all).
 
 mod blocks;
+mod broken;
 mod deps;
 mod expr;
 mod schema;
@@ -15,7 +16,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::*;
 use funnel_grammar::ast::{self, Item};
 use funnel_grammar::{SourceFile, Span};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 pub(crate) use suggest::did_you_mean;
@@ -107,11 +108,19 @@ pub(crate) struct Checker<'a> {
     sla_state_enum: EnumId,
     sla_record: RecordId,
     /// Definitions referred to by the node being checked.
-    deps: BTreeSet<Node>,
-    /// Every definition's dependencies.
-    graph: HashMap<Node, (BTreeSet<Node>, Span)>,
+    /// (With the place of the first use of each.)
+    deps: BTreeMap<Node, Span>,
+    /// Every definition's dependencies (with where each is first used) and the definition's
+    /// name.
+    graph: HashMap<Node, (BTreeMap<Node, Span>, Span)>,
     used_personas: BTreeSet<usize>,
     used_calendars: BTreeSet<usize>,
+    /// What blocks that did not parse would have defined (their names are not reported as
+    /// unknown, so one syntax error is reported once).
+    pub(crate) broken: broken::Broken,
+    /// Enums whose values are not all known (their block did not parse): an unknown value of
+    /// one is not reported.
+    pub(crate) open_enums: HashSet<EnumId>,
 }
 
 impl<'a> Checker<'a> {
@@ -141,10 +150,12 @@ impl<'a> Checker<'a> {
             route_enum: 0,
             sla_state_enum: 0,
             sla_record: 0,
-            deps: BTreeSet::new(),
+            deps: BTreeMap::new(),
             graph: HashMap::new(),
             used_personas: BTreeSet::new(),
             used_calendars: BTreeSet::new(),
+            broken: broken::Broken::find(files),
+            open_enums: HashSet::new(),
         }
     }
 
@@ -238,10 +249,17 @@ impl<'a> Checker<'a> {
             })
             .collect();
         let Some(first) = headers.first().copied() else {
+            if self.broken.header {
+                // The header has a syntax error, already reported.
+                return None;
+            }
             let mut d = Diagnostic::error(Code::NoHeader, "this policy set has no `policy` header")
                 .help("add a header to one file: `policy \"my-policy\" version 1`");
             if let Some((file, _)) = self.files.first() {
-                d = d.label(&Span::new(file.clone(), 0, 0), "no header in any file of the set");
+                d = d.label(
+                    &Span::new(file.clone(), 0, 0),
+                    "no header in any file of the set",
+                );
             }
             self.error(d);
             return None;
@@ -252,8 +270,8 @@ impl<'a> Checker<'a> {
                     Code::DuplicateHeader,
                     "a policy set has exactly one `policy` header, and this is a second one",
                 )
-                .label(&extra.span, "second header")
-                .label(&first.span, "first header here")
+                .label(&header_line(extra), "second header")
+                .label(&header_line(first), "first header here")
                 .help("keep one header for the whole directory; remove this one"),
             );
         }
@@ -271,17 +289,33 @@ impl<'a> Checker<'a> {
         }
         let mut script_limits = Vec::new();
         for s in &first.script_limits {
-            const KNOWN: &[&str] = &["operations", "call_depth", "string_size", "array_size", "map_size"];
+            const KNOWN: &[&str] = &[
+                "operations",
+                "call_depth",
+                "string_size",
+                "array_size",
+                "map_size",
+            ];
             if !KNOWN.contains(&s.name.name.as_str()) {
                 self.error(
-                    Diagnostic::error(Code::UnknownName, format!("unknown script limit `{}`", s.name.name))
-                        .label(&s.name.span, "not a script limit")
-                        .help(did_you_mean(&s.name.name, KNOWN.iter().copied(), "script limit")),
+                    Diagnostic::error(
+                        Code::UnknownName,
+                        format!("unknown script limit `{}`", s.name.name),
+                    )
+                    .label(&s.name.span, "not a script limit")
+                    .help(did_you_mean(
+                        &s.name.name,
+                        KNOWN.iter().copied(),
+                        "script limit",
+                    )),
                 );
             } else if !s.value.integer || s.value.value < 1.0 {
                 self.error(
-                    Diagnostic::error(Code::BadNumber, "a script limit must be a positive whole number")
-                        .label(&s.value.span, "here"),
+                    Diagnostic::error(
+                        Code::BadNumber,
+                        "a script limit must be a positive whole number",
+                    )
+                    .label(&s.value.span, "here"),
                 );
             } else {
                 script_limits.push((s.name.name.clone(), s.value.value as u64));
@@ -300,6 +334,20 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// Marks a name suggested by "did you mean" as used, so that a misspelt reference is not
+    /// also reported as an unused definition.
+    pub(crate) fn suggested(&mut self, name: &str, kind: DefKind) {
+        match self.defs.get(name) {
+            Some((k, i, _)) if *k == kind && kind == DefKind::Persona => {
+                self.used_personas.insert(*i);
+            }
+            Some((k, i, _)) if *k == kind && kind == DefKind::Calendar => {
+                self.used_calendars.insert(*i);
+            }
+            _ => {}
+        }
+    }
+
     /// Parses an IANA zone name, reporting a misspelt one.
     pub(crate) fn timezone(&mut self, tz: &ast::StrLit) -> Option<chrono_tz::Tz> {
         match tz.value.parse::<chrono_tz::Tz>() {
@@ -307,12 +355,15 @@ impl<'a> Checker<'a> {
             Err(_) => {
                 let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
                 self.error(
-                    Diagnostic::error(Code::UnknownTimezone, format!("unknown time zone `{}`", tz.value))
-                        .label(&tz.span, "not an IANA time zone name")
-                        .help(match suggest::closest(&tz.value, names) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => "use an IANA name such as \"America/Sao_Paulo\" or \"UTC\"".into(),
-                        }),
+                    Diagnostic::error(
+                        Code::UnknownTimezone,
+                        format!("unknown time zone `{}`", tz.value),
+                    )
+                    .label(&tz.span, "not an IANA time zone name")
+                    .help(match suggest::closest(&tz.value, names) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "use an IANA name such as \"America/Sao_Paulo\" or \"UTC\"".into(),
+                    }),
                 );
                 None
             }
@@ -341,7 +392,8 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        self.defs.insert(name.name.clone(), (kind, index, name.span.clone()));
+        self.defs
+            .insert(name.name.clone(), (kind, index, name.span.clone()));
     }
 
     fn collect_definitions(&mut self) {
@@ -391,10 +443,13 @@ impl<'a> Checker<'a> {
                 .collect();
             for (def, field, name) in clashes {
                 self.error(
-                    Diagnostic::error(Code::Duplicate, format!("`{name}` is both a lead field and a definition"))
-                        .label(&def, "defined here")
-                        .label(&field, "the lead field")
-                        .help("a bare name must mean one thing; rename the definition"),
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("`{name}` is both a lead field and a definition"),
+                    )
+                    .label(&def, "defined here")
+                    .label(&field, "the lead field")
+                    .help("a bare name must mean one thing; rename the definition"),
                 );
             }
         }
@@ -435,8 +490,17 @@ impl<'a> Checker<'a> {
         let deps = std::mem::take(&mut self.deps);
         self.graph
             .entry(node)
-            .and_modify(|(d, _)| d.extend(deps.iter().copied()))
+            .and_modify(|(d, _)| {
+                for (n, s) in &deps {
+                    d.entry(*n).or_insert_with(|| s.clone());
+                }
+            })
             .or_insert((deps, span.clone()));
+    }
+
+    /// Records that the definition being checked uses `node`, at `span`.
+    pub(crate) fn uses(&mut self, node: Node, span: &Span) {
+        self.deps.entry(node).or_insert_with(|| span.clone());
     }
 
     fn add_enum(&mut self, name: impl Into<String>, values: Vec<String>, ordered: bool) -> EnumId {
@@ -484,8 +548,11 @@ impl<'a> Checker<'a> {
     }
 
     fn warn_unused(&mut self, personas: &[PersonaDef], calendars: &[CalendarDef]) {
+        // A duplicate is reported as such, not also as unused.
+        let first_def =
+            |c: &Self, name: &str, i: usize| matches!(c.defs.get(name), Some((_, j, _)) if *j == i);
         for (i, p) in personas.iter().enumerate() {
-            if !self.used_personas.contains(&i) {
+            if !self.used_personas.contains(&i) && first_def(self, &p.name, i) {
                 let span = self.personas_ast[i].name.span.clone();
                 self.error(
                     Diagnostic::warning(Code::UnusedPersona, format!("persona `{}` is never used", p.name))
@@ -498,14 +565,30 @@ impl<'a> Checker<'a> {
             }
         }
         for (i, c) in calendars.iter().enumerate() {
-            if !self.used_calendars.contains(&i) {
+            if !self.used_calendars.contains(&i) && first_def(self, &c.name, i) {
                 let span = self.calendars_ast[i].name.span.clone();
                 self.error(
-                    Diagnostic::warning(Code::UnusedCalendar, format!("calendar `{}` is never used", c.name))
-                        .label(&span, "defined here")
-                        .help(format!("name it in an SLA (`within 4h of {}`), or remove it", c.name)),
+                    Diagnostic::warning(
+                        Code::UnusedCalendar,
+                        format!("calendar `{}` is never used", c.name),
+                    )
+                    .label(&span, "defined here")
+                    .help(format!(
+                        "name it in an SLA (`within 4h of {}`), or remove it",
+                        c.name
+                    )),
                 );
             }
         }
     }
+}
+
+/// The first line of a header (`policy "name" version N`), for labels: the whole header would
+/// show its owners too.
+fn header_line(h: &ast::PolicyHeader) -> Span {
+    Span::new(
+        h.span.file.clone(),
+        h.span.start,
+        h.version.span.end.max(h.span.start),
+    )
 }

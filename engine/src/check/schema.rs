@@ -22,10 +22,13 @@ impl<'a> Checker<'a> {
             if let Some(&other) = self.record_names.get(&s.name.name) {
                 let other_span = self.records[other].span.clone();
                 self.error(
-                    Diagnostic::error(Code::Duplicate, format!("the schema `{}` is defined twice", s.name.name))
-                        .label(&s.name.span, "defined again here")
-                        .label(&other_span, "first defined here")
-                        .help("merge the two into one schema"),
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("the schema `{}` is defined twice", s.name.name),
+                    )
+                    .label(&s.name.span, "defined again here")
+                    .label(&other_span, "first defined here")
+                    .help("merge the two into one schema"),
                 );
                 ids.push(None);
                 continue;
@@ -49,7 +52,10 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::Duplicate,
-                            format!("the field `{}` is declared twice in `{}`", f.name.name, s.name.name),
+                            format!(
+                                "the field `{}` is declared twice in `{}`",
+                                f.name.name, s.name.name
+                            ),
                         )
                         .label(&f.name.span, "declared again here")
                         .label(&prev_span, "first declared here")
@@ -60,16 +66,22 @@ impl<'a> Checker<'a> {
                 let ty = self.resolve_type(&f.ty, &f.name.name);
                 if f.key.is_some() && !matches!(ty, Ty::Text | Ty::Int | Ty::Error) {
                     self.error(
-                        Diagnostic::error(Code::BadKey, format!("the key field `{}` must be text or int", f.name.name))
-                            .label(&f.ty.span, "a key must be text or int")
-                            .help("mark an identifier such as `id: text key` as the key"),
+                        Diagnostic::error(
+                            Code::BadKey,
+                            format!("the key field `{}` must be text or int", f.name.name),
+                        )
+                        .label(&f.ty.span, "a key must be text or int")
+                        .help("mark an identifier such as `id: text key` as the key"),
                     );
                 }
                 if f.key.is_some() && f.ty.optional {
                     self.error(
-                        Diagnostic::error(Code::BadKey, format!("the key field `{}` cannot be optional", f.name.name))
-                            .label(&f.ty.span, "every lead needs its key")
-                            .help("remove the `?`"),
+                        Diagnostic::error(
+                            Code::BadKey,
+                            format!("the key field `{}` cannot be optional", f.name.name),
+                        )
+                        .label(&f.ty.span, "every lead needs its key")
+                        .help("remove the `?`"),
                     );
                 }
                 fields.push(FieldDef {
@@ -82,17 +94,16 @@ impl<'a> Checker<'a> {
                     span: f.name.span.clone(),
                 });
             }
-            let keys: Vec<Span> = s
-                .fields
-                .iter()
-                .filter_map(|f| f.key.clone())
-                .collect();
+            let keys: Vec<Span> = s.fields.iter().filter_map(|f| f.key.clone()).collect();
             if keys.len() > 1 {
                 self.error(
-                    Diagnostic::error(Code::BadKey, format!("`{}` has more than one `key` field", s.name.name))
-                        .label(&keys[1], "second key")
-                        .label(&keys[0], "first key")
-                        .help("a lead has one identity; keep one `key`"),
+                    Diagnostic::error(
+                        Code::BadKey,
+                        format!("`{}` has more than one `key` field", s.name.name),
+                    )
+                    .label(&keys[1], "second key")
+                    .label(&keys[0], "first key")
+                    .help("a lead has one identity; keep one `key`"),
                 );
             }
             let at_slot = fields
@@ -102,13 +113,17 @@ impl<'a> Checker<'a> {
             self.records[id].at_slot = at_slot;
         }
         self.lead = self.record_names.get("lead").copied();
-        if self.lead.is_none() {
-            let mut d = Diagnostic::error(Code::NoLeadSchema, "no `schema lead` describes the leads")
-                .help("add `schema lead { id: text key ... }` with the fields your leads have");
+        if self.lead.is_none() && !self.broken.lead_schema() {
+            let mut d =
+                Diagnostic::error(Code::NoLeadSchema, "no `schema lead` describes the leads")
+                    .help("add `schema lead { id: text key ... }` with the fields your leads have");
             if let Some(s) = schemas.first() {
                 d = d.label(&s.name.span, "schemas are here, but none is named `lead`");
             } else if let Some((file, _)) = self.files.first() {
-                d = d.label(&Span::new(file.clone(), 0, 0), "no schema in any file of the set");
+                d = d.label(
+                    &Span::new(file.clone(), 0, 0),
+                    "no schema in any file of the set",
+                );
             }
             self.error(d);
         }
@@ -130,9 +145,12 @@ impl<'a> Checker<'a> {
                 for v in values {
                     if names.contains(&v.name) {
                         self.error(
-                            Diagnostic::error(Code::Duplicate, format!("the enum value `{}` is listed twice", v.name))
-                                .label(&v.span, "listed again here")
-                                .help("remove the repeated value"),
+                            Diagnostic::error(
+                                Code::Duplicate,
+                                format!("the enum value `{}` is listed twice", v.name),
+                            )
+                            .label(&v.span, "listed again here")
+                            .help("remove the repeated value"),
                         );
                     } else {
                         names.push(v.name.clone());
@@ -142,17 +160,27 @@ impl<'a> Checker<'a> {
             }
             TypeKind::Named(name) => match self.record_names.get(&name.name) {
                 Some(&id) => Ty::Record(id),
+                None if self.broken.schemas.contains(&name.name) => Ty::Error,
                 None => {
-                    const BUILTIN: &[&str] = &["text", "int", "number", "bool", "date", "datetime", "duration"];
+                    const BUILTIN: &[&str] = &[
+                        "text", "int", "number", "bool", "date", "datetime", "duration",
+                    ];
                     let candidates: Vec<String> = BUILTIN
                         .iter()
                         .map(|s| s.to_string())
                         .chain(self.record_names.keys().cloned())
                         .collect();
                     self.error(
-                        Diagnostic::error(Code::UnknownType, format!("unknown type `{}`", name.name))
-                            .label(&name.span, "not a built-in type or a schema")
-                            .help(did_you_mean(&name.name, candidates.iter().map(|s| s.as_str()), "type")),
+                        Diagnostic::error(
+                            Code::UnknownType,
+                            format!("unknown type `{}`", name.name),
+                        )
+                        .label(&name.span, "not a built-in type or a schema")
+                        .help(did_you_mean(
+                            &name.name,
+                            candidates.iter().map(|s| s.as_str()),
+                            "type",
+                        )),
                     );
                     Ty::Error
                 }
@@ -178,9 +206,12 @@ impl<'a> Checker<'a> {
                 Ok(t) => t,
                 Err(e) => {
                     self.error(
-                        Diagnostic::error(Code::BadScript, format!("cannot read script `{}`: {e}", path.display()))
-                            .label(&u.path.span, "this script")
-                            .help("paths are relative to the policy file that names them"),
+                        Diagnostic::error(
+                            Code::BadScript,
+                            format!("cannot read script `{}`: {e}", path.display()),
+                        )
+                        .label(&u.path.span, "this script")
+                        .help("paths are relative to the policy file that names them"),
                     );
                     continue;
                 }

@@ -22,24 +22,38 @@ impl<'a> Checker<'a> {
             Some(tz) => self.timezone(tz).unwrap_or(chrono_tz::UTC),
             None => {
                 self.error(
-                    Diagnostic::error(Code::BadCalendar, format!("the calendar `{}` has no time zone", c.name.name))
-                        .label(&c.name.span, "opening hours need a zone")
-                        .help("add `timezone \"America/Sao_Paulo\"` (an IANA name)"),
+                    Diagnostic::error(
+                        Code::BadCalendar,
+                        format!("the calendar `{}` has no time zone", c.name.name),
+                    )
+                    .label(&c.name.span, "opening hours need a zone")
+                    .help("add `timezone \"America/Sao_Paulo\"` (an IANA name)"),
                 );
                 chrono_tz::UTC
             }
         };
         let mut week: [Vec<(u16, u16)>; 7] = Default::default();
+        // With a bad hours line, "never open" would only repeat it.
+        let mut bad_hours = false;
         for h in &c.hours {
             if h.from_day > h.to_day {
+                bad_hours = true;
                 self.error(
-                    Diagnostic::error(Code::BadCalendar, "a day range must run from an earlier to a later weekday")
-                        .label(&h.span, "reversed day range")
-                        .help("write days from Monday to Sunday, e.g. `mon-fri`"),
+                    Diagnostic::error(
+                        Code::BadCalendar,
+                        "a day range must run from an earlier to a later weekday",
+                    )
+                                        .label(&h.span, "reversed day range")
+                    .help("days run from Monday to Sunday: write `mon-fri`, or split a range over the weekend into `fri-sun` and `mon`"),
                 );
             }
             for iv in &h.intervals {
-                if iv.start > 24 * 60 || iv.end > 24 * 60 || iv.start == iv.end || iv.start == 24 * 60 {
+                if iv.start > 24 * 60
+                    || iv.end > 24 * 60
+                    || iv.start == iv.end
+                    || iv.start == 24 * 60
+                {
+                    bad_hours = true;
                     self.error(
                         Diagnostic::error(Code::BadCalendar, "an opening interval must open and close at different times of one day")
                             .label(&iv.span, "impossible interval")
@@ -71,11 +85,14 @@ impl<'a> Checker<'a> {
             }
             *day = merged;
         }
-        if week.iter().all(|d| d.is_empty()) {
+        if week.iter().all(|d| d.is_empty()) && !bad_hours {
             self.error(
-                Diagnostic::error(Code::BadCalendar, format!("the calendar `{}` is never open", c.name.name))
-                    .label(&c.name.span, "no opening hours")
-                    .help("add opening hours such as `mon-fri 09:00-18:00`"),
+                Diagnostic::error(
+                    Code::BadCalendar,
+                    format!("the calendar `{}` is never open", c.name.name),
+                )
+                .label(&c.name.span, "no opening hours")
+                .help("add opening hours such as `mon-fri 09:00-18:00`"),
             );
         }
         let mut holidays = Vec::new();
@@ -88,8 +105,11 @@ impl<'a> Checker<'a> {
                         TKind::Const(Value::Date(d)) => holidays.push(d),
                         _ if t.ty == Ty::Error => {}
                         _ => self.error(
-                            Diagnostic::error(Code::BadCalendar, "a holiday is a date such as 2026-12-25")
-                                .label(&e.span, "not a date"),
+                            Diagnostic::error(
+                                Code::BadCalendar,
+                                "a holiday is a date such as 2026-12-25",
+                            )
+                            .label(&e.span, "not a date"),
                         ),
                     }
                 }
@@ -98,9 +118,16 @@ impl<'a> Checker<'a> {
                         holiday_sets.push(name.name.clone());
                     } else {
                         self.error(
-                            Diagnostic::error(Code::UnknownHolidaySet, format!("no built-in holiday set named `{}`", name.name))
-                                .label(&name.span, "unknown holiday set")
-                                .help(did_you_mean(&name.name, HOLIDAY_SETS.iter().copied(), "holiday set")),
+                            Diagnostic::error(
+                                Code::UnknownHolidaySet,
+                                format!("no built-in holiday set named `{}`", name.name),
+                            )
+                            .label(&name.span, "unknown holiday set")
+                            .help(did_you_mean(
+                                &name.name,
+                                HOLIDAY_SETS.iter().copied(),
+                                "holiday set",
+                            )),
                         );
                     }
                 }
@@ -124,9 +151,16 @@ impl<'a> Checker<'a> {
             None => {
                 if !stages.is_empty() {
                     self.error(
-                        Diagnostic::error(Code::UnknownStage, format!("no stage named `{}`", name.name))
-                            .label(&name.span, "unknown stage")
-                            .help(did_you_mean(&name.name, stages.iter().map(|s| s.name.as_str()), "stage")),
+                        Diagnostic::error(
+                            Code::UnknownStage,
+                            format!("no stage named `{}`", name.name),
+                        )
+                        .label(&name.span, "unknown stage")
+                        .help(did_you_mean(
+                            &name.name,
+                            stages.iter().map(|s| s.name.as_str()),
+                            "stage",
+                        )),
                     );
                 }
                 None
@@ -134,7 +168,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub(super) fn check_slas(&mut self, calendars: &[CalendarDef], stages: &[StageDef]) -> Vec<SlaDef> {
+    pub(super) fn check_slas(
+        &mut self,
+        calendars: &[CalendarDef],
+        stages: &[StageDef],
+    ) -> Vec<SlaDef> {
         let slas = self.slas_ast.clone();
         let mut out = Vec::new();
         for (i, s) in slas.iter().enumerate() {
@@ -160,15 +198,27 @@ impl<'a> Checker<'a> {
         out
     }
 
-    fn per_lead(&mut self, s: &ast::Sla, p: &ast::PerLeadSla, calendars: &[CalendarDef], stages: &[StageDef]) -> Option<LeadSlaDef> {
+    fn per_lead(
+        &mut self,
+        s: &ast::Sla,
+        p: &ast::PerLeadSla,
+        calendars: &[CalendarDef],
+        stages: &[StageDef],
+    ) -> Option<LeadSlaDef> {
         let missing = |c: &mut Self, what: &str, example: &str| {
             c.error(
-                Diagnostic::error(Code::BadSla, format!("the SLA `{}` has no `{what}`", s.name.name))
-                    .label(&s.name.span, format!("no `{what}` line"))
-                    .help(format!("add `{example}`")),
+                Diagnostic::error(
+                    Code::BadSla,
+                    format!("the SLA `{}` has no `{what}`", s.name.name),
+                )
+                .label(&s.name.span, format!("no `{what}` line"))
+                .help(format!("add `{example}`")),
             );
         };
-        let applies = p.applies.as_ref().map(|a| self.condition(a, &Env::lead(), "`applies when`"));
+        let applies = p
+            .applies
+            .as_ref()
+            .map(|a| self.condition(a, &Env::lead(), "`applies when`"));
         let starts = match &p.starts {
             Some(e) => {
                 let t = self.expr(e, &Env::lead(), None);
@@ -194,9 +244,12 @@ impl<'a> Checker<'a> {
                 Some(d) if d > 0 => Some(d),
                 _ => {
                     self.error(
-                        Diagnostic::error(Code::BadDuration, "an SLA's deadline must be a positive duration")
-                            .label(&e.span, "not a positive duration")
-                            .help("write a duration such as `4h` or `2d 4h`"),
+                        Diagnostic::error(
+                            Code::BadDuration,
+                            "an SLA's deadline must be a positive duration",
+                        )
+                        .label(&e.span, "not a positive duration")
+                        .help("write a duration such as `4h` or `2d 4h`"),
                     );
                     None
                 }
@@ -213,12 +266,27 @@ impl<'a> Checker<'a> {
                     self.used_calendars.insert(i);
                     Some(Some(i))
                 }
+                _ if self.broken.defines(&name.name) => None,
                 _ => {
                     self.error(
-                        Diagnostic::error(Code::UnknownCalendar, format!("no calendar named `{}`", name.name))
-                            .label(&name.span, "unknown calendar")
-                            .help(did_you_mean(&name.name, calendars.iter().map(|c| c.name.as_str()), "calendar")),
+                        Diagnostic::error(
+                            Code::UnknownCalendar,
+                            format!("no calendar named `{}`", name.name),
+                        )
+                        .label(&name.span, "unknown calendar")
+                        .help(did_you_mean(
+                            &name.name,
+                            calendars.iter().map(|c| c.name.as_str()),
+                            "calendar",
+                        )),
                     );
+                    if let Some(meant) = super::suggest::closest(
+                        &name.name,
+                        calendars.iter().map(|c| c.name.as_str()),
+                    ) {
+                        let meant = meant.to_string();
+                        self.suggested(&meant, DefKind::Calendar);
+                    }
                     None
                 }
             },
@@ -243,7 +311,9 @@ impl<'a> Checker<'a> {
             on_breach.push(match a {
                 ast::BreachAction::Escalate(s) => ActionDef::Escalate(s.value.clone()),
                 ast::BreachAction::Notify(s) => ActionDef::Notify(s.value.clone()),
-                ast::BreachAction::RecycleTo(st) => ActionDef::RecycleTo(self.stage_ref(st, stages)?),
+                ast::BreachAction::RecycleTo(st) => {
+                    ActionDef::RecycleTo(self.stage_ref(st, stages)?)
+                }
             });
         }
         Some(LeadSlaDef {
@@ -290,7 +360,12 @@ impl<'a> Checker<'a> {
                     );
                 }
                 match self.defs.get(&sla.name) {
-                    Some((DefKind::Sla, i, _)) if matches!(self.slas_ast[*i].kind, ast::SlaKind::PerLead(_)) => AggregateDef::Compliance(*i),
+                    Some((DefKind::Sla, i, _))
+                        if matches!(self.slas_ast[*i].kind, ast::SlaKind::PerLead(_)) =>
+                    {
+                        AggregateDef::Compliance(*i)
+                    }
+                    _ if self.broken.defines(&sla.name) => return None,
                     _ => {
                         let names: Vec<String> = self
                             .slas_ast
@@ -299,9 +374,16 @@ impl<'a> Checker<'a> {
                             .map(|s| s.name.name.clone())
                             .collect();
                         self.error(
-                            Diagnostic::error(Code::UnknownSla, format!("no per-lead SLA named `{}`", sla.name))
-                                .label(&sla.span, "unknown SLA")
-                                .help(did_you_mean(&sla.name, names.iter().map(|s| s.as_str()), "per-lead SLA")),
+                            Diagnostic::error(
+                                Code::UnknownSla,
+                                format!("no per-lead SLA named `{}`", sla.name),
+                            )
+                            .label(&sla.span, "unknown SLA")
+                            .help(did_you_mean(
+                                &sla.name,
+                                names.iter().map(|s| s.as_str()),
+                                "per-lead SLA",
+                            )),
                         );
                         return None;
                     }
@@ -310,9 +392,12 @@ impl<'a> Checker<'a> {
         };
         if a.period.by.is_none() && !matches!(measure, AggregateDef::Compliance(_)) {
             self.error(
-                Diagnostic::error(Code::BadSla, "this commitment needs `by` to place leads in periods")
-                    .label(&a.period.span, "no `by`")
-                    .help("add the date that counts, e.g. `per month by created_at`"),
+                Diagnostic::error(
+                    Code::BadSla,
+                    "this commitment needs `by` to place leads in periods",
+                )
+                .label(&a.period.span, "no `by`")
+                .help("add the date that counts, e.g. `per month by created_at`"),
             );
         }
         let period = self.period(&a.period);

@@ -1,15 +1,36 @@
 //! "Did you mean ...?": the closest name in scope by edit distance.
 
-/// The candidate closest to `name`, when it is close enough to be a plausible typo.
-pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .filter(|c| *c != name)
-        .map(|c| (strsim::damerau_levenshtein(&name.to_lowercase(), &c.to_lowercase()), c))
+/// The candidate closest to `name`, when it is close enough to be a plausible typo, or else
+/// the shortest candidate that `name` shortens or lengthens (`sao_paulo` for
+/// `sao_paulo_office`, `integer` for `int`).
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    // Short names get one edit: `BR` is not a typo of `id`.
+    let len = name.chars().count();
+    let limit = if len <= 3 { 1 } else { (len / 3).max(2) };
+    let lower = name.to_lowercase();
+    let candidates: Vec<&'a str> = candidates.into_iter().filter(|c| *c != name).collect();
+    let by_distance = candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), *c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, c.len()))
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    by_distance.or_else(|| {
+        if len < 3 {
+            return None;
+        }
+        candidates
+            .iter()
+            .filter(|c| {
+                let c = c.to_lowercase();
+                c.len() >= 3 && (c.starts_with(&lower) || lower.starts_with(&c))
+            })
+            .min_by_key(|c| c.len().abs_diff(name.len()))
+            .copied()
+    })
 }
 
 /// A help line: "did you mean `x`?" or a fallback listing what exists.
@@ -43,5 +64,11 @@ mod tests {
         assert_eq!(closest("compny_size", names), Some("company_size"));
         assert_eq!(closest("cuntry", names), Some("country"));
         assert_eq!(closest("revenue", names), None);
+        assert_eq!(closest("BR", ["id", "country"]), None);
+        assert_eq!(
+            closest("sao_paulo", ["sao_paulo_office", "new_york_office"]),
+            Some("sao_paulo_office")
+        );
+        assert_eq!(closest("integer", ["int", "number", "text"]), Some("int"));
     }
 }
