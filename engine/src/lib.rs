@@ -19,6 +19,7 @@ pub mod decode;
 pub mod diagnostic;
 mod eval;
 pub mod ir;
+mod live;
 mod lower;
 mod policy;
 pub mod report;
@@ -30,6 +31,7 @@ pub use decision::Decision;
 pub use decode::{Lead, LeadError};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use eval::{format_duration, value_json};
+pub use live::{LivePolicy, ReloadEvent, ReloadFailure, WatchOptions};
 pub use policy::{EvalOptions, LoadError, Policy};
 pub use source::PolicyDir;
 
