@@ -101,7 +101,7 @@ pub fn run(args: Args) -> u8 {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
+    format!("{:.2}%", x * 100.0)
 }
 
 fn num(x: f64) -> String {

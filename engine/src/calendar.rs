@@ -31,6 +31,11 @@ impl<'a> BusinessCalendar<'a> {
         self.def.timezone
     }
 
+    /// The calendar's time zone.
+    pub fn timezone(&self) -> Tz {
+        self.def.timezone
+    }
+
     /// Whether the whole local day is closed.
     pub fn is_holiday(&self, date: NaiveDate) -> bool {
         self.def.holidays.binary_search(&date).is_ok()

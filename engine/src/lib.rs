@@ -30,7 +30,7 @@ pub mod value;
 pub use decision::Decision;
 pub use decode::{Lead, LeadError};
 pub use diagnostic::{Code, Diagnostic, Severity};
-pub use eval::{format_duration, value_json};
+pub use eval::{format_duration, format_hours, value_json};
 pub use live::{LivePolicy, ReloadEvent, ReloadFailure, WatchOptions};
 pub use policy::{EvalOptions, LoadError, Policy};
 pub use source::PolicyDir;

@@ -7,7 +7,7 @@
 
 use crate::batch::{self, BatchError, BatchOptions, InputFormat};
 use crate::decision::{PolicyStamp, SlaState};
-use crate::eval::{format_duration, State};
+use crate::eval::{format_duration, format_hours, State};
 use crate::ir::*;
 use crate::policy::Policy;
 use crate::value::Value;
@@ -303,7 +303,8 @@ impl SlaAcc {
         }
     }
 
-    fn finish(mut self, name: &str) -> Compliance {
+    /// The compliance figures; times in hours for business-time SLAs.
+    fn finish(mut self, name: &str, business: bool) -> Compliance {
         self.times.sort_unstable();
         let decided = self.met + self.met_late + self.breached;
         let pick = |q: f64| -> Option<String> {
@@ -311,7 +312,12 @@ impl SlaAcc {
                 return None;
             }
             let i = ((self.times.len() as f64 - 1.0) * q).round() as usize;
-            Some(format_duration(self.times[i]))
+            let t = self.times[i];
+            Some(if business {
+                format_hours(t)
+            } else {
+                format_duration(t)
+            })
         };
         Compliance {
             name: name.to_string(),
@@ -723,8 +729,10 @@ fn lead_slas(p: &Checked, accs: Vec<SlaAcc>) -> Vec<Compliance> {
     p.slas
         .iter()
         .zip(accs)
-        .filter(|(s, _)| matches!(s.body, SlaBody::Lead(_)))
-        .map(|(s, a)| a.finish(&s.name))
+        .filter_map(|(s, a)| match &s.body {
+            SlaBody::Lead(l) => Some(a.finish(&s.name, l.calendar.is_some())),
+            SlaBody::Aggregate { .. } => None,
+        })
         .collect()
 }
 

@@ -184,3 +184,27 @@ fn sla_results_can_be_used_in_expressions() {
     assert_eq!(d.values.get("touch_state").unwrap(), "breached");
     assert_eq!(d.values.get("overdue").unwrap(), true);
 }
+
+#[test]
+fn a_meeting_after_now_has_not_happened_yet() {
+    // Called on Wednesday, but evaluated on Tuesday at 11:00: still pending, 1h used.
+    let l = lead(Some(SQL), true, &[("call", "2026-11-25T10:00:00-03:00")]);
+    let d = decide(&l, "2026-11-24T11:00:00-03:00");
+    let o = d.sla.get("first_touch").unwrap();
+    assert_eq!(o.state, SlaState::Pending);
+    assert_eq!(o.met_at, None);
+    assert_eq!(o.elapsed.as_deref(), Some("1h"));
+}
+
+#[test]
+fn due_reads_as_the_local_clock_across_a_dst_change_and_business_time_in_hours() {
+    // Sao Paulo left daylight-saving time at midnight on 2018-02-18 (-02:00 -> -03:00).
+    // Friday 17:00 + 4 business hours (09-12, 13-18) = Monday 12:00 local, at -03:00.
+    let l = lead(Some("2018-02-16T17:00:00-02:00"), true, &[]);
+    let d = decide(&l, "2018-02-21T10:00:00-03:00");
+    let o = d.sla.get("first_touch").unwrap();
+    assert_eq!(o.due.as_deref(), Some("2018-02-19T12:00:00-03:00"));
+    assert_eq!(o.state, SlaState::Breached);
+    // Elapsed to Wednesday 10:00: 1h Fri + 8h Mon + 8h Tue + 1h Wed = 18 business hours.
+    assert_eq!(o.elapsed.as_deref(), Some("18h"));
+}

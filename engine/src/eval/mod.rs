@@ -423,6 +423,16 @@ pub fn value_json(p: &Checked, v: &Value, ty: &Ty) -> serde_json::Value {
     }
 }
 
+/// Seconds in hours and minutes, for business time: `76h`, `2h 30m`, `0s` for none.
+pub fn format_hours(secs: i64) -> String {
+    let (h, rest) = (secs / 3600, secs % 3600);
+    match (h, rest) {
+        (0, _) => format_duration(rest),
+        (h, 0) => format!("{h}h"),
+        (h, r) => format!("{h}h {}", format_duration(r)),
+    }
+}
+
 /// Seconds as the language writes durations: `2d 4h 30m`, `0s` for none.
 pub fn format_duration(secs: i64) -> String {
     if secs == 0 {

@@ -1,11 +1,11 @@
 //! Per-lead SLA states: start, due, elapsed and remaining, in business time with a calendar.
 
-use super::{format_duration, State};
+use super::{format_duration, format_hours, State};
 use crate::calendar::BusinessCalendar;
 use crate::decision::{SlaOutcome, SlaState, Step};
 use crate::ir::*;
 use crate::value::Value;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 impl State<'_> {
@@ -59,14 +59,19 @@ impl State<'_> {
         let Value::DateTime(start) = self.eval(&sla.starts) else {
             return (na, None, None);
         };
+        // Evaluation is as of `now`: a meeting time after `now` has not happened yet.
         let met = match self.eval(&sla.met_by) {
-            Value::DateTime(m) => Some(m),
+            Value::DateTime(m) if m <= self.now => Some(m),
             _ => None,
         };
         let calendar = sla
             .calendar
             .map(|c| BusinessCalendar::new(&self.policy.calendars[c]));
-        let offset = *start.offset();
+        // Instants are shown at the local offset of the calendar's zone (or the policy's), so
+        // a deadline across a daylight-saving change reads as the local clock does.
+        let zone = calendar
+            .as_ref()
+            .map_or(self.policy.header.timezone, |c| c.timezone());
         let start_utc = start.with_timezone(&Utc);
         let due = match &calendar {
             Some(cal) => match cal.add(start_utc, sla.within) {
@@ -112,14 +117,22 @@ impl State<'_> {
         } else {
             Vec::new()
         };
-        let show = |t: DateTime<Utc>| t.with_timezone::<FixedOffset>(&offset).to_rfc3339();
+        let show = |t: DateTime<Utc>| t.with_timezone(&zone).fixed_offset().to_rfc3339();
+        // Business time reads in hours: "76h", not "3d 4h" (three business days are not 76h).
+        let duration = |s: i64| {
+            if calendar.is_some() {
+                format_hours(s)
+            } else {
+                format_duration(s)
+            }
+        };
         let outcome = SlaOutcome {
             state,
             start: Some(start.to_rfc3339()),
             due: Some(show(due)),
             met_at: met.map(|m| m.to_rfc3339()),
-            elapsed: Some(format_duration(elapsed)),
-            remaining: Some(format_duration(remaining)),
+            elapsed: Some(duration(elapsed)),
+            remaining: Some(duration(remaining)),
             actions,
         };
         (outcome, Some(elapsed), Some(remaining))
