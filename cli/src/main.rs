@@ -11,6 +11,7 @@ mod output;
 mod render;
 mod report;
 mod test;
+mod watch;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -46,6 +47,8 @@ enum Command {
     Eval(eval::Args),
     /// Explain the decision for one lead: every rule, condition and threshold.
     Explain(explain::Args),
+    /// Check (and with --test, test) a policy on every change of its files.
+    Watch(watch::Args),
     /// Run the policies' tests; `--coverage` shows what no test exercised.
     Test(test::Args),
     /// Report commitments, metrics, the funnel and SLA compliance per period over a batch.
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Report(args) => report::run(args),
         Command::Test(args) => test::run(args),
+        Command::Watch(args) => watch::run(args),
         Command::Join(args) => join::run(args),
     };
     ExitCode::from(code)

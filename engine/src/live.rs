@@ -206,6 +206,34 @@ impl LivePolicy {
         })
     }
 
+    /// Like [`LivePolicy::watch`], but waits for the files to compile: each failed attempt is
+    /// passed to `on_error`, and the next file change tries again (for `funnel watch`, which
+    /// may start on a broken policy).
+    pub fn watch_until_valid(
+        dir: impl AsRef<Path>,
+        options: WatchOptions,
+        mut on_error: impl FnMut(&LoadError),
+    ) -> Result<LivePolicy, LoadError> {
+        let dir = dir.as_ref().to_path_buf();
+        let abs = std::path::absolute(&dir).unwrap_or_else(|_| dir.clone());
+        let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+        let mut watcher = notify::recommended_watcher(tx).map_err(|e| watch_error(&dir, e))?;
+        watcher
+            .watch(&abs, RecursiveMode::Recursive)
+            .map_err(|e| watch_error(&dir, e))?;
+        loop {
+            match LivePolicy::watch(&dir, options.clone()) {
+                Ok(live) => return Ok(live),
+                Err(e) => on_error(&e),
+            }
+            // Wait for a change, then for the burst to settle.
+            let _event = rx
+                .recv()
+                .map_err(|_| watch_error(&dir, notify::Error::generic("the watcher stopped")))?;
+            while rx.recv_timeout(options.debounce).is_ok() {}
+        }
+    }
+
     /// The policy being served: always one that compiled.
     pub fn current(&self) -> Arc<Policy> {
         self.shared.current.load_full()
