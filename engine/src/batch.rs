@@ -97,6 +97,41 @@ enum Raw {
 }
 
 /// Evaluates every record of `input`, calling `sink` with each outcome in input order.
+///
+/// ```
+/// use funnel_engine::batch::{self, BatchOptions, InputFormat};
+/// use funnel_engine::{EvalOptions, Policy};
+/// use funnel_grammar::SourceFile;
+///
+/// let policy = Policy::from_sources(vec![SourceFile::new("p.funnel", r#"
+/// policy "demo" version 1
+/// schema lead {
+///   id: text key
+///   size: int
+/// }
+/// stages {
+///   lead
+///   mql when size >= 50
+/// }
+/// "#)]).unwrap();
+/// let input = "{\"id\": \"a\", \"size\": 80}\n{\"id\": \"b\", \"size\": \"big\"}\n{\"id\": \"c\", \"size\": 5}\n";
+/// let options = BatchOptions {
+///     at: chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00Z").unwrap(),
+///     eval: EvalOptions::default(),
+///     jobs: 2,
+///     chunk: 1024,
+/// };
+/// let mut stages = Vec::new();
+/// let summary = batch::run(&policy, input.as_bytes(), InputFormat::Jsonl, &options, |o| {
+///     stages.push(o.result.map(|d| d.stage).map_err(|e| e.to_string()));
+///     Ok(())
+/// })
+/// .unwrap();
+/// assert_eq!((summary.evaluated, summary.failed), (2, 1));
+/// assert_eq!(stages[0], Ok("mql".to_string()));
+/// assert_eq!(stages[1], Err("record 2 [b]: field `size`: expected int, found text \"big\"".to_string()));
+/// assert_eq!(stages[2], Ok("lead".to_string()));
+/// ```
 pub fn run<R: Read>(
     policy: &Policy,
     input: R,

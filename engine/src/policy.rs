@@ -182,15 +182,39 @@ impl Policy {
     /// Decodes a lead from JSON text.
     pub fn decode_json(&self, json: &[u8], options: &EvalOptions) -> Result<Lead, LeadError> {
         let mut de = serde_json::Deserializer::from_slice(json);
-        let values = decode_json(
+        let decoded = decode_json(
             &self.inner.checked,
             &self.inner.index,
             options.strict,
             &mut de,
-        )?;
-        de.end()
-            .map_err(|e| LeadError::new(format!("malformed JSON: {e}")))?;
-        Ok(Lead { values })
+        )
+        .and_then(|values| {
+            de.end()
+                .map_err(|e| LeadError::new(format!("malformed JSON: {e}")))?;
+            Ok(values)
+        });
+        decoded.map(|values| Lead { values }).map_err(|mut e| {
+            // Name the lead in the error when its key can be read at all.
+            if e.lead.is_none() {
+                e.lead = self.key_of_json(json);
+            }
+            e
+        })
+    }
+
+    /// The key field's value in a JSON lead that did not decode (for error messages).
+    fn key_of_json(&self, json: &[u8]) -> Option<String> {
+        let p = &self.inner.checked;
+        let field = &p.records[p.lead].fields[p.key?];
+        let doc: serde_json::Value = serde_json::from_slice(json).ok()?;
+        let v = doc
+            .get(&field.name)
+            .or_else(|| doc.get(field.from.as_deref()?))?;
+        match v {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
     }
 
     /// Decodes a lead from a JSON value.

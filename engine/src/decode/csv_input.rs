@@ -51,8 +51,26 @@ impl CsvDecoder {
         Ok(CsvDecoder { columns })
     }
 
-    /// Decodes one row.
+    /// Decodes one row; an error names the lead by its key cell when there is one.
     pub(crate) fn decode(
+        &self,
+        p: &Checked,
+        index: &FieldIndex,
+        row: &csv::StringRecord,
+    ) -> Result<Vec<Value>, LeadError> {
+        self.decode_fields(p, index, row).map_err(|mut e| {
+            e.lead = self
+                .columns
+                .iter()
+                .position(|c| c.is_some() && *c == p.key)
+                .and_then(|i| row.get(i))
+                .filter(|k| !k.is_empty())
+                .map(str::to_string);
+            e
+        })
+    }
+
+    fn decode_fields(
         &self,
         p: &Checked,
         index: &FieldIndex,
