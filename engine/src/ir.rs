@@ -677,6 +677,8 @@ pub struct Checked {
     pub scripts: Vec<ScriptDef>,
     /// Script functions.
     pub script_fns: Vec<ScriptFnDef>,
+    /// The compiled scripts in their sandbox (when the policy uses any).
+    pub runtime: Option<Arc<crate::script::ScriptRuntime>>,
     /// The order definitions are evaluated in (dependencies first).
     pub order: Vec<Node>,
 }

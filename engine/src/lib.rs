@@ -23,6 +23,7 @@ mod live;
 mod lower;
 mod policy;
 pub mod report;
+pub mod script;
 pub mod source;
 pub mod testing;
 pub mod value;

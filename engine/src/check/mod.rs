@@ -100,6 +100,8 @@ pub(crate) struct Checker<'a> {
     metrics_ast: Vec<&'a ast::Metric>,
     script_fns: Vec<ScriptFnDef>,
     scripts: Vec<ScriptDef>,
+    /// The sandbox the scripts are compiled into (when the policy uses any).
+    runtime: Option<crate::script::ScriptRuntime>,
     /// Score index -> grade index.
     grade_of: HashMap<usize, usize>,
     grades: Vec<GradeDef>,
@@ -144,6 +146,7 @@ impl<'a> Checker<'a> {
             metrics_ast: Vec::new(),
             script_fns: Vec::new(),
             scripts: Vec::new(),
+            runtime: None,
             grade_of: HashMap::new(),
             grades: Vec::new(),
             stage_enum: 0,
@@ -172,7 +175,13 @@ impl<'a> Checker<'a> {
         self.collect_schemas();
         self.add_builtin_enums();
         self.collect_definitions();
-        self.collect_scripts();
+        let limits = crate::script::ScriptLimits::from_settings(
+            header
+                .as_ref()
+                .map(|h| h.script_limits.as_slice())
+                .unwrap_or(&[]),
+        );
+        self.collect_scripts(limits);
 
         let stages_ast: Vec<&ast::Stages> = self
             .items()
@@ -235,6 +244,7 @@ impl<'a> Checker<'a> {
             tests,
             scripts: std::mem::take(&mut self.scripts),
             script_fns: std::mem::take(&mut self.script_fns),
+            runtime: self.runtime.take().map(std::sync::Arc::new),
             order: order?,
         })
     }

@@ -189,7 +189,7 @@ impl<'a> Checker<'a> {
     }
 
     /// `use script` blocks: the file must exist; declared functions become global names.
-    pub(super) fn collect_scripts(&mut self) {
+    pub(super) fn collect_scripts(&mut self, limits: crate::script::ScriptLimits) {
         let uses: Vec<(&'a ast::UseScript, &'a std::sync::Arc<SourceFile>)> = self
             .files
             .iter()
@@ -216,12 +216,64 @@ impl<'a> Checker<'a> {
                     continue;
                 }
             };
+            let source = SourceFile::new(path.display().to_string(), text);
+            let runtime = self
+                .runtime
+                .get_or_insert_with(|| crate::script::ScriptRuntime::new(limits));
+            let compiled = match runtime.compile(&source.text) {
+                Ok(i) => Some(runtime.functions(i)),
+                Err(e) => {
+                    let offset = byte_offset(&source.text, e.line, e.column);
+                    let end = (offset + 1).min(source.text.len());
+                    let span = funnel_grammar::Span::new(source.clone(), offset, end);
+                    self.error(
+                        Diagnostic::error(
+                            Code::BadScript,
+                            format!("the script does not compile: {}", e.message),
+                        )
+                        .label(&span, "here")
+                        .label(&u.path.span, "the script is used here")
+                        .help("fix the Rhai syntax; `funnel check` reads scripts with the policy"),
+                    );
+                    None
+                }
+            };
             self.scripts.push(ScriptDef {
                 path: path.clone(),
-                source: SourceFile::new(path.display().to_string(), text),
+                source,
                 span: u.span.clone(),
             });
             let script = self.scripts.len() - 1;
+            if let Some(functions) = &compiled {
+                for f in &u.functions {
+                    let declared = f.params.len();
+                    match functions.iter().find(|(n, _)| *n == f.name.name) {
+                        None => self.error(
+                            Diagnostic::error(
+                                Code::BadScript,
+                                format!("`{}` has no function `{}`", u.path.value, f.name.name),
+                            )
+                            .label(&f.span, "declared here")
+                            .help(format!(
+                                "define `fn {}(...)` in the script, or remove the declaration",
+                                f.name.name
+                            )),
+                        ),
+                        Some((_, n)) if *n != declared => self.error(
+                            Diagnostic::error(
+                                Code::WrongArity,
+                                format!(
+                                    "`{}` takes {n} parameters in the script, but is declared with {declared}",
+                                    f.name.name
+                                ),
+                            )
+                            .label(&f.span, "declared here")
+                            .help("make the declaration match the script's `fn` line"),
+                        ),
+                        Some(_) => {}
+                    }
+                }
+            }
             for f in &u.functions {
                 let params = f
                     .params
@@ -240,6 +292,22 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = &text[start.min(text.len())..];
+    start
+        + rest
+            .chars()
+            .take(column.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum::<usize>()
 }
 
 /// A path written in a policy file, resolved against that file's directory.

@@ -6,7 +6,7 @@
 
 mod csv_input;
 mod json;
-mod text;
+pub(crate) mod text;
 
 pub use csv_input::CsvDecoder;
 pub(crate) use json::decode_json;

@@ -308,16 +308,18 @@ impl<'p> State<'p> {
         }
     }
 
-    /// A script function call. Scripts are not run by this engine version: the call is an
-    /// error for the lead, reported with the function's name.
-    pub(crate) fn call_script(&mut self, i: usize, _args: &[Value]) -> Value {
-        if self.error.is_none() {
-            self.error = Some(format!(
-                "script function `{}` cannot run: this version of funnel does not run scripts",
-                self.policy.script_fns[i].name
-            ));
+    /// A script function call; a failure is an error for the lead (the first one is kept).
+    pub(crate) fn call_script(&mut self, i: usize, args: &[Value]) -> Value {
+        let Some(runtime) = &self.policy.runtime else {
+            return Value::Missing;
+        };
+        match runtime.call(self.policy, i, args) {
+            Ok(v) => v,
+            Err(e) => {
+                self.error.get_or_insert(e);
+                Value::Missing
+            }
         }
-        Value::Missing
     }
 
     /// Builds the decision from the computed slots.

@@ -1,0 +1,284 @@
+//! The escape hatch: typed functions written in Rhai, run in a sandbox.
+//!
+//! Scripts are compiled once with the policy. The sandbox has no file, network, process or
+//! module access and no `eval`; every call is bounded in operations, call depth, string length
+//! and array and map sizes. A call that breaks a bound, fails, or returns the wrong type is an
+//! error for that lead, naming the function and the bound.
+
+use crate::ir::{Checked, Ty};
+use crate::value::Value;
+use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, AST};
+use std::fmt;
+
+/// The sandbox's bounds. Defaults: 100,000 operations a call, call depth 32, strings of 10,000
+/// characters, arrays and maps of 1,000 items. A policy header changes them with
+/// `script limits { operations 500_000, ... }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScriptLimits {
+    /// Operations per call.
+    pub operations: u64,
+    /// Nested function calls.
+    pub call_depth: usize,
+    /// Characters in a string.
+    pub string_size: usize,
+    /// Items in an array.
+    pub array_size: usize,
+    /// Entries in a map.
+    pub map_size: usize,
+}
+
+impl Default for ScriptLimits {
+    fn default() -> Self {
+        ScriptLimits {
+            operations: 100_000,
+            call_depth: 32,
+            string_size: 10_000,
+            array_size: 1_000,
+            map_size: 1_000,
+        }
+    }
+}
+
+impl ScriptLimits {
+    /// The defaults with the header's settings applied.
+    pub fn from_settings(settings: &[(String, u64)]) -> ScriptLimits {
+        let mut l = ScriptLimits::default();
+        for (name, v) in settings {
+            let n = usize::try_from(*v).unwrap_or(usize::MAX);
+            match name.as_str() {
+                "operations" => l.operations = *v,
+                "call_depth" => l.call_depth = n,
+                "string_size" => l.string_size = n,
+                "array_size" => l.array_size = n,
+                "map_size" => l.map_size = n,
+                _ => {}
+            }
+        }
+        l
+    }
+}
+
+/// The compiled scripts of a policy and the sandboxed engine that runs them.
+pub struct ScriptRuntime {
+    engine: Engine,
+    asts: Vec<AST>,
+    limits: ScriptLimits,
+}
+
+impl fmt::Debug for ScriptRuntime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ScriptRuntime({} scripts, {:?})",
+            self.asts.len(),
+            self.limits
+        )
+    }
+}
+
+/// A script that does not compile: 1-based line and column, and the message.
+#[derive(Debug, Clone)]
+pub struct ScriptSyntaxError {
+    /// Line.
+    pub line: usize,
+    /// Column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ScriptRuntime {
+    /// A sandboxed engine with the given bounds.
+    pub fn new(limits: ScriptLimits) -> ScriptRuntime {
+        let mut engine = Engine::new();
+        engine
+            .set_max_operations(limits.operations)
+            .set_max_call_levels(limits.call_depth)
+            .set_max_string_size(limits.string_size)
+            .set_max_array_size(limits.array_size)
+            .set_max_map_size(limits.map_size)
+            .set_max_expr_depths(64, 32)
+            // No modules: `import` finds nothing.
+            .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new())
+            // Scripts print nowhere: the engine has no side effects.
+            .on_print(|_| {})
+            .on_debug(|_, _, _| {});
+        engine.disable_symbol("eval");
+        ScriptRuntime {
+            engine,
+            asts: Vec::new(),
+            limits,
+        }
+    }
+
+    /// Compiles a script; returns its index.
+    pub fn compile(&mut self, text: &str) -> Result<usize, ScriptSyntaxError> {
+        match self.engine.compile(text) {
+            Ok(ast) => {
+                self.asts.push(ast);
+                Ok(self.asts.len() - 1)
+            }
+            Err(e) => {
+                let pos = e.position();
+                Err(ScriptSyntaxError {
+                    line: pos.line().unwrap_or(1),
+                    column: pos.position().unwrap_or(1),
+                    message: e.err_type().to_string(),
+                })
+            }
+        }
+    }
+
+    /// The script's functions with their number of parameters.
+    pub fn functions(&self, script: usize) -> Vec<(String, usize)> {
+        self.asts[script]
+            .iter_functions()
+            .map(|f| (f.name.to_string(), f.params.len()))
+            .collect()
+    }
+
+    /// Calls a function of a script with values converted by the declared types.
+    pub(crate) fn call(
+        &self,
+        p: &Checked,
+        fn_index: usize,
+        args: &[Value],
+    ) -> Result<Value, String> {
+        let def = &p.script_fns[fn_index];
+        let dyn_args: Vec<Dynamic> = args
+            .iter()
+            .zip(&def.params)
+            .map(|(v, t)| to_dynamic(p, v, t))
+            .collect();
+        let mut scope = rhai::Scope::new();
+        let result = self
+            .engine
+            // Only the function runs, not the script's top-level statements, on every call.
+            .call_fn_with_options::<Dynamic>(
+                rhai::CallFnOptions::new().eval_ast(false),
+                &mut scope,
+                &self.asts[def.script],
+                &def.name,
+                dyn_args,
+            )
+            .map_err(|e| self.describe(&def.name, &e))?;
+        from_dynamic(p, result, &def.ret).map_err(|found| {
+            format!(
+                "script function `{}` returned {found}, but it is declared to return {}",
+                def.name,
+                crate::decode::expected(p, &def.ret)
+            )
+        })
+    }
+
+    /// Names the bound a failing call broke, or says why it failed.
+    fn describe(&self, name: &str, e: &EvalAltResult) -> String {
+        let l = &self.limits;
+        let why = match e {
+            EvalAltResult::ErrorTooManyOperations(_) => {
+                format!(
+                    "exceeded the limit of {} operations (an endless loop?)",
+                    l.operations
+                )
+            }
+            EvalAltResult::ErrorStackOverflow(_) => {
+                format!("exceeded the call depth limit of {}", l.call_depth)
+            }
+            EvalAltResult::ErrorDataTooLarge(what, _) => {
+                let limit = match what.as_str() {
+                    w if w.contains("string") || w.contains("String") => {
+                        format!("{} characters", l.string_size)
+                    }
+                    w if w.contains("rray") => format!("{} items", l.array_size),
+                    w if w.contains("ap") => format!("{} entries", l.map_size),
+                    _ => "its size limit".to_string(),
+                };
+                format!("exceeded the size limit: {what} over {limit}")
+            }
+            EvalAltResult::ErrorModuleNotFound(m, _) => {
+                format!("tried to import module `{m}`, and scripts cannot import modules")
+            }
+            EvalAltResult::ErrorFunctionNotFound(f, _) => {
+                format!("called `{f}`, which does not exist in the sandbox")
+            }
+            other => other.to_string(),
+        };
+        format!("script function `{name}` failed: {why}")
+    }
+}
+
+/// A value as the script sees it: text as strings, dates and datetimes as ISO strings,
+/// durations as seconds, enum values by name, records as maps, missing as `()`.
+fn to_dynamic(p: &Checked, v: &Value, ty: &Ty) -> Dynamic {
+    match (v, ty) {
+        (Value::Missing, _) => Dynamic::UNIT,
+        (Value::Bool(b), _) => Dynamic::from_bool(*b),
+        (Value::Int(i), _) => Dynamic::from_int(*i),
+        (Value::Number(n), _) => Dynamic::from_float(*n),
+        (Value::Text(t), _) => Dynamic::from(t.to_string()),
+        (Value::Date(d), _) => Dynamic::from(d.to_string()),
+        (Value::DateTime(d), _) => Dynamic::from(d.to_rfc3339()),
+        (Value::Duration(s), _) => Dynamic::from_int(*s),
+        (Value::Enum(i), Ty::Enum(e)) => Dynamic::from(
+            p.enums[*e]
+                .values
+                .get(*i as usize)
+                .cloned()
+                .unwrap_or_default(),
+        ),
+        (Value::Enum(i), _) => Dynamic::from_int(i64::from(*i)),
+        (Value::List(items), Ty::List(inner)) => Dynamic::from_array(
+            items
+                .iter()
+                .map(|i| to_dynamic(p, i, inner))
+                .collect::<Array>(),
+        ),
+        (Value::List(items), _) => Dynamic::from_array(
+            items
+                .iter()
+                .map(|i| to_dynamic(p, i, &Ty::Error))
+                .collect::<Array>(),
+        ),
+        (Value::Record(fields), Ty::Record(r)) => {
+            let mut m = Map::new();
+            for (f, v) in p.records[*r].fields.iter().zip(fields.iter()) {
+                m.insert(f.name.as_str().into(), to_dynamic(p, v, &f.ty));
+            }
+            Dynamic::from_map(m)
+        }
+        (Value::Record(_), _) => Dynamic::UNIT,
+    }
+}
+
+/// A script's result as a value of the declared type; `Err` says what was found.
+fn from_dynamic(p: &Checked, d: Dynamic, ty: &Ty) -> Result<Value, String> {
+    if d.is_unit() {
+        return Ok(Value::Missing);
+    }
+    let found = || format!("{} `{d}`", d.type_name());
+    let text = || d.clone().into_string().map_err(|_| found());
+    match ty {
+        Ty::Bool => d.as_bool().map(Value::Bool).map_err(|_| found()),
+        Ty::Int => d.as_int().map(Value::Int).map_err(|_| found()),
+        Ty::Number => d
+            .as_float()
+            .or_else(|_| d.as_int().map(|i| i as f64))
+            .map(Value::Number)
+            .map_err(|_| found()),
+        Ty::Duration => d.as_int().map(Value::Duration).map_err(|_| found()),
+        Ty::Text => text().map(|s| Value::Text(s.into())),
+        Ty::Date | Ty::DateTime | Ty::Enum(_) => {
+            let s = text()?;
+            crate::decode::text::parse_scalar(p, ty, &s).map_err(|_| found())
+        }
+        Ty::List(inner) => {
+            let items = d.clone().into_array().map_err(|_| found())?;
+            let values: Result<Vec<Value>, String> = items
+                .into_iter()
+                .map(|i| from_dynamic(p, i, inner))
+                .collect();
+            Ok(Value::List(values?.into()))
+        }
+        Ty::Record(_) | Ty::Regex | Ty::Error => Err(found()),
+    }
+}
