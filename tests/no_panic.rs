@@ -88,7 +88,7 @@ fn mutate(text: &str, mutations: &[Mutation]) -> String {
             }
         }
     }
-    toks.into_iter().map(|(w, s)| w + &s).collect()
+    toks.into_iter().map(|(w, s)| w + s.as_str()).collect()
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
