@@ -6,10 +6,12 @@
 mod check;
 mod eval;
 mod explain;
+mod fmt;
 mod join;
 mod output;
 mod render;
 mod report;
+mod serve;
 mod test;
 mod watch;
 
@@ -49,12 +51,16 @@ enum Command {
     Explain(explain::Args),
     /// Check (and with --test, test) a policy on every change of its files.
     Watch(watch::Args),
+    /// Rewrite policy files in the canonical layout; `--check` lists the unformatted ones.
+    Fmt(fmt::Args),
     /// Run the policies' tests; `--coverage` shows what no test exercised.
     Test(test::Args),
     /// Report commitments, metrics, the funnel and SLA compliance per period over a batch.
     Report(report::Args),
     /// Left-join two CSV files on a key column (e.g. MQLs with their closed deals).
     Join(join::Args),
+    /// Serve the policy over HTTP: evaluate leads, policy status, health and metrics.
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -75,9 +81,11 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Report(args) => report::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Test(args) => test::run(args),
         Command::Watch(args) => watch::run(args),
         Command::Join(args) => join::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     ExitCode::from(code)
 }

@@ -151,6 +151,18 @@ pub fn table(r: &Report) -> String {
         "{} v{} ({}...) at {}: {} leads evaluated, {} failed",
         r.policy.name, r.policy.version, digest, r.at, r.evaluated, r.failed
     );
+    // Columns fit the longest name and description in the report.
+    let names = r.periods.iter().flat_map(|p| {
+        p.commitments
+            .iter()
+            .map(|c| (c.name.len(), c.promise.len()))
+            .chain(
+                p.metrics
+                    .iter()
+                    .map(|m| (m.name.len(), m.label.as_deref().unwrap_or("metric").len())),
+            )
+    });
+    let (w, d) = names.fold((8, 8), |(w, d), (a, b)| (w.max(a), d.max(b)));
     for p in &r.periods {
         let _ = writeln!(
             out,
@@ -166,7 +178,7 @@ pub fn table(r: &Report) -> String {
             };
             let _ = writeln!(
                 out,
-                "  {:<22} {:<48} {:<22} {}",
+                "  {:<w$} {:<d$} {:<22} {}",
                 c.name,
                 c.promise,
                 value,
@@ -177,7 +189,7 @@ pub fn table(r: &Report) -> String {
             let v = m.value.map_or("-".to_string(), num);
             let _ = writeln!(
                 out,
-                "  {:<22} {:<48} {}",
+                "  {:<w$} {:<d$} {}",
                 m.name,
                 m.label.as_deref().unwrap_or("metric"),
                 v

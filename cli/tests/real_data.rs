@@ -51,6 +51,12 @@ fn decisions(stdout: &[u8]) -> (usize, HashMap<String, Value>) {
 
 /// `funnel join MQLs DEALS --on mql_id | funnel eval policies/olist --input-format csv`.
 fn olist_pipeline(data: &Path) -> (Output, Output) {
+    olist_joined_into(data, &["eval"])
+}
+
+/// `funnel join MQLs DEALS --on mql_id | funnel COMMAND policies/olist --input-format csv
+/// --at OLIST_AT ARGS...`, where `command[0]` is the subcommand and the rest its extra args.
+fn olist_joined_into(data: &Path, command: &[&str]) -> (Output, Output) {
     let dir = data.join("olist-marketing-funnel");
     let mut join = Command::new(BIN)
         .arg("join")
@@ -63,9 +69,10 @@ fn olist_pipeline(data: &Path) -> (Output, Output) {
         .expect("run funnel join");
     let joined = join.stdout.take().expect("join's stdout");
     let eval = Command::new(BIN)
-        .arg("eval")
+        .arg(command[0])
         .arg(root().join("policies/olist"))
         .args(["--input-format", "csv", "--at", OLIST_AT])
+        .args(&command[1..])
         .stdin(joined)
         .output()
         .expect("run funnel eval");
@@ -157,6 +164,80 @@ fn olist_join_and_eval_run_on_all_8000_mqls() {
         d["sla"]["priority_close"]["due"],
         "2017-11-20T18:00:00-02:00"
     );
+}
+
+#[test]
+fn olist_report_gives_april_2018_volume_conversion_and_sla_compliance() {
+    let Some(data) = data() else { return };
+    let (join, report) = olist_joined_into(
+        &data,
+        &["report", "--from", "2018-04-01", "--to", "2018-04-30"],
+    );
+    assert!(join.status.success(), "join failed: {}", text(&join.stderr));
+    let out = format!("{}{}", text(&report.stdout), text(&report.stderr));
+    assert!(report.status.success(), "report failed: {out}");
+    assert!(out.contains("8000 leads evaluated, 0 failed"), "{out}");
+    // The line of the April 2018 section that starts with `name`.
+    let april = out
+        .split("\n\n")
+        .find(|s| s.trim_start().starts_with("2018-04"))
+        .unwrap_or_else(|| panic!("no 2018-04 section: {out}"));
+    let line = |name: &str| -> String {
+        april
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no `{name}` line in: {april}"))
+            .to_string()
+    };
+    let last = |name: &str| -> String { line(name).split_whitespace().last().unwrap().to_string() };
+
+    // Checked with a Python script over the two CSV files (no engine code): 1352 MQLs had their
+    // first contact in April 2018 (Sao Paulo time) and 183 of them were won by December.
+    let l = line("mql_volume");
+    assert!(l.contains(" 1352 ") && l.ends_with("held"), "{l}");
+    let l = line("win_rate");
+    assert!(l.contains("13.5") && l.contains("(183 of 1352)"), "{l}");
+    assert!(l.ends_with("held"), "{l}");
+    assert_eq!(last("mql_to_won"), "0.1354");
+    assert!(
+        line("funnel:").contains("mql 1352 -> qualified 183"),
+        "{april}"
+    );
+
+    // Conversion by origin: won / MQLs of that origin in April 2018.
+    assert_eq!(last("paid_mql_to_won"), "0.0971"); //        61 of 628 (paid media)
+    assert_eq!(last("organic_mql_to_won"), "0.1706"); //     80 of 469 (organic)
+    assert_eq!(last("won_rate_organic_search"), "0.1691"); // 59 of 349
+    assert_eq!(last("won_rate_paid_search"), "0.1581"); //    43 of 272
+    assert_eq!(last("won_rate_social"), "0.0492"); //         16 of 325
+    assert_eq!(last("won_rate_direct_traffic"), "0.1733"); // 13 of 75
+    assert_eq!(last("won_rate_email"), "0.0600"); //           3 of 50
+    assert_eq!(last("won_rate_referral"), "0.1778"); //        8 of 45
+    assert_eq!(last("won_rate_display"), "0.1053"); //         2 of 19
+    assert_eq!(last("won_rate_other_publicities"), "0"); //    0 of 12
+    assert_eq!(last("won_rate_other"), "0.0769"); //           2 of 26
+    assert_eq!(last("won_rate_unknown"), "0.2108"); //        35 of 166
+    assert_eq!(last("won_rate_no_origin"), "0.1538"); //       2 of 13 (empty origin)
+
+    // SLA compliance. time_to_win: all 183 won deals apply (none stale), 162 were won within
+    // 60 days of first contact. priority_close: 488 priority MQLs (acquisition A, or priority
+    // hot), 92 won within 20 business days (Brazil's holidays closed), 25 later, 371 never.
+    let l = line("time_to_win_compliance");
+    assert!(l.contains("88.5") && l.contains("(162 of 183)"), "{l}");
+    assert!(l.ends_with("held"), "{l}");
+    let sla = |name: &str| -> String {
+        april
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("sla {name}:")))
+            .unwrap_or_else(|| panic!("no `sla {name}` line in: {april}"))
+            .to_string()
+    };
+    let l = sla("time_to_win");
+    assert!(l.contains("183 applicable, 162 met on time"), "{l}");
+    assert!(l.contains("21 late, 0 breached, 0 open"), "{l}");
+    let l = sla("priority_close");
+    assert!(l.contains("488 applicable, 92 met on time"), "{l}");
+    assert!(l.contains("25 late, 371 breached, 0 open"), "{l}");
 }
 
 #[test]

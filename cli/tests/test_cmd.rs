@@ -137,3 +137,32 @@ fn json_results_carry_failures() {
     assert_eq!(failure["actual"], "fit is 0");
     assert!(v["sets"][0]["coverage"]["total"].as_u64().unwrap() > 5);
 }
+
+#[test]
+fn inline_test_leads_put_lists_in_time_order_like_decoded_leads() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("p")).unwrap();
+    let policy = r#"policy "order" version 1
+schema lead {
+  id: text key
+  events: list<event>
+}
+schema event {
+  kind: enum(call, email)
+  at: datetime
+}
+let first_kind = first(events).kind
+stages {
+  lead
+}
+test "first means earliest, whatever the written order" {
+  given lead { id: "t", events: [{ kind: email, at: 2026-11-20T10:00:00Z }, { kind: call, at: 2026-11-01T10:00:00Z }] }
+  at 2026-11-26T10:00:00Z
+  expect first_kind == call
+}
+"#;
+    std::fs::write(dir.path().join("p/p.funnel"), policy).unwrap();
+    let out = run(dir.path(), &["test", "p"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+}

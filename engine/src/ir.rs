@@ -206,7 +206,7 @@ pub struct TQuery {
     pub filter: Option<Box<TExpr>>,
     /// A duration: only items whose `at` lies in `[now - D, now]`.
     pub within: Option<Box<TExpr>>,
-    /// The items' `at` slot, when `within` is used.
+    /// The items' `at` slot, when they have one: items after `now` are not seen.
     pub at_slot: Option<usize>,
 }
 

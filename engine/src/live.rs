@@ -330,6 +330,7 @@ fn follow(
     options: WatchOptions,
 ) {
     let tick = Duration::from_millis(50);
+    let mut seen = identity(&shared);
     loop {
         if shared.stop.load(Ordering::Relaxed) {
             return;
@@ -358,7 +359,28 @@ fn follow(
             }
         }
         shared.reload();
-        // The directory may have been replaced, or the scripts changed: watch anew.
-        rewatch(&mut watcher, &mut watched, shared.watch_paths());
+        // The directory may have been replaced, or the scripts changed: watch anew. Changing
+        // watches opens a moment when events are lost, so this happens only when needed, and
+        // a reload after it picks up anything written meanwhile.
+        let now = identity(&shared);
+        if now != seen {
+            rewatch(&mut watcher, &mut watched, shared.watch_paths());
+            seen = now;
+            shared.reload();
+        }
     }
+}
+
+/// What the watches depend on: the paths, and which directory (by inode) the policy path
+/// names now.
+fn identity(shared: &Shared) -> (Vec<PathBuf>, Option<u64>) {
+    let paths = shared.watch_paths().into_iter().map(|(p, _)| p).collect();
+    #[cfg(unix)]
+    let inode = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(&shared.abs).ok().map(|m| m.ino())
+    };
+    #[cfg(not(unix))]
+    let inode = None;
+    (paths, inode)
 }

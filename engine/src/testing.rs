@@ -170,6 +170,8 @@ fn show(p: &Checked, v: &Value, ty: &Ty) -> String {
     match v {
         Value::Missing => "unknown".into(),
         Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
+        // Durations in hours: SLA times are business hours, and "2d 7h" would read as days.
+        Value::Duration(s) => crate::eval::format_hours(*s),
         _ => match value_json(p, v, ty) {
             serde_json::Value::String(s) => s,
             other => other.to_string(),
@@ -219,9 +221,13 @@ impl Policy {
             };
             let lead = match &t.lead {
                 TestLead::Inline(e) => match &e.kind {
-                    TKind::Const(Value::Record(fields)) => Ok(Lead {
-                        values: fields.to_vec(),
-                    }),
+                    // Inline leads get what decoded leads get: lists in time order.
+                    TKind::Const(Value::Record(fields)) => {
+                        let mut values = fields.to_vec();
+                        crate::decode::finish_record(p, p.lead, &mut values, "")
+                            .map(|()| Lead { values })
+                            .map_err(|e| e.to_string())
+                    }
                     _ => Err("the test's lead is not a record".to_string()),
                 },
                 TestLead::File(path, _) => std::fs::read(path)

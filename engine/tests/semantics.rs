@@ -399,3 +399,16 @@ fn exclusions_stand_outside_the_stage_order() {
     let d = eval(&p, r#"{"id":"a","n":1,"b":false,"events":[]}"#);
     assert_eq!(d.values.get("past_mql").unwrap(), true);
 }
+
+#[test]
+fn items_after_now_have_not_happened_yet() {
+    let p = policy("let demo = any event where kind == demo\nlet latest = last(events).at\nlet seen = count events");
+    let evs = events(&[
+        ("view", "2026-11-20T10:00:00-03:00"),
+        ("demo", "2026-11-27T10:00:00-03:00"),
+    ]);
+    let d = eval(&p, &format!(r#"{{"id":"a","events":{evs}}}"#));
+    assert_eq!(d.values.get("demo").unwrap(), false);
+    assert_eq!(d.values.get("latest").unwrap(), "2026-11-20T10:00:00-03:00");
+    assert_eq!(d.values.get("seen").unwrap(), 1);
+}

@@ -14,8 +14,10 @@
 #![deny(missing_docs)]
 
 pub mod ast;
+pub mod format;
 mod parser;
 mod span;
 
+pub use format::format;
 pub use parser::{parse, SyntaxError};
 pub use span::{SourceFile, Span};

@@ -1498,7 +1498,11 @@ impl<'a> Checker<'a> {
             .filter
             .as_ref()
             .map(|f| boxed(self.condition(f, &item_env, "a `where` condition")));
-        let mut at_slot = None;
+        // Items with an `at` are seen as of `now`: later ones have not happened yet.
+        let mut at_slot = match &elem {
+            Ty::Record(r) => self.records[*r].at_slot,
+            _ => None,
+        };
         let within = q.within.as_ref().map(|w| {
             let t = self.expr(w, env, Some(&Ty::Duration));
             let t = self.want(t, &Ty::Duration, "`within`");

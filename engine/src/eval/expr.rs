@@ -369,16 +369,21 @@ impl State<'_> {
     /// Whether an item passes a query's window and filter: `Some(true)`, `Some(false)`, or
     /// `None` when its filter is unknown.
     fn item_passes(&mut self, item: &Value, q: &TQuery, window: Option<i64>) -> Option<bool> {
-        if let (Some(w), Some(slot)) = (window, q.at_slot) {
+        if let Some(slot) = q.at_slot {
             let Value::Record(fields) = item else {
                 return Some(false);
             };
-            let Value::DateTime(at) = &fields[slot] else {
-                return Some(false);
-            };
-            let age = self.now.signed_duration_since(*at).num_seconds();
-            if age < 0 || age > w {
-                return Some(false);
+            match (&fields[slot], window) {
+                (Value::DateTime(at), _) if *at > self.now => return Some(false),
+                (Value::DateTime(at), Some(w))
+                    if self.now.signed_duration_since(*at).num_seconds() > w =>
+                {
+                    return Some(false)
+                }
+                (Value::DateTime(_), _) => {}
+                // An item without a time cannot be placed in a window.
+                (_, Some(_)) => return Some(false),
+                (_, None) => {}
             }
         }
         let Some(filter) = &q.filter else {

@@ -1,0 +1,140 @@
+//! `funnel fmt`: rewrite policy files in the one canonical layout.
+
+use crate::exit;
+use crate::output::{color_stderr, plural};
+use funnel_engine::{Code, Diagnostic};
+use funnel_grammar::SourceFile;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Policy files, or directories searched recursively for `*.funnel` files.
+    #[arg(default_value = "policies")]
+    paths: Vec<PathBuf>,
+    /// Write nothing: list the files that are not formatted (one a line, on stdout) and exit 1
+    /// when there are any. For CI.
+    #[arg(long)]
+    check: bool,
+    /// Write nothing: print a unified diff of the changes formatting would make.
+    #[arg(long)]
+    diff: bool,
+}
+
+pub fn run(args: Args) -> u8 {
+    let color = color_stderr();
+    let files = match collect(&args.paths) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("funnel fmt: {message}");
+            return exit::USAGE;
+        }
+    };
+    let write = !args.check && !args.diff;
+    let (mut changed, mut broken) = (0, 0);
+    for path in &files {
+        let name = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("funnel fmt: {name}: {}", io_error(&e));
+                return exit::USAGE;
+            }
+        };
+        let file = SourceFile::new(name.clone(), text);
+        let formatted = match funnel_grammar::format(&file) {
+            Ok(formatted) => formatted,
+            Err(errors) => {
+                broken += 1;
+                for e in errors {
+                    let mut d = Diagnostic::error(Code::Syntax, e.message).label(&e.span, e.label);
+                    if let Some(help) = e.help {
+                        d = d.help(help);
+                    }
+                    eprint!("{}", d.render(color));
+                }
+                continue;
+            }
+        };
+        if formatted == file.text {
+            continue;
+        }
+        changed += 1;
+        if args.diff {
+            print!("{}", unified_diff(&name, &file.text, &formatted));
+        } else if args.check {
+            println!("{name}");
+        }
+        if write {
+            if let Err(e) = std::fs::write(path, &formatted) {
+                eprintln!("funnel fmt: {name}: {}", io_error(&e));
+                return exit::USAGE;
+            }
+        }
+    }
+    if broken > 0 {
+        eprintln!(
+            "funnel fmt: {} not formatted: syntax errors",
+            plural(broken, "file")
+        );
+        return exit::FAILED;
+    }
+    if write && changed > 0 {
+        eprintln!("formatted {changed} of {}", plural(files.len(), "file"));
+    }
+    if args.check && changed > 0 {
+        exit::FAILED
+    } else {
+        exit::OK
+    }
+}
+
+/// The files to format: files as given, directories searched recursively for `*.funnel`
+/// (sorted, so the output is stable).
+fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta =
+            std::fs::metadata(path).map_err(|e| format!("{}: {}", path.display(), io_error(&e)))?;
+        if meta.is_dir() {
+            walk(path, &mut files).map_err(|e| format!("{}: {}", path.display(), io_error(&e)))?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if path.extension().is_some_and(|ext| ext == "funnel") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// "no such file or directory", without Rust's "(os error 2)".
+fn io_error(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text).to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(name, name)
+        .to_string()
+}

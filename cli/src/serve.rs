@@ -1,0 +1,440 @@
+//! `funnel serve`: the HTTP service around a watched policy.
+//!
+//! `POST /v1/evaluate`, `GET /v1/policy`, `GET /healthz`, `GET /metrics`. Every request
+//! evaluates against one snapshot of the policy; a reload swaps the next requests' snapshot.
+
+mod decision_log;
+mod error;
+mod evaluate;
+mod metrics;
+
+use crate::exit;
+use crate::output::{color_stderr, plural};
+use crate::watch::describe;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, MatchedPath, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use decision_log::DecisionLog;
+use error::ApiError;
+use funnel_engine::{EvalOptions, LivePolicy, ReloadEvent, WatchOptions};
+use metrics::Metrics;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The policy directory (watched: edits are served as soon as they compile).
+    policy: PathBuf,
+    /// The address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, default_value_t = 10 * 1024 * 1024)]
+    max_body: usize,
+    /// Seconds a request may take, reading its body included.
+    #[arg(long, default_value_t = 30)]
+    timeout: u64,
+    /// Append every decision to this file as JSONL, for audit.
+    #[arg(long)]
+    decision_log: Option<PathBuf>,
+}
+
+/// What the handlers share.
+struct AppState {
+    live: LivePolicy,
+    metrics: Metrics,
+    log: Option<DecisionLog>,
+    max_body: usize,
+    timeout: Duration,
+}
+
+type Shared = Arc<AppState>;
+
+pub fn run(args: Args) -> u8 {
+    let color = color_stderr();
+    let live = match LivePolicy::watch(&args.policy, WatchOptions::default()) {
+        Ok(l) => l,
+        Err(e) => {
+            for d in &e.diagnostics {
+                eprint!("{}", d.render(color));
+            }
+            let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "error: the policy in {} does not compile ({})",
+                args.policy.display(),
+                plural(errors, "error")
+            );
+            return exit::FAILED;
+        }
+    };
+    for w in live.current().warnings() {
+        eprint!("{}", w.render(color));
+    }
+    let log = match &args.decision_log {
+        None => None,
+        Some(path) => match DecisionLog::open(path) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                eprintln!(
+                    "error: decision log {}: {}",
+                    path.display(),
+                    crate::eval::io_reason(&e)
+                );
+                return exit::USAGE;
+            }
+        },
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("funnel-serve")
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return exit::USAGE;
+        }
+    };
+    let state = Arc::new(AppState {
+        live,
+        metrics: Metrics::default(),
+        log,
+        max_body: args.max_body,
+        timeout: Duration::from_secs(args.timeout.max(1)),
+    });
+    let code = runtime.block_on(serve(state.clone(), args.addr));
+    if let Some(log) = &state.log {
+        log.close();
+    }
+    code
+}
+
+async fn serve(state: Shared, addr: SocketAddr) -> u8 {
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {addr}: {e}");
+            return exit::USAGE;
+        }
+    };
+    let bound = listener.local_addr().unwrap_or(addr);
+    follow_reloads(&state);
+    eprintln!(
+        "serving {} on http://{bound}",
+        describe(&state.live.current())
+    );
+
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let grace = state.timeout + Duration::from_secs(5);
+    let server = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        eprintln!("shutting down");
+        let _ = stop_tx.send(true);
+    });
+    // In-flight requests finish; a connection that never does is given up on after the
+    // request timeout and a little more.
+    let give_up = async move {
+        if stop_rx.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        biased;
+        result = server => match result {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                eprintln!("error: {e}");
+                exit::USAGE
+            }
+        },
+        () = give_up => {
+            eprintln!("some requests had not finished after {} s; stopping anyway", grace.as_secs());
+            exit::OK
+        }
+    }
+}
+
+/// Prints one line per reload event, from a thread of its own.
+fn follow_reloads(state: &Shared) {
+    let events = state.live.subscribe();
+    let mut serving = describe(&state.live.current());
+    let spawned = std::thread::Builder::new()
+        .name("funnel-reloads".into())
+        .spawn(move || {
+            let mut broken = false;
+            for event in events {
+                match event {
+                    ReloadEvent::Reloaded { policy, took } => {
+                        broken = false;
+                        serving = describe(&policy);
+                        eprintln!("reloaded {serving} in {} ms", took.as_millis());
+                    }
+                    ReloadEvent::Unchanged if broken => {
+                        broken = false;
+                        eprintln!("reload fixed: serving {serving} again");
+                    }
+                    ReloadEvent::Unchanged => {}
+                    ReloadEvent::Failed { diagnostics } => {
+                        broken = true;
+                        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                        eprintln!(
+                            "reload failed: {}; still serving {serving} (details: GET /v1/policy)",
+                            plural(errors, "error")
+                        );
+                    }
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("warning: reload events will not be printed: {e}");
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/v1/evaluate", post(evaluate))
+        .route("/v1/policy", get(policy))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.max_body))
+        .layer(middleware::from_fn_with_state(state.clone(), deadline))
+        .layer(middleware::from_fn_with_state(state.clone(), count))
+        .with_state(state)
+}
+
+/// Counts every request by route and status, and its latency.
+async fn count(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let response = next.run(request).await;
+    state
+        .metrics
+        .request(&route, response.status().as_u16(), start.elapsed());
+    response
+}
+
+/// The whole request, reading its body included, within the timeout.
+async fn deadline(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(state.timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!("the request took longer than {} s", state.timeout.as_secs()),
+        )
+        .into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct EvalParams {
+    at: Option<String>,
+    explain: Option<String>,
+    strict: Option<String>,
+}
+
+fn flag(name: &str, value: Option<&str>) -> Result<bool, ApiError> {
+    match value.map(|v| v.to_ascii_lowercase()) {
+        None => Ok(false),
+        Some(v) => match v.as_str() {
+            "" | "true" | "1" | "yes" => Ok(true),
+            "false" | "0" | "no" => Ok(false),
+            _ => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("`{name}` must be true or false, not {v:?}"),
+            )),
+        },
+    }
+}
+
+/// `POST /v1/evaluate`.
+async fn evaluate(State(state): State<Shared>, request: Request) -> Result<Response, ApiError> {
+    let params = axum::extract::Query::<EvalParams>::try_from_uri(request.uri())
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?
+        .0;
+    let options = EvalOptions {
+        explain: flag("explain", params.explain.as_deref())?,
+        strict: flag("strict", params.strict.as_deref())?,
+    };
+    let ndjson = content_type_is(
+        request.headers(),
+        &["application/x-ndjson", "application/jsonl"],
+    );
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "the body is larger than {} bytes; split the batch",
+                state.max_body
+            ),
+        )
+    };
+    // Refuse a declared length over the limit before reading any of it.
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > state.max_body as u64) {
+        return Err(too_large());
+    }
+    let body = match Bytes::from_request(request, &()).await {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+        Err(e) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("cannot read the body: {}", e.body_text()),
+            ))
+        }
+    };
+
+    // One snapshot for the whole request; the clock read once.
+    let policy = state.live.current();
+    let at = match params.at.as_deref() {
+        None => crate::output::parse_at(None, &policy).expect("now is a datetime"),
+        Some(s) => funnel_engine::decode::parse_datetime(s, policy.checked().header.timezone)
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    format!("`at` {s:?} is not a datetime; write e.g. 2026-11-26T10:00:00-03:00"),
+                )
+            })?,
+    };
+    let worker = state.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let input = evaluate::split(&body, ndjson)?;
+        let outcome = evaluate::evaluate(&policy, &input, at, &options, worker.log.is_some());
+        worker.metrics.evaluations(&outcome.stages, outcome.errors);
+        if let Some(log) = &worker.log {
+            log.append(outcome.log.clone());
+        }
+        Ok::<_, ApiError>(outcome)
+    })
+    .await
+    .map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("evaluation failed: {e}"),
+        )
+    })??;
+    let json = outcome.response?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
+}
+
+fn content_type_is(headers: &HeaderMap, types: &[&str]) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|v| types.contains(&v.as_str()))
+}
+
+/// `GET /v1/policy`'s answer.
+#[derive(serde::Serialize)]
+struct PolicyInfo {
+    name: String,
+    version: u64,
+    digest: String,
+    loaded_at: String,
+    last_reload_error: Option<funnel_engine::ReloadFailure>,
+    reloads: u64,
+    reload_failures: u64,
+}
+
+/// `GET /v1/policy`.
+async fn policy(State(state): State<Shared>) -> axum::Json<PolicyInfo> {
+    let live = &state.live;
+    let current = live.current();
+    let loaded_at: chrono::DateTime<chrono::Utc> = live.loaded_at().into();
+    let (reloads, reload_failures) = live.reload_counts();
+    axum::Json(PolicyInfo {
+        name: current.name().to_string(),
+        version: current.version(),
+        digest: current.digest().to_string(),
+        loaded_at: loaded_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        last_reload_error: live.last_error(),
+        reloads,
+        reload_failures,
+    })
+}
+
+/// `GET /healthz`.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// `GET /metrics`.
+async fn metrics(State(state): State<Shared>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(&state.live),
+    )
+        .into_response()
+}
+
+async fn not_found(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no such route: {method} {}", uri.path()),
+    )
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} does not take {method}", uri.path()),
+    )
+}
