@@ -87,7 +87,7 @@ impl Shared {
     /// Recompiles; swaps the new policy in only when it compiles.
     fn reload(&self) -> ReloadEvent {
         let start = Instant::now();
-        let event = match Policy::load(&self.dir) {
+        let event = match self.read_settled().and_then(Policy::from_sources) {
             Ok(p) if p.digest() == self.current.load().digest() => {
                 *self.last_error.lock().expect("lock") = None;
                 ReloadEvent::Unchanged
@@ -125,6 +125,40 @@ impl Shared {
             .expect("lock")
             .retain(|s| s.send(event.clone()).is_ok());
         event
+    }
+
+    /// Reads the set's files until two reads a moment apart agree, so a file still being
+    /// written in place (truncated, then filled) is never compiled half-written.
+    fn read_settled(&self) -> Result<Vec<Arc<funnel_grammar::SourceFile>>, LoadError> {
+        let read = || -> Result<Vec<Arc<funnel_grammar::SourceFile>>, LoadError> {
+            let sets = crate::PolicyDir::discover(std::slice::from_ref(&self.dir))?;
+            let set = sets.into_iter().next().ok_or_else(|| {
+                LoadError::from(Diagnostic::error(
+                    crate::Code::NoPolicyFiles,
+                    "no policy files",
+                ))
+            })?;
+            Ok(set.read()?)
+        };
+        let mut last = read();
+        for _ in 0..50 {
+            std::thread::sleep(Duration::from_millis(20));
+            let again = read();
+            let same = match (&last, &again) {
+                (Ok(a), Ok(b)) => {
+                    a.len() == b.len()
+                        && a.iter()
+                            .zip(b)
+                            .all(|(x, y)| x.name == y.name && x.text == y.text)
+                }
+                _ => false,
+            };
+            if same {
+                return again;
+            }
+            last = again;
+        }
+        last
     }
 
     /// The paths to watch: the policy directory, its parent (to see the directory replaced)
@@ -186,6 +220,7 @@ impl LivePolicy {
             stop: AtomicBool::new(false),
         });
         let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+        let tx_keep = tx.clone();
         let mut watcher =
             notify::recommended_watcher(tx).map_err(|e| watch_error(&shared.dir, e))?;
         let mut watched = Vec::new();
@@ -193,7 +228,7 @@ impl LivePolicy {
         let thread_shared = shared.clone();
         let thread = std::thread::Builder::new()
             .name("funnel-watch".into())
-            .spawn(move || follow(thread_shared, watcher, watched, rx, options))
+            .spawn(move || follow(thread_shared, watcher, watched, tx_keep, rx, options))
             .map_err(|e| {
                 LoadError::from(Diagnostic::error(
                     crate::Code::Io,
@@ -326,11 +361,14 @@ fn follow(
     shared: Arc<Shared>,
     mut watcher: notify::RecommendedWatcher,
     mut watched: Vec<PathBuf>,
+    tx: Sender<notify::Result<notify::Event>>,
     rx: Receiver<notify::Result<notify::Event>>,
     options: WatchOptions,
 ) {
     let tick = Duration::from_millis(50);
     let mut seen = identity(&shared);
+    let mut last_look = Instant::now();
+    let mut last_files = fingerprint(&shared);
     loop {
         if shared.stop.load(Ordering::Relaxed) {
             return;
@@ -338,7 +376,26 @@ fn follow(
         let first = match rx.recv_timeout(tick) {
             Ok(Ok(e)) => e,
             Ok(Err(_)) => continue,
-            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Timeout) => {
+                // Events about a replaced directory can race with its replacement; a cheap
+                // look once a second catches a directory that changed under the watches.
+                // The same look compares the files' sizes and times, so an event the
+                // watcher lost is caught too.
+                if last_look.elapsed() >= Duration::from_secs(1) {
+                    last_look = Instant::now();
+                    let now = identity(&shared);
+                    let files = fingerprint(&shared);
+                    if now != seen {
+                        renew(&shared, &mut watcher, &mut watched, &tx);
+                        seen = now;
+                        shared.reload();
+                    } else if files != last_files {
+                        shared.reload();
+                    }
+                    last_files = fingerprint(&shared);
+                }
+                continue;
+            }
             Err(RecvTimeoutError::Disconnected) => return,
         };
         if !relevant(&shared, &first) {
@@ -364,11 +421,45 @@ fn follow(
         // a reload after it picks up anything written meanwhile.
         let now = identity(&shared);
         if now != seen {
-            rewatch(&mut watcher, &mut watched, shared.watch_paths());
+            renew(&shared, &mut watcher, &mut watched, &tx);
             seen = now;
             shared.reload();
         }
+        last_files = fingerprint(&shared);
     }
+}
+
+/// Names, sizes and modification times of the policy's files and scripts.
+fn fingerprint(shared: &Shared) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&shared.abs)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.extend(shared.scripts());
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let m = std::fs::metadata(&p).ok();
+            let len = m.as_ref().map_or(0, |m| m.len());
+            let modified = m.and_then(|m| m.modified().ok());
+            (p, len, modified)
+        })
+        .collect()
+}
+
+/// Starts a fresh watcher on the current paths: a watcher that saw its directory replaced
+/// may keep watching the old one.
+fn renew(
+    shared: &Shared,
+    watcher: &mut notify::RecommendedWatcher,
+    watched: &mut Vec<PathBuf>,
+    tx: &Sender<notify::Result<notify::Event>>,
+) {
+    if let Ok(fresh) = notify::recommended_watcher(tx.clone()) {
+        *watcher = fresh;
+        watched.clear();
+    }
+    rewatch(watcher, watched, shared.watch_paths());
 }
 
 /// What the watches depend on: the paths, and which directory (by inode) the policy path

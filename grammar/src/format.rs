@@ -188,12 +188,17 @@ impl<'a> Printer<'a> {
 
     /// The width of what `print` prints when nothing is broken.
     fn measure(&self, print: impl FnOnce(&mut Printer<'a>)) -> usize {
+        self.flat_text(print).chars().count()
+    }
+
+    /// What `print` prints when nothing is broken.
+    fn flat_text(&self, print: impl FnOnce(&mut Printer<'a>)) -> String {
         let mut p = Printer::new(self.text, self.comments);
         p.flat = true;
         p.depth = self.depth;
         p.metric = self.metric;
         print(&mut p);
-        p.cur.map_or(0, |l| l.text.chars().count())
+        p.cur.map(|l| l.text).unwrap_or_default()
     }
 
     /// Whether a comment lies strictly inside `start..end` of the source.

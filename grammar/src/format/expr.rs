@@ -149,13 +149,12 @@ impl Printer<'_> {
                 }
                 // Without `any`, an argument starting with the word `any` would be read as
                 // the operator's `any`.
-                let starts_with_any = matches!(
-                    arg.kind,
-                    ExprKind::ListOp {
-                        op: ListOp::Any,
-                        ..
-                    }
-                );
+                let starts_with_any = {
+                    let text = self.flat_text(|p| p.expr(arg, ARITH, open));
+                    text.strip_prefix("any").is_some_and(|rest| {
+                        !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                    })
+                };
                 if !*any && starts_with_any {
                     self.push("(");
                     self.expr_bare(arg, true);
