@@ -210,12 +210,12 @@ mistake!(calendar_without_timezone: BadCalendar in "sla.funnel",
 mistake!(leads_outside_metric: MisplacedAggregate in "scoring.funnel",
     "+15 when any event where kind == webinar" => "+15 when count(leads where source == event) > 10");
 mistake!(lead_field_outside_aggregate_in_metric: MisplacedAggregate in "sla.funnel",
-    "/ count(leads) per month" => "/ company_size per month");
+    "/ count(leads)\n  per month" => "/ company_size\n  per month");
 mistake!(test_without_expect: BadTest in "tests.funnel",
     "  expect not persona economic_buyer\n  expect is_student\n  expect stage == disqualified\n  expect route == no_follow_up\n  expect sla(first_touch).state == not_applicable\n" => "",
     at "test \"a student is disqualified");
 mistake!(test_lead_missing_required_field: BadTest in "tests.funnel",
-    "industry: saas, role: \"Head of Sales\"" => "role: \"Head of Sales\"", at "given lead {");
+    "    industry: saas\n    role: \"Head of Sales\"" => "    role: \"Head of Sales\"", at "given lead {");
 mistake!(test_lead_unknown_field: UnknownField in "tests.funnel",
     "company: \"Loja da Ana\"" => "compnay: \"Loja da Ana\"");
 mistake!(test_lead_wrong_value_type: TypeMismatch in "tests.funnel",
@@ -262,7 +262,7 @@ warning!(unused_calendar: UnusedCalendar in "sla.funnel",
 warning!(zero_point_rule: ZeroPoints in "scoring.funnel",
     "+5 when company is present" => "+0 when company is present");
 warning!(unreachable_stage: UnreachableStage in "funnel.funnel",
-    "sql when grade(fit) in [A, B] and (grade(intent) == hot or any event where kind == demo_request)" =>
+    "sql when grade(fit) in [A, B] and (grade(intent) == hot or any(event where kind == demo_request))" =>
     "sql when fit >= 40 and engagement >= 25", at "mql when");
 warning!(route_branch_after_otherwise: UnreachableRoute in "funnel.funnel",
     "  inside_sales otherwise" => "  inside_sales otherwise\n  partners when source == partner", at "partners when");
