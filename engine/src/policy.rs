@@ -136,7 +136,15 @@ impl Policy {
         let stamp = PolicyStamp {
             name: checked.header.name.clone(),
             version: checked.header.version,
-            digest: digest(&report.files),
+            // Scripts are part of the policy's text: an edited script is a new policy.
+            digest: digest(
+                &report
+                    .files
+                    .iter()
+                    .cloned()
+                    .chain(checked.scripts.iter().map(|s| s.source.clone()))
+                    .collect::<Vec<_>>(),
+            ),
         };
         Ok(Policy {
             inner: Arc::new(Inner {
@@ -303,7 +311,8 @@ impl Policy {
     }
 }
 
-/// The digest of a set's sources: file names (without directories) and texts, in name order.
+/// The digest of a set's sources and scripts: file names (without directories) and texts,
+/// in name order.
 fn digest(files: &[Arc<SourceFile>]) -> String {
     let mut named: Vec<(String, &str)> = files
         .iter()

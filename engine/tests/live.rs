@@ -202,3 +202,34 @@ fn readers_never_see_a_torn_policy() {
     let (reloads, _) = live.reload_counts();
     assert!(reloads >= 14);
 }
+
+#[test]
+fn an_edited_script_is_a_new_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "policy \"live\" version 1\n\nschema lead {\n  id: text key\n}\n\nuse script \"scripts/p.rhai\" {\n  fn points() -> int\n}\n\nscore fit {\n  +1 per points()\n}\n\nstages {\n  lead\n}\n";
+    std::fs::write(dir.path().join("p.funnel"), policy).unwrap();
+    std::fs::create_dir(dir.path().join("scripts")).unwrap();
+    std::fs::write(dir.path().join("scripts/p.rhai"), "fn points() { 10 }\n").unwrap();
+    let live = LivePolicy::watch(dir.path(), options()).unwrap();
+    assert_eq!(fit(&live), 10.0);
+    let before = live.current().digest().to_string();
+    std::fs::write(dir.path().join("scripts/p.rhai"), "fn points() { 20 }\n").unwrap();
+    let start = Instant::now();
+    while fit(&live) != 20.0 {
+        assert!(start.elapsed() < TIMEOUT, "the script edit was not served");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_ne!(live.current().digest(), before);
+    // A script that stops compiling keeps the last good policy.
+    std::fs::write(dir.path().join("scripts/p.rhai"), "fn points( { 30 }\n").unwrap();
+    let start = Instant::now();
+    while live.last_error().is_none() {
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "the script error was not reported"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(fit(&live), 20.0);
+    assert!(live.last_error().unwrap().rendered.contains("p.rhai"));
+}
