@@ -1,7 +1,7 @@
 //! `funnel eval`: evaluate a batch of leads, streaming, on all cores.
 
 use crate::exit;
-use crate::output::{color_stderr, load_policy, parse_at};
+use crate::output::policy_at;
 use crate::render::{DecisionWriter, OutputFormat};
 use funnel_engine::batch::{self, BatchOptions, InputFormat, Outcome};
 use funnel_engine::EvalOptions;
@@ -51,16 +51,9 @@ pub enum InputKind {
 }
 
 pub fn run(args: Args) -> u8 {
-    let color = color_stderr();
-    let Some(policy) = load_policy(&args.policy, color) else {
-        return exit::FAILED;
-    };
-    let at = match parse_at(args.at.as_deref(), &policy) {
-        Ok(at) => at,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return exit::USAGE;
-        }
+    let (policy, at) = match policy_at(&args.policy, args.at.as_deref()) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let (input, format, source) = match open_input(args.input.as_ref(), args.input_format) {
         Ok(x) => x,

@@ -1,7 +1,7 @@
 //! `funnel explain`: why one lead got its scores, stage, route and SLA states.
 
 use crate::exit;
-use crate::output::{color_stderr, load_policy, parse_at};
+use crate::output::policy_at;
 use crate::render::explain_text;
 use funnel_engine::EvalOptions;
 use std::path::PathBuf;
@@ -29,16 +29,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let color = color_stderr();
-    let Some(policy) = load_policy(&args.policy, color) else {
-        return exit::FAILED;
-    };
-    let at = match parse_at(args.at.as_deref(), &policy) {
-        Ok(at) => at,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return exit::USAGE;
-        }
+    let (policy, at) = match policy_at(&args.policy, args.at.as_deref()) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let bytes = if args.lead.as_os_str() == "-" {
         let mut buf = Vec::new();

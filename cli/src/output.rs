@@ -60,3 +60,17 @@ pub fn parse_at(
             }),
     }
 }
+
+/// The policy and the evaluation instant that `eval`, `explain` and `report` start with;
+/// on failure, the message is printed and the exit code returned.
+pub fn policy_at(
+    path: &std::path::Path,
+    at: Option<&str>,
+) -> Result<(funnel_engine::Policy, chrono::DateTime<chrono::FixedOffset>), u8> {
+    let policy = load_policy(path, color_stderr()).ok_or(crate::exit::FAILED)?;
+    let at = parse_at(at, &policy).map_err(|msg| {
+        eprintln!("error: {msg}");
+        crate::exit::USAGE
+    })?;
+    Ok((policy, at))
+}

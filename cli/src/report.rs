@@ -1,7 +1,7 @@
 //! `funnel report`: commitments, metrics, the funnel and SLA compliance, per period.
 
 use crate::exit;
-use crate::output::{color_stderr, load_policy, parse_at};
+use crate::output::policy_at;
 use funnel_engine::batch::{BatchOptions, InputFormat};
 use funnel_engine::report::{self, Report, ReportRange};
 use funnel_engine::EvalOptions;
@@ -46,16 +46,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let color = color_stderr();
-    let Some(policy) = load_policy(&args.policy, color) else {
-        return exit::FAILED;
-    };
-    let at = match parse_at(args.at.as_deref(), &policy) {
-        Ok(at) => at,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return exit::USAGE;
-        }
+    let (policy, at) = match policy_at(&args.policy, args.at.as_deref()) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let (input, format, source): (Box<dyn Read>, InputFormat, String) =
         match crate::eval::open_input(args.input.as_ref(), args.input_format) {
