@@ -279,6 +279,19 @@ fn from_dynamic(p: &Checked, d: Dynamic, ty: &Ty) -> Result<Value, String> {
                 .collect();
             Ok(Value::List(values?.into()))
         }
-        Ty::Record(_) | Ty::Regex | Ty::Error => Err(found()),
+        Ty::Record(r) => {
+            let map = d.clone().try_cast::<Map>().ok_or_else(found)?;
+            let fields: Result<Vec<Value>, String> = p.records[*r]
+                .fields
+                .iter()
+                .map(|f| match map.get(f.name.as_str()) {
+                    Some(v) => from_dynamic(p, v.clone(), &f.ty),
+                    None if f.optional => Ok(Value::Missing),
+                    None => Err(format!("a map without the field `{}`", f.name)),
+                })
+                .collect();
+            Ok(Value::Record(fields?.into()))
+        }
+        Ty::Regex | Ty::Error => Err(found()),
     }
 }

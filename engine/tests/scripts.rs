@@ -34,6 +34,11 @@ schema lead {{
   attack: text
 }}
 
+schema company {{
+  name: text
+  employees: int
+}}
+
 use script "scripts/s.rhai" {{
 {decls}
 }}
@@ -56,7 +61,7 @@ fn at() -> DateTime<chrono::FixedOffset> {
 #[test]
 fn values_convert_at_the_boundary_for_every_declared_type() {
     let dir = tempfile::tempdir().unwrap();
-    let decls = "  fn domain(email: text) -> text\n  fn double(n: int) -> int\n  fn half(x: number?) -> number\n  fn flip(b: bool) -> bool\n  fn other(n: int) -> enum(a, b)\n  fn next_day(d: date) -> date\n  fn stamp(t: datetime) -> datetime\n  fn longer(w: duration) -> duration\n  fn count_tags(t: list<text>) -> int\n  fn tags_up(t: list<text>) -> list<text>\n  fn nothing(x: int) -> int";
+    let decls = "  fn domain(email: text) -> text\n  fn double(n: int) -> int\n  fn half(x: number?) -> number\n  fn flip(b: bool) -> bool\n  fn other(n: int) -> enum(a, b)\n  fn next_day(d: date) -> date\n  fn stamp(t: datetime) -> datetime\n  fn longer(w: duration) -> duration\n  fn count_tags(t: list<text>) -> int\n  fn tags_up(t: list<text>) -> list<text>\n  fn nothing(x: int) -> int\n  fn profile(size: int) -> company\n  fn size_of(c: company) -> int";
     let script = r#"
 fn domain(email) { let i = email.index_of("@"); email.sub_string(i + 1).to_lower() }
 fn double(n) { n * 2 }
@@ -69,8 +74,10 @@ fn longer(w) { w + 600 }
 fn count_tags(t) { t.len() }
 fn tags_up(t) { t.map(|x| x.to_upper()) }
 fn nothing(x) { () }
+fn profile(size) { #{ name: "Acme", employees: size } }
+fn size_of(c) { c.employees }
 "#;
-    let lets = "let d = domain(email)\nlet n = double(size)\nlet h = half(revenue)\nlet f = flip(vip)\nlet o = other(size)\nlet is_b = other(size) == b\nlet nd = next_day(seen)\nlet st = stamp(at)\nlet w = longer(wait)\nlet c = count_tags(tags)\nlet up = tags_up(tags)\nlet none = nothing(size)\nlet combined = double(size) + 1 > 200 and d == \"acme.com\"";
+    let lets = "let d = domain(email)\nlet n = double(size)\nlet h = half(revenue)\nlet f = flip(vip)\nlet o = other(size)\nlet is_b = other(size) == b\nlet nd = next_day(seen)\nlet st = stamp(at)\nlet w = longer(wait)\nlet c = count_tags(tags)\nlet up = tags_up(tags)\nlet none = nothing(size)\nlet combined = double(size) + 1 > 200 and d == \"acme.com\"\nlet prof = profile(size)\nlet round_trip = size_of(profile(size))";
     write(dir.path(), &policy_with(decls, lets), script);
     let p = Policy::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
     let d = p.evaluate_json(LEAD.as_bytes(), at()).unwrap();
@@ -88,6 +95,15 @@ fn nothing(x) { () }
     assert_eq!(v("up"), serde_json::json!(["X", "Y"]));
     assert_eq!(v("none"), serde_json::Value::Null, "() is unknown");
     assert_eq!(v("combined"), true);
+    assert_eq!(
+        v("prof"),
+        serde_json::json!({"name": "Acme", "employees": 120})
+    );
+    assert_eq!(
+        v("round_trip"),
+        120,
+        "a record goes in as a map and comes back"
+    );
 }
 
 #[test]
@@ -122,7 +138,7 @@ fn declarations_are_checked_against_the_script() {
         .iter()
         .find(|d| d.code == Code::WrongArity)
         .unwrap();
-    assert_eq!(d.span().unwrap().line_col().0, 21);
+    assert_eq!(d.span().unwrap().line_col().0, 26);
 }
 
 #[test]
