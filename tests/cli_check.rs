@@ -1,38 +1,9 @@
 //! `funnel check` as a user runs it: exit codes, the summary line, `--deny-warnings`,
 //! `--format json` and plain output under NO_COLOR.
 
-use funnel_tests::workspace_root;
+use funnel_tests::{funnel, workspace_root};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
-
-/// The `funnel` binary of this build (target/<profile>/funnel), built once if needed: a
-/// binary-only crate cannot be a dependency, so the tests ask cargo for it.
-fn funnel() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test binary path");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>");
-        let bin = profile_dir.join(format!("funnel{}", std::env::consts::EXE_SUFFIX));
-        let target_dir = profile_dir.parent().expect("target dir");
-        let mut build = Command::new(option_env!("CARGO").unwrap_or("cargo"));
-        build
-            .args(["build", "--quiet", "-p", "funnel-cli", "--bin", "funnel"])
-            .arg("--target-dir")
-            .arg(target_dir)
-            .current_dir(workspace_root());
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let status = build.status().expect("run cargo build");
-        assert!(status.success(), "cargo build -p funnel-cli failed");
-        assert!(bin.is_file(), "no binary at {}", bin.display());
-        bin
-    })
-}
 
 fn run(args: &[&str]) -> Output {
     Command::new(funnel())

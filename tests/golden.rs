@@ -7,8 +7,7 @@
 //! changed snapshot by checking its numbers against the rules in `policies/acme/*.funnel`.
 
 use funnel_engine::{EvalOptions, Policy};
-use funnel_tests::{enter_workspace, workspace_root};
-use std::path::{Path, PathBuf};
+use funnel_tests::{enter_workspace, funnel, workspace_root};
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -103,33 +102,6 @@ golden_decision!(opportunity_enterprise_bank, "L-1002", "opportunity");
 golden_decision!(disqualified_competitor, "L-1006", "disqualified");
 // An intern ("Estagiário") on gmail: excluded by the Portuguese title.
 golden_decision!(disqualified_intern, "L-1014", "disqualified");
-
-/// The `funnel` binary of this build (target/<profile>/funnel), built once if needed.
-fn funnel() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test binary path");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>");
-        let bin = profile_dir.join(format!("funnel{}", std::env::consts::EXE_SUFFIX));
-        let target_dir = profile_dir.parent().expect("target dir");
-        let mut build = Command::new(option_env!("CARGO").unwrap_or("cargo"));
-        build
-            .args(["build", "--quiet", "-p", "funnel-cli", "--bin", "funnel"])
-            .arg("--target-dir")
-            .arg(target_dir)
-            .current_dir(workspace_root());
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let status = build.status().expect("run cargo build");
-        assert!(status.success(), "cargo build -p funnel-cli failed");
-        assert!(bin.is_file(), "no binary at {}", bin.display());
-        bin
-    })
-}
 
 /// What `funnel explain policies/acme - --at AT` prints for one lead of `leads.jsonl`, run
 /// at the workspace root without colour.

@@ -180,3 +180,31 @@ pub fn main_place(d: &Diagnostic) -> Option<(String, usize)> {
 pub fn codes(report: &CheckReport) -> Vec<Code> {
     report.diagnostics.iter().map(|d| d.code).collect()
 }
+
+/// The `funnel` binary of this build (target/<profile>/funnel), built once if needed: a
+/// binary-only crate cannot be a dependency, so the tests ask cargo for it.
+pub fn funnel() -> &'static std::path::Path {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test binary path");
+        let profile_dir = exe
+            .parent()
+            .and_then(std::path::Path::parent)
+            .expect("target/<profile>");
+        let bin = profile_dir.join(format!("funnel{}", std::env::consts::EXE_SUFFIX));
+        let target_dir = profile_dir.parent().expect("target dir");
+        let mut build = std::process::Command::new(option_env!("CARGO").unwrap_or("cargo"));
+        build
+            .args(["build", "--quiet", "-p", "funnel-cli", "--bin", "funnel"])
+            .arg("--target-dir")
+            .arg(target_dir)
+            .current_dir(workspace_root());
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("run cargo build");
+        assert!(status.success(), "cargo build -p funnel-cli failed");
+        assert!(bin.is_file(), "no binary at {}", bin.display());
+        bin
+    })
+}

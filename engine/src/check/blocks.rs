@@ -386,20 +386,30 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Stage names form an ordered enum, needed before expressions are checked.
-    pub(super) fn declare_stages(&mut self, blocks: &[&ast::Stages]) {
-        for extra in blocks.iter().skip(1) {
-            let first = blocks[0].span.clone();
+    /// A set has at most one block of some kinds (`stages`, `route`): each extra one is an
+    /// error pointing at both.
+    fn one_block(&mut self, spans: &[&Span], keyword: &str, help: &str) {
+        for extra in spans.iter().skip(1) {
             self.error(
                 Diagnostic::error(
                     Code::Duplicate,
-                    "a policy set has one `stages` block, and this is a second one",
+                    format!("a policy set has one `{keyword}` block, and this is a second one"),
                 )
-                .label(&extra.span, "second `stages` block")
-                .label(&first, "first one here")
-                .help("list every stage, first to last, in one block"),
+                .label(extra, format!("second `{keyword}` block"))
+                .label(spans[0], "first one here")
+                .help(help),
             );
         }
+    }
+
+    /// Stage names form an ordered enum, needed before expressions are checked.
+    pub(super) fn declare_stages(&mut self, blocks: &[&ast::Stages]) {
+        let spans: Vec<&Span> = blocks.iter().map(|b| &b.span).collect();
+        self.one_block(
+            &spans,
+            "stages",
+            "list every stage, first to last, in one block",
+        );
         let mut names: Vec<String> = Vec::new();
         if let Some(b) = blocks.first() {
             for s in &b.stages {
@@ -523,18 +533,8 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn declare_routes(&mut self, blocks: &[&ast::Route]) {
-        for extra in blocks.iter().skip(1) {
-            let first = blocks[0].span.clone();
-            self.error(
-                Diagnostic::error(
-                    Code::Duplicate,
-                    "a policy set has one `route` block, and this is a second one",
-                )
-                .label(&extra.span, "second `route` block")
-                .label(&first, "first one here")
-                .help("list every branch in one block"),
-            );
-        }
+        let spans: Vec<&Span> = blocks.iter().map(|b| &b.span).collect();
+        self.one_block(&spans, "route", "list every branch in one block");
         let mut names: Vec<String> = Vec::new();
         if let Some(b) = blocks.first() {
             for r in &b.branches {
