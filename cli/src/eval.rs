@@ -3,8 +3,8 @@
 use crate::exit;
 use crate::output::policy_at;
 use crate::render::{DecisionWriter, OutputFormat};
-use funnel_engine::batch::{self, BatchOptions, InputFormat, Outcome};
-use funnel_engine::EvalOptions;
+use funnel_engine::batch::{self, BatchOptions, InputFormat};
+use funnel_engine::{EvalOptions, Evaluation};
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
@@ -102,12 +102,13 @@ pub fn run(args: Args) -> u8 {
         jobs: args.jobs.unwrap_or(0),
         chunk: 4096,
     };
-    let result = batch::run(&policy, input, format, &options, |o: Outcome| {
+    let render = |e: &Evaluation| args.format.render(e);
+    let result = batch::evaluate_each(&policy, input, format, &options, render, |_, result| {
         if let Some(bar) = &progress {
             bar.inc(1);
         }
-        match o.result {
-            Ok(d) => writer.write(&d),
+        match result {
+            Ok(r) => writer.write(&r),
             Err(e) => {
                 let line = format!("error: {source}: {e}");
                 match &progress {

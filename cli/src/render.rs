@@ -2,7 +2,7 @@
 //! explanations.
 
 use funnel_engine::decision::{Step, Truth};
-use funnel_engine::{Decision, Policy};
+use funnel_engine::{Decision, Evaluation, Policy};
 use std::io::{self, Write};
 
 /// `--format` of `funnel eval`.
@@ -18,7 +18,46 @@ pub enum OutputFormat {
     Table,
 }
 
-/// Writes decisions one at a time in a format.
+/// One decision rendered for its format, on the worker thread that evaluated it: JSON text,
+/// or the cells of a CSV or table row.
+pub enum Rendered {
+    /// A decision's JSON (without a line break).
+    Json(Vec<u8>),
+    /// A row's cells.
+    Row(Vec<String>),
+}
+
+impl OutputFormat {
+    /// Renders one evaluation; the writer puts it in place.
+    pub fn render(self, e: &Evaluation) -> Rendered {
+        match self {
+            OutputFormat::Jsonl | OutputFormat::Json => {
+                let mut json = Vec::with_capacity(512);
+                serde_json::to_writer(&mut json, e).expect("decisions serialize to JSON");
+                Rendered::Json(json)
+            }
+            OutputFormat::Csv | OutputFormat::Table => Rendered::Row(self.row(&e.to_decision())),
+        }
+    }
+
+    fn row(self, d: &Decision) -> Vec<String> {
+        let mut row = vec![
+            d.lead.clone(),
+            d.stage.clone(),
+            d.route.clone().unwrap_or_default(),
+        ];
+        row.extend(d.scores.iter().map(|(_, s)| show_score(*s)));
+        row.extend(d.grades.iter().map(|(_, g)| g.clone()));
+        if self == OutputFormat::Csv {
+            row.push(d.reason.clone().unwrap_or_default());
+            row.extend(d.personas.iter().map(|(_, p)| p.matched.to_string()));
+            row.extend(d.sla.iter().map(|(_, s)| s.state.as_str().to_string()));
+        }
+        row
+    }
+}
+
+/// Writes rendered decisions one at a time in a format.
 pub struct DecisionWriter<W: Write> {
     out: W,
     format: OutputFormat,
@@ -98,22 +137,6 @@ impl<W: Write> DecisionWriter<W> {
         }
     }
 
-    fn row(&self, d: &Decision) -> Vec<String> {
-        let mut row = vec![
-            d.lead.clone(),
-            d.stage.clone(),
-            d.route.clone().unwrap_or_default(),
-        ];
-        row.extend(d.scores.iter().map(|(_, s)| show_score(*s)));
-        row.extend(d.grades.iter().map(|(_, g)| g.clone()));
-        if self.format == OutputFormat::Csv {
-            row.push(d.reason.clone().unwrap_or_default());
-            row.extend(d.personas.iter().map(|(_, p)| p.matched.to_string()));
-            row.extend(d.sla.iter().map(|(_, s)| s.state.as_str().to_string()));
-        }
-        row
-    }
-
     fn table_line(&mut self, cells: &[String]) -> io::Result<()> {
         let line: Vec<String> = cells
             .iter()
@@ -123,36 +146,35 @@ impl<W: Write> DecisionWriter<W> {
         writeln!(self.out, "{}", line.join("  ").trim_end())
     }
 
-    /// Writes one decision.
-    pub fn write(&mut self, d: &Decision) -> io::Result<()> {
+    /// Writes one rendered decision.
+    pub fn write(&mut self, r: &Rendered) -> io::Result<()> {
         let first = self.count == 0;
         self.count += 1;
-        match self.format {
-            OutputFormat::Jsonl => {
-                serde_json::to_writer(&mut self.out, d)?;
+        match (self.format, r) {
+            (OutputFormat::Jsonl, Rendered::Json(json)) => {
+                self.out.write_all(json)?;
                 self.out.write_all(b"\n")
             }
-            OutputFormat::Json => {
+            (OutputFormat::Json, Rendered::Json(json)) => {
                 self.out.write_all(if first { b"[\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut self.out, d)?;
-                Ok(())
+                self.out.write_all(json)
             }
-            OutputFormat::Csv => {
+            (OutputFormat::Csv, Rendered::Row(row)) => {
                 if first {
                     let header: Vec<String> = self.columns.iter().map(|c| csv_field(c)).collect();
                     writeln!(self.out, "{}", header.join(","))?;
                 }
-                let row: Vec<String> = self.row(d).iter().map(|c| csv_field(c)).collect();
+                let row: Vec<String> = row.iter().map(|c| csv_field(c)).collect();
                 writeln!(self.out, "{}", row.join(","))
             }
-            OutputFormat::Table => {
+            (OutputFormat::Table, Rendered::Row(row)) => {
                 if first {
                     let header = self.columns.clone();
                     self.table_line(&header)?;
                 }
-                let row = self.row(d);
-                self.table_line(&row)
+                self.table_line(row)
             }
+            _ => unreachable!("a decision rendered for another format"),
         }
     }
 

@@ -3,6 +3,7 @@
 
 use crate::decision::{Decision, Named};
 use crate::decode::{CsvDecoder, Lead, LeadError};
+use crate::evaluator::Evaluation;
 use crate::policy::{EvalOptions, Policy};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
@@ -139,21 +140,82 @@ pub fn run<R: Read>(
     options: &BatchOptions,
     mut sink: impl FnMut(Outcome) -> std::io::Result<()>,
 ) -> Result<Summary, BatchError> {
-    let mut stages: Vec<u64> = vec![0; policy.checked().stages.len()];
+    evaluate_each(
+        policy,
+        input,
+        format,
+        options,
+        |e: &Evaluation| e.to_decision(),
+        |record, result| sink(Outcome { record, result }),
+    )
+}
+
+/// Evaluates every record of `input` and turns each evaluation into a `T` with `f`, on the
+/// worker thread that evaluated it (so rendering output uses every core too); `sink` receives
+/// the results in input order.
+///
+/// ```
+/// use funnel_engine::batch::{self, BatchOptions, InputFormat};
+/// use funnel_engine::{EvalOptions, Policy};
+/// use funnel_grammar::SourceFile;
+///
+/// let policy = Policy::from_sources(vec![SourceFile::new("p.funnel", r#"
+/// policy "demo" version 1
+/// schema lead {
+///   id: text key
+///   size: int
+/// }
+/// stages {
+///   lead
+/// }
+/// "#)]).unwrap();
+/// let input = "{\"id\": \"a\", \"size\": 80}\n{\"id\": \"b\", \"size\": 5}\n";
+/// let options = BatchOptions {
+///     at: chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00Z").unwrap(),
+///     eval: EvalOptions::default(),
+///     jobs: 2,
+///     chunk: 1024,
+/// };
+/// let mut lines = Vec::new();
+/// batch::evaluate_each(
+///     &policy,
+///     input.as_bytes(),
+///     InputFormat::Jsonl,
+///     &options,
+///     |e| serde_json::to_string(e).unwrap(),
+///     |_, line| Ok(lines.push(line.unwrap())),
+/// )
+/// .unwrap();
+/// assert!(lines[1].starts_with(r#"{"lead":"b","policy":{"name":"demo","version":1,"#));
+/// ```
+pub fn evaluate_each<R: Read, T: Send>(
+    policy: &Policy,
+    input: R,
+    format: InputFormat,
+    options: &BatchOptions,
+    f: impl Fn(&Evaluation) -> T + Sync,
+    mut sink: impl FnMut(u64, Result<T, LeadError>) -> std::io::Result<()>,
+) -> Result<Summary, BatchError> {
     let names = &policy.checked().stages;
+    let mut stages: Vec<u64> = vec![0; names.len()];
     let (evaluated, failed) = map(
         policy,
         input,
         format,
         options,
-        |lead, record| policy.evaluate(lead, options.at, &options.eval, Some(record)),
+        || policy.evaluator(options.eval),
+        |evaluator, lead, record| {
+            let e = evaluator.evaluate(lead, options.at, Some(record))?;
+            Ok((e.stage_index(), f(&e)))
+        },
         |record, result| {
-            if let Ok(d) = &result {
-                if let Some(i) = names.iter().position(|s| s.name == d.stage) {
-                    stages[i] += 1;
+            let result = result.map(|(stage, t)| {
+                if let Some(n) = stages.get_mut(stage) {
+                    *n += 1;
                 }
-            }
-            sink(Outcome { record, result })
+                t
+            });
+            sink(record, result)
         },
     )?;
     Ok(Summary {
@@ -163,14 +225,16 @@ pub fn run<R: Read>(
     })
 }
 
-/// Decodes every record of `input` and applies `f` to each lead on the worker threads;
-/// `sink` receives the results in input order. Returns (succeeded, failed) counts.
-pub(crate) fn map<R: Read, T: Send>(
+/// Decodes every record of `input` and applies `f` to each lead on the worker threads, with
+/// working space `init` makes for each of them; `sink` receives the results in input order.
+/// Returns (succeeded, failed) counts.
+pub(crate) fn map<R: Read, T: Send, W>(
     policy: &Policy,
     input: R,
     format: InputFormat,
     options: &BatchOptions,
-    f: impl Fn(&Lead, u64) -> Result<T, LeadError> + Sync,
+    init: impl Fn() -> W + Sync,
+    f: impl Fn(&mut W, &Lead, u64) -> Result<T, LeadError> + Sync,
     mut sink: impl FnMut(u64, Result<T, LeadError>) -> std::io::Result<()>,
 ) -> Result<(u64, u64), BatchError> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -185,9 +249,9 @@ pub(crate) fn map<R: Read, T: Send>(
         let outcomes: Vec<(u64, Result<T, LeadError>)> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|(record, line, raw)| {
+                .map_init(&init, |work, (record, line, raw)| {
                     let result = decode_raw(policy, raw, csv, options)
-                        .and_then(|lead| f(&lead, *record))
+                        .and_then(|lead| f(work, &lead, *record))
                         .map_err(|mut e| {
                             e.record = Some(*record);
                             e.line = *line;

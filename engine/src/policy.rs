@@ -4,6 +4,7 @@ use crate::decision::{Decision, PolicyStamp};
 use crate::decode::{decode_json, FieldIndex, Lead, LeadError};
 use crate::diagnostic::Diagnostic;
 use crate::eval::State;
+use crate::evaluator::Evaluator;
 use crate::ir::Checked;
 use chrono::{DateTime, FixedOffset};
 use funnel_grammar::SourceFile;
@@ -240,8 +241,13 @@ impl Policy {
         Ok(Lead { values })
     }
 
+    /// An evaluator for many leads, which reuses its working space from one to the next.
+    pub fn evaluator(&self, options: EvalOptions) -> Evaluator<'_> {
+        Evaluator::new(self, options)
+    }
+
     /// Evaluates a decoded lead at an instant. `record` names the lead in the decision when
-    /// the schema has no key.
+    /// the schema has no key. For many leads, [`Policy::evaluator`] is faster.
     pub fn evaluate(
         &self,
         lead: &Lead,
@@ -249,20 +255,9 @@ impl Policy {
         options: &EvalOptions,
         record: Option<u64>,
     ) -> Result<Decision, LeadError> {
-        let p = &self.inner.checked;
-        let key = lead.key(p);
-        let mut state = State::new(p, &lead.values, at, options.explain);
-        state.run();
-        if let Some(message) = state.error.take() {
-            let mut e = LeadError::new(message);
-            e.record = record;
-            e.lead = key;
-            return Err(e);
-        }
-        let id = key
-            .or_else(|| record.map(|r| r.to_string()))
-            .unwrap_or_default();
-        Ok(state.decision(id, self.inner.stamp.clone()))
+        self.evaluator(*options)
+            .evaluate(lead, at, record)
+            .map(|e| e.to_decision())
     }
 
     /// Decodes and evaluates one lead given as JSON text.

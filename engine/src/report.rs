@@ -509,7 +509,8 @@ pub fn run<R: Read>(
         input,
         format,
         options,
-        |lead, _| policy.with_state(lead, at, facts),
+        || (),
+        |_, lead, _| policy.with_state(lead, at, facts),
         |_, result| {
             let f = match result {
                 Ok(f) => f,

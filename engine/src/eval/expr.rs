@@ -5,6 +5,7 @@ use crate::ir::*;
 use crate::value::Value;
 use chrono::{DateTime, Duration, FixedOffset};
 use funnel_grammar::ast::{BinOp, ListOp, TextOp};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Kleene `and`: false wins, then unknown.
@@ -128,7 +129,20 @@ fn text_test(op: TextOp, value: &str, arg: &str) -> bool {
     }
 }
 
-impl State<'_> {
+impl<'p> State<'p> {
+    /// Evaluates an expression, borrowing constants and lead fields instead of copying them
+    /// (a text or a list copied is a reference count touched twice).
+    pub(crate) fn eval_ref<'e>(&mut self, e: &'e TExpr) -> Cow<'e, Value>
+    where
+        'p: 'e,
+    {
+        match &e.kind {
+            TKind::Const(v) => Cow::Borrowed(v),
+            TKind::Field(slot) => Cow::Borrowed(&self.lead[*slot]),
+            _ => Cow::Owned(self.eval(e)),
+        }
+    }
+
     /// Evaluates an expression.
     pub(crate) fn eval(&mut self, e: &TExpr) -> Value {
         match &e.kind {
@@ -172,29 +186,30 @@ impl State<'_> {
                 _ => Value::Missing,
             },
             TKind::Binary(op, a, b) => {
-                let x = self.eval(a);
+                let x = self.eval_ref(a);
                 // Short-circuit where the left side decides, as Kleene logic allows.
-                match (op, &x) {
+                match (op, &*x) {
                     (BinOp::And, Value::Bool(false)) => return Value::Bool(false),
                     (BinOp::Or, Value::Bool(true)) => return Value::Bool(true),
                     _ => {}
                 }
-                let y = self.eval(b);
+                let y = self.eval_ref(b);
+                let (x, y) = (&*x, &*y);
                 if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
                     && a.ty == Ty::Enum(self.policy.stage_enum)
                 {
-                    return self.stage_order(*op, &x, &y);
+                    return self.stage_order(*op, x, y);
                 }
                 match op {
-                    BinOp::And => and(&x, &y),
-                    BinOp::Or => or(&x, &y),
-                    BinOp::Eq => bool_of(equal(&x, &y)),
-                    BinOp::Ne => bool_of(equal(&x, &y).map(|b| !b)),
-                    BinOp::Lt => bool_of(compare(&x, &y).map(|o| o == Ordering::Less)),
-                    BinOp::Le => bool_of(compare(&x, &y).map(|o| o != Ordering::Greater)),
-                    BinOp::Gt => bool_of(compare(&x, &y).map(|o| o == Ordering::Greater)),
-                    BinOp::Ge => bool_of(compare(&x, &y).map(|o| o != Ordering::Less)),
-                    _ => arith(*op, &x, &y),
+                    BinOp::And => and(x, y),
+                    BinOp::Or => or(x, y),
+                    BinOp::Eq => bool_of(equal(x, y)),
+                    BinOp::Ne => bool_of(equal(x, y).map(|b| !b)),
+                    BinOp::Lt => bool_of(compare(x, y).map(|o| o == Ordering::Less)),
+                    BinOp::Le => bool_of(compare(x, y).map(|o| o != Ordering::Greater)),
+                    BinOp::Gt => bool_of(compare(x, y).map(|o| o == Ordering::Greater)),
+                    BinOp::Ge => bool_of(compare(x, y).map(|o| o != Ordering::Less)),
+                    _ => arith(*op, x, y),
                 }
             }
             TKind::In {
@@ -202,9 +217,9 @@ impl State<'_> {
                 list,
                 negated,
             } => {
-                let v = self.eval(value);
-                let l = self.eval(list);
-                let found = match (&v, &l) {
+                let v = self.eval_ref(value);
+                let l = self.eval_ref(list);
+                let found = match (&*v, &*l) {
                     (Value::Missing, _) | (_, Value::Missing) => None,
                     (v, Value::List(items)) => {
                         Some(items.iter().any(|i| equal(v, i) == Some(true)))
@@ -214,7 +229,7 @@ impl State<'_> {
                 bool_of(found.map(|f| f != *negated))
             }
             TKind::Between(v, lo, hi) => {
-                let (v, lo, hi) = (self.eval(v), self.eval(lo), self.eval(hi));
+                let (v, lo, hi) = (self.eval_ref(v), self.eval_ref(lo), self.eval_ref(hi));
                 match (compare(&v, &lo), compare(&v, &hi)) {
                     (Some(a), Some(b)) => {
                         Value::Bool(a != Ordering::Less && b != Ordering::Greater)
@@ -228,9 +243,9 @@ impl State<'_> {
                 value,
                 arg,
             } => {
-                let v = self.eval(value);
-                let a = self.eval(arg);
-                match (&v, &a, any) {
+                let v = self.eval_ref(value);
+                let a = self.eval_ref(arg);
+                match (&*v, &*a, any) {
                     (Value::Text(v), Value::Text(a), false) => Value::Bool(text_test(*op, v, a)),
                     (Value::Text(v), Value::List(items), true) => Value::Bool(
                         items
@@ -241,21 +256,21 @@ impl State<'_> {
                 }
             }
             TKind::ListContains(list, v) => {
-                let l = self.eval(list);
-                let v = self.eval(v);
-                match (&l, &v) {
+                let l = self.eval_ref(list);
+                let v = self.eval_ref(v);
+                match (&*l, &*v) {
                     (Value::List(items), v) if v.is_present() => {
                         Value::Bool(items.iter().any(|i| equal(v, i) == Some(true)))
                     }
                     _ => Value::Missing,
                 }
             }
-            TKind::Matches(v, re) => match self.eval(v) {
-                Value::Text(t) => Value::Bool(self.policy.regexes[*re].is_match(&t)),
+            TKind::Matches(v, re) => match &*self.eval_ref(v) {
+                Value::Text(t) => Value::Bool(self.policy.regexes[*re].is_match(t)),
                 _ => Value::Missing,
             },
             TKind::IsMissing { value, negated } => {
-                Value::Bool(self.eval(value).is_present() == *negated)
+                Value::Bool(self.eval_ref(value).is_present() == *negated)
             }
             TKind::If(c, a, b) => match self.eval(c) {
                 Value::Bool(true) => self.eval(a),
@@ -304,11 +319,23 @@ impl State<'_> {
     }
 
     fn builtin(&mut self, f: Builtin, args: &[TExpr]) -> Value {
-        let vals: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
+        // Calls take one to three arguments but for `min` and `max`: those are evaluated on
+        // the stack.
+        let mut small = [Value::Missing, Value::Missing, Value::Missing];
+        let many: Vec<Value>;
+        let vals: &[Value] = if args.len() <= small.len() {
+            for (slot, a) in small.iter_mut().zip(args) {
+                *slot = self.eval(a);
+            }
+            &small[..args.len()]
+        } else {
+            many = args.iter().map(|a| self.eval(a)).collect();
+            &many
+        };
         if vals.iter().any(|v| !v.is_present()) {
             return Value::Missing;
         }
-        match (f, vals.as_slice()) {
+        match (f, vals) {
             (Builtin::Lower, [Value::Text(t)]) => Value::Text(t.to_lowercase().into()),
             (Builtin::Upper, [Value::Text(t)]) => Value::Text(t.to_uppercase().into()),
             (Builtin::Len, [Value::Text(t)]) => Value::Int(t.chars().count() as i64),

@@ -44,13 +44,34 @@ fn truth(v: &Value) -> Truth {
 }
 
 /// Rounds a score to the two decimals decisions show, so what is compared is what is shown.
-fn round2(x: f64) -> f64 {
+pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
 /// The rule's text on one line, for explanations.
 pub(crate) fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The working space of an evaluation, kept between leads so that evaluating one allocates
+/// nothing the lead's own values do not need.
+#[derive(Default)]
+pub(crate) struct Slots {
+    lets: Vec<Value>,
+    scores: Vec<f64>,
+    personas: Vec<(bool, f64)>,
+    grades: Vec<u16>,
+    slas: Vec<Value>,
+    sla_outcomes: Vec<Option<SlaOutcome>>,
+    items: Vec<Value>,
+    explain: Vec<Step>,
+}
+
+/// Empties `v` and fills it with `n` copies of `x`, keeping its allocation.
+fn refill<T: Clone>(mut v: Vec<T>, n: usize, x: T) -> Vec<T> {
+    v.clear();
+    v.resize(n, x);
+    v
 }
 
 impl<'p> State<'p> {
@@ -60,23 +81,53 @@ impl<'p> State<'p> {
         now: DateTime<FixedOffset>,
         explain: bool,
     ) -> Self {
+        State::reuse(policy, lead, now, explain, Slots::default())
+    }
+
+    /// A state that works in space left by an earlier evaluation.
+    pub(crate) fn reuse(
+        policy: &'p Checked,
+        lead: &'p [Value],
+        now: DateTime<FixedOffset>,
+        explain: bool,
+        slots: Slots,
+    ) -> Self {
+        let mut steps = slots.explain;
+        steps.clear();
+        let mut items = slots.items;
+        items.clear();
         State {
             policy,
             lead,
             now,
-            lets: vec![Value::Missing; policy.lets.len()],
-            scores: vec![0.0; policy.scores.len()],
-            personas: vec![(false, 0.0); policy.personas.len()],
-            grades: vec![0; policy.grades.len()],
+            lets: refill(slots.lets, policy.lets.len(), Value::Missing),
+            scores: refill(slots.scores, policy.scores.len(), 0.0),
+            personas: refill(slots.personas, policy.personas.len(), (false, 0.0)),
+            grades: refill(slots.grades, policy.grades.len(), 0),
             stage: 0,
             reason: None,
             route: None,
-            slas: vec![Value::Missing; policy.slas.len()],
-            sla_outcomes: vec![None; policy.slas.len()],
-            items: Vec::new(),
-            explain: explain.then(Vec::new),
+            slas: refill(slots.slas, policy.slas.len(), Value::Missing),
+            sla_outcomes: refill(slots.sla_outcomes, policy.slas.len(), None),
+            items,
+            explain: explain.then_some(steps),
             error: None,
             aggregates: None,
+        }
+    }
+
+    /// Takes the working space out, for the next lead.
+    pub(crate) fn take_slots(&mut self) -> Slots {
+        use std::mem::take;
+        Slots {
+            lets: take(&mut self.lets),
+            scores: take(&mut self.scores),
+            personas: take(&mut self.personas),
+            grades: take(&mut self.grades),
+            slas: take(&mut self.slas),
+            sla_outcomes: take(&mut self.sla_outcomes),
+            items: take(&mut self.items),
+            explain: self.explain.take().unwrap_or_default(),
         }
     }
 
@@ -321,107 +372,55 @@ impl<'p> State<'p> {
             }
         }
     }
-
-    /// Builds the decision from the computed slots.
-    pub(crate) fn decision(self, lead: String, stamp: PolicyStamp) -> Decision {
-        let p = self.policy;
-        Decision {
-            lead,
-            policy: stamp,
-            at: self.now.to_rfc3339(),
-            personas: Named(
-                p.personas
-                    .iter()
-                    .zip(&self.personas)
-                    .map(|(d, (m, f))| {
-                        (
-                            d.name.clone(),
-                            PersonaResult {
-                                matched: *m,
-                                fraction: round2(*f),
-                            },
-                        )
-                    })
-                    .collect(),
-            ),
-            scores: Named(
-                p.scores
-                    .iter()
-                    .zip(&self.scores)
-                    .map(|(d, s)| (d.name.clone(), *s))
-                    .collect(),
-            ),
-            grades: Named(
-                p.grades
-                    .iter()
-                    .zip(&self.grades)
-                    .map(|(g, l)| {
-                        (
-                            p.scores[g.score].name.clone(),
-                            p.enums[g.letters].values[*l as usize].clone(),
-                        )
-                    })
-                    .collect(),
-            ),
-            values: Named(
-                p.lets
-                    .iter()
-                    .zip(&self.lets)
-                    .map(|(d, v)| (d.name.clone(), value_json(p, v, &d.value.ty)))
-                    .collect(),
-            ),
-            stage: p
-                .stages
-                .get(self.stage as usize)
-                .map_or_else(String::new, |s| s.name.clone()),
-            reason: self.reason.and_then(|i| p.stages[i].because.clone()),
-            route: self
-                .route
-                .map(|r| p.enums[p.route_enum].values[r as usize].clone()),
-            sla: Named(
-                p.slas
-                    .iter()
-                    .zip(self.sla_outcomes)
-                    .filter_map(|(d, o)| o.map(|o| (d.name.clone(), o)))
-                    .collect(),
-            ),
-            explain: self.explain,
-        }
-    }
 }
 
 /// A value as JSON, with enum values by name.
 pub fn value_json(p: &Checked, v: &Value, ty: &Ty) -> serde_json::Value {
-    use serde_json::Value as J;
-    match (v, ty) {
-        (Value::Missing, _) => J::Null,
-        (Value::Bool(b), _) => J::Bool(*b),
-        (Value::Int(i), _) => J::from(*i),
-        (Value::Number(n), _) => serde_json::Number::from_f64(*n).map_or(J::Null, J::Number),
-        (Value::Text(t), _) => J::String(t.to_string()),
-        (Value::Date(d), _) => J::String(d.to_string()),
-        (Value::DateTime(d), _) => J::String(d.to_rfc3339()),
-        (Value::Duration(s), _) => J::String(format_duration(*s)),
-        (Value::Enum(i), Ty::Enum(e)) => p.enums[*e]
-            .values
-            .get(*i as usize)
-            .map_or(J::Null, |s| J::String(s.clone())),
-        (Value::Enum(i), _) => J::from(*i),
-        (Value::List(items), Ty::List(t)) => {
-            J::Array(items.iter().map(|i| value_json(p, i, t)).collect())
+    serde_json::to_value(JsonValue(p, v, ty)).unwrap_or(serde_json::Value::Null)
+}
+
+/// A value serialized as decisions show it: enum values by name, dates and datetimes as
+/// RFC 3339 text, durations as `2h 30m`, record fields by name in name order.
+pub(crate) struct JsonValue<'a>(pub &'a Checked, pub &'a Value, pub &'a Ty);
+
+impl serde::Serialize for JsonValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let JsonValue(p, v, ty) = *self;
+        match (v, ty) {
+            (Value::Missing, _) => s.serialize_unit(),
+            (Value::Bool(b), _) => s.serialize_bool(*b),
+            (Value::Int(i), _) => s.serialize_i64(*i),
+            (Value::Number(n), _) if n.is_finite() => s.serialize_f64(*n),
+            (Value::Number(_), _) => s.serialize_unit(),
+            (Value::Text(t), _) => s.serialize_str(t),
+            (Value::Date(d), _) => s.collect_str(d),
+            (Value::DateTime(d), _) => s.serialize_str(&d.to_rfc3339()),
+            (Value::Duration(secs), _) => s.serialize_str(&format_duration(*secs)),
+            (Value::Enum(i), Ty::Enum(e)) => match p.enums[*e].values.get(*i as usize) {
+                Some(name) => s.serialize_str(name),
+                None => s.serialize_unit(),
+            },
+            (Value::Enum(i), _) => s.serialize_u16(*i),
+            (Value::List(items), ty) => {
+                let inner = match ty {
+                    Ty::List(t) => t,
+                    _ => &Ty::Error,
+                };
+                s.collect_seq(items.iter().map(|i| JsonValue(p, i, inner)))
+            }
+            (Value::Record(values), Ty::Record(r)) => {
+                let fields = &p.records[*r].fields;
+                let mut order: Vec<usize> = (0..fields.len().min(values.len())).collect();
+                order.sort_by(|a, b| fields[*a].name.cmp(&fields[*b].name));
+                let mut map = s.serialize_map(Some(order.len()))?;
+                for i in order {
+                    map.serialize_entry(&fields[i].name, &JsonValue(p, &values[i], &fields[i].ty))?;
+                }
+                map.end()
+            }
+            (Value::Record(_), _) => s.serialize_unit(),
         }
-        (Value::List(items), _) => {
-            J::Array(items.iter().map(|i| value_json(p, i, &Ty::Error)).collect())
-        }
-        (Value::Record(fields), Ty::Record(r)) => J::Object(
-            p.records[*r]
-                .fields
-                .iter()
-                .zip(fields.iter())
-                .map(|(f, v)| (f.name.clone(), value_json(p, v, &f.ty)))
-                .collect(),
-        ),
-        (Value::Record(_), _) => J::Null,
     }
 }
 

@@ -1,0 +1,91 @@
+//! An evaluation read in place says what its decision says, and serializes to the same JSON,
+//! for every lead of the example set, with and without explanations; a reused evaluator
+//! carries nothing from one lead to the next.
+
+use funnel_engine::{EvalOptions, Lead, Policy};
+use std::path::Path;
+
+fn acme() -> (Policy, Vec<Lead>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let policy = Policy::load(root.join("policies/acme")).expect("acme loads");
+    let options = EvalOptions::default();
+    let mut leads = Vec::new();
+    let jsonl = std::fs::read_to_string(root.join("policies/acme/leads/leads.jsonl")).unwrap();
+    for line in jsonl.lines().filter(|l| !l.trim().is_empty()) {
+        leads.push(policy.decode_json(line.as_bytes(), &options).unwrap());
+    }
+    for file in ["enterprise_demo.json", "five_calls_in_a_week.json"] {
+        let bytes = std::fs::read(root.join("policies/acme/leads").join(file)).unwrap();
+        leads.push(policy.decode_json(&bytes, &options).unwrap());
+    }
+    (policy, leads)
+}
+
+fn at() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00-03:00").unwrap()
+}
+
+#[test]
+fn an_evaluation_serializes_as_its_decision() {
+    let (policy, leads) = acme();
+    for explain in [false, true] {
+        let mut evaluator = policy.evaluator(EvalOptions {
+            explain,
+            strict: false,
+        });
+        for (i, lead) in leads.iter().enumerate() {
+            let e = evaluator.evaluate(lead, at(), Some(i as u64 + 1)).unwrap();
+            let direct = serde_json::to_string(&e).unwrap();
+            let decision = e.to_decision();
+            assert_eq!(direct, serde_json::to_string(&decision).unwrap());
+            assert_eq!(e.stage(), decision.stage);
+            assert_eq!(e.route(), decision.route.as_deref());
+            assert_eq!(e.reason(), decision.reason.as_deref());
+            for (name, score) in decision.scores.iter() {
+                assert_eq!(e.score(name), Some(*score));
+            }
+            for (score, letter) in decision.grades.iter() {
+                assert_eq!(e.grade(score), Some(letter.as_str()));
+            }
+            for (name, persona) in decision.personas.iter() {
+                assert_eq!(e.persona(name).as_ref(), Some(persona));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_example_leads_cover_what_decisions_show() {
+    // So the test above compares every part of a decision, not just empty maps.
+    let (policy, leads) = acme();
+    let decisions: Vec<_> = leads
+        .iter()
+        .map(|l| {
+            policy
+                .evaluate(l, at(), &EvalOptions::default(), None)
+                .unwrap()
+        })
+        .collect();
+    assert!(decisions.iter().any(|d| d.reason.is_some()));
+    assert!(decisions.iter().any(|d| !d.sla.0.is_empty()));
+    assert!(decisions.iter().any(|d| !d.values.0.is_empty()));
+    assert!(decisions
+        .iter()
+        .any(|d| d.personas.iter().any(|(_, p)| p.matched)));
+}
+
+#[test]
+fn a_reused_evaluator_gives_what_a_fresh_one_gives() {
+    let (policy, leads) = acme();
+    let options = EvalOptions {
+        explain: true,
+        strict: false,
+    };
+    let mut reused = policy.evaluator(options);
+    // Twice over, in two orders, so each lead follows a different one.
+    for lead in leads.iter().chain(leads.iter().rev()) {
+        let again = reused.evaluate(lead, at(), None).unwrap().to_decision();
+        let fresh = policy.evaluate(lead, at(), &options, None).unwrap();
+        assert_eq!(again, fresh);
+    }
+}
