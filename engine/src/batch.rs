@@ -360,7 +360,9 @@ fn decode_raw(
     match (raw, csv) {
         (Raw::Json(line), _) => policy.decode_json(line.as_bytes(), &options.eval),
         (Raw::Csv(row), Some(decoder)) => Ok(Lead {
-            values: decoder.decode(policy.checked(), policy.index(), row)?,
+            values: decoder
+                .decode(policy.checked(), policy.index(), row)?
+                .into(),
         }),
         (Raw::Csv(_), None) => Err(LeadError::new("a CSV row without its header")),
         (Raw::Bad(e), _) => Err(e.clone()),

@@ -681,4 +681,6 @@ pub struct Checked {
     pub runtime: Option<Arc<crate::script::ScriptRuntime>>,
     /// The order definitions are evaluated in (dependencies first).
     pub order: Vec<Node>,
+    /// The definitions' expressions compiled to closures (once the policy is lowered).
+    pub(crate) program: Option<Arc<crate::eval::compiled::Program>>,
 }

@@ -59,6 +59,7 @@ pub struct EvalOptions {
     pub strict: bool,
 }
 
+#[derive(Clone)]
 struct Inner {
     checked: Checked,
     index: FieldIndex,
@@ -134,6 +135,7 @@ impl Policy {
             return Err(LoadError { diagnostics });
         };
         crate::lower::fold_policy(&mut checked);
+        checked.program = Some(Arc::new(crate::eval::compiled::compile(&checked)));
         let stamp = PolicyStamp {
             name: checked.header.name.clone(),
             version: checked.header.version,
@@ -299,6 +301,17 @@ impl Policy {
             return Err(e);
         }
         Ok(f(&mut state))
+    }
+
+    /// The same policy without its compiled closures: every expression walks its tree (for
+    /// the tests that check the two ways agree).
+    #[cfg(test)]
+    pub(crate) fn walking(&self) -> Policy {
+        let mut inner = (*self.inner).clone();
+        inner.checked.program = None;
+        Policy {
+            inner: Arc::new(inner),
+        }
     }
 
     pub(crate) fn index(&self) -> &FieldIndex {

@@ -225,7 +225,9 @@ impl Policy {
                     TKind::Const(Value::Record(fields)) => {
                         let mut values = fields.to_vec();
                         crate::decode::finish_record(p, p.lead, &mut values, "")
-                            .map(|()| Lead { values })
+                            .map(|()| Lead {
+                                values: values.into(),
+                            })
                             .map_err(|e| e.to_string())
                     }
                     _ => Err("the test's lead is not a record".to_string()),

@@ -246,6 +246,7 @@ impl<'a> Checker<'a> {
             script_fns: std::mem::take(&mut self.script_fns),
             runtime: self.runtime.take().map(std::sync::Arc::new),
             order: order?,
+            program: None,
         })
     }
 

@@ -76,9 +76,9 @@ pub(crate) fn decode_json<'de, D: Deserializer<'de>>(
     index: &FieldIndex,
     strict: bool,
     de: D,
-) -> Result<Vec<Value>, LeadError> {
+) -> Result<std::sync::Arc<[Value]>, LeadError> {
     match decode_with(p, index, strict, &Ty::Record(p.lead), de)? {
-        Value::Record(fields) => Ok(fields.to_vec()),
+        Value::Record(fields) => Ok(fields),
         Value::Missing => Err(LeadError::new("expected a lead object, found null")),
         _ => Err(LeadError::new("expected a lead object")),
     }
@@ -239,9 +239,14 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         };
         let rec = &self.ctx.p.records[r];
         let mut values = vec![Value::Missing; rec.fields.len()];
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match self.ctx.index.slot(r, &key) {
-                Some(slot) => {
+        let mut next = 0;
+        while let Some(key) = map.next_key_seed(KeySeed {
+            ctx: self.ctx,
+            record: r,
+            next,
+        })? {
+            match key {
+                Key::Slot(slot) => {
                     let f = &rec.fields[slot];
                     self.ctx.path.borrow_mut().push(Seg::Field(r, slot));
                     let v = map.next_value_seed(ValueSeed {
@@ -251,8 +256,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                     })?;
                     self.ctx.path.borrow_mut().pop();
                     values[slot] = v;
+                    next = slot + 1;
                 }
-                None if self.ctx.strict => {
+                Key::Unknown(key) if self.ctx.strict => {
                     let mut path = self.ctx.path_string();
                     if !path.is_empty() {
                         path.push('.');
@@ -268,7 +274,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                     }
                     return Err(e);
                 }
-                None => {
+                Key::Unknown(_) => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -282,5 +288,46 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
             return Err(de::Error::custom("lead does not fit the schema"));
         }
         Ok(Value::Record(values.into()))
+    }
+}
+
+/// An object's key: the slot of a field of the record, or a name the record does not have.
+enum Key {
+    Slot(usize),
+    Unknown(String),
+}
+
+/// Reads a key and finds its slot without copying it (only unknown names are kept, for the
+/// error `--strict` gives).
+struct KeySeed<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    record: RecordId,
+    /// The slot after the previous key's: the likeliest.
+    next: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_, '_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        let ctx = self.ctx;
+        Ok(
+            match ctx.index.slot_near(ctx.p, self.record, key, self.next) {
+                Some(slot) => Key::Slot(slot),
+                None if ctx.strict => Key::Unknown(key.to_string()),
+                None => Key::Unknown(String::new()),
+            },
+        )
     }
 }

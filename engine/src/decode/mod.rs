@@ -88,7 +88,7 @@ impl std::error::Error for LeadError {}
 /// A decoded lead: its fields in slots.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lead {
-    pub(crate) values: Vec<Value>,
+    pub(crate) values: std::sync::Arc<[Value]>,
 }
 
 impl Lead {
@@ -130,6 +130,21 @@ impl FieldIndex {
 
     pub(crate) fn slot(&self, record: RecordId, name: &str) -> Option<usize> {
         self.by_name[record].get(name).copied()
+    }
+
+    /// The slot of an input name, when `next` is the likeliest: inputs usually list fields in
+    /// one order, so the slot after the previous key's is tried before the hash table.
+    pub(crate) fn slot_near(
+        &self,
+        p: &Checked,
+        record: RecordId,
+        name: &str,
+        next: usize,
+    ) -> Option<usize> {
+        match p.records[record].fields.get(next) {
+            Some(f) if f.name == name || f.from.as_deref() == Some(name) => Some(next),
+            _ => self.slot(record, name),
+        }
     }
 }
 

@@ -121,7 +121,7 @@ fn arith(op: BinOp, a: &Value, b: &Value) -> Value {
     }
 }
 
-fn text_test(op: TextOp, value: &str, arg: &str) -> bool {
+pub(crate) fn text_test(op: TextOp, value: &str, arg: &str) -> bool {
     match op {
         TextOp::Contains => value.contains(arg),
         TextOp::StartsWith => value.starts_with(arg),

@@ -3,6 +3,7 @@
 //! Definitions run in dependency order; each result lands in a slot the later ones read, so
 //! nothing is computed twice and no name is looked up.
 
+pub(crate) mod compiled;
 pub(crate) mod expr;
 mod sla;
 
@@ -10,6 +11,7 @@ use crate::decision::*;
 use crate::ir::*;
 use crate::value::Value;
 use chrono::{DateTime, FixedOffset};
+use compiled::{Program, RuleCode};
 
 /// The state of one lead's evaluation.
 pub(crate) struct State<'p> {
@@ -131,6 +133,11 @@ impl<'p> State<'p> {
         }
     }
 
+    /// The policy's compiled expressions (absent while the policy is being lowered).
+    fn program(&self) -> Option<&'p Program> {
+        self.policy.program.as_deref()
+    }
+
     fn step(&mut self, make: impl FnOnce() -> Step) {
         if let Some(steps) = &mut self.explain {
             steps.push(make());
@@ -154,7 +161,10 @@ impl<'p> State<'p> {
 
     fn eval_let(&mut self, i: usize) {
         let def = &self.policy.lets[i];
-        let v = self.eval(&def.value);
+        let v = match self.program() {
+            Some(code) => (code.lets[i])(self),
+            None => self.eval(&def.value),
+        };
         if self.explain.is_some() {
             let value = value_json(self.policy, &v, &def.value.ty);
             let (name, at) = (def.name.clone(), def.span.location());
@@ -166,9 +176,12 @@ impl<'p> State<'p> {
     fn eval_persona(&mut self, i: usize) {
         let def = &self.policy.personas[i];
         let mut held = 0usize;
-        for c in &def.conditions {
-            let r = self.eval(c);
-            if r == Value::Bool(true) {
+        for (j, c) in def.conditions.iter().enumerate() {
+            let r = match self.program() {
+                Some(code) => (code.personas[i][j])(self),
+                None => truth(&self.eval(c)),
+            };
+            if r == Truth::True {
                 held += 1;
             }
             if self.explain.is_some() {
@@ -177,7 +190,7 @@ impl<'p> State<'p> {
                 self.step(|| Step::Persona {
                     persona,
                     condition,
-                    result: truth(&r),
+                    result: r,
                     at,
                 });
             }
@@ -190,14 +203,28 @@ impl<'p> State<'p> {
     fn eval_score(&mut self, i: usize) {
         let def = &self.policy.scores[i];
         let mut total = 0.0;
-        for rule in &def.rules {
-            let (points, result) = match &rule.rule {
-                RuleDef::When(c) => match self.eval(c) {
-                    Value::Bool(true) => (rule.points, Truth::True),
-                    Value::Bool(false) => (0.0, Truth::False),
-                    _ => (0.0, Truth::Unknown),
+        for (j, rule) in def.rules.iter().enumerate() {
+            let code = self.program().map(|code| &code.rules[i][j]);
+            let (points, result) = match (&rule.rule, code) {
+                (_, Some(RuleCode::When(c))) => match c(self) {
+                    Truth::True => (rule.points, Truth::True),
+                    r => (0.0, r),
                 },
-                RuleDef::Per(e) => match self.eval(e).as_f64() {
+                (RuleDef::When(c), _) => match truth(&self.eval(c)) {
+                    Truth::True => (rule.points, Truth::True),
+                    r => (0.0, r),
+                },
+                (_, Some(RuleCode::Per(n))) => match n(self) {
+                    Some(n) => {
+                        let n = n.f();
+                        (
+                            rule.points * n,
+                            if n == 0.0 { Truth::False } else { Truth::True },
+                        )
+                    }
+                    None => (0.0, Truth::Unknown),
+                },
+                (RuleDef::Per(e), _) => match self.eval(e).as_f64() {
                     Some(n) => (
                         rule.points * n,
                         if n == 0.0 { Truth::False } else { Truth::True },
@@ -307,8 +334,11 @@ impl<'p> State<'p> {
         let mut excluded: Option<usize> = None;
         for (i, s) in self.policy.stages.iter().enumerate() {
             let Some(w) = &s.when else { continue };
-            let r = self.eval(w);
-            if r == Value::Bool(true) {
+            let r = match self.program().and_then(|code| code.stages[i].as_ref()) {
+                Some(c) => c(self),
+                None => truth(&self.eval(w)),
+            };
+            if r == Truth::True {
                 if s.because.is_some() {
                     excluded = Some(i);
                 } else {
@@ -321,7 +351,7 @@ impl<'p> State<'p> {
                 self.step(|| Step::Stage {
                     stage,
                     condition,
-                    result: truth(&r),
+                    result: r,
                     at,
                 });
             }
@@ -334,10 +364,11 @@ impl<'p> State<'p> {
     }
 
     fn eval_route(&mut self) {
-        for r in &self.policy.routes {
-            let result = match &r.when {
-                Some(w) => self.eval(w),
-                None => Value::Bool(true),
+        for (i, r) in self.policy.routes.iter().enumerate() {
+            let result = match (&r.when, self.program()) {
+                (Some(_), Some(code)) => code.routes[i].as_ref().map_or(Truth::True, |c| c(self)),
+                (Some(w), None) => truth(&self.eval(w)),
+                (None, _) => Truth::True,
             };
             if self.explain.is_some() {
                 let condition = r
@@ -348,11 +379,11 @@ impl<'p> State<'p> {
                 self.step(|| Step::Route {
                     route,
                     condition,
-                    result: truth(&result),
+                    result,
                     at,
                 });
             }
-            if result == Value::Bool(true) {
+            if result == Truth::True {
                 self.route = Some(r.value);
                 return;
             }
