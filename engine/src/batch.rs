@@ -358,7 +358,7 @@ fn decode_raw(
     options: &BatchOptions,
 ) -> Result<Lead, LeadError> {
     match (raw, csv) {
-        (Raw::Json(line), _) => policy.decode_json(line.as_bytes(), &options.eval),
+        (Raw::Json(line), _) => policy.decode_json_str(line, &options.eval),
         (Raw::Csv(row), Some(decoder)) => Ok(Lead {
             values: decoder
                 .decode(policy.checked(), policy.index(), row)?

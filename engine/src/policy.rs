@@ -192,7 +192,21 @@ impl Policy {
 
     /// Decodes a lead from JSON text.
     pub fn decode_json(&self, json: &[u8], options: &EvalOptions) -> Result<Lead, LeadError> {
-        let mut de = serde_json::Deserializer::from_slice(json);
+        // Checked as UTF-8 once, here, rather than string by string while parsing.
+        let text = std::str::from_utf8(json).map_err(|e| {
+            let mut err = LeadError::new(format!(
+                "malformed JSON: not UTF-8 text (byte {})",
+                e.valid_up_to() + 1
+            ));
+            err.found = Some("malformed JSON".into());
+            err
+        })?;
+        self.decode_json_str(text, options)
+    }
+
+    /// Decodes a lead from JSON text already known to be UTF-8.
+    pub fn decode_json_str(&self, json: &str, options: &EvalOptions) -> Result<Lead, LeadError> {
+        let mut de = serde_json::Deserializer::from_str(json);
         let decoded = decode_json(
             &self.inner.checked,
             &self.inner.index,
@@ -207,7 +221,7 @@ impl Policy {
         decoded.map(|values| Lead { values }).map_err(|mut e| {
             // Name the lead in the error when its key can be read at all.
             if e.lead.is_none() {
-                e.lead = self.key_of_json(json);
+                e.lead = self.key_of_json(json.as_bytes());
             }
             e
         })
