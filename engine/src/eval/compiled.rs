@@ -12,7 +12,7 @@ use super::State;
 use crate::decision::Truth;
 use crate::ir::*;
 use crate::value::Value;
-use funnel_grammar::ast::BinOp;
+use funnel_grammar::ast::{BinOp, TextOp};
 use regex::Regex;
 use std::sync::Arc;
 
@@ -63,19 +63,66 @@ impl N {
     }
 }
 
+/// A number read where it lies (a constant, a lead field, a let, a score) without a call, or
+/// computed by compiled code. Most comparisons have such operands on both sides, so they
+/// cost one call instead of three.
+pub(crate) enum Operand {
+    Const(Option<N>),
+    Field(usize),
+    Let(usize),
+    Score(usize),
+    Code(Num),
+}
+
+impl Operand {
+    #[inline]
+    pub(crate) fn get(&self, s: &mut State) -> Option<N> {
+        match self {
+            Operand::Const(n) => *n,
+            Operand::Field(slot) => N::of(&s.lead[*slot]),
+            Operand::Let(i) => N::of(&s.lets[*i]),
+            Operand::Score(i) => Some(N::F(s.scores[*i])),
+            Operand::Code(f) => f(s),
+        }
+    }
+}
+
+/// A truth read where it lies (a constant, a bool field or let, a persona) without a call,
+/// or computed by compiled code.
+pub(crate) enum Test {
+    Const(Truth),
+    Field(usize),
+    Let(usize),
+    Persona(usize),
+    Code(Cond),
+}
+
+impl Test {
+    #[inline]
+    pub(crate) fn get(&self, s: &mut State) -> Truth {
+        match self {
+            Test::Const(t) => *t,
+            Test::Field(slot) => truth(&s.lead[*slot]),
+            Test::Let(i) => truth(&s.lets[*i]),
+            Test::Persona(i) => known(s.personas[*i].0),
+            Test::Code(f) => f(s),
+        }
+    }
+}
+
 /// A rule's compiled condition or amount.
 pub(crate) enum RuleCode {
-    When(Cond),
-    Per(Num),
+    When(Test),
+    Per(Operand),
 }
 
 /// Every definition's expressions, compiled.
 pub(crate) struct Program {
     pub(crate) lets: Vec<Any>,
-    pub(crate) personas: Vec<Vec<Cond>>,
+    pub(crate) personas: Vec<Vec<Test>>,
     pub(crate) rules: Vec<Vec<RuleCode>>,
-    pub(crate) stages: Vec<Option<Cond>>,
-    pub(crate) routes: Vec<Option<Cond>>,
+    pub(crate) stages: Vec<Option<Test>>,
+    pub(crate) routes: Vec<Option<Test>>,
 }
 
 impl std::fmt::Debug for Program {
@@ -92,7 +139,7 @@ pub(crate) fn compile(p: &Checked) -> Program {
         personas: p
             .personas
             .iter()
-            .map(|x| x.conditions.iter().map(|e| c.cond(e)).collect())
+            .map(|x| x.conditions.iter().map(|e| c.test(e)).collect())
             .collect(),
         rules: p
             .scores
@@ -101,8 +148,8 @@ pub(crate) fn compile(p: &Checked) -> Program {
                 s.rules
                     .iter()
                     .map(|r| match &r.rule {
-                        RuleDef::When(e) => RuleCode::When(c.cond(e)),
-                        RuleDef::Per(e) => RuleCode::Per(c.num(e)),
+                        RuleDef::When(e) => RuleCode::When(c.test(e)),
+                        RuleDef::Per(e) => RuleCode::Per(c.operand(e)),
                     })
                     .collect()
             })
@@ -110,12 +157,12 @@ pub(crate) fn compile(p: &Checked) -> Program {
         stages: p
             .stages
             .iter()
-            .map(|s| s.when.as_ref().map(|e| c.cond(e)))
+            .map(|s| s.when.as_ref().map(|e| c.test(e)))
             .collect(),
         routes: p
             .routes
             .iter()
-            .map(|r| r.when.as_ref().map(|e| c.cond(e)))
+            .map(|r| r.when.as_ref().map(|e| c.test(e)))
             .collect(),
     }
 }
@@ -239,6 +286,26 @@ impl Compiler<'_> {
         }
     }
 
+    fn test(&self, e: &TExpr) -> Test {
+        match &e.kind {
+            TKind::Const(v) => Test::Const(truth(v)),
+            TKind::Field(slot) => Test::Field(*slot),
+            TKind::Let(i) => Test::Let(*i),
+            TKind::Persona(i) => Test::Persona(*i),
+            _ => Test::Code(self.cond(e)),
+        }
+    }
+
+    fn operand(&self, e: &TExpr) -> Operand {
+        match &e.kind {
+            TKind::Const(v) => Operand::Const(N::of(v)),
+            TKind::Field(slot) => Operand::Field(*slot),
+            TKind::Let(i) => Operand::Let(*i),
+            TKind::Score(i) => Operand::Score(*i),
+            _ => Operand::Code(self.num(e)),
+        }
+    }
+
     fn num(&self, e: &TExpr) -> Num {
         use TKind::*;
         match &e.kind {
@@ -263,9 +330,9 @@ impl Compiler<'_> {
                 Box::new(move |s| Some(N::F(s.personas[i].1)))
             }
             Neg(a) if is_numeric(&a.ty) => {
-                let a = self.num(a);
+                let a = self.operand(a);
                 Box::new(move |s| {
-                    a(s).map(|n| match n {
+                    a.get(s).map(|n| match n {
                         N::I(i) => N::I(i.saturating_neg()),
                         N::F(x) => N::F(-x),
                     })
@@ -274,28 +341,28 @@ impl Compiler<'_> {
             Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div), a, b)
                 if is_numeric(&a.ty) && is_numeric(&b.ty) =>
             {
-                let (op, a, b) = (*op, self.num(a), self.num(b));
+                let (op, a, b) = (*op, self.operand(a), self.operand(b));
                 // Both sides are computed, as the tree walker does, so a failing script on
                 // the right is reported even when the left is unknown.
-                Box::new(move |s| match (a(s), b(s)) {
+                Box::new(move |s| match (a.get(s), b.get(s)) {
                     (Some(x), Some(y)) => arith(op, x, y),
                     _ => None,
                 })
             }
             If(c, a, b) if is_numeric(&e.ty) => {
-                let (c, a, b) = (self.cond(c), self.num(a), self.num(b));
-                Box::new(move |s| match c(s) {
-                    Truth::True => a(s),
-                    Truth::False => b(s),
+                let (c, a, b) = (self.test(c), self.operand(a), self.operand(b));
+                Box::new(move |s| match c.get(s) {
+                    Truth::True => a.get(s),
+                    Truth::False => b.get(s),
                     Truth::Unknown => None,
                 })
             }
             Call(f @ (Builtin::Floor | Builtin::Ceil), args)
                 if args.len() == 1 && is_numeric(&args[0].ty) =>
             {
-                let (ceil, a) = (*f == Builtin::Ceil, self.num(&args[0]));
+                let (ceil, a) = (*f == Builtin::Ceil, self.operand(&args[0]));
                 Box::new(move |s| {
-                    let x = a(s)?.f();
+                    let x = a.get(s)?.f();
                     Some(N::I(if ceil { x.ceil() } else { x.floor() } as i64))
                 })
             }
@@ -326,34 +393,34 @@ impl Compiler<'_> {
                 Box::new(move |s| known(s.personas[i].0))
             }
             Not(a) => {
-                let a = self.cond(a);
-                Box::new(move |s| not(a(s)))
+                let a = self.test(a);
+                Box::new(move |s| not(a.get(s)))
             }
             Binary(BinOp::And, a, b) => {
-                let (a, b) = (self.cond(a), self.cond(b));
-                Box::new(move |s| match a(s) {
+                let (a, b) = (self.test(a), self.test(b));
+                Box::new(move |s| match a.get(s) {
                     Truth::False => Truth::False,
-                    Truth::True => b(s),
-                    Truth::Unknown => match b(s) {
+                    Truth::True => b.get(s),
+                    Truth::Unknown => match b.get(s) {
                         Truth::False => Truth::False,
                         _ => Truth::Unknown,
                     },
                 })
             }
             Binary(BinOp::Or, a, b) => {
-                let (a, b) = (self.cond(a), self.cond(b));
-                Box::new(move |s| match a(s) {
+                let (a, b) = (self.test(a), self.test(b));
+                Box::new(move |s| match a.get(s) {
                     Truth::True => Truth::True,
-                    Truth::False => b(s),
-                    Truth::Unknown => match b(s) {
+                    Truth::False => b.get(s),
+                    Truth::Unknown => match b.get(s) {
                         Truth::True => Truth::True,
                         _ => Truth::Unknown,
                     },
                 })
             }
             Binary(op, a, b) if is_numeric(&a.ty) && is_numeric(&b.ty) && is_comparison(*op) => {
-                let (op, a, b) = (*op, self.num(a), self.num(b));
-                Box::new(move |s| match (a(s), b(s)) {
+                let (op, a, b) = (*op, self.operand(a), self.operand(b));
+                Box::new(move |s| match (a.get(s), b.get(s)) {
                     (Some(x), Some(y)) => x.cmp(y).map_or(Truth::Unknown, |o| known(holds(op, o))),
                     _ => Truth::Unknown,
                 })
@@ -382,19 +449,26 @@ impl Compiler<'_> {
                     let Some(set) = enum_set(items) else {
                         return self.walked_cond(e);
                     };
-                    let (v, negated) = (self.any(value), *negated);
-                    Box::new(move |s| match v(s) {
-                        Value::Enum(i) if i < 64 => known((set >> i & 1 == 1) != negated),
+                    let negated = *negated;
+                    let test = move |v: &Value| match v {
+                        Value::Enum(i) if *i < 64 => known((set >> i & 1 == 1) != negated),
                         Value::Enum(_) => known(negated),
                         _ => Truth::Unknown,
-                    })
+                    };
+                    match value.kind {
+                        Field(slot) => Box::new(move |s| test(&s.lead[slot])),
+                        _ => {
+                            let v = self.any(value);
+                            Box::new(move |s| test(&v(s)))
+                        }
+                    }
                 }
                 (Ty::Text, Const(Value::List(items))) => {
                     let Some(set) = texts(items) else {
                         return self.walked_cond(e);
                     };
                     let (src, negated) = (self.text(value), *negated);
-                    Box::new(move |s| src.test(s, |t| set.iter().any(|x| **x == *t) != negated))
+                    Box::new(move |s| src.test(s, |t| set.iter().any(|x| same(x, t)) != negated))
                 }
                 (Ty::Text, Field(slot)) => match &value.kind {
                     Const(Value::Text(k)) => {
@@ -406,8 +480,8 @@ impl Compiler<'_> {
                 _ => self.walked_cond(e),
             },
             Between(v, lo, hi) if is_numeric(&v.ty) && is_numeric(&lo.ty) && is_numeric(&hi.ty) => {
-                let (v, lo, hi) = (self.num(v), self.num(lo), self.num(hi));
-                Box::new(move |s| match (v(s), lo(s), hi(s)) {
+                let (v, lo, hi) = (self.operand(v), self.operand(lo), self.operand(hi));
+                Box::new(move |s| match (v.get(s), lo.get(s), hi.get(s)) {
                     (Some(x), Some(l), Some(h)) => match (x.cmp(l), x.cmp(h)) {
                         (Some(a), Some(b)) => known(a.is_ge() && b.is_le()),
                         _ => Truth::Unknown,
@@ -430,7 +504,21 @@ impl Compiler<'_> {
                     _ => return self.walked_cond(e),
                 };
                 let (op, src) = (*op, self.text(value));
-                Box::new(move |s| src.test(s, |t| args.iter().any(|a| text_test(op, t, a))))
+                Box::new(move |s| {
+                    src.test(s, |t| {
+                        args.iter().any(|a| match op {
+                            TextOp::StartsWith => {
+                                t.len() >= a.len()
+                                    && same_bytes(&t.as_bytes()[..a.len()], a.as_bytes())
+                            }
+                            TextOp::EndsWith => {
+                                t.len() >= a.len()
+                                    && same_bytes(&t.as_bytes()[t.len() - a.len()..], a.as_bytes())
+                            }
+                            TextOp::Contains => text_test(op, t, a),
+                        })
+                    })
+                })
             }
             Matches(v, re) => {
                 let (src, re): (TextSource, Regex) = (self.text(v), self.p.regexes[*re].clone());
@@ -457,6 +545,22 @@ impl Compiler<'_> {
     fn walked_cond(&self, e: &TExpr) -> Cond {
         let w = self.walk(e);
         Box::new(move |s| truth(&w(s)))
+    }
+}
+
+/// Text equality for the short texts rules compare with (codes, tags, domains): a loop the
+/// compiler inlines instead of a call to `memcmp` per comparison.
+fn same(a: &str, b: &str) -> bool {
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        false
+    } else if a.len() > 32 {
+        a == b
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
     }
 }
 

@@ -178,7 +178,7 @@ impl<'p> State<'p> {
         let mut held = 0usize;
         for (j, c) in def.conditions.iter().enumerate() {
             let r = match self.program() {
-                Some(code) => (code.personas[i][j])(self),
+                Some(code) => code.personas[i][j].get(self),
                 None => truth(&self.eval(c)),
             };
             if r == Truth::True {
@@ -206,7 +206,7 @@ impl<'p> State<'p> {
         for (j, rule) in def.rules.iter().enumerate() {
             let code = self.program().map(|code| &code.rules[i][j]);
             let (points, result) = match (&rule.rule, code) {
-                (_, Some(RuleCode::When(c))) => match c(self) {
+                (_, Some(RuleCode::When(c))) => match c.get(self) {
                     Truth::True => (rule.points, Truth::True),
                     r => (0.0, r),
                 },
@@ -214,7 +214,7 @@ impl<'p> State<'p> {
                     Truth::True => (rule.points, Truth::True),
                     r => (0.0, r),
                 },
-                (_, Some(RuleCode::Per(n))) => match n(self) {
+                (_, Some(RuleCode::Per(n))) => match n.get(self) {
                     Some(n) => {
                         let n = n.f();
                         (
@@ -335,7 +335,7 @@ impl<'p> State<'p> {
         for (i, s) in self.policy.stages.iter().enumerate() {
             let Some(w) = &s.when else { continue };
             let r = match self.program().and_then(|code| code.stages[i].as_ref()) {
-                Some(c) => c(self),
+                Some(c) => c.get(self),
                 None => truth(&self.eval(w)),
             };
             if r == Truth::True {
@@ -366,7 +366,9 @@ impl<'p> State<'p> {
     fn eval_route(&mut self) {
         for (i, r) in self.policy.routes.iter().enumerate() {
             let result = match (&r.when, self.program()) {
-                (Some(_), Some(code)) => code.routes[i].as_ref().map_or(Truth::True, |c| c(self)),
+                (Some(_), Some(code)) => {
+                    code.routes[i].as_ref().map_or(Truth::True, |c| c.get(self))
+                }
                 (Some(w), None) => truth(&self.eval(w)),
                 (None, _) => Truth::True,
             };
