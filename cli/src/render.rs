@@ -33,7 +33,7 @@ impl OutputFormat {
         match self {
             OutputFormat::Jsonl | OutputFormat::Json => {
                 let mut json = Vec::with_capacity(512);
-                serde_json::to_writer(&mut json, e).expect("decisions serialize to JSON");
+                e.write_json(&mut json);
                 Rendered::Json(json)
             }
             OutputFormat::Csv | OutputFormat::Table => Rendered::Row(self.row(&e.to_decision())),

@@ -182,7 +182,11 @@ pub fn run<R: Read>(
 ///     input.as_bytes(),
 ///     InputFormat::Jsonl,
 ///     &options,
-///     |e| serde_json::to_string(e).unwrap(),
+///     |e| {
+///         let mut json = Vec::new();
+///         e.write_json(&mut json);
+///         String::from_utf8(json).unwrap()
+///     },
 ///     |_, line| Ok(lines.push(line.unwrap())),
 /// )
 /// .unwrap();

@@ -1,6 +1,6 @@
 //! Evaluating many leads fast: an [`Evaluator`] keeps its working space from one lead to the
 //! next, and an [`Evaluation`] reads the results where they were computed. Nothing is copied
-//! into a [`Decision`] unless asked for, and an evaluation serializes to the same JSON a
+//! into a [`Decision`] unless asked for, and an evaluation writes the same JSON a
 //! decision does.
 
 use crate::decision::{Decision, Named, PersonaResult, PolicyStamp};
@@ -10,8 +10,6 @@ use crate::ir::Checked;
 use crate::policy::{EvalOptions, Policy};
 use crate::value::Value;
 use chrono::{DateTime, FixedOffset};
-use serde::ser::{SerializeMap, SerializeStruct};
-use serde::{Serialize, Serializer};
 
 /// Evaluates leads one after another, reusing its working space. One per thread: it is cheap
 /// to make ([`Policy::evaluator`]) and not shared.
@@ -51,9 +49,9 @@ pub struct Evaluator<'p> {
     policy: &'p Policy,
     options: EvalOptions,
     slots: Slots,
-    /// The last evaluation instant and its RFC 3339 text: a batch has one instant, so it is
-    /// written once rather than once per lead.
-    at: Option<(DateTime<FixedOffset>, String)>,
+    /// The last evaluation instant, its RFC 3339 text and the JSON pieces that hold it: a
+    /// batch has one instant, so they are made once rather than once per lead.
+    at: Option<(DateTime<FixedOffset>, String, JsonParts)>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -75,8 +73,10 @@ impl<'p> Evaluator<'p> {
         record: Option<u64>,
     ) -> Result<Evaluation<'e>, LeadError> {
         let p = self.policy.checked();
-        if !matches!(&self.at, Some((t, _)) if *t == at) {
-            self.at = Some((at, at.to_rfc3339()));
+        if !matches!(&self.at, Some((t, ..)) if *t == at) {
+            let text = at.to_rfc3339();
+            let parts = JsonParts::new(p, self.policy.stamp(), &text);
+            self.at = Some((at, text, parts));
         }
         let slots = std::mem::take(&mut self.slots);
         let mut state = State::reuse(p, &lead.values, at, self.options.explain, slots);
@@ -88,11 +88,13 @@ impl<'p> Evaluator<'p> {
             e.lead = lead.key(p);
             return Err(e);
         }
+        let (_, at, json) = self.at.as_ref().expect("set above");
         Ok(Evaluation {
             state,
             home: &mut self.slots,
             stamp: self.policy.stamp(),
-            at: self.at.as_ref().map_or("", |(_, text)| text.as_str()),
+            at,
+            json,
             record,
         })
     }
@@ -105,6 +107,7 @@ pub struct Evaluation<'e> {
     home: &'e mut Slots,
     stamp: &'e PolicyStamp,
     at: &'e str,
+    json: &'e JsonParts,
     record: Option<u64>,
 }
 
@@ -252,72 +255,130 @@ impl<'e> Evaluation<'e> {
     }
 }
 
-/// The same JSON as the evaluation's [`Decision`], written straight from the results.
-impl Serialize for Evaluation<'_> {
-    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let p = self.policy();
-        let s = &self.state;
-        let reason = self.reason();
-        let fields = 10 + usize::from(reason.is_some()) + usize::from(s.explain.is_some());
-        let mut out = ser.serialize_struct("Decision", fields)?;
-        match self.key() {
-            Some(key) => out.serialize_field("lead", key)?,
-            None => out.serialize_field("lead", &self.lead_name())?,
+/// The parts of a decision's JSON that are the same for every lead of a policy and instant,
+/// escaped once: everything between the lead and the personas, and each name as an object
+/// key.
+struct JsonParts {
+    /// `,"policy":{...},"at":"...","personas":{`
+    after_lead: Vec<u8>,
+    personas: Vec<Vec<u8>>,
+    scores: Vec<Vec<u8>>,
+    /// Keyed by the graded score's name.
+    grades: Vec<Vec<u8>>,
+    lets: Vec<Vec<u8>>,
+    slas: Vec<Vec<u8>>,
+    /// Each stage's name as a JSON string.
+    stages: Vec<Vec<u8>>,
+}
+
+fn json_string(s: &str) -> Vec<u8> {
+    serde_json::to_vec(s).expect("a string serializes")
+}
+
+/// `"name":`
+fn json_key(name: &str) -> Vec<u8> {
+    let mut key = json_string(name);
+    key.push(b':');
+    key
+}
+
+impl JsonParts {
+    fn new(p: &Checked, stamp: &PolicyStamp, at: &str) -> JsonParts {
+        let mut after_lead = b",\"policy\":".to_vec();
+        serde_json::to_writer(&mut after_lead, stamp).expect("the stamp serializes");
+        after_lead.extend_from_slice(b",\"at\":");
+        after_lead.extend(json_string(at));
+        after_lead.extend_from_slice(b",\"personas\":{");
+        JsonParts {
+            after_lead,
+            personas: p.personas.iter().map(|x| json_key(&x.name)).collect(),
+            scores: p.scores.iter().map(|x| json_key(&x.name)).collect(),
+            grades: p
+                .grades
+                .iter()
+                .map(|g| json_key(&p.scores[g.score].name))
+                .collect(),
+            lets: p.lets.iter().map(|x| json_key(&x.name)).collect(),
+            slas: p.slas.iter().map(|x| json_key(&x.name)).collect(),
+            stages: p.stages.iter().map(|x| json_string(&x.name)).collect(),
         }
-        out.serialize_field("policy", self.stamp)?;
-        out.serialize_field("at", self.at)?;
-        out.serialize_field(
-            "personas",
-            &Map(p.personas.len(), |i: usize| {
-                (&p.personas[i].name, self.persona_at(i))
-            }),
-        )?;
-        out.serialize_field(
-            "scores",
-            &Map(p.scores.len(), |i: usize| (&p.scores[i].name, s.scores[i])),
-        )?;
-        out.serialize_field(
-            "grades",
-            &Map(p.grades.len(), |i: usize| {
-                (&p.scores[p.grades[i].score].name, self.letter(i))
-            }),
-        )?;
-        out.serialize_field(
-            "values",
-            &Map(p.lets.len(), |i: usize| {
-                let d = &p.lets[i];
-                (&d.name, JsonValue(p, &s.lets[i], &d.value.ty))
-            }),
-        )?;
-        out.serialize_field("stage", self.stage())?;
-        if let Some(reason) = reason {
-            out.serialize_field("reason", reason)?;
-        }
-        out.serialize_field("route", &self.route())?;
-        let slas: Vec<(&String, &crate::decision::SlaOutcome)> = p
-            .slas
-            .iter()
-            .zip(&s.sla_outcomes)
-            .filter_map(|(d, o)| o.as_ref().map(|o| (&d.name, o)))
-            .collect();
-        out.serialize_field("sla", &Map(slas.len(), |i: usize| slas[i]))?;
-        if let Some(steps) = &s.explain {
-            out.serialize_field("explain", steps)?;
-        }
-        out.end()
     }
 }
 
-/// A JSON object of `len` entries made on the fly by `entry`.
-struct Map<F>(usize, F);
-
-impl<K: Serialize, V: Serialize, F: Fn(usize) -> (K, V)> Serialize for Map<F> {
-    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let mut map = ser.serialize_map(Some(self.0))?;
-        for i in 0..self.0 {
-            let (k, v) = (self.1)(i);
-            map.serialize_entry(&k, &v)?;
+impl Evaluation<'_> {
+    /// Appends the evaluation's JSON to `out`: the same bytes `serde_json` writes for its
+    /// [`Decision`], without building one. The parts that are the same for every lead are
+    /// written as they were escaped once.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let p = self.policy();
+        let s = &self.state;
+        let json = self.json;
+        out.extend_from_slice(b"{\"lead\":");
+        match self.key() {
+            Some(key) => value(out, &key),
+            None => value(out, &self.lead_name()),
         }
-        map.end()
+        out.extend_from_slice(&json.after_lead);
+        for i in 0..p.personas.len() {
+            comma(out, i);
+            out.extend_from_slice(&json.personas[i]);
+            value(out, &self.persona_at(i));
+        }
+        out.extend_from_slice(b"},\"scores\":{");
+        for (i, score) in s.scores.iter().enumerate() {
+            comma(out, i);
+            out.extend_from_slice(&json.scores[i]);
+            value(out, score);
+        }
+        out.extend_from_slice(b"},\"grades\":{");
+        for i in 0..p.grades.len() {
+            comma(out, i);
+            out.extend_from_slice(&json.grades[i]);
+            value(out, &self.letter(i));
+        }
+        out.extend_from_slice(b"},\"values\":{");
+        for (i, d) in p.lets.iter().enumerate() {
+            comma(out, i);
+            out.extend_from_slice(&json.lets[i]);
+            value(out, &JsonValue(p, &s.lets[i], &d.value.ty));
+        }
+        out.extend_from_slice(b"},\"stage\":");
+        match json.stages.get(s.stage as usize) {
+            Some(stage) => out.extend_from_slice(stage),
+            None => out.extend_from_slice(b"\"\""),
+        }
+        if let Some(reason) = self.reason() {
+            out.extend_from_slice(b",\"reason\":");
+            value(out, &reason);
+        }
+        out.extend_from_slice(b",\"route\":");
+        value(out, &self.route());
+        out.extend_from_slice(b",\"sla\":{");
+        let outcomes = s.sla_outcomes.iter().enumerate();
+        for (n, (i, o)) in outcomes
+            .filter_map(|(i, o)| Some((i, o.as_ref()?)))
+            .enumerate()
+        {
+            comma(out, n);
+            out.extend_from_slice(&json.slas[i]);
+            value(out, o);
+        }
+        out.push(b'}');
+        if let Some(steps) = &s.explain {
+            out.extend_from_slice(b",\"explain\":");
+            value(out, steps);
+        }
+        out.push(b'}');
     }
+}
+
+fn comma(out: &mut Vec<u8>, i: usize) {
+    if i > 0 {
+        out.push(b',');
+    }
+}
+
+/// One JSON value, written by `serde_json`.
+fn value<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
+    serde_json::to_writer(out, v).expect("decision values serialize to JSON");
 }
