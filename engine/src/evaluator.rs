@@ -10,6 +10,7 @@ use crate::ir::Checked;
 use crate::policy::{EvalOptions, Policy};
 use crate::value::Value;
 use chrono::{DateTime, FixedOffset};
+use std::sync::OnceLock;
 
 /// Evaluates leads one after another, reusing its working space. One per thread: it is cheap
 /// to make ([`Policy::evaluator`]) and not shared.
@@ -51,7 +52,7 @@ pub struct Evaluator<'p> {
     slots: Slots,
     /// The last evaluation instant, its RFC 3339 text and the JSON pieces that hold it: a
     /// batch has one instant, so they are made once rather than once per lead.
-    at: Option<(DateTime<FixedOffset>, String, JsonParts)>,
+    at: Option<(DateTime<FixedOffset>, String, OnceLock<JsonParts>)>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -74,9 +75,9 @@ impl<'p> Evaluator<'p> {
     ) -> Result<Evaluation<'e>, LeadError> {
         let p = self.policy.checked();
         if !matches!(&self.at, Some((t, ..)) if *t == at) {
-            let text = at.to_rfc3339();
-            let parts = JsonParts::new(p, self.policy.stamp(), &text);
-            self.at = Some((at, text, parts));
+            // The JSON parts are made on the first `write_json`: callers that only want a
+            // `Decision` never pay for them.
+            self.at = Some((at, at.to_rfc3339(), OnceLock::new()));
         }
         let slots = std::mem::take(&mut self.slots);
         let mut state = State::reuse(p, &lead.values, at, self.options.explain, slots);
@@ -107,7 +108,7 @@ pub struct Evaluation<'e> {
     home: &'e mut Slots,
     stamp: &'e PolicyStamp,
     at: &'e str,
-    json: &'e JsonParts,
+    json: &'e OnceLock<JsonParts>,
     record: Option<u64>,
 }
 
@@ -312,7 +313,9 @@ impl Evaluation<'_> {
     pub fn write_json(&self, out: &mut Vec<u8>) {
         let p = self.policy();
         let s = &self.state;
-        let json = self.json;
+        let json = self
+            .json
+            .get_or_init(|| JsonParts::new(p, self.stamp, self.at));
         out.extend_from_slice(b"{\"lead\":");
         match self.key() {
             Some(key) => value(out, &key),

@@ -8,7 +8,7 @@
 //! that walks its tree, so the two always agree; a test runs both on every example lead.
 
 use super::expr::text_test;
-use super::State;
+use super::{truth, State};
 use crate::decision::Truth;
 use crate::ir::*;
 use crate::value::Value;
@@ -164,14 +164,6 @@ pub(crate) fn compile(p: &Checked) -> Program {
             .iter()
             .map(|r| r.when.as_ref().map(|e| c.test(e)))
             .collect(),
-    }
-}
-
-fn truth(v: &Value) -> Truth {
-    match v {
-        Value::Bool(true) => Truth::True,
-        Value::Bool(false) => Truth::False,
-        _ => Truth::Unknown,
     }
 }
 

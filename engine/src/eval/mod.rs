@@ -37,7 +37,7 @@ pub(crate) struct State<'p> {
     pub(crate) aggregates: Option<std::collections::HashMap<usize, Value>>,
 }
 
-fn truth(v: &Value) -> Truth {
+pub(crate) fn truth(v: &Value) -> Truth {
     match v {
         Value::Bool(true) => Truth::True,
         Value::Bool(false) => Truth::False,
