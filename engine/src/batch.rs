@@ -7,7 +7,10 @@ use crate::evaluator::Evaluation;
 use crate::policy::{EvalOptions, Policy};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
 
 /// How the input is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,38 +248,101 @@ pub(crate) fn map<R: Read, T: Send, W>(
         .num_threads(options.jobs)
         .build()
         .map_err(|e| BatchError::Input(format!("cannot start worker threads: {e}")))?;
-    let (mut ok, mut failed) = (0u64, 0u64);
     let chunk = options.chunk.max(1);
-    let mut process = |batch: &mut Vec<(u64, Option<u64>, Raw)>,
-                       csv: Option<&CsvDecoder>|
-     -> Result<(), BatchError> {
-        let outcomes: Vec<(u64, Result<T, LeadError>)> = pool.install(|| {
-            batch
-                .par_iter()
-                .map_init(&init, |work, (record, line, raw)| {
-                    let result = decode_raw(policy, raw, csv, options)
-                        .and_then(|lead| f(work, &lead, *record))
-                        .map_err(|mut e| {
-                            e.record = Some(*record);
-                            e.line = *line;
-                            e
-                        });
-                    (*record, result)
-                })
-                .collect()
-        });
-        batch.clear();
-        for (record, result) in outcomes {
-            if result.is_ok() {
-                ok += 1;
-            } else {
-                failed += 1;
+    // With several workers, the next chunk is read (and the last one written) while one is
+    // evaluated; `--jobs 1` keeps to one core, reading, evaluating and writing in turn.
+    let depth = usize::from(pool.current_num_threads() > 1);
+    let mut pipeline = Pipeline {
+        in_flight: VecDeque::new(),
+        ok: 0,
+        failed: 0,
+    };
+    pool.in_place_scope(|scope| {
+        let mut process = |batch: &mut Vec<(u64, Option<u64>, Raw)>,
+                           csv: Option<&Arc<CsvDecoder>>|
+         -> Result<(), BatchError> {
+            let batch = std::mem::replace(batch, Vec::with_capacity(chunk));
+            let csv = csv.cloned();
+            let (init, f) = (&init, &f);
+            let (tx, rx) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move |_| {
+                let outcomes: Outcomes<T> = batch
+                    .par_iter()
+                    .map_init(init, |work, (record, line, raw)| {
+                        let result = decode_raw(policy, raw, csv.as_deref(), options)
+                            .and_then(|lead| f(work, &lead, *record))
+                            .map_err(|mut e| {
+                                e.record = Some(*record);
+                                e.line = *line;
+                                e
+                            });
+                        (*record, result)
+                    })
+                    .collect();
+                // The receiver is gone only when the batch stopped early (output failed).
+                let _ = tx.send(outcomes);
+            });
+            pipeline.in_flight.push_back(rx);
+            pipeline.drain(depth, &mut sink)
+        };
+        read_chunks(policy, input, format, options, chunk, &mut process)?;
+        pipeline.drain(0, &mut sink)
+    })?;
+    Ok((pipeline.ok, pipeline.failed))
+}
+
+/// One chunk's outcomes: record number and result, in input order.
+type Outcomes<T> = Vec<(u64, Result<T, LeadError>)>;
+
+/// The chunks being evaluated, oldest first, and the counts of those already handed on.
+struct Pipeline<T> {
+    in_flight: VecDeque<Receiver<Outcomes<T>>>,
+    ok: u64,
+    failed: u64,
+}
+
+impl<T> Pipeline<T> {
+    /// Hands the oldest chunks' outcomes to `sink`, in order, until at most `keep` are left.
+    fn drain(
+        &mut self,
+        keep: usize,
+        sink: &mut impl FnMut(u64, Result<T, LeadError>) -> std::io::Result<()>,
+    ) -> Result<(), BatchError> {
+        while self.in_flight.len() > keep {
+            let chunk = self
+                .in_flight
+                .pop_front()
+                .expect("more than `keep` in flight");
+            let outcomes = chunk
+                .recv()
+                .map_err(|_| BatchError::Input("a worker thread stopped".into()))?;
+            for (record, result) in outcomes {
+                if result.is_ok() {
+                    self.ok += 1;
+                } else {
+                    self.failed += 1;
+                }
+                sink(record, result).map_err(BatchError::Output)?;
             }
-            sink(record, result).map_err(BatchError::Output)?;
         }
         Ok(())
-    };
-    let mut batch: Vec<(u64, Option<u64>, Raw)> = Vec::with_capacity(chunk);
+    }
+}
+
+/// A chunk of raw records: record number, input line (when it differs), the record.
+type Chunk = Vec<(u64, Option<u64>, Raw)>;
+
+/// Reads `input` in chunks of `chunk` records and hands each to `process` (with the CSV
+/// header's decoder for CSV).
+fn read_chunks<R: Read>(
+    policy: &Policy,
+    input: R,
+    format: InputFormat,
+    options: &BatchOptions,
+    chunk: usize,
+    process: &mut impl FnMut(&mut Chunk, Option<&Arc<CsvDecoder>>) -> Result<(), BatchError>,
+) -> Result<(), BatchError> {
+    let mut batch: Chunk = Vec::with_capacity(chunk);
     match format {
         InputFormat::Jsonl => {
             let reader = BufReader::new(input);
@@ -318,13 +384,15 @@ pub(crate) fn map<R: Read, T: Send, W>(
                 .headers()
                 .map_err(|e| BatchError::Input(format!("cannot read the CSV header: {e}")))?
                 .clone();
-            let decoder = CsvDecoder::new(
-                policy.checked(),
-                policy.index(),
-                &headers,
-                options.eval.strict,
-            )
-            .map_err(|e| BatchError::Input(e.message))?;
+            let decoder = Arc::new(
+                CsvDecoder::new(
+                    policy.checked(),
+                    policy.index(),
+                    &headers,
+                    options.eval.strict,
+                )
+                .map_err(|e| BatchError::Input(e.message))?,
+            );
             let mut record = 0u64;
             let mut row = csv::StringRecord::new();
             loop {
@@ -352,7 +420,7 @@ pub(crate) fn map<R: Read, T: Send, W>(
             process(&mut batch, Some(&decoder))?;
         }
     }
-    Ok((ok, failed))
+    Ok(())
 }
 
 fn decode_raw(
