@@ -285,8 +285,10 @@ pub(crate) fn map<R: Read, T: Send, W>(
             pipeline.in_flight.push_back(rx);
             pipeline.drain(depth, &mut sink)
         };
-        read_chunks(policy, input, format, options, chunk, &mut process)?;
-        pipeline.drain(0, &mut sink)
+        // The chunks read before an input error are still evaluated and handed on.
+        let read = read_chunks(policy, input, format, options, chunk, &mut process);
+        let rest = pipeline.drain(0, &mut sink);
+        read.and(rest)
     })?;
     Ok((pipeline.ok, pipeline.failed))
 }
@@ -347,8 +349,17 @@ fn read_chunks<R: Read>(
         InputFormat::Jsonl => {
             let reader = BufReader::new(input);
             for (i, line) in reader.lines().enumerate() {
-                let line = line
-                    .map_err(|e| BatchError::Input(format!("cannot read line {}: {e}", i + 1)))?;
+                let line = match line {
+                    Ok(line) => line,
+                    Err(e) => {
+                        // The lines before it are leads like any others.
+                        process(&mut batch, None)?;
+                        return Err(BatchError::Input(format!(
+                            "cannot read line {}: {e}",
+                            i + 1
+                        )));
+                    }
+                };
                 if line.trim().is_empty() {
                     continue;
                 }

@@ -1,0 +1,77 @@
+//! Batches keep what they read: outcomes come in input order whatever the chunking and the
+//! number of workers, and the leads read before an input error are still evaluated.
+
+use funnel_engine::batch::{self, BatchError, BatchOptions, InputFormat};
+use funnel_engine::{EvalOptions, Policy};
+use std::path::Path;
+
+fn acme() -> (Policy, Vec<String>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let policy = Policy::load(root.join("policies/acme")).unwrap();
+    let jsonl = std::fs::read_to_string(root.join("policies/acme/leads/leads.jsonl")).unwrap();
+    (policy, jsonl.lines().map(str::to_string).collect())
+}
+
+fn options(jobs: usize, chunk: usize) -> BatchOptions {
+    BatchOptions {
+        at: chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00-03:00").unwrap(),
+        eval: EvalOptions::default(),
+        jobs,
+        chunk,
+    }
+}
+
+/// Runs a batch and returns what reached the sink (record and stage) and how it ended.
+fn run(
+    policy: &Policy,
+    input: &[u8],
+    jobs: usize,
+    chunk: usize,
+) -> (Vec<(u64, String)>, Result<u64, BatchError>) {
+    let mut seen = Vec::new();
+    let result = batch::run(
+        policy,
+        input,
+        InputFormat::Jsonl,
+        &options(jobs, chunk),
+        |o| {
+            seen.push((o.record, o.result.map(|d| d.stage).unwrap_or_default()));
+            Ok(())
+        },
+    );
+    (seen, result.map(|s| s.evaluated))
+}
+
+#[test]
+fn outcomes_come_in_input_order_for_any_chunking() {
+    let (policy, lines) = acme();
+    let input = lines.join("\n").into_bytes();
+    let (expected, result) = run(&policy, &input, 1, 4096);
+    assert_eq!(result.unwrap(), lines.len() as u64);
+    for (jobs, chunk) in [(1, 1), (2, 1), (2, 3), (4, 7)] {
+        let (seen, result) = run(&policy, &input, jobs, chunk);
+        assert_eq!(result.unwrap(), lines.len() as u64);
+        assert_eq!(seen, expected, "jobs {jobs}, chunk {chunk}");
+    }
+}
+
+#[test]
+fn leads_before_an_unreadable_line_are_still_evaluated() {
+    let (policy, lines) = acme();
+    let mut input = Vec::new();
+    for line in &lines[..5] {
+        input.extend_from_slice(line.as_bytes());
+        input.push(b'\n');
+    }
+    input.extend_from_slice(b"{\"id\": \"\xff\"}\n");
+    input.extend_from_slice(lines[5].as_bytes());
+    for (jobs, chunk) in [(1, 4096), (2, 4096), (2, 2)] {
+        let (seen, result) = run(&policy, &input, jobs, chunk);
+        let records: Vec<u64> = seen.iter().map(|(r, _)| *r).collect();
+        assert_eq!(records, [1, 2, 3, 4, 5], "jobs {jobs}, chunk {chunk}");
+        match result {
+            Err(BatchError::Input(message)) => assert!(message.contains("line 6"), "{message}"),
+            other => panic!("expected an input error, got {other:?}"),
+        }
+    }
+}
