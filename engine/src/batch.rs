@@ -258,33 +258,33 @@ pub(crate) fn map<R: Read, T: Send, W>(
         failed: 0,
     };
     pool.in_place_scope(|scope| {
-        let mut process = |batch: &mut Vec<(u64, Option<u64>, Raw)>,
-                           csv: Option<&Arc<CsvDecoder>>|
-         -> Result<(), BatchError> {
-            let batch = std::mem::replace(batch, Vec::with_capacity(chunk));
-            let csv = csv.cloned();
-            let (init, f) = (&init, &f);
-            let (tx, rx) = std::sync::mpsc::sync_channel(1);
-            scope.spawn(move |_| {
-                let outcomes: Outcomes<T> = batch
-                    .par_iter()
-                    .map_init(init, |work, (record, line, raw)| {
-                        let result = decode_raw(policy, raw, csv.as_deref(), options)
-                            .and_then(|lead| f(work, &lead, *record))
-                            .map_err(|mut e| {
-                                e.record = Some(*record);
-                                e.line = *line;
-                                e
-                            });
-                        (*record, result)
-                    })
-                    .collect();
-                // The receiver is gone only when the batch stopped early (output failed).
-                let _ = tx.send(outcomes);
-            });
-            pipeline.in_flight.push_back(rx);
-            pipeline.drain(depth, &mut sink)
-        };
+        let mut process =
+            |batch: &mut Chunk, csv: Option<&Arc<CsvDecoder>>| -> Result<(), BatchError> {
+                let batch = std::mem::replace(batch, Vec::with_capacity(chunk));
+                let csv = csv.cloned();
+                let (init, f) = (&init, &f);
+                let (tx, rx) = std::sync::mpsc::sync_channel(1);
+                scope.spawn(move |_| {
+                    let outcomes: Outcomes<T> = batch
+                        .par_iter()
+                        .map_init(init, |work, (record, line, raw)| {
+                            let result = decode_raw(policy, raw, csv.as_deref(), options)
+                                .and_then(|lead| f(work, &lead, *record))
+                                .map_err(|mut e| {
+                                    e.record = Some(*record);
+                                    e.line = *line;
+                                    e
+                                });
+                            (*record, result)
+                        })
+                        .collect();
+                    // The pipeline keeps every receiver until the scope ends, so this send
+                    // cannot fail; when the batch stops early its outcomes are just not read.
+                    let _ = tx.send(outcomes);
+                });
+                pipeline.in_flight.push_back(rx);
+                pipeline.drain(depth, &mut sink)
+            };
         // The chunks read before an input error are still evaluated and handed on.
         let read = read_chunks(policy, input, format, options, chunk, &mut process);
         let rest = pipeline.drain(0, &mut sink);

@@ -4,7 +4,7 @@
 //! decision does.
 
 use crate::decision::{Decision, Named, PersonaResult, PolicyStamp};
-use crate::decode::{Lead, LeadError};
+use crate::decode::{key_text, Lead, LeadError};
 use crate::eval::{round2, JsonValue, Slots, State};
 use crate::ir::Checked;
 use crate::policy::{EvalOptions, Policy};
@@ -123,7 +123,8 @@ impl<'e> Evaluation<'e> {
         self.state.policy
     }
 
-    /// The lead's key, when the schema has one.
+    /// The lead's key, when the schema has a text key (read in place; a decision names a
+    /// lead by an int key too).
     pub fn key(&self) -> Option<&str> {
         match &self.state.lead[self.policy().key?] {
             Value::Text(t) => Some(t),
@@ -133,12 +134,9 @@ impl<'e> Evaluation<'e> {
 
     /// What names the lead in its decision: the key, else the record number.
     fn lead_name(&self) -> String {
-        let p = self.policy();
-        match p.key.map(|k| &self.state.lead[k]) {
-            Some(Value::Text(t)) => t.to_string(),
-            Some(Value::Int(i)) => i.to_string(),
-            _ => self.record.map(|r| r.to_string()).unwrap_or_default(),
-        }
+        key_text(self.policy(), self.state.lead)
+            .or_else(|| self.record.map(|r| r.to_string()))
+            .unwrap_or_default()
     }
 
     /// The stage reached.

@@ -197,6 +197,21 @@ fn explain_failure(state: &mut State, e: &TExpr, result: &Value) -> String {
     }
 }
 
+/// A lead written inline in a test. It gets what decoded leads get: lists in time order.
+pub(crate) fn inline_lead(p: &Checked, e: &TExpr) -> Result<Lead, String> {
+    match &e.kind {
+        TKind::Const(Value::Record(fields)) => {
+            let mut values = fields.to_vec();
+            crate::decode::finish_record(p, p.lead, &mut values, "")
+                .map(|()| Lead {
+                    values: values.into(),
+                })
+                .map_err(|e| e.to_string())
+        }
+        _ => Err("the test's lead is not a record".to_string()),
+    }
+}
+
 impl Policy {
     /// Runs the tests whose name contains `filter` (all when `None`).
     pub fn run_tests(&self, filter: Option<&str>) -> TestRun {
@@ -220,18 +235,7 @@ impl Policy {
                 error: None,
             };
             let lead = match &t.lead {
-                TestLead::Inline(e) => match &e.kind {
-                    // Inline leads get what decoded leads get: lists in time order.
-                    TKind::Const(Value::Record(fields)) => {
-                        let mut values = fields.to_vec();
-                        crate::decode::finish_record(p, p.lead, &mut values, "")
-                            .map(|()| Lead {
-                                values: values.into(),
-                            })
-                            .map_err(|e| e.to_string())
-                    }
-                    _ => Err("the test's lead is not a record".to_string()),
-                },
+                TestLead::Inline(e) => inline_lead(p, e),
                 TestLead::File(path, _) => std::fs::read(path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))
                     .and_then(|bytes| {

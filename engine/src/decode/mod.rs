@@ -94,12 +94,17 @@ pub struct Lead {
 impl Lead {
     /// The key field's value as text, when the schema has a key.
     pub(crate) fn key(&self, p: &Checked) -> Option<String> {
-        p.key.and_then(|k| match &self.values[k] {
-            Value::Text(t) => Some(t.to_string()),
-            Value::Int(i) => Some(i.to_string()),
-            _ => None,
-        })
+        key_text(p, &self.values)
     }
+}
+
+/// The key field's value as text, in a lead's slots, when the schema has a key.
+pub(crate) fn key_text(p: &Checked, values: &[Value]) -> Option<String> {
+    p.key.and_then(|k| match &values[k] {
+        Value::Text(t) => Some(t.to_string()),
+        Value::Int(i) => Some(i.to_string()),
+        _ => None,
+    })
 }
 
 /// How records are found by name: per record type, input name -> slot.

@@ -7,12 +7,12 @@
 //! directly, with constant lists turned into sets. Any other form is compiled to a closure
 //! that walks its tree, so the two always agree; a test runs both on every example lead.
 
-use super::expr::text_test;
+use super::expr::{same, text_test};
 use super::{truth, State};
 use crate::decision::Truth;
 use crate::ir::*;
 use crate::value::Value;
-use funnel_grammar::ast::{BinOp, TextOp};
+use funnel_grammar::ast::BinOp;
 use regex::Regex;
 use std::sync::Arc;
 
@@ -242,16 +242,16 @@ impl Compiler<'_> {
     fn any(&self, e: &TExpr) -> Any {
         match e.ty {
             Ty::Bool => {
-                let c = self.cond(e);
-                Box::new(move |s| match c(s) {
+                let t = self.test(e);
+                Box::new(move |s| match t.get(s) {
                     Truth::True => Value::Bool(true),
                     Truth::False => Value::Bool(false),
                     Truth::Unknown => Value::Missing,
                 })
             }
             Ty::Int | Ty::Number => {
-                let n = self.num(e);
-                Box::new(move |s| N::value(n(s)))
+                let n = self.operand(e);
+                Box::new(move |s| N::value(n.get(s)))
             }
             _ => self.walk(e),
         }
@@ -260,24 +260,18 @@ impl Compiler<'_> {
     fn text(&self, e: &TExpr) -> TextSource {
         match &e.kind {
             TKind::Field(slot) => TextSource::Field(*slot),
-            TKind::Call(Builtin::Lower, args)
-                if matches!(
-                    args[..],
-                    [TExpr {
-                        kind: TKind::Field(_),
-                        ..
-                    }]
-                ) =>
-            {
-                match args[0].kind {
-                    TKind::Field(slot) => TextSource::LowerField(slot),
-                    _ => unreachable!("matched above"),
-                }
-            }
+            TKind::Call(Builtin::Lower, args) => match args.as_slice() {
+                [TExpr {
+                    kind: TKind::Field(slot),
+                    ..
+                }] => TextSource::LowerField(*slot),
+                _ => TextSource::Other(self.walk(e)),
+            },
             _ => TextSource::Other(self.walk(e)),
         }
     }
 
+    /// A condition: read in place when it is a constant, a field, a let or a persona.
     fn test(&self, e: &TExpr) -> Test {
         match &e.kind {
             TKind::Const(v) => Test::Const(truth(v)),
@@ -288,6 +282,7 @@ impl Compiler<'_> {
         }
     }
 
+    /// A number: read in place when it is a constant, a field, a let or a score.
     fn operand(&self, e: &TExpr) -> Operand {
         match &e.kind {
             TKind::Const(v) => Operand::Const(N::of(v)),
@@ -298,25 +293,10 @@ impl Compiler<'_> {
         }
     }
 
+    /// Code for a number that is not read in place (see [`Compiler::operand`]).
     fn num(&self, e: &TExpr) -> Num {
         use TKind::*;
         match &e.kind {
-            Const(v) => {
-                let n = N::of(v);
-                Box::new(move |_| n)
-            }
-            Field(slot) => {
-                let slot = *slot;
-                Box::new(move |s| N::of(&s.lead[slot]))
-            }
-            Let(i) => {
-                let i = *i;
-                Box::new(move |s| N::of(&s.lets[i]))
-            }
-            Score(i) => {
-                let i = *i;
-                Box::new(move |s| Some(N::F(s.scores[i])))
-            }
             PersonaMatch(i) => {
                 let i = *i;
                 Box::new(move |s| Some(N::F(s.personas[i].1)))
@@ -365,25 +345,10 @@ impl Compiler<'_> {
         }
     }
 
+    /// Code for a condition that is not read in place (see [`Compiler::test`]).
     fn cond(&self, e: &TExpr) -> Cond {
         use TKind::*;
         match &e.kind {
-            Const(v) => {
-                let t = truth(v);
-                Box::new(move |_| t)
-            }
-            Field(slot) => {
-                let slot = *slot;
-                Box::new(move |s| truth(&s.lead[slot]))
-            }
-            Let(i) => {
-                let i = *i;
-                Box::new(move |s| truth(&s.lets[i]))
-            }
-            Persona(i) => {
-                let i = *i;
-                Box::new(move |s| known(s.personas[i].0))
-            }
             Not(a) => {
                 let a = self.test(a);
                 Box::new(move |s| not(a.get(s)))
@@ -496,21 +461,7 @@ impl Compiler<'_> {
                     _ => return self.walked_cond(e),
                 };
                 let (op, src) = (*op, self.text(value));
-                Box::new(move |s| {
-                    src.test(s, |t| {
-                        args.iter().any(|a| match op {
-                            TextOp::StartsWith => {
-                                t.len() >= a.len()
-                                    && same_bytes(&t.as_bytes()[..a.len()], a.as_bytes())
-                            }
-                            TextOp::EndsWith => {
-                                t.len() >= a.len()
-                                    && same_bytes(&t.as_bytes()[t.len() - a.len()..], a.as_bytes())
-                            }
-                            TextOp::Contains => text_test(op, t, a),
-                        })
-                    })
-                })
+                Box::new(move |s| src.test(s, |t| args.iter().any(|a| text_test(op, t, a))))
             }
             Matches(v, re) => {
                 let (src, re): (TextSource, Regex) = (self.text(v), self.p.regexes[*re].clone());
@@ -540,29 +491,13 @@ impl Compiler<'_> {
     }
 }
 
-/// Text equality for the short texts rules compare with (codes, tags, domains): a loop the
-/// compiler inlines instead of a call to `memcmp` per comparison.
-fn same(a: &str, b: &str) -> bool {
-    same_bytes(a.as_bytes(), b.as_bytes())
-}
-
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        false
-    } else if a.len() > 32 {
-        a == b
-    } else {
-        a.iter().zip(b).all(|(x, y)| x == y)
-    }
-}
-
 /// Whether the lead's list field holds a text (`"vip" in tags`, `tags contains "vip"`).
 fn list_has_text(s: &State, slot: usize, k: &str, negated: bool) -> Truth {
     match &s.lead[slot] {
         Value::List(items) => known(
             items
                 .iter()
-                .any(|i| matches!(i, Value::Text(t) if **t == *k))
+                .any(|i| matches!(i, Value::Text(t) if same(t, k)))
                 != negated,
         ),
         _ => Truth::Unknown,
@@ -629,8 +564,7 @@ mod tests {
     //! included, for the example policy sets on their own leads and on real data.
 
     use crate::batch::{self, BatchOptions, InputFormat};
-    use crate::ir::{TKind, TestLead};
-    use crate::value::Value;
+    use crate::ir::TestLead;
     use crate::{EvalOptions, Lead, Policy};
     use std::path::PathBuf;
 
@@ -653,16 +587,7 @@ mod tests {
         p.tests
             .iter()
             .filter_map(|t| match &t.lead {
-                TestLead::Inline(e) => match &e.kind {
-                    TKind::Const(Value::Record(fields)) => {
-                        let mut values = fields.to_vec();
-                        crate::decode::finish_record(p, p.lead, &mut values, "").ok()?;
-                        Some(Lead {
-                            values: values.into(),
-                        })
-                    }
-                    _ => None,
-                },
+                TestLead::Inline(e) => crate::testing::inline_lead(p, e).ok(),
                 TestLead::File(..) => None,
             })
             .collect()

@@ -11,7 +11,7 @@ use crate::decision::*;
 use crate::ir::*;
 use crate::value::Value;
 use chrono::{DateTime, FixedOffset};
-use compiled::{Program, RuleCode};
+use compiled::{Program, RuleCode, Test, N};
 
 /// The state of one lead's evaluation.
 pub(crate) struct State<'p> {
@@ -138,6 +138,14 @@ impl<'p> State<'p> {
         self.policy.program.as_deref()
     }
 
+    /// A condition's truth: by its compiled code when there is some, else by walking it.
+    fn condition(&mut self, code: Option<&'p Test>, e: &TExpr) -> Truth {
+        match code {
+            Some(test) => test.get(self),
+            None => truth(&self.eval(e)),
+        }
+    }
+
     fn step(&mut self, make: impl FnOnce() -> Step) {
         if let Some(steps) = &mut self.explain {
             steps.push(make());
@@ -177,10 +185,8 @@ impl<'p> State<'p> {
         let def = &self.policy.personas[i];
         let mut held = 0usize;
         for (j, c) in def.conditions.iter().enumerate() {
-            let r = match self.program() {
-                Some(code) => code.personas[i][j].get(self),
-                None => truth(&self.eval(c)),
-            };
+            let code = self.program().map(|code| &code.personas[i][j]);
+            let r = self.condition(code, c);
             if r == Truth::True {
                 held += 1;
             }
@@ -205,32 +211,30 @@ impl<'p> State<'p> {
         let mut total = 0.0;
         for (j, rule) in def.rules.iter().enumerate() {
             let code = self.program().map(|code| &code.rules[i][j]);
-            let (points, result) = match (&rule.rule, code) {
-                (_, Some(RuleCode::When(c))) => match c.get(self) {
-                    Truth::True => (rule.points, Truth::True),
-                    r => (0.0, r),
-                },
-                (RuleDef::When(c), _) => match truth(&self.eval(c)) {
-                    Truth::True => (rule.points, Truth::True),
-                    r => (0.0, r),
-                },
-                (_, Some(RuleCode::Per(n))) => match n.get(self) {
-                    Some(n) => {
-                        let n = n.f();
-                        (
+            let (points, result) = match &rule.rule {
+                RuleDef::When(c) => {
+                    let test = match code {
+                        Some(RuleCode::When(test)) => Some(test),
+                        _ => None,
+                    };
+                    match self.condition(test, c) {
+                        Truth::True => (rule.points, Truth::True),
+                        r => (0.0, r),
+                    }
+                }
+                RuleDef::Per(e) => {
+                    let amount = match code {
+                        Some(RuleCode::Per(n)) => n.get(self).map(N::f),
+                        _ => self.eval(e).as_f64(),
+                    };
+                    match amount {
+                        Some(n) => (
                             rule.points * n,
                             if n == 0.0 { Truth::False } else { Truth::True },
-                        )
+                        ),
+                        None => (0.0, Truth::Unknown),
                     }
-                    None => (0.0, Truth::Unknown),
-                },
-                (RuleDef::Per(e), _) => match self.eval(e).as_f64() {
-                    Some(n) => (
-                        rule.points * n,
-                        if n == 0.0 { Truth::False } else { Truth::True },
-                    ),
-                    None => (0.0, Truth::Unknown),
-                },
+                }
             };
             let capped = rule.max.is_some_and(|m| points.abs() > m);
             let points = match rule.max {
@@ -334,10 +338,8 @@ impl<'p> State<'p> {
         let mut excluded: Option<usize> = None;
         for (i, s) in self.policy.stages.iter().enumerate() {
             let Some(w) = &s.when else { continue };
-            let r = match self.program().and_then(|code| code.stages[i].as_ref()) {
-                Some(c) => c.get(self),
-                None => truth(&self.eval(w)),
-            };
+            let code = self.program().and_then(|code| code.stages[i].as_ref());
+            let r = self.condition(code, w);
             if r == Truth::True {
                 if s.because.is_some() {
                     excluded = Some(i);
@@ -365,12 +367,12 @@ impl<'p> State<'p> {
 
     fn eval_route(&mut self) {
         for (i, r) in self.policy.routes.iter().enumerate() {
-            let result = match (&r.when, self.program()) {
-                (Some(_), Some(code)) => {
-                    code.routes[i].as_ref().map_or(Truth::True, |c| c.get(self))
+            let result = match &r.when {
+                Some(w) => {
+                    let code = self.program().and_then(|code| code.routes[i].as_ref());
+                    self.condition(code, w)
                 }
-                (Some(w), None) => truth(&self.eval(w)),
-                (None, _) => Truth::True,
+                None => Truth::True,
             };
             if self.explain.is_some() {
                 let condition = r
