@@ -1,8 +1,8 @@
 //! `funnel check` as a user runs it: exit codes, the summary line, `--deny-warnings`,
 //! `--format json` and plain output under NO_COLOR.
 
-use funnel_tests::{funnel, workspace_root};
-use std::path::{Path, PathBuf};
+use funnel_tests::{copy_dir, funnel, workspace_root};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
@@ -48,19 +48,6 @@ impl TempSet {
 impl Drop for TempSet {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let p = entry.path();
-        let dest = to.join(entry.file_name());
-        if p.is_dir() {
-            copy_dir(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
     }
 }
 

@@ -13,6 +13,23 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Copies a directory tree (a policy set with its lead files and scripts), for tests that
+/// change a copy.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("create {}: {e}", to.display()));
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display()))
+    {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().expect("an entry has a name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target)
+                .unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));
+        }
+    }
+}
+
 /// Makes paths like `policies/acme/...` resolve, as they do when `funnel` runs at the root.
 /// Every test of a binary agrees on the directory, so doing it once is safe.
 pub fn enter_workspace() {

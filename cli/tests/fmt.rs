@@ -1,6 +1,7 @@
 //! `funnel fmt`: the policies in the repository are formatted; `--check` catches a mangled
 //! file; formatting fixes it; `--diff` shows the change without writing.
 
+use funnel_tests::copy_dir;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -11,19 +12,6 @@ fn funnel(args: &[&str], cwd: &Path) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .unwrap()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            std::fs::copy(&p, &target).unwrap();
-        }
-    }
 }
 
 #[test]

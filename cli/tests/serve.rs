@@ -19,20 +19,8 @@ fn repo() -> PathBuf {
 
 /// A copy of policies/acme (its tests' lead files included) in a temporary directory.
 fn acme_copy() -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let path = entry.unwrap().path();
-            let target = to.join(path.file_name().unwrap());
-            if path.is_dir() {
-                copy(&path, &target);
-            } else {
-                std::fs::copy(&path, &target).unwrap();
-            }
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
-    copy(&repo().join("policies/acme"), dir.path());
+    funnel_tests::copy_dir(&repo().join("policies/acme"), dir.path());
     dir
 }
 
