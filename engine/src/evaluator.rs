@@ -79,11 +79,10 @@ impl<'p> Evaluator<'p> {
             // `Decision` never pay for them.
             self.at = Some((at, at.to_rfc3339(), OnceLock::new()));
         }
-        let slots = std::mem::take(&mut self.slots);
-        let mut state = State::reuse(p, &lead.values, at, self.options.explain, slots);
+        let explain = self.options.explain;
+        let mut state = State::new(p, &lead.values, at, explain, &mut self.slots);
         state.run();
         if let Some(message) = state.error.take() {
-            self.slots = state.take_slots();
             let mut e = LeadError::new(message);
             e.record = record;
             e.lead = lead.key(p);
@@ -92,7 +91,6 @@ impl<'p> Evaluator<'p> {
         let (_, at, json) = self.at.as_ref().expect("set above");
         Ok(Evaluation {
             state,
-            home: &mut self.slots,
             stamp: self.policy.stamp(),
             at,
             json,
@@ -101,21 +99,14 @@ impl<'p> Evaluator<'p> {
     }
 }
 
-/// One lead's results, read in place. Dropping it hands the working space back to its
-/// [`Evaluator`]; [`Evaluation::to_decision`] makes an owned copy.
+/// One lead's results, read where its [`Evaluator`] keeps them; [`Evaluation::to_decision`]
+/// makes an owned copy.
 pub struct Evaluation<'e> {
     state: State<'e>,
-    home: &'e mut Slots,
     stamp: &'e PolicyStamp,
     at: &'e str,
     json: &'e OnceLock<JsonParts>,
     record: Option<u64>,
-}
-
-impl Drop for Evaluation<'_> {
-    fn drop(&mut self) {
-        *self.home = self.state.take_slots();
-    }
 }
 
 impl<'e> Evaluation<'e> {
@@ -143,19 +134,20 @@ impl<'e> Evaluation<'e> {
     pub fn stage(&self) -> &'e str {
         self.policy()
             .stages
-            .get(self.state.stage as usize)
+            .get(self.state.out.stage as usize)
             .map_or("", |s| s.name.as_str())
     }
 
     /// The stage's position in the `stages` block.
     pub(crate) fn stage_index(&self) -> usize {
-        self.state.stage as usize
+        self.state.out.stage as usize
     }
 
     /// Why, when the stage is an exclusion (`because`).
     pub fn reason(&self) -> Option<&'e str> {
         let p = self.policy();
         self.state
+            .out
             .reason
             .and_then(|i| p.stages[i].because.as_deref())
     }
@@ -164,6 +156,7 @@ impl<'e> Evaluation<'e> {
     pub fn route(&self) -> Option<&'e str> {
         let p = self.policy();
         self.state
+            .out
             .route
             .map(|r| p.enums[p.route_enum].values[r as usize].as_str())
     }
@@ -171,7 +164,7 @@ impl<'e> Evaluation<'e> {
     /// A score's value, to two decimals.
     pub fn score(&self, name: &str) -> Option<f64> {
         let i = self.policy().scores.iter().position(|s| s.name == name)?;
-        Some(self.state.scores[i])
+        Some(self.state.out.scores[i])
     }
 
     /// The letter a score's grade gives.
@@ -187,7 +180,7 @@ impl<'e> Evaluation<'e> {
     fn letter(&self, grade: usize) -> &'e str {
         let p = self.policy();
         let g = &p.grades[grade];
-        &p.enums[g.letters].values[self.state.grades[grade] as usize]
+        &p.enums[g.letters].values[self.state.out.grades[grade] as usize]
     }
 
     /// A persona's result.
@@ -197,7 +190,7 @@ impl<'e> Evaluation<'e> {
     }
 
     fn persona_at(&self, i: usize) -> PersonaResult {
-        let (matched, fraction) = self.state.personas[i];
+        let (matched, fraction) = self.state.out.personas[i];
         PersonaResult {
             matched,
             fraction: round2(fraction),
@@ -220,7 +213,7 @@ impl<'e> Evaluation<'e> {
             scores: Named(
                 p.scores
                     .iter()
-                    .zip(&s.scores)
+                    .zip(&s.out.scores)
                     .map(|(d, v)| (d.name.clone(), *v))
                     .collect(),
             ),
@@ -235,7 +228,7 @@ impl<'e> Evaluation<'e> {
             values: Named(
                 p.lets
                     .iter()
-                    .zip(&s.lets)
+                    .zip(&s.out.lets)
                     .map(|(d, v)| (d.name.clone(), crate::value_json(p, v, &d.value.ty)))
                     .collect(),
             ),
@@ -245,11 +238,11 @@ impl<'e> Evaluation<'e> {
             sla: Named(
                 p.slas
                     .iter()
-                    .zip(&s.sla_outcomes)
+                    .zip(&s.out.sla_outcomes)
                     .filter_map(|(d, o)| o.clone().map(|o| (d.name.clone(), o)))
                     .collect(),
             ),
-            explain: s.explain.clone(),
+            explain: s.out.explain.clone(),
         }
     }
 }
@@ -326,7 +319,7 @@ impl Evaluation<'_> {
             value(out, &self.persona_at(i));
         }
         out.extend_from_slice(b"},\"scores\":{");
-        for (i, score) in s.scores.iter().enumerate() {
+        for (i, score) in s.out.scores.iter().enumerate() {
             comma(out, i);
             out.extend_from_slice(&json.scores[i]);
             value(out, score);
@@ -341,10 +334,10 @@ impl Evaluation<'_> {
         for (i, d) in p.lets.iter().enumerate() {
             comma(out, i);
             out.extend_from_slice(&json.lets[i]);
-            value(out, &JsonValue(p, &s.lets[i], &d.value.ty));
+            value(out, &JsonValue(p, &s.out.lets[i], &d.value.ty));
         }
         out.extend_from_slice(b"},\"stage\":");
-        match json.stages.get(s.stage as usize) {
+        match json.stages.get(s.out.stage as usize) {
             Some(stage) => out.extend_from_slice(stage),
             None => out.extend_from_slice(b"\"\""),
         }
@@ -355,7 +348,7 @@ impl Evaluation<'_> {
         out.extend_from_slice(b",\"route\":");
         value(out, &self.route());
         out.extend_from_slice(b",\"sla\":{");
-        let outcomes = s.sla_outcomes.iter().enumerate();
+        let outcomes = s.out.sla_outcomes.iter().enumerate();
         for (n, (i, o)) in outcomes
             .filter_map(|(i, o)| Some((i, o.as_ref()?)))
             .enumerate()
@@ -365,7 +358,7 @@ impl Evaluation<'_> {
             value(out, o);
         }
         out.push(b'}');
-        if let Some(steps) = &s.explain {
+        if let Some(steps) = &s.out.explain {
             out.extend_from_slice(b",\"explain\":");
             value(out, steps);
         }

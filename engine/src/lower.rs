@@ -1,7 +1,7 @@
 //! Lowering a checked policy for evaluation: constant subexpressions are computed once, here,
 //! instead of once per lead.
 
-use crate::eval::State;
+use crate::eval::{Slots, State};
 use crate::ir::*;
 use crate::value::Value;
 
@@ -123,7 +123,8 @@ fn fold(p: &Checked, e: &mut TExpr) {
     if foldable {
         let empty: [Value; 0] = [];
         let now = chrono::DateTime::UNIX_EPOCH.fixed_offset();
-        let mut state = State::new(p, &empty, now, false);
+        let mut slots = Slots::default();
+        let mut state = State::new(p, &empty, now, false, &mut slots);
         let v = state.eval(e);
         e.kind = TKind::Const(v);
     }

@@ -3,7 +3,7 @@
 use crate::decision::{Decision, PolicyStamp};
 use crate::decode::{decode_json, FieldIndex, Lead, LeadError};
 use crate::diagnostic::Diagnostic;
-use crate::eval::State;
+use crate::eval::{Slots, State};
 use crate::evaluator::Evaluator;
 use crate::ir::Checked;
 use chrono::{DateTime, FixedOffset};
@@ -307,7 +307,8 @@ impl Policy {
         f: impl FnOnce(&mut State) -> R,
     ) -> Result<R, LeadError> {
         let p = &self.inner.checked;
-        let mut state = State::new(p, &lead.values, at, false);
+        let mut slots = Slots::default();
+        let mut state = State::new(p, &lead.values, at, false, &mut slots);
         state.run();
         if let Some(message) = state.error.take() {
             let mut e = LeadError::new(message);

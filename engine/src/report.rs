@@ -7,7 +7,7 @@
 
 use crate::batch::{self, BatchError, BatchOptions, InputFormat};
 use crate::decision::{PolicyStamp, SlaState};
-use crate::eval::{format_duration, format_hours, State};
+use crate::eval::{format_duration, format_hours, Slots, State};
 use crate::ir::*;
 use crate::policy::Policy;
 use crate::value::Value;
@@ -417,7 +417,7 @@ pub fn run<R: Read>(
                     let d = match (&period.by, measure) {
                         (Some(_), _) => date(&period.by, state),
                         // A compliance commitment without `by` counts each lead by its SLA's start.
-                        (None, AggregateDef::Compliance(i)) => match &state.slas[*i] {
+                        (None, AggregateDef::Compliance(i)) => match &state.out.slas[*i] {
                             Value::Record(f) => date_of(&f[1], tz),
                             _ => None,
                         },
@@ -461,7 +461,7 @@ pub fn run<R: Read>(
                 if !matches!(s.body, SlaBody::Lead(_)) {
                     return None;
                 }
-                let Value::Record(f) = &state.slas[i] else {
+                let Value::Record(f) = &state.out.slas[i] else {
                     return None;
                 };
                 let Value::Enum(st) = f[0] else { return None };
@@ -487,7 +487,7 @@ pub fn run<R: Read>(
             .collect();
         let main = main.and_then(|m| date(&m.by, state).map(|d| period_start(m.unit, d)));
         Facts {
-            stage: state.stage as usize,
+            stage: state.out.stage as usize,
             commitment_period,
             metric,
             sla,
@@ -665,7 +665,8 @@ pub fn run<R: Read>(
                 values.insert(agg.key, v.map_or(Value::Missing, Value::Number));
             }
             let empty: [Value; 0] = [];
-            let mut state = State::new(p, &empty, at, false);
+            let mut slots = Slots::default();
+            let mut state = State::new(p, &empty, at, false, &mut slots);
             state.aggregates = Some(values);
             let value = state.eval(&def.value).as_f64().filter(|v| v.is_finite());
             report.metrics.push(MetricValue {

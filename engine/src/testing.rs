@@ -6,7 +6,7 @@
 
 use crate::decision::{SlaState, Step, Truth};
 use crate::decode::Lead;
-use crate::eval::{value_json, State};
+use crate::eval::{value_json, Slots, State};
 use crate::ir::*;
 use crate::policy::{EvalOptions, Policy};
 use crate::value::Value;
@@ -252,18 +252,20 @@ impl Policy {
                 }
             };
             let empty: [Value; 0] = [];
+            let mut slots = Slots::default();
             let Value::DateTime(at) = State::new(
                 p,
                 &empty,
                 chrono::DateTime::UNIX_EPOCH.fixed_offset(),
                 false,
+                &mut slots,
             )
             .eval(&t.at) else {
                 result.error = Some("the test's `at` is not a datetime".into());
                 results.push(result);
                 continue;
             };
-            let mut state = State::new(p, &lead.values, at, true);
+            let mut state = State::new(p, &lead.values, at, true, &mut slots);
             state.run();
             if let Some(e) = state.error.take() {
                 result.error = Some(e);
@@ -300,7 +302,7 @@ impl Policy {
 
 fn record_coverage(state: &State, seen: &mut BTreeSet<String>) {
     let p = state.policy;
-    for s in state.explain.iter().flatten() {
+    for s in state.out.explain.iter().flatten() {
         match s {
             Step::Rule {
                 result: Truth::True,
@@ -319,16 +321,16 @@ fn record_coverage(state: &State, seen: &mut BTreeSet<String>) {
             _ => {}
         }
     }
-    if let Some(s) = p.stages.get(state.stage as usize) {
+    if let Some(s) = p.stages.get(state.out.stage as usize) {
         seen.insert(format!("stage {}", s.name));
     }
-    if let Some(r) = state.route {
+    if let Some(r) = state.out.route {
         seen.insert(format!(
             "route {}",
             p.enums[p.route_enum].values[r as usize]
         ));
     }
-    for (s, o) in p.slas.iter().zip(&state.sla_outcomes) {
+    for (s, o) in p.slas.iter().zip(&state.out.sla_outcomes) {
         if let Some(o) = o {
             seen.insert(format!("sla {} {}", s.name, o.state.as_str()));
         }

@@ -1,27 +1,27 @@
-//! The definitions' expressions compiled to closures, once per policy.
+//! The definitions' expressions compiled, once per policy, into trees of fused operations.
 //!
 //! Walking the typed tree for every lead pays, at every node, for a dispatch over every kind
 //! of expression and for building a [`Value`] to hand back. The forms that make up most
-//! rules (conditions on fields, numbers, enums and texts against constants, and the logic
-//! joining them) are compiled here into closures that return a [`Truth`] or a number
-//! directly, with constant lists turned into sets. Any other form is compiled to a closure
-//! that walks its tree, so the two always agree; a test runs both on every example lead.
+//! rules are compiled here into [`Test`]s (conditions) and [`Operand`]s (numbers): small
+//! enums whose leaves read a lead's field where it lies and compare it with a constant
+//! already in the right form (a number, a bit set of enum values, texts, a compiled regex or
+//! substring searcher). A typical rule then costs one `match` and no call. Any other form is
+//! compiled to a closure that walks its tree, so the two always agree; a test runs both on
+//! every example lead and on real data.
 
 use super::expr::{same, text_test};
 use super::{truth, State};
 use crate::decision::Truth;
 use crate::ir::*;
 use crate::value::Value;
-use funnel_grammar::ast::BinOp;
+use funnel_grammar::ast::{BinOp, TextOp};
+use memchr::memmem::Finder;
 use regex::Regex;
+use std::cmp::Ordering;
 use std::sync::Arc;
 
-/// A compiled condition.
-pub(crate) type Cond = Box<dyn Fn(&mut State) -> Truth + Send + Sync>;
-/// A compiled number: `None` is unknown.
-pub(crate) type Num = Box<dyn Fn(&mut State) -> Option<N> + Send + Sync>;
-/// A compiled expression of any other type.
-pub(crate) type Any = Box<dyn Fn(&mut State) -> Value + Send + Sync>;
+/// An expression left to the tree walker.
+pub(crate) type Walk = Box<dyn Fn(&mut State) -> Value + Send + Sync>;
 
 /// A number as the language keeps it: whole numbers stay exact.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -38,6 +38,7 @@ impl N {
         }
     }
 
+    #[inline]
     fn of(v: &Value) -> Option<N> {
         match v {
             Value::Int(i) => Some(N::I(*i)),
@@ -55,7 +56,8 @@ impl N {
     }
 
     /// Orders like `compare` does: whole numbers exactly, anything else as floats.
-    fn cmp(self, other: N) -> Option<std::cmp::Ordering> {
+    #[inline]
+    fn cmp(self, other: N) -> Option<Ordering> {
         match (self, other) {
             (N::I(a), N::I(b)) => Some(a.cmp(&b)),
             (a, b) => a.f().partial_cmp(&b.f()),
@@ -63,50 +65,249 @@ impl N {
     }
 }
 
-/// A number read where it lies (a constant, a lead field, a let, a score) without a call, or
-/// computed by compiled code. Most comparisons have such operands on both sides, so they
-/// cost one call instead of three.
+/// The orderings under which a comparison holds, as a bit set (less, equal, greater), so
+/// that checking one is a shift rather than a `match` on the operator.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Accept(u8);
+
+impl Accept {
+    const LESS: u8 = 1;
+    const EQUAL: u8 = 2;
+    const GREATER: u8 = 4;
+
+    fn of(op: BinOp) -> Accept {
+        Accept(match op {
+            BinOp::Eq => Self::EQUAL,
+            BinOp::Ne => Self::LESS | Self::GREATER,
+            BinOp::Lt => Self::LESS,
+            BinOp::Le => Self::LESS | Self::EQUAL,
+            BinOp::Gt => Self::GREATER,
+            _ => Self::GREATER | Self::EQUAL,
+        })
+    }
+
+    /// The same test with its sides swapped: `3 < x` is `x > 3`.
+    fn mirrored(self) -> Accept {
+        let b = self.0;
+        Accept((b & Self::EQUAL) | (b & Self::LESS) << 2 | (b & Self::GREATER) >> 2)
+    }
+
+    #[inline]
+    fn holds(self, o: Option<Ordering>) -> Truth {
+        match o {
+            Some(o) => known(self.0 >> (o as i8 + 1) & 1 == 1),
+            None => Truth::Unknown,
+        }
+    }
+}
+
+/// A number: read where it lies (a constant, a lead field, a let, a score), or computed.
+/// `None` is unknown.
 pub(crate) enum Operand {
     Const(Option<N>),
     Field(usize),
     Let(usize),
     Score(usize),
-    Code(Num),
+    PersonaMatch(usize),
+    Neg(Box<Operand>),
+    Arith(Box<(BinOp, Operand, Operand)>),
+    If(Box<(Test, Operand, Operand)>),
+    /// `floor(x)`, or `ceil(x)` when `ceil`.
+    Round(bool, Box<Operand>),
+    Walk(Walk),
 }
 
 impl Operand {
-    #[inline]
     pub(crate) fn get(&self, s: &mut State) -> Option<N> {
         match self {
             Operand::Const(n) => *n,
             Operand::Field(slot) => N::of(&s.lead[*slot]),
-            Operand::Let(i) => N::of(&s.lets[*i]),
-            Operand::Score(i) => Some(N::F(s.scores[*i])),
-            Operand::Code(f) => f(s),
+            Operand::Let(i) => N::of(&s.out.lets[*i]),
+            Operand::Score(i) => Some(N::F(s.out.scores[*i])),
+            Operand::PersonaMatch(i) => Some(N::F(s.out.personas[*i].1)),
+            Operand::Neg(a) => a.get(s).map(|n| match n {
+                N::I(i) => N::I(i.saturating_neg()),
+                N::F(x) => N::F(-x),
+            }),
+            Operand::Arith(parts) => {
+                let (op, a, b) = &**parts;
+                // Both sides are computed, as the tree walker does, so a failing script on
+                // the right is reported even when the left is unknown.
+                match (a.get(s), b.get(s)) {
+                    (Some(x), Some(y)) => arith(*op, x, y),
+                    _ => None,
+                }
+            }
+            Operand::If(parts) => {
+                let (c, a, b) = &**parts;
+                match c.get(s) {
+                    Truth::True => a.get(s),
+                    Truth::False => b.get(s),
+                    Truth::Unknown => None,
+                }
+            }
+            Operand::Round(ceil, a) => {
+                let x = a.get(s)?.f();
+                Some(N::I(if *ceil { x.ceil() } else { x.floor() } as i64))
+            }
+            Operand::Walk(w) => N::of(&w(s)),
         }
     }
 }
 
-/// A truth read where it lies (a constant, a bool field or let, a persona) without a call,
-/// or computed by compiled code.
+/// A condition: read where it lies (a constant, a bool field or let, a persona), a fused
+/// test of a field against constants, or the logic joining them.
 pub(crate) enum Test {
     Const(Truth),
     Field(usize),
     Let(usize),
     Persona(usize),
-    Code(Cond),
+    Not(Box<Test>),
+    And(Box<(Test, Test)>),
+    Or(Box<(Test, Test)>),
+    /// A number field against a constant: the commonest rule.
+    FieldCmp {
+        slot: usize,
+        accept: Accept,
+        k: N,
+    },
+    Compare(Accept, Box<(Operand, Operand)>),
+    /// `field between lo and hi` with constant bounds.
+    FieldBetween {
+        slot: usize,
+        lo: N,
+        hi: N,
+    },
+    Between(Box<(Operand, Operand, Operand)>),
+    /// An enum field in a constant set (`==` is a set of one).
+    EnumIn {
+        slot: usize,
+        set: u64,
+        negated: bool,
+    },
+    Text(Box<TextTest>),
+    /// A list field holds a text (`"vip" in tags`, `tags contains "vip"`).
+    ListHasText {
+        slot: usize,
+        text: Arc<str>,
+        negated: bool,
+    },
+    IsMissing {
+        slot: usize,
+        negated: bool,
+    },
+    Walk(Walk),
 }
 
 impl Test {
-    #[inline]
     pub(crate) fn get(&self, s: &mut State) -> Truth {
         match self {
             Test::Const(t) => *t,
             Test::Field(slot) => truth(&s.lead[*slot]),
-            Test::Let(i) => truth(&s.lets[*i]),
-            Test::Persona(i) => known(s.personas[*i].0),
-            Test::Code(f) => f(s),
+            Test::Let(i) => truth(&s.out.lets[*i]),
+            Test::Persona(i) => known(s.out.personas[*i].0),
+            Test::Not(a) => not(a.get(s)),
+            Test::And(ab) => match ab.0.get(s) {
+                Truth::False => Truth::False,
+                Truth::True => ab.1.get(s),
+                Truth::Unknown => match ab.1.get(s) {
+                    Truth::False => Truth::False,
+                    _ => Truth::Unknown,
+                },
+            },
+            Test::Or(ab) => match ab.0.get(s) {
+                Truth::True => Truth::True,
+                Truth::False => ab.1.get(s),
+                Truth::Unknown => match ab.1.get(s) {
+                    Truth::True => Truth::True,
+                    _ => Truth::Unknown,
+                },
+            },
+            Test::FieldCmp { slot, accept, k } => {
+                accept.holds(N::of(&s.lead[*slot]).and_then(|x| x.cmp(*k)))
+            }
+            Test::Compare(accept, sides) => match (sides.0.get(s), sides.1.get(s)) {
+                (Some(x), Some(y)) => accept.holds(x.cmp(y)),
+                _ => Truth::Unknown,
+            },
+            Test::FieldBetween { slot, lo, hi } => match N::of(&s.lead[*slot]) {
+                Some(x) => between(x, *lo, *hi),
+                None => Truth::Unknown,
+            },
+            Test::Between(parts) => {
+                let (v, lo, hi) = &**parts;
+                match (v.get(s), lo.get(s), hi.get(s)) {
+                    (Some(x), Some(l), Some(h)) => between(x, l, h),
+                    _ => Truth::Unknown,
+                }
+            }
+            Test::EnumIn { slot, set, negated } => match s.lead[*slot] {
+                Value::Enum(i) if i < 64 => known((set >> i & 1 == 1) != *negated),
+                Value::Enum(_) => known(*negated),
+                _ => Truth::Unknown,
+            },
+            Test::Text(t) => t.get(s),
+            Test::ListHasText {
+                slot,
+                text,
+                negated,
+            } => match &s.lead[*slot] {
+                Value::List(items) => known(
+                    items
+                        .iter()
+                        .any(|i| matches!(i, Value::Text(t) if same(t, text)))
+                        != *negated,
+                ),
+                _ => Truth::Unknown,
+            },
+            Test::IsMissing { slot, negated } => known(s.lead[*slot].is_present() == *negated),
+            Test::Walk(w) => truth(&w(s)),
         }
+    }
+}
+
+fn between(x: N, lo: N, hi: N) -> Truth {
+    match (x.cmp(lo), x.cmp(hi)) {
+        (Some(a), Some(b)) => known(a.is_ge() && b.is_le()),
+        _ => Truth::Unknown,
+    }
+}
+
+/// A test of a text against constants.
+pub(crate) struct TextTest {
+    source: TextSource,
+    check: TextCheck,
+}
+
+/// What a text is tested for.
+enum TextCheck {
+    /// `==` (or `!=` when false).
+    Equals(Arc<str>, bool),
+    /// `in [...]` (or `not in` when true).
+    In(Vec<Arc<str>>, bool),
+    /// `starts with (any)` / `ends with (any)`.
+    Affix(TextOp, Vec<Arc<str>>),
+    /// `contains (any)`, each needle's searcher built once.
+    Contains(Vec<Finder<'static>>),
+    Matches(Regex),
+}
+
+impl TextCheck {
+    #[inline]
+    fn holds(&self, t: &str) -> bool {
+        match self {
+            TextCheck::Equals(k, eq) => same(t, k) == *eq,
+            TextCheck::In(set, negated) => set.iter().any(|x| same(x, t)) != *negated,
+            TextCheck::Affix(op, args) => args.iter().any(|a| text_test(*op, t, a)),
+            TextCheck::Contains(finders) => finders.iter().any(|f| f.find(t.as_bytes()).is_some()),
+            TextCheck::Matches(re) => re.is_match(t),
+        }
+    }
+}
+
+impl TextTest {
+    fn get(&self, s: &mut State) -> Truth {
+        self.source.test(s, |t| self.check.holds(t))
     }
 }
 
@@ -116,9 +317,30 @@ pub(crate) enum RuleCode {
     Per(Operand),
 }
 
+/// A let's compiled value.
+pub(crate) enum LetCode {
+    Bool(Test),
+    Number(Operand),
+    Walk(Walk),
+}
+
+impl LetCode {
+    pub(crate) fn get(&self, s: &mut State) -> Value {
+        match self {
+            LetCode::Bool(t) => match t.get(s) {
+                Truth::True => Value::Bool(true),
+                Truth::False => Value::Bool(false),
+                Truth::Unknown => Value::Missing,
+            },
+            LetCode::Number(n) => N::value(n.get(s)),
+            LetCode::Walk(w) => w(s),
+        }
+    }
+}
+
 /// Every definition's expressions, compiled.
 pub(crate) struct Program {
-    pub(crate) lets: Vec<Any>,
+    pub(crate) lets: Vec<LetCode>,
     pub(crate) personas: Vec<Vec<Test>>,
     pub(crate) rules: Vec<Vec<RuleCode>>,
     pub(crate) stages: Vec<Option<Test>>,
@@ -135,7 +357,7 @@ impl std::fmt::Debug for Program {
 pub(crate) fn compile(p: &Checked) -> Program {
     let c = Compiler { p };
     Program {
-        lets: p.lets.iter().map(|l| c.any(&l.value)).collect(),
+        lets: p.lets.iter().map(|l| c.let_code(&l.value)).collect(),
         personas: p
             .personas
             .iter()
@@ -192,11 +414,12 @@ fn is_numeric(ty: &Ty) -> bool {
 enum TextSource {
     Field(usize),
     LowerField(usize),
-    Other(Any),
+    Other(Walk),
 }
 
 impl TextSource {
     /// Applies `test` to the text; unknown when there is none.
+    #[inline]
     fn test(&self, s: &mut State, test: impl Fn(&str) -> bool) -> Truth {
         match self {
             TextSource::Field(slot) => match &s.lead[*slot] {
@@ -234,30 +457,20 @@ struct Compiler<'a> {
 
 impl Compiler<'_> {
     /// The tree walker, for the forms not compiled further.
-    fn walk(&self, e: &TExpr) -> Any {
+    fn walk(&self, e: &TExpr) -> Walk {
         let e = e.clone();
         Box::new(move |s| s.eval(&e))
     }
 
-    fn any(&self, e: &TExpr) -> Any {
+    fn let_code(&self, e: &TExpr) -> LetCode {
         match e.ty {
-            Ty::Bool => {
-                let t = self.test(e);
-                Box::new(move |s| match t.get(s) {
-                    Truth::True => Value::Bool(true),
-                    Truth::False => Value::Bool(false),
-                    Truth::Unknown => Value::Missing,
-                })
-            }
-            Ty::Int | Ty::Number => {
-                let n = self.operand(e);
-                Box::new(move |s| N::value(n.get(s)))
-            }
-            _ => self.walk(e),
+            Ty::Bool => LetCode::Bool(self.test(e)),
+            Ty::Int | Ty::Number => LetCode::Number(self.operand(e)),
+            _ => LetCode::Walk(self.walk(e)),
         }
     }
 
-    fn text(&self, e: &TExpr) -> TextSource {
+    fn text_source(&self, e: &TExpr) -> TextSource {
         match &e.kind {
             TKind::Field(slot) => TextSource::Field(*slot),
             TKind::Call(Builtin::Lower, args) => match args.as_slice() {
@@ -271,180 +484,112 @@ impl Compiler<'_> {
         }
     }
 
-    /// A condition: read in place when it is a constant, a field, a let or a persona.
-    fn test(&self, e: &TExpr) -> Test {
-        match &e.kind {
-            TKind::Const(v) => Test::Const(truth(v)),
-            TKind::Field(slot) => Test::Field(*slot),
-            TKind::Let(i) => Test::Let(*i),
-            TKind::Persona(i) => Test::Persona(*i),
-            _ => Test::Code(self.cond(e)),
-        }
+    fn text(&self, value: &TExpr, check: TextCheck) -> Test {
+        Test::Text(Box::new(TextTest {
+            source: self.text_source(value),
+            check,
+        }))
     }
 
-    /// A number: read in place when it is a constant, a field, a let or a score.
+    /// A number.
     fn operand(&self, e: &TExpr) -> Operand {
-        match &e.kind {
-            TKind::Const(v) => Operand::Const(N::of(v)),
-            TKind::Field(slot) => Operand::Field(*slot),
-            TKind::Let(i) => Operand::Let(*i),
-            TKind::Score(i) => Operand::Score(*i),
-            _ => Operand::Code(self.num(e)),
-        }
-    }
-
-    /// Code for a number that is not read in place (see [`Compiler::operand`]).
-    fn num(&self, e: &TExpr) -> Num {
         use TKind::*;
         match &e.kind {
-            PersonaMatch(i) => {
-                let i = *i;
-                Box::new(move |s| Some(N::F(s.personas[i].1)))
-            }
-            Neg(a) if is_numeric(&a.ty) => {
-                let a = self.operand(a);
-                Box::new(move |s| {
-                    a.get(s).map(|n| match n {
-                        N::I(i) => N::I(i.saturating_neg()),
-                        N::F(x) => N::F(-x),
-                    })
-                })
-            }
+            Const(v) => Operand::Const(N::of(v)),
+            Field(slot) => Operand::Field(*slot),
+            Let(i) => Operand::Let(*i),
+            Score(i) => Operand::Score(*i),
+            PersonaMatch(i) => Operand::PersonaMatch(*i),
+            Neg(a) if is_numeric(&a.ty) => Operand::Neg(Box::new(self.operand(a))),
             Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div), a, b)
                 if is_numeric(&a.ty) && is_numeric(&b.ty) =>
             {
-                let (op, a, b) = (*op, self.operand(a), self.operand(b));
-                // Both sides are computed, as the tree walker does, so a failing script on
-                // the right is reported even when the left is unknown.
-                Box::new(move |s| match (a.get(s), b.get(s)) {
-                    (Some(x), Some(y)) => arith(op, x, y),
-                    _ => None,
-                })
+                Operand::Arith(Box::new((*op, self.operand(a), self.operand(b))))
             }
             If(c, a, b) if is_numeric(&e.ty) => {
-                let (c, a, b) = (self.test(c), self.operand(a), self.operand(b));
-                Box::new(move |s| match c.get(s) {
-                    Truth::True => a.get(s),
-                    Truth::False => b.get(s),
-                    Truth::Unknown => None,
-                })
+                Operand::If(Box::new((self.test(c), self.operand(a), self.operand(b))))
             }
             Call(f @ (Builtin::Floor | Builtin::Ceil), args)
                 if args.len() == 1 && is_numeric(&args[0].ty) =>
             {
-                let (ceil, a) = (*f == Builtin::Ceil, self.operand(&args[0]));
-                Box::new(move |s| {
-                    let x = a.get(s)?.f();
-                    Some(N::I(if ceil { x.ceil() } else { x.floor() } as i64))
-                })
+                Operand::Round(*f == Builtin::Ceil, Box::new(self.operand(&args[0])))
             }
-            _ => {
-                let w = self.walk(e);
-                Box::new(move |s| N::of(&w(s)))
-            }
+            _ => Operand::Walk(self.walk(e)),
         }
     }
 
-    /// Code for a condition that is not read in place (see [`Compiler::test`]).
-    fn cond(&self, e: &TExpr) -> Cond {
+    /// A condition.
+    fn test(&self, e: &TExpr) -> Test {
         use TKind::*;
         match &e.kind {
-            Not(a) => {
-                let a = self.test(a);
-                Box::new(move |s| not(a.get(s)))
-            }
-            Binary(BinOp::And, a, b) => {
-                let (a, b) = (self.test(a), self.test(b));
-                Box::new(move |s| match a.get(s) {
-                    Truth::False => Truth::False,
-                    Truth::True => b.get(s),
-                    Truth::Unknown => match b.get(s) {
-                        Truth::False => Truth::False,
-                        _ => Truth::Unknown,
-                    },
-                })
-            }
-            Binary(BinOp::Or, a, b) => {
-                let (a, b) = (self.test(a), self.test(b));
-                Box::new(move |s| match a.get(s) {
-                    Truth::True => Truth::True,
-                    Truth::False => b.get(s),
-                    Truth::Unknown => match b.get(s) {
-                        Truth::True => Truth::True,
-                        _ => Truth::Unknown,
-                    },
-                })
-            }
+            Const(v) => Test::Const(truth(v)),
+            Field(slot) => Test::Field(*slot),
+            Let(i) => Test::Let(*i),
+            Persona(i) => Test::Persona(*i),
+            Not(a) => Test::Not(Box::new(self.test(a))),
+            Binary(BinOp::And, a, b) => Test::And(Box::new((self.test(a), self.test(b)))),
+            Binary(BinOp::Or, a, b) => Test::Or(Box::new((self.test(a), self.test(b)))),
             Binary(op, a, b) if is_numeric(&a.ty) && is_numeric(&b.ty) && is_comparison(*op) => {
-                let (op, a, b) = (*op, self.operand(a), self.operand(b));
-                Box::new(move |s| match (a.get(s), b.get(s)) {
-                    (Some(x), Some(y)) => x.cmp(y).map_or(Truth::Unknown, |o| known(holds(op, o))),
-                    _ => Truth::Unknown,
-                })
+                let accept = Accept::of(*op);
+                match (self.operand(a), self.operand(b)) {
+                    (Operand::Field(slot), Operand::Const(Some(k))) => {
+                        Test::FieldCmp { slot, accept, k }
+                    }
+                    (Operand::Const(Some(k)), Operand::Field(slot)) => Test::FieldCmp {
+                        slot,
+                        accept: accept.mirrored(),
+                        k,
+                    },
+                    (a, b) => Test::Compare(accept, Box::new((a, b))),
+                }
             }
             Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) => match (&a.kind, &b.kind) {
-                (Field(slot), Const(Value::Enum(k))) | (Const(Value::Enum(k)), Field(slot)) => {
-                    let (slot, k, eq) = (*slot, *k, *op == BinOp::Eq);
-                    Box::new(move |s| match s.lead[slot] {
-                        Value::Enum(v) => known((v == k) == eq),
-                        _ => Truth::Unknown,
-                    })
+                (Field(slot), Const(Value::Enum(k))) | (Const(Value::Enum(k)), Field(slot))
+                    if *k < 64 =>
+                {
+                    Test::EnumIn {
+                        slot: *slot,
+                        set: 1 << k,
+                        negated: *op == BinOp::Ne,
+                    }
                 }
                 (_, Const(Value::Text(k))) | (Const(Value::Text(k)), _) => {
                     let other = if matches!(a.kind, Const(_)) { b } else { a };
-                    let (src, k, eq) = (self.text(other), k.clone(), *op == BinOp::Eq);
-                    Box::new(move |s| src.test(s, |t| (t == &*k) == eq))
+                    self.text(other, TextCheck::Equals(k.clone(), *op == BinOp::Eq))
                 }
-                _ => self.walked_cond(e),
+                _ => self.walked(e),
             },
             In {
                 value,
                 list,
                 negated,
-            } => match (&value.ty, &list.kind) {
-                (Ty::Enum(_), Const(Value::List(items))) if items.len() <= 64 => {
-                    let Some(set) = enum_set(items) else {
-                        return self.walked_cond(e);
-                    };
-                    let negated = *negated;
-                    let test = move |v: &Value| match v {
-                        Value::Enum(i) if *i < 64 => known((set >> i & 1 == 1) != negated),
-                        Value::Enum(_) => known(negated),
-                        _ => Truth::Unknown,
-                    };
-                    match value.kind {
-                        Field(slot) => Box::new(move |s| test(&s.lead[slot])),
-                        _ => {
-                            let v = self.any(value);
-                            Box::new(move |s| test(&v(s)))
-                        }
-                    }
-                }
-                (Ty::Text, Const(Value::List(items))) => {
-                    let Some(set) = texts(items) else {
-                        return self.walked_cond(e);
-                    };
-                    let (src, negated) = (self.text(value), *negated);
-                    Box::new(move |s| src.test(s, |t| set.iter().any(|x| same(x, t)) != negated))
-                }
-                (Ty::Text, Field(slot)) => match &value.kind {
-                    Const(Value::Text(k)) => {
-                        let (slot, k, negated) = (*slot, k.clone(), *negated);
-                        Box::new(move |s| list_has_text(s, slot, &k, negated))
-                    }
-                    _ => self.walked_cond(e),
+            } => match (&value.ty, &list.kind, &value.kind) {
+                (Ty::Enum(_), Const(Value::List(items)), Field(slot)) => match enum_set(items) {
+                    Some(set) => Test::EnumIn {
+                        slot: *slot,
+                        set,
+                        negated: *negated,
+                    },
+                    None => self.walked(e),
                 },
-                _ => self.walked_cond(e),
+                (Ty::Text, Const(Value::List(items)), _) => match texts(items) {
+                    Some(set) => self.text(value, TextCheck::In(set, *negated)),
+                    None => self.walked(e),
+                },
+                (Ty::Text, Field(slot), Const(Value::Text(k))) => Test::ListHasText {
+                    slot: *slot,
+                    text: k.clone(),
+                    negated: *negated,
+                },
+                _ => self.walked(e),
             },
             Between(v, lo, hi) if is_numeric(&v.ty) && is_numeric(&lo.ty) && is_numeric(&hi.ty) => {
-                let (v, lo, hi) = (self.operand(v), self.operand(lo), self.operand(hi));
-                Box::new(move |s| match (v.get(s), lo.get(s), hi.get(s)) {
-                    (Some(x), Some(l), Some(h)) => match (x.cmp(l), x.cmp(h)) {
-                        (Some(a), Some(b)) => known(a.is_ge() && b.is_le()),
-                        _ => Truth::Unknown,
-                    },
-                    _ => Truth::Unknown,
-                })
+                match (self.operand(v), self.operand(lo), self.operand(hi)) {
+                    (Operand::Field(slot), Operand::Const(Some(lo)), Operand::Const(Some(hi))) => {
+                        Test::FieldBetween { slot, lo, hi }
+                    }
+                    (v, lo, hi) => Test::Between(Box::new((v, lo, hi))),
+                }
             }
             Text {
                 op,
@@ -456,51 +601,42 @@ impl Compiler<'_> {
                     (Const(Value::Text(t)), false) => vec![t.clone()],
                     (Const(Value::List(items)), true) => match texts(items) {
                         Some(set) => set,
-                        None => return self.walked_cond(e),
+                        None => return self.walked(e),
                     },
-                    _ => return self.walked_cond(e),
+                    _ => return self.walked(e),
                 };
-                let (op, src) = (*op, self.text(value));
-                Box::new(move |s| src.test(s, |t| args.iter().any(|a| text_test(op, t, a))))
+                let check = match op {
+                    TextOp::Contains => TextCheck::Contains(
+                        args.iter()
+                            .map(|a| Finder::new(a.as_bytes()).into_owned())
+                            .collect(),
+                    ),
+                    op => TextCheck::Affix(*op, args),
+                };
+                self.text(value, check)
             }
-            Matches(v, re) => {
-                let (src, re): (TextSource, Regex) = (self.text(v), self.p.regexes[*re].clone());
-                Box::new(move |s| src.test(s, |t| re.is_match(t)))
-            }
+            Matches(v, re) => self.text(v, TextCheck::Matches(self.p.regexes[*re].clone())),
             ListContains(list, v) => match (&list.kind, &v.kind) {
-                (Field(slot), Const(Value::Text(k))) => {
-                    let (slot, k) = (*slot, k.clone());
-                    Box::new(move |s| list_has_text(s, slot, &k, false))
-                }
-                _ => self.walked_cond(e),
+                (Field(slot), Const(Value::Text(k))) => Test::ListHasText {
+                    slot: *slot,
+                    text: k.clone(),
+                    negated: false,
+                },
+                _ => self.walked(e),
             },
             IsMissing { value, negated } => match value.kind {
-                Field(slot) => {
-                    let negated = *negated;
-                    Box::new(move |s| known(s.lead[slot].is_present() == negated))
-                }
-                _ => self.walked_cond(e),
+                Field(slot) => Test::IsMissing {
+                    slot,
+                    negated: *negated,
+                },
+                _ => self.walked(e),
             },
-            _ => self.walked_cond(e),
+            _ => self.walked(e),
         }
     }
 
-    fn walked_cond(&self, e: &TExpr) -> Cond {
-        let w = self.walk(e);
-        Box::new(move |s| truth(&w(s)))
-    }
-}
-
-/// Whether the lead's list field holds a text (`"vip" in tags`, `tags contains "vip"`).
-fn list_has_text(s: &State, slot: usize, k: &str, negated: bool) -> Truth {
-    match &s.lead[slot] {
-        Value::List(items) => known(
-            items
-                .iter()
-                .any(|i| matches!(i, Value::Text(t) if same(t, k)))
-                != negated,
-        ),
-        _ => Truth::Unknown,
+    fn walked(&self, e: &TExpr) -> Test {
+        Test::Walk(self.walk(e))
     }
 }
 
@@ -509,17 +645,6 @@ fn is_comparison(op: BinOp) -> bool {
         op,
         BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
     )
-}
-
-fn holds(op: BinOp, o: std::cmp::Ordering) -> bool {
-    match op {
-        BinOp::Eq => o.is_eq(),
-        BinOp::Ne => o.is_ne(),
-        BinOp::Lt => o.is_lt(),
-        BinOp::Le => o.is_le(),
-        BinOp::Gt => o.is_gt(),
-        _ => o.is_ge(),
-    }
 }
 
 /// Arithmetic as the tree walker does it: whole numbers stay whole until they would
@@ -635,6 +760,85 @@ mod tests {
             compiled,
             decisions(&acme.walking(), &jsonl, InputFormat::Jsonl)
         );
+    }
+
+    /// Every fused form, each with its field present, absent and at its edges.
+    #[test]
+    fn compiled_and_walked_agree_on_every_fused_form() {
+        let policy = Policy::from_sources(vec![funnel_grammar::SourceFile::new(
+            "forms.funnel",
+            r#"
+policy "forms" version 1
+schema lead {
+  id: text key
+  n: int?
+  x: number?
+  e: enum(a, b, c)?
+  t: text?
+  flag: bool?
+  tags: list<text>
+}
+let half = if flag then floor(n / 2) else ceil(x)
+let gone = n is missing or t is present
+score s {
+  +1 when n > 3
+  +2 when 3 < n
+  +3 when 10 >= x
+  +4 when n != 5
+  +5 when n between 2 and 8
+  +6 when x between n and 9.5
+  +7 when e == b
+  +8 when e != c
+  +9 when e in [a, c]
+  +10 when e not in [a]
+  +11 when t == "Ana"
+  +12 when t in ["x", "Ana"]
+  +13 when t not in ["x"]
+  +14 when lower(t) contains any ["an", "zz"]
+  +15 when t starts with "A"
+  +16 when t ends with any ["na", "q"]
+  +17 when t matches /^a/i
+  +18 when "vip" in tags
+  +19 when "vip" not in tags
+  +20 when tags contains "vip"
+  +21 when not flag or n < -x
+  +22 when flag and gone
+  +1 per half, max 50
+  +1 per n * 2 - x
+}
+stages {
+  lead
+  mql when s >= 40
+}
+"#,
+        )])
+        .unwrap();
+        let options = EvalOptions::default();
+        let leads: Vec<Lead> = [
+            r#"{"id":"all","n":5,"x":9.5,"e":"b","t":"Ana","flag":true,"tags":["vip"]}"#,
+            r#"{"id":"edges","n":2,"x":10,"e":"a","t":"ana","flag":false,"tags":[]}"#,
+            r#"{"id":"more","n":8,"x":-3.5,"e":"c","t":"Q","flag":true,"tags":["a","vip"]}"#,
+            r#"{"id":"none","tags":[]}"#,
+            r#"{"id":"some","n":-9,"t":"JOANA","tags":["VIP"]}"#,
+        ]
+        .iter()
+        .map(|j| policy.decode_json(j.as_bytes(), &options).unwrap())
+        .collect();
+        assert_eq!(agree_on(&policy, &leads), 5);
+        // The fused forms really are used (not the walker), and they score what the rules say.
+        let program = policy.checked().program.clone().unwrap();
+        let walked = program.rules[0]
+            .iter()
+            .filter(|r| matches!(r, super::RuleCode::When(super::Test::Walk(_))))
+            .count();
+        assert_eq!(walked, 0);
+        let all = policy.evaluate(&leads[0], at(), &options, None).unwrap();
+        // n=5 x=9.5 e=b t=Ana flag tags=[vip]: every `when` rule but 4, 9 (b is not in
+        // [a, c]), 19 and 21 holds; half = floor(5 / 2) = 2 and n * 2 - x = 0.5.
+        let whens: f64 = (1..=22)
+            .filter(|i| ![4, 9, 19, 21].contains(i))
+            .sum::<i32>() as f64;
+        assert_eq!(all.scores.0[0].1, whens + 2.0 + 0.5);
     }
 
     #[test]

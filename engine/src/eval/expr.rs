@@ -173,7 +173,7 @@ impl<'p> State<'p> {
             ),
             TKind::Field(slot) => self.lead[*slot].clone(),
             TKind::Item { depth, slot } => {
-                let item = &self.items[self.items.len() - 1 - depth];
+                let item = &self.out.items[self.out.items.len() - 1 - depth];
                 match item {
                     Value::Record(fields) => fields[*slot].clone(),
                     _ => Value::Missing,
@@ -183,14 +183,14 @@ impl<'p> State<'p> {
                 Value::Record(fields) => fields[*slot].clone(),
                 _ => Value::Missing,
             },
-            TKind::Let(i) => self.lets[*i].clone(),
-            TKind::Score(i) => Value::Number(self.scores[*i]),
-            TKind::Grade(i) => Value::Enum(self.grades[*i]),
-            TKind::Persona(i) => Value::Bool(self.personas[*i].0),
-            TKind::PersonaMatch(i) => Value::Number(self.personas[*i].1),
-            TKind::Stage => Value::Enum(self.stage),
-            TKind::Route => self.route.map_or(Value::Missing, Value::Enum),
-            TKind::Sla(i) => self.slas[*i].clone(),
+            TKind::Let(i) => self.out.lets[*i].clone(),
+            TKind::Score(i) => Value::Number(self.out.scores[*i]),
+            TKind::Grade(i) => Value::Enum(self.out.grades[*i]),
+            TKind::Persona(i) => Value::Bool(self.out.personas[*i].0),
+            TKind::PersonaMatch(i) => Value::Number(self.out.personas[*i].1),
+            TKind::Stage => Value::Enum(self.out.stage),
+            TKind::Route => self.out.route.map_or(Value::Missing, Value::Enum),
+            TKind::Sla(i) => self.out.slas[*i].clone(),
             TKind::Now => Value::DateTime(self.now),
             TKind::Not(inner) => match self.eval(inner) {
                 Value::Bool(b) => Value::Bool(!b),
@@ -433,9 +433,9 @@ impl<'p> State<'p> {
         let Some(filter) = &q.filter else {
             return Some(true);
         };
-        self.items.push(item.clone());
+        self.out.items.push(item.clone());
         let r = self.eval(filter);
-        self.items.pop();
+        self.out.items.pop();
         match r {
             Value::Bool(b) => Some(b),
             _ => None,
@@ -470,9 +470,9 @@ impl<'p> State<'p> {
                 Some(true) => {
                     count += 1;
                     if let Some(v) = value {
-                        self.items.push(item.clone());
+                        self.out.items.push(item.clone());
                         let x = self.eval(v);
-                        self.items.pop();
+                        self.out.items.pop();
                         if let Some(f) = x.as_f64() {
                             sum += f;
                             summed += 1;

@@ -13,23 +13,15 @@ use crate::value::Value;
 use chrono::{DateTime, FixedOffset};
 use compiled::{Program, RuleCode, Test, N};
 
-/// The state of one lead's evaluation.
+/// The state of one lead's evaluation: what it reads, and the [`Slots`] it writes its
+/// results to.
 pub(crate) struct State<'p> {
     pub(crate) policy: &'p Checked,
     pub(crate) lead: &'p [Value],
     pub(crate) now: DateTime<FixedOffset>,
-    pub(crate) lets: Vec<Value>,
-    pub(crate) scores: Vec<f64>,
-    pub(crate) personas: Vec<(bool, f64)>,
-    pub(crate) grades: Vec<u16>,
-    pub(crate) stage: u16,
-    pub(crate) reason: Option<usize>,
-    pub(crate) route: Option<u16>,
-    pub(crate) slas: Vec<Value>,
-    pub(crate) sla_outcomes: Vec<Option<SlaOutcome>>,
-    /// The items of the enclosing list queries, innermost last.
-    pub(crate) items: Vec<Value>,
-    pub(crate) explain: Option<Vec<Step>>,
+    /// Where results land; borrowed, so that an [`crate::Evaluator`] keeps them from lead to
+    /// lead and an evaluation reads them where they are.
+    pub(crate) out: &'p mut Slots,
     /// The first error that stopped a value from being computed (a failing script).
     pub(crate) error: Option<String>,
     /// A metric's aggregates over a period's leads, by the aggregate's source position
@@ -55,81 +47,67 @@ pub(crate) fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The working space of an evaluation, kept between leads so that evaluating one allocates
-/// nothing the lead's own values do not need.
+/// An evaluation's results and working space. Kept between leads (by an
+/// [`crate::Evaluator`]) so that evaluating one allocates nothing the lead's own values do
+/// not need.
 #[derive(Default)]
 pub(crate) struct Slots {
-    lets: Vec<Value>,
-    scores: Vec<f64>,
-    personas: Vec<(bool, f64)>,
-    grades: Vec<u16>,
-    slas: Vec<Value>,
-    sla_outcomes: Vec<Option<SlaOutcome>>,
-    items: Vec<Value>,
-    explain: Vec<Step>,
+    pub(crate) lets: Vec<Value>,
+    pub(crate) scores: Vec<f64>,
+    pub(crate) personas: Vec<(bool, f64)>,
+    pub(crate) grades: Vec<u16>,
+    pub(crate) stage: u16,
+    pub(crate) reason: Option<usize>,
+    pub(crate) route: Option<u16>,
+    pub(crate) slas: Vec<Value>,
+    pub(crate) sla_outcomes: Vec<Option<SlaOutcome>>,
+    /// The items of the enclosing list queries, innermost last.
+    pub(crate) items: Vec<Value>,
+    pub(crate) explain: Option<Vec<Step>>,
 }
 
-/// Empties `v` and fills it with `n` copies of `x`, keeping its allocation.
-fn refill<T: Clone>(mut v: Vec<T>, n: usize, x: T) -> Vec<T> {
-    v.clear();
-    v.resize(n, x);
-    v
+/// Gives `v` exactly `n` slots, filled with `x` when it did not have them. Slots left from
+/// the last lead are not cleared: definitions run in dependency order, so every slot of a
+/// lead is written before anything reads it (and an SLA's slots, never written for a lead,
+/// keep `x`).
+fn size<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    if v.len() != n {
+        v.clear();
+        v.resize(n, x);
+    }
 }
 
 impl<'p> State<'p> {
+    /// A state for one lead that writes to `out`, sized for the policy. What `out` holds
+    /// from an earlier lead is overwritten, not cleared (see [`size`]).
     pub(crate) fn new(
         policy: &'p Checked,
         lead: &'p [Value],
         now: DateTime<FixedOffset>,
         explain: bool,
+        out: &'p mut Slots,
     ) -> Self {
-        State::reuse(policy, lead, now, explain, Slots::default())
-    }
-
-    /// A state that works in space left by an earlier evaluation.
-    pub(crate) fn reuse(
-        policy: &'p Checked,
-        lead: &'p [Value],
-        now: DateTime<FixedOffset>,
-        explain: bool,
-        slots: Slots,
-    ) -> Self {
-        let mut steps = slots.explain;
-        steps.clear();
-        let mut items = slots.items;
-        items.clear();
+        size(&mut out.lets, policy.lets.len(), Value::Missing);
+        size(&mut out.scores, policy.scores.len(), 0.0);
+        size(&mut out.personas, policy.personas.len(), (false, 0.0));
+        size(&mut out.grades, policy.grades.len(), 0);
+        size(&mut out.slas, policy.slas.len(), Value::Missing);
+        size(&mut out.sla_outcomes, policy.slas.len(), None);
+        out.stage = 0;
+        out.reason = None;
+        out.route = None;
+        out.items.clear();
+        match (&mut out.explain, explain) {
+            (Some(steps), true) => steps.clear(),
+            (steps, on) => *steps = on.then(Vec::new),
+        }
         State {
             policy,
             lead,
             now,
-            lets: refill(slots.lets, policy.lets.len(), Value::Missing),
-            scores: refill(slots.scores, policy.scores.len(), 0.0),
-            personas: refill(slots.personas, policy.personas.len(), (false, 0.0)),
-            grades: refill(slots.grades, policy.grades.len(), 0),
-            stage: 0,
-            reason: None,
-            route: None,
-            slas: refill(slots.slas, policy.slas.len(), Value::Missing),
-            sla_outcomes: refill(slots.sla_outcomes, policy.slas.len(), None),
-            items,
-            explain: explain.then_some(steps),
+            out,
             error: None,
             aggregates: None,
-        }
-    }
-
-    /// Takes the working space out, for the next lead.
-    pub(crate) fn take_slots(&mut self) -> Slots {
-        use std::mem::take;
-        Slots {
-            lets: take(&mut self.lets),
-            scores: take(&mut self.scores),
-            personas: take(&mut self.personas),
-            grades: take(&mut self.grades),
-            slas: take(&mut self.slas),
-            sla_outcomes: take(&mut self.sla_outcomes),
-            items: take(&mut self.items),
-            explain: self.explain.take().unwrap_or_default(),
         }
     }
 
@@ -147,7 +125,7 @@ impl<'p> State<'p> {
     }
 
     fn step(&mut self, make: impl FnOnce() -> Step) {
-        if let Some(steps) = &mut self.explain {
+        if let Some(steps) = &mut self.out.explain {
             steps.push(make());
         }
     }
@@ -170,15 +148,15 @@ impl<'p> State<'p> {
     fn eval_let(&mut self, i: usize) {
         let def = &self.policy.lets[i];
         let v = match self.program() {
-            Some(code) => (code.lets[i])(self),
+            Some(code) => code.lets[i].get(self),
             None => self.eval(&def.value),
         };
-        if self.explain.is_some() {
+        if self.out.explain.is_some() {
             let value = value_json(self.policy, &v, &def.value.ty);
             let (name, at) = (def.name.clone(), def.span.location());
             self.step(|| Step::Value { name, value, at });
         }
-        self.lets[i] = v;
+        self.out.lets[i] = v;
     }
 
     fn eval_persona(&mut self, i: usize) {
@@ -190,7 +168,7 @@ impl<'p> State<'p> {
             if r == Truth::True {
                 held += 1;
             }
-            if self.explain.is_some() {
+            if self.out.explain.is_some() {
                 let (persona, condition, at) =
                     (def.name.clone(), squash(c.span.text()), c.span.location());
                 self.step(|| Step::Persona {
@@ -203,10 +181,41 @@ impl<'p> State<'p> {
         }
         let n = def.conditions.len();
         let fraction = if n == 0 { 1.0 } else { held as f64 / n as f64 };
-        self.personas[i] = (held == n, fraction);
+        self.out.personas[i] = (held == n, fraction);
+    }
+
+    /// A score's rules summed, without recording why: the path of most evaluations, kept
+    /// free of everything an explanation needs.
+    fn sum_rules(&mut self, def: &ScoreDef, code: &[RuleCode]) -> f64 {
+        let mut total = 0.0;
+        for (rule, code) in def.rules.iter().zip(code) {
+            let points = match code {
+                RuleCode::When(test) if test.get(self) == Truth::True => rule.points,
+                RuleCode::When(_) => continue,
+                RuleCode::Per(amount) => match amount.get(self) {
+                    Some(n) => rule.points * n.f(),
+                    None => continue,
+                },
+            };
+            total += match rule.max {
+                Some(m) if points.abs() > m => m.copysign(points),
+                _ => points,
+            };
+        }
+        total
     }
 
     fn eval_score(&mut self, i: usize) {
+        let def = &self.policy.scores[i];
+        let total = match self.program() {
+            Some(code) if self.out.explain.is_none() => self.sum_rules(def, &code.rules[i]),
+            _ => self.sum_rules_explained(i),
+        };
+        self.finish_score(i, total);
+    }
+
+    /// A score's rules summed, with a step for each rule that did not fail.
+    fn sum_rules_explained(&mut self, i: usize) -> f64 {
         let def = &self.policy.scores[i];
         let mut total = 0.0;
         for (j, rule) in def.rules.iter().enumerate() {
@@ -242,7 +251,7 @@ impl<'p> State<'p> {
                 _ => points,
             };
             total += points;
-            if self.explain.is_some() && result != Truth::False {
+            if self.out.explain.is_some() && result != Truth::False {
                 let (score, text, at) = (
                     def.name.clone(),
                     squash(rule.span.text()),
@@ -258,6 +267,12 @@ impl<'p> State<'p> {
                 });
             }
         }
+        total
+    }
+
+    /// Applies a score's decay and clamp to the rules' sum, then rounds and stores it.
+    fn finish_score(&mut self, i: usize, mut total: f64) {
+        let def = &self.policy.scores[i];
         if let Some((decay, span)) = &def.decay {
             let (since, factor) = match decay {
                 DecayDef::Step {
@@ -277,7 +292,7 @@ impl<'p> State<'p> {
                 };
                 let before = total;
                 total *= f;
-                if self.explain.is_some() {
+                if self.out.explain.is_some() {
                     let (score, at) = (def.name.clone(), span.location());
                     self.step(|| Step::Decay {
                         score,
@@ -292,7 +307,7 @@ impl<'p> State<'p> {
         if let Some((lo, hi)) = def.clamp {
             let before = total;
             total = total.clamp(lo, hi);
-            if total != before && self.explain.is_some() {
+            if total != before && self.out.explain.is_some() {
                 let (score, at) = (def.name.clone(), def.span.location());
                 self.step(|| Step::Clamp {
                     score,
@@ -303,8 +318,8 @@ impl<'p> State<'p> {
             }
         }
         let total = round2(total) + 0.0; // + 0.0 turns -0.0 into 0.0
-        self.scores[i] = total;
-        if self.explain.is_some() {
+        self.out.scores[i] = total;
+        if self.out.explain.is_some() {
             let (score, at) = (def.name.clone(), def.span.location());
             self.step(|| Step::Score {
                 score,
@@ -316,14 +331,14 @@ impl<'p> State<'p> {
 
     fn eval_grade(&mut self, i: usize) {
         let def = &self.policy.grades[i];
-        let s = self.scores[def.score];
+        let s = self.out.scores[def.score];
         let letter = def
             .bands
             .iter()
             .find(|(_, strict, t)| if *strict { s > *t } else { s >= *t })
             .map_or(def.otherwise, |(l, _, _)| *l);
-        self.grades[i] = letter;
-        if self.explain.is_some() {
+        self.out.grades[i] = letter;
+        if self.out.explain.is_some() {
             let score = self.policy.scores[def.score].name.clone();
             let letter = self.policy.enums[def.letters].values[letter as usize].clone();
             let at = def.span.location();
@@ -347,7 +362,7 @@ impl<'p> State<'p> {
                     reached = i;
                 }
             }
-            if self.explain.is_some() {
+            if self.out.explain.is_some() {
                 let (stage, condition, at) =
                     (s.name.clone(), squash(w.span.text()), s.span.location());
                 self.step(|| Step::Stage {
@@ -360,9 +375,9 @@ impl<'p> State<'p> {
         }
         if let Some(e) = excluded {
             reached = e;
-            self.reason = Some(e);
+            self.out.reason = Some(e);
         }
-        self.stage = reached as u16;
+        self.out.stage = reached as u16;
     }
 
     fn eval_route(&mut self) {
@@ -374,7 +389,7 @@ impl<'p> State<'p> {
                 }
                 None => Truth::True,
             };
-            if self.explain.is_some() {
+            if self.out.explain.is_some() {
                 let condition = r
                     .when
                     .as_ref()
@@ -388,7 +403,7 @@ impl<'p> State<'p> {
                 });
             }
             if result == Truth::True {
-                self.route = Some(r.value);
+                self.out.route = Some(r.value);
                 return;
             }
         }

@@ -15,7 +15,7 @@ impl State<'_> {
             return;
         };
         let (outcome, elapsed, remaining) = self.sla_outcome(sla);
-        if self.explain.is_some() {
+        if self.out.explain.is_some() {
             let (name, at, state) = (def.name.clone(), def.span.location(), outcome.state);
             self.step(|| Step::Sla {
                 sla: name,
@@ -29,7 +29,7 @@ impl State<'_> {
                 .map_or(Value::Missing, Value::DateTime)
         };
         let secs = |s: Option<i64>| s.map_or(Value::Missing, Value::Duration);
-        self.slas[i] = Value::Record(Arc::from(vec![
+        self.out.slas[i] = Value::Record(Arc::from(vec![
             Value::Enum(outcome.state as u16),
             dt(&outcome.start),
             dt(&outcome.due),
@@ -37,7 +37,7 @@ impl State<'_> {
             secs(elapsed),
             secs(remaining),
         ]));
-        self.sla_outcomes[i] = Some(outcome);
+        self.out.sla_outcomes[i] = Some(outcome);
     }
 
     /// The outcome, with elapsed and remaining seconds when the SLA applies.
