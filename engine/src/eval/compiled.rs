@@ -118,12 +118,25 @@ pub(crate) enum Operand {
 }
 
 impl Operand {
+    /// The number. Those read in place are read here, inlined into their callers; the
+    /// rest are a call away.
+    #[inline(always)]
     pub(crate) fn get(&self, s: &mut State) -> Option<N> {
         match self {
             Operand::Const(n) => *n,
             Operand::Field(slot) => N::of(&s.lead[*slot]),
             Operand::Let(i) => N::of(&s.out.lets[*i]),
             Operand::Score(i) => Some(N::F(s.out.scores[*i])),
+            _ => self.compute(s),
+        }
+    }
+
+    #[inline(never)]
+    fn compute(&self, s: &mut State) -> Option<N> {
+        match self {
+            Operand::Const(_) | Operand::Field(_) | Operand::Let(_) | Operand::Score(_) => {
+                self.get(s)
+            }
             Operand::PersonaMatch(i) => Some(N::F(s.out.personas[*i].1)),
             Operand::Neg(a) => a.get(s).map(|n| match n {
                 N::I(i) => N::I(i.saturating_neg()),
@@ -200,11 +213,33 @@ pub(crate) enum Test {
 }
 
 impl Test {
+    /// The condition's truth. The commonest leaves are tested here, inlined into the loop
+    /// that sums a score's rules; the rest are a call away.
+    #[inline(always)]
     pub(crate) fn get(&self, s: &mut State) -> Truth {
         match self {
-            Test::Const(t) => *t,
+            Test::FieldCmp { slot, accept, k } => {
+                accept.holds(N::of(&s.lead[*slot]).and_then(|x| x.cmp(*k)))
+            }
+            Test::FieldBetween { slot, lo, hi } => match N::of(&s.lead[*slot]) {
+                Some(x) => between(x, *lo, *hi),
+                None => Truth::Unknown,
+            },
+            Test::EnumIn { slot, set, negated } => match s.lead[*slot] {
+                Value::Enum(i) if i < 64 => known((set >> i & 1 == 1) != *negated),
+                Value::Enum(_) => known(*negated),
+                _ => Truth::Unknown,
+            },
             Test::Field(slot) => truth(&s.lead[*slot]),
             Test::Let(i) => truth(&s.out.lets[*i]),
+            _ => self.get_other(s),
+        }
+    }
+
+    #[inline(never)]
+    fn get_other(&self, s: &mut State) -> Truth {
+        match self {
+            Test::Const(t) => *t,
             Test::Persona(i) => known(s.out.personas[*i].0),
             Test::Not(a) => not(a.get(s)),
             Test::And(ab) => match ab.0.get(s) {
@@ -223,16 +258,9 @@ impl Test {
                     _ => Truth::Unknown,
                 },
             },
-            Test::FieldCmp { slot, accept, k } => {
-                accept.holds(N::of(&s.lead[*slot]).and_then(|x| x.cmp(*k)))
-            }
             Test::Compare(accept, sides) => match (sides.0.get(s), sides.1.get(s)) {
                 (Some(x), Some(y)) => accept.holds(x.cmp(y)),
                 _ => Truth::Unknown,
-            },
-            Test::FieldBetween { slot, lo, hi } => match N::of(&s.lead[*slot]) {
-                Some(x) => between(x, *lo, *hi),
-                None => Truth::Unknown,
             },
             Test::Between(parts) => {
                 let (v, lo, hi) = &**parts;
@@ -241,11 +269,6 @@ impl Test {
                     _ => Truth::Unknown,
                 }
             }
-            Test::EnumIn { slot, set, negated } => match s.lead[*slot] {
-                Value::Enum(i) if i < 64 => known((set >> i & 1 == 1) != *negated),
-                Value::Enum(_) => known(*negated),
-                _ => Truth::Unknown,
-            },
             Test::Text(t) => t.get(s),
             Test::ListHasText {
                 slot,
@@ -262,6 +285,11 @@ impl Test {
             },
             Test::IsMissing { slot, negated } => known(s.lead[*slot].is_present() == *negated),
             Test::Walk(w) => truth(&w(s)),
+            Test::FieldCmp { .. }
+            | Test::FieldBetween { .. }
+            | Test::EnumIn { .. }
+            | Test::Field(_)
+            | Test::Let(_) => self.get(s),
         }
     }
 }
@@ -317,6 +345,30 @@ pub(crate) enum RuleCode {
     Per(Operand),
 }
 
+/// A score rule compiled: everything summing it needs, in one place.
+pub(crate) struct Rule {
+    pub(crate) code: RuleCode,
+    pub(crate) points: f64,
+    pub(crate) max: Option<f64>,
+}
+
+impl Rule {
+    /// The points the rule gives, `None` when it does not apply (its condition is not true
+    /// or its amount unknown).
+    #[inline(always)]
+    pub(crate) fn points(&self, s: &mut State) -> Option<f64> {
+        let points = match &self.code {
+            RuleCode::When(test) if test.get(s) == Truth::True => self.points,
+            RuleCode::When(_) => return None,
+            RuleCode::Per(amount) => self.points * amount.get(s)?.f(),
+        };
+        Some(match self.max {
+            Some(m) if points.abs() > m => m.copysign(points),
+            _ => points,
+        })
+    }
+}
+
 /// A let's compiled value.
 pub(crate) enum LetCode {
     Bool(Test),
@@ -342,7 +394,7 @@ impl LetCode {
 pub(crate) struct Program {
     pub(crate) lets: Vec<LetCode>,
     pub(crate) personas: Vec<Vec<Test>>,
-    pub(crate) rules: Vec<Vec<RuleCode>>,
+    pub(crate) rules: Vec<Vec<Rule>>,
     pub(crate) stages: Vec<Option<Test>>,
     pub(crate) routes: Vec<Option<Test>>,
 }
@@ -369,9 +421,13 @@ pub(crate) fn compile(p: &Checked) -> Program {
             .map(|s| {
                 s.rules
                     .iter()
-                    .map(|r| match &r.rule {
-                        RuleDef::When(e) => RuleCode::When(c.test(e)),
-                        RuleDef::Per(e) => RuleCode::Per(c.operand(e)),
+                    .map(|r| Rule {
+                        code: match &r.rule {
+                            RuleDef::When(e) => RuleCode::When(c.test(e)),
+                            RuleDef::Per(e) => RuleCode::Per(c.operand(e)),
+                        },
+                        points: r.points,
+                        max: r.max,
                     })
                     .collect()
             })
@@ -829,7 +885,7 @@ stages {
         let program = policy.checked().program.clone().unwrap();
         let walked = program.rules[0]
             .iter()
-            .filter(|r| matches!(r, super::RuleCode::When(super::Test::Walk(_))))
+            .filter(|r| matches!(r.code, super::RuleCode::When(super::Test::Walk(_))))
             .count();
         assert_eq!(walked, 0);
         let all = policy.evaluate(&leads[0], at(), &options, None).unwrap();

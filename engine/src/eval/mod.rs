@@ -11,7 +11,7 @@ use crate::decision::*;
 use crate::ir::*;
 use crate::value::Value;
 use chrono::{DateTime, FixedOffset};
-use compiled::{Program, RuleCode, Test, N};
+use compiled::{Program, Rule, RuleCode, Test, N};
 
 /// The state of one lead's evaluation: what it reads, and the [`Slots`] it writes its
 /// results to.
@@ -70,6 +70,7 @@ pub(crate) struct Slots {
 /// the last lead are not cleared: definitions run in dependency order, so every slot of a
 /// lead is written before anything reads it (and an SLA's slots, never written for a lead,
 /// keep `x`).
+#[inline]
 fn size<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
     if v.len() != n {
         v.clear();
@@ -186,29 +187,13 @@ impl<'p> State<'p> {
 
     /// A score's rules summed, without recording why: the path of most evaluations, kept
     /// free of everything an explanation needs.
-    fn sum_rules(&mut self, def: &ScoreDef, code: &[RuleCode]) -> f64 {
-        let mut total = 0.0;
-        for (rule, code) in def.rules.iter().zip(code) {
-            let points = match code {
-                RuleCode::When(test) if test.get(self) == Truth::True => rule.points,
-                RuleCode::When(_) => continue,
-                RuleCode::Per(amount) => match amount.get(self) {
-                    Some(n) => rule.points * n.f(),
-                    None => continue,
-                },
-            };
-            total += match rule.max {
-                Some(m) if points.abs() > m => m.copysign(points),
-                _ => points,
-            };
-        }
-        total
+    fn sum_rules(&mut self, rules: &[Rule]) -> f64 {
+        rules.iter().filter_map(|rule| rule.points(self)).sum()
     }
 
     fn eval_score(&mut self, i: usize) {
-        let def = &self.policy.scores[i];
         let total = match self.program() {
-            Some(code) if self.out.explain.is_none() => self.sum_rules(def, &code.rules[i]),
+            Some(code) if self.out.explain.is_none() => self.sum_rules(&code.rules[i]),
             _ => self.sum_rules_explained(i),
         };
         self.finish_score(i, total);
@@ -219,7 +204,7 @@ impl<'p> State<'p> {
         let def = &self.policy.scores[i];
         let mut total = 0.0;
         for (j, rule) in def.rules.iter().enumerate() {
-            let code = self.program().map(|code| &code.rules[i][j]);
+            let code = self.program().map(|code| &code.rules[i][j].code);
             let (points, result) = match &rule.rule {
                 RuleDef::When(c) => {
                     let test = match code {
