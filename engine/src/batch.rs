@@ -9,6 +9,7 @@ use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
+use std::ops::Range;
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
@@ -94,7 +95,8 @@ impl std::error::Error for BatchError {}
 
 /// A raw record before decoding.
 enum Raw {
-    Json(String),
+    /// Where the record's JSON is in its chunk's text.
+    Json(Range<usize>),
     Csv(csv::StringRecord),
     /// A record that could not even be split into fields.
     Bad(LeadError),
@@ -258,33 +260,35 @@ pub(crate) fn map<R: Read, T: Send, W>(
         failed: 0,
     };
     pool.in_place_scope(|scope| {
-        let mut process =
-            |batch: &mut Chunk, csv: Option<&Arc<CsvDecoder>>| -> Result<(), BatchError> {
-                let batch = std::mem::replace(batch, Vec::with_capacity(chunk));
-                let csv = csv.cloned();
-                let (init, f) = (&init, &f);
-                let (tx, rx) = std::sync::mpsc::sync_channel(1);
-                scope.spawn(move |_| {
-                    let outcomes: Outcomes<T> = batch
-                        .par_iter()
-                        .map_init(init, |work, (record, line, raw)| {
-                            let result = decode_raw(policy, raw, csv.as_deref(), options)
-                                .and_then(|lead| f(work, &lead, *record))
-                                .map_err(|mut e| {
-                                    e.record = Some(*record);
-                                    e.line = *line;
-                                    e
-                                });
-                            (*record, result)
-                        })
-                        .collect();
-                    // The pipeline keeps every receiver until the scope ends, so this send
-                    // cannot fail; when the batch stops early its outcomes are just not read.
-                    let _ = tx.send(outcomes);
-                });
-                pipeline.in_flight.push_back(rx);
-                pipeline.drain(depth, &mut sink)
-            };
+        let mut process = |batch: &mut Chunk,
+                           csv: Option<&Arc<CsvDecoder>>|
+         -> Result<(), BatchError> {
+            let batch = std::mem::replace(batch, Chunk::like(batch));
+            let csv = csv.cloned();
+            let (init, f) = (&init, &f);
+            let (tx, rx) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move |_| {
+                let outcomes: Outcomes<T> = batch
+                    .records
+                    .par_iter()
+                    .map_init(init, |work, (record, line, raw)| {
+                        let result = decode_raw(policy, &batch.text, raw, csv.as_deref(), options)
+                            .and_then(|lead| f(work, &lead, *record))
+                            .map_err(|mut e| {
+                                e.record = Some(*record);
+                                e.line = *line;
+                                e
+                            });
+                        (*record, result)
+                    })
+                    .collect();
+                // The pipeline keeps every receiver until the scope ends, so this send
+                // cannot fail; when the batch stops early its outcomes are just not read.
+                let _ = tx.send(outcomes);
+            });
+            pipeline.in_flight.push_back(rx);
+            pipeline.drain(depth, &mut sink)
+        };
         // The chunks read before an input error are still evaluated and handed on.
         let read = read_chunks(policy, input, format, options, chunk, &mut process);
         let rest = pipeline.drain(0, &mut sink);
@@ -331,8 +335,39 @@ impl<T> Pipeline<T> {
     }
 }
 
-/// A chunk of raw records: record number, input line (when it differs), the record.
-type Chunk = Vec<(u64, Option<u64>, Raw)>;
+/// A chunk of raw records.
+#[derive(Default)]
+struct Chunk {
+    /// The text of its JSON records, one after another: one allocation a chunk, not one a
+    /// line, and the text is checked as UTF-8 on the worker threads, a record at a time.
+    text: Vec<u8>,
+    /// Record number, input line (when it differs), the record.
+    records: Vec<(u64, Option<u64>, Raw)>,
+}
+
+impl Chunk {
+    /// An empty chunk with the room the last one needed.
+    fn like(last: &Chunk) -> Chunk {
+        Chunk {
+            text: Vec::with_capacity(last.text.capacity()),
+            records: Vec::with_capacity(last.records.capacity()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    fn push(&mut self, record: u64, line: Option<u64>, raw: Raw) {
+        self.records.push((record, line, raw));
+    }
+
+    fn push_json(&mut self, record: u64, json: &[u8]) {
+        let start = self.text.len();
+        self.text.extend_from_slice(json);
+        self.push(record, None, Raw::Json(start..self.text.len()));
+    }
+}
 
 /// Reads `input` in chunks of `chunk` records and hands each to `process` (with the CSV
 /// header's decoder for CSV).
@@ -344,26 +379,35 @@ fn read_chunks<R: Read>(
     chunk: usize,
     process: &mut impl FnMut(&mut Chunk, Option<&Arc<CsvDecoder>>) -> Result<(), BatchError>,
 ) -> Result<(), BatchError> {
-    let mut batch: Chunk = Vec::with_capacity(chunk);
+    let mut batch = Chunk::default();
     match format {
         InputFormat::Jsonl => {
-            let reader = BufReader::new(input);
-            for (i, line) in reader.lines().enumerate() {
-                let line = match line {
-                    Ok(line) => line,
+            let mut reader = BufReader::with_capacity(1 << 16, input);
+            let mut number = 0u64;
+            loop {
+                number += 1;
+                // Each line is read onto the end of the chunk's text, where it stays.
+                let start = batch.text.len();
+                match reader.read_until(b'\n', &mut batch.text) {
+                    Ok(0) => break,
+                    Ok(_) => {}
                     Err(e) => {
                         // The lines before it are leads like any others.
+                        batch.text.truncate(start);
                         process(&mut batch, None)?;
-                        return Err(BatchError::Input(format!(
-                            "cannot read line {}: {e}",
-                            i + 1
-                        )));
+                        return Err(BatchError::Input(format!("cannot read line {number}: {e}")));
                     }
-                };
-                if line.trim().is_empty() {
+                }
+                let line = batch.text[start..]
+                    .strip_suffix(b"\n")
+                    .unwrap_or(&batch.text[start..]);
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let end = start + line.len();
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    batch.text.truncate(start);
                     continue;
                 }
-                batch.push(((i + 1) as u64, None, Raw::Json(line)));
+                batch.push(number, None, Raw::Json(start..end));
                 if batch.len() == chunk {
                     process(&mut batch, None)?;
                 }
@@ -382,7 +426,7 @@ fn read_chunks<R: Read>(
                 other => vec![other],
             };
             for (i, item) in items.into_iter().enumerate() {
-                batch.push(((i + 1) as u64, None, Raw::Json(item.to_string())));
+                batch.push_json((i + 1) as u64, item.to_string().as_bytes());
                 if batch.len() == chunk {
                     process(&mut batch, None)?;
                 }
@@ -411,17 +455,17 @@ fn read_chunks<R: Read>(
                 match reader.read_record(&mut row) {
                     Ok(true) => {
                         let line = row.position().map(|p| p.line());
-                        batch.push((record, line, Raw::Csv(row.clone())));
+                        batch.push(record, line, Raw::Csv(row.clone()));
                     }
                     Ok(false) => break,
                     Err(e) => {
                         // A row the CSV reader cannot split is that record's error.
                         let line = e.position().map(|p| p.line());
-                        batch.push((
+                        batch.push(
                             record,
                             line,
                             Raw::Bad(LeadError::new(format!("bad CSV row: {e}"))),
-                        ));
+                        );
                     }
                 }
                 if batch.len() == chunk {
@@ -436,12 +480,13 @@ fn read_chunks<R: Read>(
 
 fn decode_raw(
     policy: &Policy,
+    text: &[u8],
     raw: &Raw,
     csv: Option<&CsvDecoder>,
     options: &BatchOptions,
 ) -> Result<Lead, LeadError> {
     match (raw, csv) {
-        (Raw::Json(line), _) => policy.decode_json_str(line, &options.eval),
+        (Raw::Json(range), _) => policy.decode_json(&text[range.clone()], &options.eval),
         (Raw::Csv(row), Some(decoder)) => Ok(Lead {
             values: decoder
                 .decode(policy.checked(), policy.index(), row)?
