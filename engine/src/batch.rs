@@ -98,8 +98,9 @@ enum Raw {
     /// Where the record's JSON is in its chunk's text.
     Json(Range<usize>),
     Csv(csv::StringRecord),
-    /// A record that could not even be split into fields.
-    Bad(LeadError),
+    /// A record that could not even be split into fields (boxed: it is rare, and a chunk
+    /// holds thousands of records).
+    Bad(Box<LeadError>),
 }
 
 /// Evaluates every record of `input`, calling `sink` with each outcome in input order.
@@ -464,7 +465,7 @@ fn read_chunks<R: Read>(
                         batch.push(
                             record,
                             line,
-                            Raw::Bad(LeadError::new(format!("bad CSV row: {e}"))),
+                            Raw::Bad(Box::new(LeadError::new(format!("bad CSV row: {e}")))),
                         );
                     }
                 }
@@ -493,6 +494,6 @@ fn decode_raw(
                 .into(),
         }),
         (Raw::Csv(_), None) => Err(LeadError::new("a CSV row without its header")),
-        (Raw::Bad(e), _) => Err(e.clone()),
+        (Raw::Bad(e), _) => Err((**e).clone()),
     }
 }

@@ -1,5 +1,6 @@
 //! Batches keep what they read: outcomes come in input order whatever the chunking and the
-//! number of workers, and the leads read before an input error are still evaluated.
+//! number of workers, a line that cannot be a lead is that lead's error, and the leads read
+//! before an input error are still evaluated.
 
 use funnel_engine::batch::{self, BatchError, BatchOptions, InputFormat};
 use funnel_engine::{EvalOptions, Policy};
@@ -56,7 +57,7 @@ fn outcomes_come_in_input_order_for_any_chunking() {
 }
 
 #[test]
-fn leads_before_an_unreadable_line_are_still_evaluated() {
+fn a_line_that_is_not_utf8_is_that_leads_error_and_the_batch_goes_on() {
     let (policy, lines) = acme();
     let mut input = Vec::new();
     for line in &lines[..5] {
@@ -66,11 +67,73 @@ fn leads_before_an_unreadable_line_are_still_evaluated() {
     input.extend_from_slice(b"{\"id\": \"\xff\"}\n");
     input.extend_from_slice(lines[5].as_bytes());
     for (jobs, chunk) in [(1, 4096), (2, 4096), (2, 2)] {
-        let (seen, result) = run(&policy, &input, jobs, chunk);
+        let mut seen = Vec::new();
+        let summary = batch::run(
+            &policy,
+            &input[..],
+            InputFormat::Jsonl,
+            &options(jobs, chunk),
+            |o| {
+                seen.push((o.record, o.result.map_err(|e| e.message)));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!((summary.evaluated, summary.failed), (6, 1));
         let records: Vec<u64> = seen.iter().map(|(r, _)| *r).collect();
-        assert_eq!(records, [1, 2, 3, 4, 5], "jobs {jobs}, chunk {chunk}");
+        assert_eq!(records, [1, 2, 3, 4, 5, 6, 7], "jobs {jobs}, chunk {chunk}");
+        match &seen[5].1 {
+            Err(message) => assert!(message.contains("not UTF-8"), "{message}"),
+            Ok(_) => panic!("line 6 is not UTF-8 and cannot be a lead"),
+        }
+    }
+}
+
+/// An input that fails after `good` bytes, as a broken pipe or a vanished file would.
+struct FailsAfter<'a> {
+    good: &'a [u8],
+}
+
+impl std::io::Read for FailsAfter<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.good.is_empty() {
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        let n = buf.len().min(self.good.len());
+        buf[..n].copy_from_slice(&self.good[..n]);
+        self.good = &self.good[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn leads_read_before_an_input_error_are_still_evaluated() {
+    let (policy, lines) = acme();
+    let mut good = Vec::new();
+    for line in &lines[..5] {
+        good.extend_from_slice(line.as_bytes());
+        good.push(b'\n');
+    }
+    for (jobs, chunk) in [(1, 4096), (2, 4096), (2, 2)] {
+        let mut seen = Vec::new();
+        let result = batch::run(
+            &policy,
+            FailsAfter { good: &good },
+            InputFormat::Jsonl,
+            &options(jobs, chunk),
+            |o| {
+                seen.push(o.record);
+                Ok(())
+            },
+        );
+        assert_eq!(seen, [1, 2, 3, 4, 5], "jobs {jobs}, chunk {chunk}");
         match result {
-            Err(BatchError::Input(message)) => assert!(message.contains("line 6"), "{message}"),
+            Err(BatchError::Input(message)) => {
+                assert!(
+                    message.contains("line 6") && message.contains("the disk went away"),
+                    "{message}"
+                )
+            }
             other => panic!("expected an input error, got {other:?}"),
         }
     }

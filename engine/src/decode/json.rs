@@ -76,12 +76,10 @@ pub(crate) fn decode_json<'de, D: Deserializer<'de>>(
     index: &FieldIndex,
     strict: bool,
     de: D,
-) -> Result<std::sync::Arc<[Value]>, LeadError> {
-    match decode_with(p, index, strict, &Ty::Record(p.lead), de)? {
-        Value::Record(fields) => Ok(fields),
-        Value::Missing => Err(LeadError::new("expected a lead object, found null")),
-        _ => Err(LeadError::new("expected a lead object")),
-    }
+) -> Result<Box<[Value]>, LeadError> {
+    let ctx = Ctx::new(p, index, strict);
+    let lead = LeadSeed { ctx: &ctx }.deserialize(de);
+    lead.map_err(|e| ctx.into_error(e))
 }
 
 /// Decodes one value of a given type from JSON (a CSV cell holding a list or a record).
@@ -91,35 +89,66 @@ pub(crate) fn decode_typed<'de, D: Deserializer<'de>>(
     ty: &Ty,
     de: D,
 ) -> Result<Value, LeadError> {
-    decode_with(p, index, false, ty, de)
-}
-
-fn decode_with<'de, D: Deserializer<'de>>(
-    p: &Checked,
-    index: &FieldIndex,
-    strict: bool,
-    ty: &Ty,
-    de: D,
-) -> Result<Value, LeadError> {
-    let ctx = Ctx {
-        p,
-        index,
-        strict,
-        path: RefCell::new(Vec::new()),
-        error: RefCell::new(None),
-    };
-    let seed = ValueSeed {
+    let ctx = Ctx::new(p, index, false);
+    let value = ValueSeed {
         ctx: &ctx,
         ty,
         field: None,
-    };
-    seed.deserialize(de).map_err(|e| {
-        ctx.error.into_inner().unwrap_or_else(|| {
+    }
+    .deserialize(de);
+    value.map_err(|e| ctx.into_error(e))
+}
+
+impl<'a> Ctx<'a> {
+    fn new(p: &'a Checked, index: &'a FieldIndex, strict: bool) -> Self {
+        Ctx {
+            p,
+            index,
+            strict,
+            path: RefCell::new(Vec::new()),
+            error: RefCell::new(None),
+        }
+    }
+
+    /// The error that stopped decoding: the one recorded, else the JSON parser's.
+    fn into_error(self, e: impl fmt::Display) -> LeadError {
+        self.error.into_inner().unwrap_or_else(|| {
             let mut err = LeadError::new(format!("malformed JSON: {e}"));
             err.found = Some("malformed JSON".into());
             err
         })
-    })
+    }
+}
+
+/// The lead itself: a record of the lead schema, whose values are kept in the list they
+/// are read into.
+struct LeadSeed<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for LeadSeed<'_, '_> {
+    type Value = Box<[Value]>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LeadSeed<'_, '_> {
+    type Value = Box<[Value]>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a lead object")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Err(self
+            .ctx
+            .fail("expected a lead object, found null".into(), None, None))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        read_record(self.ctx, self.ctx.p.lead, map).map(Vec::into_boxed_slice)
+    }
 }
 
 struct ValueSeed<'c, 'a> {
@@ -233,62 +262,71 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         Ok(Value::List(items.into()))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
         let Ty::Record(r) = *self.ty else {
             return Err(self.ctx.mismatch(self.ty, "an object".into()));
         };
-        let rec = &self.ctx.p.records[r];
-        let mut values = vec![Value::Missing; rec.fields.len()];
-        let mut next = 0;
-        while let Some(key) = map.next_key_seed(KeySeed {
-            ctx: self.ctx,
-            record: r,
-            next,
-        })? {
-            match key {
-                Key::Slot(slot) => {
-                    let f = &rec.fields[slot];
-                    self.ctx.path.borrow_mut().push(Seg::Field(r, slot));
-                    let v = map.next_value_seed(ValueSeed {
-                        ctx: self.ctx,
-                        ty: &f.ty,
-                        field: Some(f),
-                    })?;
-                    self.ctx.path.borrow_mut().pop();
-                    values[slot] = v;
-                    next = slot + 1;
-                }
-                Key::Unknown(key) if self.ctx.strict => {
-                    let mut path = self.ctx.path_string();
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(&key);
-                    let e = self.ctx.fail::<A::Error>(
-                        format!("`{key}` is not a field of `{}`", rec.name),
-                        None,
-                        Some(format!("unknown field `{key}`")),
-                    );
-                    if let Some(err) = self.ctx.error.borrow_mut().as_mut() {
-                        err.field = Some(path);
-                    }
-                    return Err(e);
-                }
-                Key::Unknown(_) => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        let path = self.ctx.path_string();
-        if let Err(e) = finish_record(self.ctx.p, r, &mut values, &path) {
-            let mut slot = self.ctx.error.borrow_mut();
-            if slot.is_none() {
-                *slot = Some(e);
-            }
-            return Err(de::Error::custom("lead does not fit the schema"));
-        }
-        Ok(Value::Record(values.into()))
+        Ok(Value::Record(read_record(self.ctx, r, map)?.into()))
     }
+}
+
+/// Reads an object as a record of type `r`: its values in slots, in schema order.
+fn read_record<'de, A: MapAccess<'de>>(
+    ctx: &Ctx,
+    r: RecordId,
+    mut map: A,
+) -> Result<Vec<Value>, A::Error> {
+    let rec = &ctx.p.records[r];
+    let mut values = vec![Value::Missing; rec.fields.len()];
+    let mut next = 0;
+    while let Some(key) = map.next_key_seed(KeySeed {
+        ctx,
+        record: r,
+        next,
+    })? {
+        match key {
+            Key::Slot(slot) => {
+                let f = &rec.fields[slot];
+                ctx.path.borrow_mut().push(Seg::Field(r, slot));
+                let v = map.next_value_seed(ValueSeed {
+                    ctx,
+                    ty: &f.ty,
+                    field: Some(f),
+                })?;
+                ctx.path.borrow_mut().pop();
+                values[slot] = v;
+                next = slot + 1;
+            }
+            Key::Unknown(key) if ctx.strict => {
+                let mut path = ctx.path_string();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&key);
+                let e = ctx.fail::<A::Error>(
+                    format!("`{key}` is not a field of `{}`", rec.name),
+                    None,
+                    Some(format!("unknown field `{key}`")),
+                );
+                if let Some(err) = ctx.error.borrow_mut().as_mut() {
+                    err.field = Some(path);
+                }
+                return Err(e);
+            }
+            Key::Unknown(_) => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+    }
+    let path = ctx.path_string();
+    if let Err(e) = finish_record(ctx.p, r, &mut values, &path) {
+        let mut slot = ctx.error.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(e);
+        }
+        return Err(de::Error::custom("lead does not fit the schema"));
+    }
+    Ok(values)
 }
 
 /// An object's key: the slot of a field of the record, or a name the record does not have.

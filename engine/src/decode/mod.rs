@@ -88,7 +88,7 @@ impl std::error::Error for LeadError {}
 /// A decoded lead: its fields in slots.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lead {
-    pub(crate) values: std::sync::Arc<[Value]>,
+    pub(crate) values: Box<[Value]>,
 }
 
 impl Lead {
