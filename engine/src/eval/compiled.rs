@@ -101,6 +101,25 @@ impl Accept {
     }
 }
 
+/// Where a number is read in place.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Place {
+    Field(usize),
+    Let(usize),
+    Score(usize),
+}
+
+impl Place {
+    #[inline(always)]
+    fn number(self, s: &State) -> Option<N> {
+        match self {
+            Place::Field(slot) => N::of(&s.lead[slot]),
+            Place::Let(i) => N::of(&s.out.lets[i]),
+            Place::Score(i) => Some(N::F(s.out.scores[i])),
+        }
+    }
+}
+
 /// A number: read where it lies (a constant, a lead field, a let, a score), or computed.
 /// `None` is unknown.
 pub(crate) enum Operand {
@@ -118,6 +137,16 @@ pub(crate) enum Operand {
 }
 
 impl Operand {
+    /// Where the number lies, when it is read in place.
+    fn place(&self) -> Option<Place> {
+        match self {
+            Operand::Field(slot) => Some(Place::Field(*slot)),
+            Operand::Let(i) => Some(Place::Let(*i)),
+            Operand::Score(i) => Some(Place::Score(*i)),
+            _ => None,
+        }
+    }
+
     /// The number. Those read in place are read here, inlined into their callers; the
     /// rest are a call away.
     #[inline(always)]
@@ -178,9 +207,9 @@ pub(crate) enum Test {
     Not(Box<Test>),
     And(Box<(Test, Test)>),
     Or(Box<(Test, Test)>),
-    /// A number field against a constant: the commonest rule.
-    FieldCmp {
-        slot: usize,
+    /// A field, let or score against a constant: the commonest rule and stage condition.
+    Cmp {
+        place: Place,
         accept: Accept,
         k: N,
     },
@@ -218,9 +247,7 @@ impl Test {
     #[inline(always)]
     pub(crate) fn get(&self, s: &mut State) -> Truth {
         match self {
-            Test::FieldCmp { slot, accept, k } => {
-                accept.holds(N::of(&s.lead[*slot]).and_then(|x| x.cmp(*k)))
-            }
+            Test::Cmp { place, accept, k } => accept.holds(place.number(s).and_then(|x| x.cmp(*k))),
             Test::FieldBetween { slot, lo, hi } => match N::of(&s.lead[*slot]) {
                 Some(x) => between(x, *lo, *hi),
                 None => Truth::Unknown,
@@ -285,7 +312,7 @@ impl Test {
             },
             Test::IsMissing { slot, negated } => known(s.lead[*slot].is_present() == *negated),
             Test::Walk(w) => truth(&w(s)),
-            Test::FieldCmp { .. }
+            Test::Cmp { .. }
             | Test::FieldBetween { .. }
             | Test::EnumIn { .. }
             | Test::Field(_)
@@ -587,16 +614,19 @@ impl Compiler<'_> {
             Binary(BinOp::Or, a, b) => Test::Or(Box::new((self.test(a), self.test(b)))),
             Binary(op, a, b) if is_numeric(&a.ty) && is_numeric(&b.ty) && is_comparison(*op) => {
                 let accept = Accept::of(*op);
-                match (self.operand(a), self.operand(b)) {
-                    (Operand::Field(slot), Operand::Const(Some(k))) => {
-                        Test::FieldCmp { slot, accept, k }
-                    }
-                    (Operand::Const(Some(k)), Operand::Field(slot)) => Test::FieldCmp {
-                        slot,
-                        accept: accept.mirrored(),
-                        k,
+                let (a, b) = (self.operand(a), self.operand(b));
+                match (a.place(), &b, &a, b.place()) {
+                    (Some(place), Operand::Const(Some(k)), ..) => Test::Cmp {
+                        place,
+                        accept,
+                        k: *k,
                     },
-                    (a, b) => Test::Compare(accept, Box::new((a, b))),
+                    (_, _, Operand::Const(Some(k)), Some(place)) => Test::Cmp {
+                        place,
+                        accept: accept.mirrored(),
+                        k: *k,
+                    },
+                    _ => Test::Compare(accept, Box::new((a, b))),
                 }
             }
             Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) => match (&a.kind, &b.kind) {
