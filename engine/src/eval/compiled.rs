@@ -889,6 +889,7 @@ score s {
   +20 when tags contains "vip"
   +21 when not flag or n < -x
   +22 when flag and gone
+  +23 when 2 <= half
   +1 per half, max 50
   +1 per n * 2 - x
 }
@@ -921,7 +922,7 @@ stages {
         let all = policy.evaluate(&leads[0], at(), &options, None).unwrap();
         // n=5 x=9.5 e=b t=Ana flag tags=[vip]: every `when` rule but 4, 9 (b is not in
         // [a, c]), 19 and 21 holds; half = floor(5 / 2) = 2 and n * 2 - x = 0.5.
-        let whens: f64 = (1..=22)
+        let whens: f64 = (1..=23)
             .filter(|i| ![4, 9, 19, 21].contains(i))
             .sum::<i32>() as f64;
         assert_eq!(all.scores.0[0].1, whens + 2.0 + 0.5);
