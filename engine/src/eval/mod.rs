@@ -42,6 +42,15 @@ pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// A rule's points held to its `max` (either sign), and whether they were.
+#[inline]
+pub(crate) fn cap(points: f64, max: Option<f64>) -> (f64, bool) {
+    match max {
+        Some(m) if points.abs() > m => (m.copysign(points), true),
+        _ => (points, false),
+    }
+}
+
 /// The rule's text on one line, for explanations.
 pub(crate) fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -230,11 +239,7 @@ impl<'p> State<'p> {
                     }
                 }
             };
-            let capped = rule.max.is_some_and(|m| points.abs() > m);
-            let points = match rule.max {
-                Some(m) if capped => m.copysign(points),
-                _ => points,
-            };
+            let (points, capped) = cap(points, rule.max);
             total += points;
             if self.out.explain.is_some() && result != Truth::False {
                 let (score, text, at) = (
