@@ -100,7 +100,7 @@ pub fn run(args: Args) -> u8 {
             strict: args.strict,
         },
         jobs: args.jobs.unwrap_or(0),
-        chunk: 4096,
+        chunk: batch::CHUNK,
     };
     let render = |e: &Evaluation| args.format.render(e);
     let result = batch::evaluate_each(&policy, input, format, &options, render, |_, result| {

@@ -2,7 +2,7 @@
 
 use crate::exit;
 use crate::output::policy_at;
-use funnel_engine::batch::{BatchOptions, InputFormat};
+use funnel_engine::batch::{self, BatchOptions, InputFormat};
 use funnel_engine::report::{self, Report, ReportRange};
 use funnel_engine::EvalOptions;
 use std::fmt::Write as _;
@@ -62,7 +62,7 @@ pub fn run(args: Args) -> u8 {
         at,
         eval: EvalOptions::default(),
         jobs: args.jobs.unwrap_or(0),
-        chunk: 4096,
+        chunk: batch::CHUNK,
     };
     let range = ReportRange {
         from: args.from,
