@@ -240,9 +240,9 @@ pub fn evaluate_each<R: Read, T: Send>(
     })
 }
 
-/// Decodes every record of `input` and applies `f` to each lead on the worker threads, with
-/// working space `init` makes for each of them; `sink` receives the results in input order.
-/// Returns (succeeded, failed) counts.
+/// Decodes every record of `input` and applies `f` to each lead on the worker threads (on
+/// the calling thread when there is one worker), with working space `init` makes for each
+/// of them; `sink` receives the results in input order. Returns (succeeded, failed) counts.
 pub(crate) fn map<R: Read, T: Send, W>(
     policy: &Policy,
     input: R,
@@ -252,55 +252,106 @@ pub(crate) fn map<R: Read, T: Send, W>(
     f: impl Fn(&mut W, &Lead, u64) -> Result<T, LeadError> + Sync,
     mut sink: impl FnMut(u64, Result<T, LeadError>) -> std::io::Result<()>,
 ) -> Result<(u64, u64), BatchError> {
+    let chunk = options.chunk.max(1);
+    let workers = match options.jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    if workers == 1 {
+        return in_turn(policy, input, format, options, init(), f, sink);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
+        .num_threads(workers)
         .build()
         .map_err(|e| BatchError::Input(format!("cannot start worker threads: {e}")))?;
-    let chunk = options.chunk.max(1);
-    // With several workers, the next chunk is read (and the last one written) while one is
-    // evaluated; `--jobs 1` keeps to one core, reading, evaluating and writing in turn.
-    let depth = usize::from(pool.current_num_threads() > 1);
+    // The next chunk is read (and the last one written) while one is evaluated.
+    let depth = 1;
     let mut pipeline = Pipeline {
         in_flight: VecDeque::new(),
         ok: 0,
         failed: 0,
     };
     pool.in_place_scope(|scope| {
-        let mut process = |batch: &mut Chunk,
-                           csv: Option<&Arc<CsvDecoder>>|
-         -> Result<(), BatchError> {
-            let batch = std::mem::replace(batch, Chunk::like(batch));
-            let csv = csv.cloned();
-            let (init, f) = (&init, &f);
-            let (tx, rx) = std::sync::mpsc::sync_channel(1);
-            scope.spawn(move |_| {
-                let outcomes: Outcomes<T> = batch
-                    .records
-                    .par_iter()
-                    .map_init(init, |work, (record, line, raw)| {
-                        let result = decode_raw(policy, &batch.text, raw, csv.as_deref(), options)
-                            .and_then(|lead| f(work, &lead, *record))
-                            .map_err(|mut e| {
-                                e.record = Some(*record);
-                                e.line = *line;
-                                e
-                            });
-                        (*record, result)
-                    })
-                    .collect();
-                // The pipeline keeps every receiver until the scope ends, so this send
-                // cannot fail; when the batch stops early its outcomes are just not read.
-                let _ = tx.send(outcomes);
-            });
-            pipeline.in_flight.push_back(rx);
-            pipeline.drain(depth, &mut sink)
-        };
+        let mut process =
+            |batch: &mut Chunk, csv: Option<&Arc<CsvDecoder>>| -> Result<(), BatchError> {
+                let batch = std::mem::replace(batch, Chunk::like(batch));
+                let csv = csv.cloned();
+                let (init, f) = (&init, &f);
+                let (tx, rx) = std::sync::mpsc::sync_channel(1);
+                scope.spawn(move |_| {
+                    let outcomes: Outcomes<T> = batch
+                        .records
+                        .par_iter()
+                        .map_init(init, |work, entry| {
+                            let csv = csv.as_deref();
+                            let result = outcome(policy, options, csv, &batch.text, entry, work, f);
+                            (entry.0, result)
+                        })
+                        .collect();
+                    // The pipeline keeps every receiver until the scope ends, so this send
+                    // cannot fail; when the batch stops early its outcomes are just not read.
+                    let _ = tx.send(outcomes);
+                });
+                pipeline.in_flight.push_back(rx);
+                pipeline.drain(depth, &mut sink)
+            };
         // The chunks read before an input error are still evaluated and handed on.
         let read = read_chunks(policy, input, format, options, chunk, &mut process);
         let rest = pipeline.drain(0, &mut sink);
         read.and(rest)
     })?;
     Ok((pipeline.ok, pipeline.failed))
+}
+
+/// One worker: each chunk is evaluated on the calling thread as soon as it is read, then
+/// handed on. No thread is started, and a chunk's buffers are reused for the next.
+fn in_turn<R: Read, T, W>(
+    policy: &Policy,
+    input: R,
+    format: InputFormat,
+    options: &BatchOptions,
+    mut work: W,
+    f: impl Fn(&mut W, &Lead, u64) -> Result<T, LeadError>,
+    mut sink: impl FnMut(u64, Result<T, LeadError>) -> std::io::Result<()>,
+) -> Result<(u64, u64), BatchError> {
+    let (mut ok, mut failed) = (0, 0);
+    let mut process =
+        |batch: &mut Chunk, csv: Option<&Arc<CsvDecoder>>| -> Result<(), BatchError> {
+            for entry in &batch.records {
+                let csv = csv.map(|c| &**c);
+                let result = outcome(policy, options, csv, &batch.text, entry, &mut work, &f);
+                if result.is_ok() {
+                    ok += 1;
+                } else {
+                    failed += 1;
+                }
+                sink(entry.0, result).map_err(BatchError::Output)?;
+            }
+            batch.clear();
+            Ok(())
+        };
+    let chunk = options.chunk.max(1);
+    read_chunks(policy, input, format, options, chunk, &mut process)?;
+    Ok((ok, failed))
+}
+
+/// One record decoded and handed to `f`; an error names the record and its line.
+fn outcome<T, W>(
+    policy: &Policy,
+    options: &BatchOptions,
+    csv: Option<&CsvDecoder>,
+    text: &[u8],
+    (record, line, raw): &(u64, Option<u64>, Raw),
+    work: &mut W,
+    f: &impl Fn(&mut W, &Lead, u64) -> Result<T, LeadError>,
+) -> Result<T, LeadError> {
+    decode_raw(policy, text, raw, csv, options)
+        .and_then(|lead| f(work, &lead, *record))
+        .map_err(|mut e| {
+            e.record = Some(*record);
+            e.line = *line;
+            e
+        })
 }
 
 /// One chunk's outcomes: record number and result, in input order.
@@ -362,6 +413,11 @@ impl Chunk {
 
     fn len(&self) -> usize {
         self.records.len()
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.records.clear();
     }
 
     fn push(&mut self, record: u64, line: Option<u64>, raw: Raw) {
