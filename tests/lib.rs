@@ -198,7 +198,7 @@ pub fn codes(report: &CheckReport) -> Vec<Code> {
     report.diagnostics.iter().map(|d| d.code).collect()
 }
 
-/// The `funnel` binary of this build (target/<profile>/funnel), built once if needed: a
+/// The `funnel` binary of this build (`target/<profile>/funnel`), built once if needed: a
 /// binary-only crate cannot be a dependency, so the tests ask cargo for it.
 pub fn funnel() -> &'static std::path::Path {
     static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();

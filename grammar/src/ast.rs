@@ -282,7 +282,7 @@ pub enum RuleKind {
     /// `when COND`: the points once, when the condition is true.
     When(Expr),
     /// `per EXPR`: the points times a number. Also `per event where COND within D`, which is
-    /// `per` applied to a [`ExprKind::Count`] without the `count` keyword.
+    /// `per` applied to a [`ListOp::Count`] without the `count` keyword.
     Per(Expr),
 }
 

@@ -1,6 +1,6 @@
 //! The formatter: one canonical layout for every construct, comments kept where they were.
 //!
-//! Formatting works on the syntax tree, not on the text: [`format`] parses the file, prints
+//! Formatting works on the syntax tree, not on the text: [`format()`] parses the file, prints
 //! every item in the canonical layout (see below) and puts the comments back.
 //!
 //! **Layout.** A blank line between top-level blocks; blocks as `name {` ... `}` with two
