@@ -8,6 +8,7 @@ use funnel_grammar::ast::{BinOp, TextOp};
 use memchr::memmem::Finder;
 use std::sync::Arc;
 
+/// Makes the compiled forms of one policy's expressions.
 pub(super) struct Compiler<'a> {
     pub(super) p: &'a Checked,
 }
@@ -53,9 +54,9 @@ impl Compiler<'_> {
         use TKind::*;
         match &e.kind {
             Const(v) => Operand::Const(N::of(v)),
-            Field(slot) => Operand::Field(*slot),
-            Let(i) => Operand::Let(*i),
-            Score(i) => Operand::Score(*i),
+            Field(slot) => Operand::At(Place::Field(*slot)),
+            Let(i) => Operand::At(Place::Let(*i)),
+            Score(i) => Operand::At(Place::Score(*i)),
             PersonaMatch(i) => Operand::PersonaMatch(*i),
             Neg(a) if is_numeric(&a.ty) => Operand::Neg(Box::new(self.operand(a))),
             Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div), a, b)
@@ -145,9 +146,11 @@ impl Compiler<'_> {
             },
             Between(v, lo, hi) if is_numeric(&v.ty) && is_numeric(&lo.ty) && is_numeric(&hi.ty) => {
                 match (self.operand(v), self.operand(lo), self.operand(hi)) {
-                    (Operand::Field(slot), Operand::Const(Some(lo)), Operand::Const(Some(hi))) => {
-                        Test::FieldBetween { slot, lo, hi }
-                    }
+                    (
+                        Operand::At(Place::Field(slot)),
+                        Operand::Const(Some(lo)),
+                        Operand::Const(Some(hi)),
+                    ) => Test::FieldBetween { slot, lo, hi },
                     (v, lo, hi) => Test::Between(Box::new((v, lo, hi))),
                 }
             }

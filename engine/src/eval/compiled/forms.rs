@@ -114,9 +114,7 @@ impl Place {
 /// `None` is unknown.
 pub(crate) enum Operand {
     Const(Option<N>),
-    Field(usize),
-    Let(usize),
-    Score(usize),
+    At(Place),
     PersonaMatch(usize),
     Neg(Box<Operand>),
     Arith(Box<(BinOp, Operand, Operand)>),
@@ -130,9 +128,7 @@ impl Operand {
     /// Where the number lies, when it is read in place.
     pub(super) fn place(&self) -> Option<Place> {
         match self {
-            Operand::Field(slot) => Some(Place::Field(*slot)),
-            Operand::Let(i) => Some(Place::Let(*i)),
-            Operand::Score(i) => Some(Place::Score(*i)),
+            Operand::At(place) => Some(*place),
             _ => None,
         }
     }
@@ -143,9 +139,7 @@ impl Operand {
     pub(crate) fn get(&self, s: &mut State) -> Option<N> {
         match self {
             Operand::Const(n) => *n,
-            Operand::Field(slot) => N::of(&s.lead[*slot]),
-            Operand::Let(i) => N::of(&s.out.lets[*i]),
-            Operand::Score(i) => Some(N::F(s.out.scores[*i])),
+            Operand::At(place) => place.number(s),
             _ => self.compute(s),
         }
     }
@@ -153,9 +147,7 @@ impl Operand {
     #[inline(never)]
     fn compute(&self, s: &mut State) -> Option<N> {
         match self {
-            Operand::Const(_) | Operand::Field(_) | Operand::Let(_) | Operand::Score(_) => {
-                self.get(s)
-            }
+            Operand::Const(_) | Operand::At(_) => self.get(s),
             Operand::PersonaMatch(i) => Some(N::F(s.out.personas[*i].1)),
             Operand::Neg(a) => a.get(s).map(|n| match n {
                 N::I(i) => N::I(i.saturating_neg()),
