@@ -63,9 +63,20 @@ pub(crate) fn parse_duration(s: &str) -> Option<i64> {
 
 /// A scalar of type `ty` from text; `Err` carries what was expected.
 pub(crate) fn parse_scalar(p: &Checked, ty: &Ty, s: &str) -> Result<Value, ()> {
+    // Texts are kept as written; an enum value is looked up as written first. Only what
+    // must be read as something else is trimmed (trimming is a Unicode-aware scan).
+    let enum_value = |e: usize, t: &str| p.enums[e].values.iter().position(|v| v == t);
+    match ty {
+        Ty::Text => return Ok(Value::Text(s.into())),
+        Ty::Enum(e) => {
+            if let Some(i) = enum_value(*e, s) {
+                return Ok(Value::Enum(i as u16));
+            }
+        }
+        _ => {}
+    }
     let t = s.trim();
     Ok(match ty {
-        Ty::Text => Value::Text(s.into()),
         Ty::Int => match t.parse::<i64>() {
             Ok(i) => Value::Int(i),
             Err(_) => match t.parse::<f64>() {
@@ -90,9 +101,7 @@ pub(crate) fn parse_scalar(p: &Checked, ty: &Ty, s: &str) -> Result<Value, ()> {
         ),
         Ty::DateTime => Value::DateTime(parse_datetime(t, p.header.timezone).ok_or(())?),
         Ty::Duration => Value::Duration(parse_duration(t).ok_or(())?),
-        Ty::Enum(e) => {
-            Value::Enum(p.enums[*e].values.iter().position(|v| v == t).ok_or(())? as u16)
-        }
+        Ty::Enum(e) => Value::Enum(enum_value(*e, t).ok_or(())? as u16),
         _ => return Err(()),
     })
 }
