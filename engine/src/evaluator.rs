@@ -261,6 +261,10 @@ struct JsonParts {
     slas: Vec<Vec<u8>>,
     /// Each stage's name as a JSON string.
     stages: Vec<Vec<u8>>,
+    /// Each grade's letters as JSON strings.
+    letters: Vec<Vec<Vec<u8>>>,
+    /// The route enum's values as JSON strings.
+    routes: Vec<Vec<u8>>,
 }
 
 fn json_string(s: &str) -> Vec<u8> {
@@ -293,6 +297,20 @@ impl JsonParts {
             lets: p.lets.iter().map(|x| json_key(&x.name)).collect(),
             slas: p.slas.iter().map(|x| json_key(&x.name)).collect(),
             stages: p.stages.iter().map(|x| json_string(&x.name)).collect(),
+            letters: p
+                .grades
+                .iter()
+                .map(|g| {
+                    p.enums[g.letters]
+                        .values
+                        .iter()
+                        .map(|l| json_string(l))
+                        .collect()
+                })
+                .collect(),
+            routes: p.enums.get(p.route_enum).map_or_else(Vec::new, |e| {
+                e.values.iter().map(|r| json_string(r)).collect()
+            }),
         }
     }
 }
@@ -322,19 +340,24 @@ impl Evaluation<'_> {
         for (i, score) in s.out.scores.iter().enumerate() {
             comma(out, i);
             out.extend_from_slice(&json.scores[i]);
-            value(out, score);
+            score_json(out, *score);
         }
         out.extend_from_slice(b"},\"grades\":{");
         for i in 0..p.grades.len() {
             comma(out, i);
             out.extend_from_slice(&json.grades[i]);
-            value(out, &self.letter(i));
+            out.extend_from_slice(&json.letters[i][s.out.grades[i] as usize]);
         }
         out.extend_from_slice(b"},\"values\":{");
         for (i, d) in p.lets.iter().enumerate() {
             comma(out, i);
             out.extend_from_slice(&json.lets[i]);
-            value(out, &JsonValue(p, &s.out.lets[i], &d.value.ty));
+            match &s.out.lets[i] {
+                Value::Bool(true) => out.extend_from_slice(b"true"),
+                Value::Bool(false) => out.extend_from_slice(b"false"),
+                Value::Missing => out.extend_from_slice(b"null"),
+                v => value(out, &JsonValue(p, v, &d.value.ty)),
+            }
         }
         out.extend_from_slice(b"},\"stage\":");
         match json.stages.get(s.out.stage as usize) {
@@ -346,7 +369,10 @@ impl Evaluation<'_> {
             value(out, &reason);
         }
         out.extend_from_slice(b",\"route\":");
-        value(out, &self.route());
+        match s.out.route {
+            Some(r) => out.extend_from_slice(&json.routes[r as usize]),
+            None => out.extend_from_slice(b"null"),
+        }
         out.extend_from_slice(b",\"sla\":{");
         let outcomes = s.out.sla_outcomes.iter().enumerate();
         for (n, (i, o)) in outcomes
@@ -372,7 +398,56 @@ fn comma(out: &mut Vec<u8>, i: usize) {
     }
 }
 
+/// A score as `serde_json` writes an `f64`. Scores are rounded to two decimals and never
+/// `-0.0`, so a whole one is written as its digits and `.0` (what `serde_json` writes below
+/// 1e16) without the float formatter.
+fn score_json(out: &mut Vec<u8>, x: f64) {
+    if x.fract() == 0.0 && x.abs() < 1e15 && !(x == 0.0 && x.is_sign_negative()) {
+        out.extend_from_slice(itoa::Buffer::new().format(x as i64).as_bytes());
+        out.extend_from_slice(b".0");
+    } else {
+        value(out, &x);
+    }
+}
+
 /// One JSON value, written by `serde_json`.
 fn value<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
     serde_json::to_writer(out, v).expect("decision values serialize to JSON");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::score_json;
+
+    #[test]
+    fn scores_are_written_as_serde_json_writes_them() {
+        let cases = [
+            0.0,
+            -0.0,
+            1.0,
+            -60.0,
+            24.0,
+            0.5,
+            -0.25,
+            75.33,
+            1e14,
+            999_999_999_999_999.0,
+            1e15,
+            -1e15,
+            1e16,
+            1.5e300,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ];
+        for x in cases {
+            let mut ours = Vec::new();
+            score_json(&mut ours, x);
+            let theirs = serde_json::to_vec(&x).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap(),
+                "{x}"
+            );
+        }
+    }
 }
