@@ -1,12 +1,12 @@
-//! Batch evaluation: streams JSONL or CSV in chunks, evaluates each chunk on all cores, and
-//! hands the outcomes back in input order. Memory holds one chunk, however large the input.
+//! Batch evaluation: streams JSONL or CSV in chunks, evaluates the chunks on all cores (each
+//! worker a chunk of its own), and hands the outcomes back in input order. Memory holds about
+//! one chunk per worker, however large the input.
 
 use crate::decision::{Decision, Named};
 use crate::decode::{CsvDecoder, Lead, LeadError};
 use crate::evaluator::Evaluation;
 use crate::policy::{EvalOptions, Policy};
 use chrono::{DateTime, FixedOffset};
-use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::ops::Range;
@@ -264,8 +264,9 @@ pub(crate) fn map<R: Read, T: Send, W>(
         .num_threads(workers)
         .build()
         .map_err(|e| BatchError::Input(format!("cannot start worker threads: {e}")))?;
-    // The next chunk is read (and the last one written) while one is evaluated.
-    let depth = 1;
+    // Each worker evaluates a chunk of its own, while the next chunks are read and the
+    // finished ones written.
+    let depth = workers;
     let mut pipeline = Pipeline {
         in_flight: VecDeque::new(),
         ok: 0,
@@ -279,12 +280,14 @@ pub(crate) fn map<R: Read, T: Send, W>(
                 let (init, f) = (&init, &f);
                 let (tx, rx) = std::sync::mpsc::sync_channel(1);
                 scope.spawn(move |_| {
+                    let mut work = init();
                     let outcomes: Outcomes<T> = batch
                         .records
-                        .par_iter()
-                        .map_init(init, |work, entry| {
+                        .iter()
+                        .map(|entry| {
                             let csv = csv.as_deref();
-                            let result = outcome(policy, options, csv, &batch.text, entry, work, f);
+                            let result =
+                                outcome(policy, options, csv, &batch.text, entry, &mut work, f);
                             (entry.0, result)
                         })
                         .collect();
