@@ -79,6 +79,23 @@ fn when_rules_fire_only_on_true() {
 }
 
 #[test]
+fn arithmetic_keeps_whole_numbers_and_dividing_by_zero_is_unknown() {
+    let p = policy(
+        "let sum = n + 1\nlet ratio = n / x\nlet half = n / 2\nlet big = n * 4_000_000_000_000_000_000\nlet mixed = n + x\nlet at_most = n <= 3\nlet above = 2 < n",
+    );
+    let d = eval(&p, r#"{"id":"a","n":3,"x":0,"events":[]}"#);
+    let v = |name: &str| d.values.get(name).unwrap().clone();
+    assert_eq!(v("sum"), serde_json::json!(4));
+    assert_eq!(v("ratio"), serde_json::Value::Null);
+    assert_eq!(v("half"), serde_json::json!(1.5));
+    // 3 × 4e18 does not fit a whole number: it becomes a number.
+    assert_eq!(v("big"), serde_json::json!(1.2e19));
+    assert_eq!(v("mixed"), serde_json::json!(3.0));
+    assert_eq!(v("at_most"), serde_json::json!(true));
+    assert_eq!(v("above"), serde_json::json!(true));
+}
+
+#[test]
 fn per_rules_multiply_and_max_caps_one_rule() {
     let p = policy("score s1 {\n  +2 per n, max 10\n  +0.5 per x\n}");
     assert_eq!(

@@ -1,5 +1,6 @@
 //! Evaluating typed expressions against one lead, with three-valued logic for missing values.
 
+use super::ops::{self, Accept, N};
 use super::State;
 use crate::ir::*;
 use crate::value::Value;
@@ -76,9 +77,6 @@ fn arith(op: BinOp, a: &Value, b: &Value) -> Value {
     use Value::*;
     match (op, a, b) {
         (_, Missing, _) | (_, _, Missing) => Missing,
-        (Add, Int(x), Int(y)) => x.checked_add(*y).map_or(Number(*x as f64 + *y as f64), Int),
-        (Sub, Int(x), Int(y)) => x.checked_sub(*y).map_or(Number(*x as f64 - *y as f64), Int),
-        (Mul, Int(x), Int(y)) => x.checked_mul(*y).map_or(Number(*x as f64 * *y as f64), Int),
         (Add, Text(x), Text(y)) => Text(format!("{x}{y}").into()),
         (Add, DateTime(t), Duration(d)) | (Add, Duration(d), DateTime(t)) => add_secs(t, *d),
         (Sub, DateTime(t), Duration(d)) => add_secs(t, d.saturating_neg()),
@@ -106,16 +104,10 @@ fn arith(op: BinOp, a: &Value, b: &Value) -> Value {
             Some(n) if n != 0.0 => Duration((*d as f64 / n) as i64),
             _ => Missing,
         },
-        (op, x, y) => match (x.as_f64(), y.as_f64()) {
-            (Some(x), Some(y)) => match op {
-                Add => Number(x + y),
-                Sub => Number(x - y),
-                Mul => Number(x * y),
-                // Dividing by zero has no value: the result is unknown, like a missing field.
-                Div if y == 0.0 => Missing,
-                Div => Number(x / y),
-                _ => Missing,
-            },
+        // Numbers as the compiled forms do them (dividing by zero is unknown, like a
+        // missing field).
+        (op, x, y) => match (N::of(x), N::of(y)) {
+            (Some(x), Some(y)) => N::value(ops::arith(op, x, y)),
             _ => Missing,
         },
     }
@@ -222,10 +214,9 @@ impl<'p> State<'p> {
                     BinOp::Or => or(x, y),
                     BinOp::Eq => bool_of(equal(x, y)),
                     BinOp::Ne => bool_of(equal(x, y).map(|b| !b)),
-                    BinOp::Lt => bool_of(compare(x, y).map(|o| o == Ordering::Less)),
-                    BinOp::Le => bool_of(compare(x, y).map(|o| o != Ordering::Greater)),
-                    BinOp::Gt => bool_of(compare(x, y).map(|o| o == Ordering::Greater)),
-                    BinOp::Ge => bool_of(compare(x, y).map(|o| o != Ordering::Less)),
+                    BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                        bool_of(compare(x, y).map(|o| Accept::of(*op).accepts(o)))
+                    }
                     _ => arith(*op, x, y),
                 }
             }
@@ -327,12 +318,7 @@ impl<'p> State<'p> {
         if a != b && (excluded(a) || excluded(b)) {
             return Value::Bool(false);
         }
-        Value::Bool(match op {
-            BinOp::Lt => ordering == Ordering::Less,
-            BinOp::Le => ordering != Ordering::Greater,
-            BinOp::Gt => ordering == Ordering::Greater,
-            _ => ordering != Ordering::Less,
-        })
+        Value::Bool(Accept::of(op).accepts(ordering))
     }
 
     fn builtin(&mut self, f: Builtin, args: &[TExpr]) -> Value {

@@ -5,13 +5,15 @@
 
 pub(crate) mod compiled;
 pub(crate) mod expr;
+pub(crate) mod ops;
 mod sla;
 
 use crate::decision::*;
 use crate::ir::*;
 use crate::value::Value;
 use chrono::{DateTime, FixedOffset};
-use compiled::{Program, Rule, RuleCode, Test, N};
+use compiled::{Program, Rule, RuleCode, Test};
+use ops::N;
 
 /// The state of one lead's evaluation: what it reads, and the [`Slots`] it writes its
 /// results to.

@@ -1,6 +1,7 @@
 //! The compiled forms made from a checked policy's typed expressions.
 
 use super::forms::*;
+use crate::eval::ops::{Accept, N};
 use crate::eval::truth;
 use crate::ir::*;
 use crate::value::Value;

@@ -1,95 +1,17 @@
 //! The compiled forms and how each runs against a lead.
 
 use super::super::expr::{same, text_test};
+use super::super::ops::{arith, Accept, N};
 use super::super::{cap, truth, State};
 use crate::decision::Truth;
 use crate::value::Value;
 use funnel_grammar::ast::{BinOp, TextOp};
 use memchr::memmem::Finder;
 use regex::Regex;
-use std::cmp::Ordering;
 use std::sync::Arc;
 
 /// An expression left to the tree walker.
 pub(crate) type Walk = Box<dyn Fn(&mut State) -> Value + Send + Sync>;
-
-/// A number as the language keeps it: whole numbers stay exact.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum N {
-    I(i64),
-    F(f64),
-}
-
-impl N {
-    pub(crate) fn f(self) -> f64 {
-        match self {
-            N::I(i) => i as f64,
-            N::F(x) => x,
-        }
-    }
-
-    #[inline]
-    pub(super) fn of(v: &Value) -> Option<N> {
-        match v {
-            Value::Int(i) => Some(N::I(*i)),
-            Value::Number(x) => Some(N::F(*x)),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn value(n: Option<N>) -> Value {
-        match n {
-            Some(N::I(i)) => Value::Int(i),
-            Some(N::F(x)) => Value::Number(x),
-            None => Value::Missing,
-        }
-    }
-
-    /// Orders like `compare` does: whole numbers exactly, anything else as floats.
-    #[inline]
-    fn cmp(self, other: N) -> Option<Ordering> {
-        match (self, other) {
-            (N::I(a), N::I(b)) => Some(a.cmp(&b)),
-            (a, b) => a.f().partial_cmp(&b.f()),
-        }
-    }
-}
-
-/// The orderings under which a comparison holds, as a bit set (less, equal, greater), so
-/// that checking one is a shift rather than a `match` on the operator.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Accept(u8);
-
-impl Accept {
-    const LESS: u8 = 1;
-    const EQUAL: u8 = 2;
-    const GREATER: u8 = 4;
-
-    pub(super) fn of(op: BinOp) -> Accept {
-        Accept(match op {
-            BinOp::Eq => Self::EQUAL,
-            BinOp::Ne => Self::LESS | Self::GREATER,
-            BinOp::Lt => Self::LESS,
-            BinOp::Le => Self::LESS | Self::EQUAL,
-            BinOp::Gt => Self::GREATER,
-            _ => Self::GREATER | Self::EQUAL,
-        })
-    }
-
-    /// The same test with its sides swapped: `3 < x` is `x > 3`.
-    pub(super) fn mirrored(self) -> Accept {
-        let b = self.0;
-        Accept((b & Self::EQUAL) | (b & Self::LESS) << 2 | (b & Self::GREATER) >> 2)
-    }
-
-    #[inline]
-    fn holds(self, o: Option<Ordering>) -> Truth {
-        match o {
-            Some(o) => known(self.0 >> (o as i8 + 1) & 1 == 1),
-            None => Truth::Unknown,
-        }
-    }
-}
 
 /// Where a number is read in place.
 #[derive(Clone, Copy, Debug)]
@@ -450,19 +372,4 @@ impl TextSource {
             },
         }
     }
-}
-/// Arithmetic as the tree walker does it: whole numbers stay whole until they would
-/// overflow; dividing by zero is unknown.
-fn arith(op: BinOp, a: N, b: N) -> Option<N> {
-    use BinOp::*;
-    Some(match (op, a, b) {
-        (Add, N::I(x), N::I(y)) => x.checked_add(y).map_or(N::F(x as f64 + y as f64), N::I),
-        (Sub, N::I(x), N::I(y)) => x.checked_sub(y).map_or(N::F(x as f64 - y as f64), N::I),
-        (Mul, N::I(x), N::I(y)) => x.checked_mul(y).map_or(N::F(x as f64 * y as f64), N::I),
-        (Add, x, y) => N::F(x.f() + y.f()),
-        (Sub, x, y) => N::F(x.f() - y.f()),
-        (Mul, x, y) => N::F(x.f() * y.f()),
-        (_, _, y) if y.f() == 0.0 => return None,
-        (_, x, y) => N::F(x.f() / y.f()),
-    })
 }

@@ -19,7 +19,7 @@ mod tests;
 
 use crate::ir::{Checked, RuleDef};
 use compiler::Compiler;
-pub(crate) use forms::{LetCode, Rule, RuleCode, Test, N};
+pub(crate) use forms::{LetCode, Rule, RuleCode, Test};
 
 /// Every definition's expressions, compiled.
 pub(crate) struct Program {
