@@ -308,9 +308,11 @@ impl JsonParts {
                         .collect()
                 })
                 .collect(),
-            routes: p.enums.get(p.route_enum).map_or_else(Vec::new, |e| {
-                e.values.iter().map(|r| json_string(r)).collect()
-            }),
+            routes: p.enums[p.route_enum]
+                .values
+                .iter()
+                .map(|r| json_string(r))
+                .collect(),
         }
     }
 }

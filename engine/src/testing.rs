@@ -10,7 +10,6 @@ use crate::eval::{value_json, Slots, State};
 use crate::ir::*;
 use crate::policy::{EvalOptions, Policy};
 use crate::value::Value;
-use funnel_grammar::ast::BinOp;
 use funnel_grammar::Span;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -183,10 +182,7 @@ fn show(p: &Checked, v: &Value, ty: &Ty) -> String {
 fn explain_failure(state: &mut State, e: &TExpr, result: &Value) -> String {
     let p = state.policy;
     if let TKind::Binary(op, l, _) = &e.kind {
-        if matches!(
-            op,
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
-        ) {
+        if op.is_comparison() {
             let lv = state.eval(l);
             return format!("{} is {}", squash(l.span.text()), show(p, &lv, &l.ty));
         }

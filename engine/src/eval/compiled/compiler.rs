@@ -59,17 +59,17 @@ impl Compiler<'_> {
             Let(i) => Operand::At(Place::Let(*i)),
             Score(i) => Operand::At(Place::Score(*i)),
             PersonaMatch(i) => Operand::PersonaMatch(*i),
-            Neg(a) if is_numeric(&a.ty) => Operand::Neg(Box::new(self.operand(a))),
+            Neg(a) if a.ty.is_numeric() => Operand::Neg(Box::new(self.operand(a))),
             Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div), a, b)
-                if is_numeric(&a.ty) && is_numeric(&b.ty) =>
+                if a.ty.is_numeric() && b.ty.is_numeric() =>
             {
                 Operand::Arith(Box::new((*op, self.operand(a), self.operand(b))))
             }
-            If(c, a, b) if is_numeric(&e.ty) => {
+            If(c, a, b) if e.ty.is_numeric() => {
                 Operand::If(Box::new((self.test(c), self.operand(a), self.operand(b))))
             }
             Call(f @ (Builtin::Floor | Builtin::Ceil), args)
-                if args.len() == 1 && is_numeric(&args[0].ty) =>
+                if args.len() == 1 && args[0].ty.is_numeric() =>
             {
                 Operand::Round(*f == Builtin::Ceil, Box::new(self.operand(&args[0])))
             }
@@ -88,7 +88,7 @@ impl Compiler<'_> {
             Not(a) => Test::Not(Box::new(self.test(a))),
             Binary(BinOp::And, a, b) => Test::And(Box::new((self.test(a), self.test(b)))),
             Binary(BinOp::Or, a, b) => Test::Or(Box::new((self.test(a), self.test(b)))),
-            Binary(op, a, b) if is_numeric(&a.ty) && is_numeric(&b.ty) && is_comparison(*op) => {
+            Binary(op, a, b) if a.ty.is_numeric() && b.ty.is_numeric() && op.is_comparison() => {
                 let accept = Accept::of(*op);
                 let (a, b) = (self.operand(a), self.operand(b));
                 match (a.place(), &b, &a, b.place()) {
@@ -145,7 +145,7 @@ impl Compiler<'_> {
                 },
                 _ => self.walked(e),
             },
-            Between(v, lo, hi) if is_numeric(&v.ty) && is_numeric(&lo.ty) && is_numeric(&hi.ty) => {
+            Between(v, lo, hi) if v.ty.is_numeric() && lo.ty.is_numeric() && hi.ty.is_numeric() => {
                 match (self.operand(v), self.operand(lo), self.operand(hi)) {
                     (
                         Operand::At(Place::Field(slot)),
@@ -203,15 +203,7 @@ impl Compiler<'_> {
         Test::Walk(self.walk(e))
     }
 }
-fn is_numeric(ty: &Ty) -> bool {
-    matches!(ty, Ty::Int | Ty::Number)
-}
-fn is_comparison(op: BinOp) -> bool {
-    matches!(
-        op,
-        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
-    )
-}
+
 /// The texts of a constant list (none when an item is not a text).
 fn texts(items: &[Value]) -> Option<Vec<Arc<str>>> {
     items

@@ -317,6 +317,7 @@ impl LetCode {
         }
     }
 }
+
 fn known(b: bool) -> Truth {
     if b {
         Truth::True
@@ -332,6 +333,7 @@ fn not(t: Truth) -> Truth {
         Truth::Unknown => Truth::Unknown,
     }
 }
+
 /// Where a text comes from: read in place when it is a lead field, lower-cased into a
 /// buffer for `lower(field)`, computed otherwise.
 pub(super) enum TextSource {
