@@ -2,9 +2,9 @@
 
 use crate::exit;
 use crate::output::policy_at;
-use crate::render::{DecisionWriter, OutputFormat};
+use crate::render::{DecisionWriter, OutputFormat, Rendered};
 use funnel_engine::batch::{self, BatchOptions, InputFormat};
-use funnel_engine::{EvalOptions, Evaluation};
+use funnel_engine::{EvalOptions, Evaluation, LeadError};
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
@@ -102,8 +102,7 @@ pub fn run(args: Args) -> u8 {
         jobs: args.jobs.unwrap_or(0),
         chunk: batch::CHUNK,
     };
-    let render = |e: &Evaluation| args.format.render(e);
-    let result = batch::evaluate_each(&policy, input, format, &options, render, |_, result| {
+    let mut sink = |result: Result<Rendered<'_>, LeadError>| -> std::io::Result<()> {
         if let Some(bar) = &progress {
             bar.inc(1);
         }
@@ -122,7 +121,19 @@ pub fn run(args: Args) -> u8 {
                 Ok(())
             }
         }
-    });
+    };
+    // JSON is written onto a buffer each chunk's leads share; rows are cells a lead.
+    let result = if args.format.is_json() {
+        let write = |e: &Evaluation, buf: &mut Vec<u8>| e.write_json(buf);
+        batch::write_each(&policy, input, format, &options, write, |_, r| {
+            sink(r.map(Rendered::Json))
+        })
+    } else {
+        let row = |e: &Evaluation| args.format.row(e);
+        batch::evaluate_each(&policy, input, format, &options, row, |_, r| {
+            sink(r.map(Rendered::Row))
+        })
+    };
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }

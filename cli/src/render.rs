@@ -18,34 +18,25 @@ pub enum OutputFormat {
     Table,
 }
 
-/// One decision rendered for its format, on the worker thread that evaluated it: JSON text,
-/// or the cells of a CSV or table row.
-pub enum Rendered {
+/// One decision rendered for its format, on the worker thread that evaluated it: JSON text
+/// (written by [`Evaluation::write_json`]), or the cells of a CSV or table row.
+pub enum Rendered<'a> {
     /// A decision's JSON (without a line break).
-    Json(Vec<u8>),
+    Json(&'a [u8]),
     /// A row's cells.
     Row(Vec<String>),
 }
 
 impl OutputFormat {
-    /// Renders one evaluation; the writer puts it in place.
-    pub fn render(self, e: &Evaluation) -> Rendered {
-        match self {
-            OutputFormat::Jsonl | OutputFormat::Json => {
-                let mut json = Vec::with_capacity(512);
-                e.write_json(&mut json);
-                Rendered::Json(json)
-            }
-            OutputFormat::Csv | OutputFormat::Table => Rendered::Row(self.row(&e.to_decision())),
-        }
+    /// Whether decisions are written as JSON (else as rows of cells).
+    pub fn is_json(self) -> bool {
+        matches!(self, OutputFormat::Jsonl | OutputFormat::Json)
     }
 
-    fn row(self, d: &Decision) -> Vec<String> {
-        let mut row = vec![
-            d.lead.clone(),
-            d.stage.clone(),
-            d.route.clone().unwrap_or_default(),
-        ];
+    /// One evaluation's cells, for the CSV and table formats.
+    pub fn row(self, e: &Evaluation) -> Vec<String> {
+        let d = e.to_decision();
+        let mut row = vec![d.lead, d.stage.clone(), d.route.clone().unwrap_or_default()];
         row.extend(d.scores.iter().map(|(_, s)| show_score(*s)));
         row.extend(d.grades.iter().map(|(_, g)| g.clone()));
         if self == OutputFormat::Csv {
@@ -147,7 +138,7 @@ impl<W: Write> DecisionWriter<W> {
     }
 
     /// Writes one rendered decision.
-    pub fn write(&mut self, r: &Rendered) -> io::Result<()> {
+    pub fn write(&mut self, r: &Rendered<'_>) -> io::Result<()> {
         let first = self.count == 0;
         self.count += 1;
         match (self.format, r) {

@@ -211,6 +211,88 @@ pub fn evaluate_each<R: Read, T: Send>(
     f: impl Fn(&Evaluation) -> T + Sync,
     mut sink: impl FnMut(u64, Result<T, LeadError>) -> std::io::Result<()>,
 ) -> Result<Summary, BatchError> {
+    tally(
+        policy,
+        input,
+        format,
+        options,
+        |_: &mut (), e| f(e),
+        |_, record, result| sink(record, result),
+    )
+}
+
+/// Evaluates every record of `input` and writes each evaluation with `write`, on the worker
+/// thread that evaluated it, onto a buffer its chunk's leads share; `sink` receives each
+/// lead's bytes in input order. This is [`evaluate_each`] for output that is bytes: no
+/// allocation a lead, and no buffer moved between threads a lead.
+///
+/// ```
+/// use funnel_engine::batch::{self, BatchOptions, InputFormat};
+/// use funnel_engine::{EvalOptions, Policy};
+/// use funnel_grammar::SourceFile;
+///
+/// let policy = Policy::from_sources(vec![SourceFile::new("p.funnel", r#"
+/// policy "demo" version 1
+/// schema lead {
+///   id: text key
+///   size: int
+/// }
+/// stages {
+///   lead
+///   mql when size >= 50
+/// }
+/// "#)]).unwrap();
+/// let input = "{\"id\": \"a\", \"size\": 80}\n{\"id\": \"b\", \"size\": 5}\n";
+/// let options = BatchOptions {
+///     at: chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00Z").unwrap(),
+///     eval: EvalOptions::default(),
+///     jobs: 2,
+///     chunk: 1024,
+/// };
+/// let mut out = Vec::new();
+/// batch::write_each(
+///     &policy,
+///     input.as_bytes(),
+///     InputFormat::Jsonl,
+///     &options,
+///     |e, buf| buf.extend_from_slice(e.stage().as_bytes()),
+///     |_, stage| Ok(out.push(String::from_utf8(stage.unwrap().to_vec()).unwrap())),
+/// )
+/// .unwrap();
+/// assert_eq!(out, ["mql", "lead"]);
+/// ```
+pub fn write_each<R: Read>(
+    policy: &Policy,
+    input: R,
+    format: InputFormat,
+    options: &BatchOptions,
+    write: impl Fn(&Evaluation, &mut Vec<u8>) + Sync,
+    mut sink: impl FnMut(u64, Result<&[u8], LeadError>) -> std::io::Result<()>,
+) -> Result<Summary, BatchError> {
+    tally(
+        policy,
+        input,
+        format,
+        options,
+        |buf: &mut Vec<u8>, e| {
+            let start = buf.len();
+            write(e, buf);
+            start..buf.len()
+        },
+        |buf, record, result| sink(record, result.map(|range| &buf[range])),
+    )
+}
+
+/// Evaluates every record, counting leads by stage: [`evaluate_each`] and [`write_each`],
+/// with `out` the output a chunk's leads share.
+fn tally<R: Read, T: Send, C: Default + Send>(
+    policy: &Policy,
+    input: R,
+    format: InputFormat,
+    options: &BatchOptions,
+    f: impl Fn(&mut C, &Evaluation) -> T + Sync,
+    mut sink: impl FnMut(&C, u64, Result<T, LeadError>) -> std::io::Result<()>,
+) -> Result<Summary, BatchError> {
     let names = &policy.checked().stages;
     let mut stages: Vec<u64> = vec![0; names.len()];
     let (evaluated, failed) = map(
@@ -219,18 +301,18 @@ pub fn evaluate_each<R: Read, T: Send>(
         format,
         options,
         || policy.evaluator(options.eval),
-        |evaluator, lead, record| {
+        |evaluator, out, lead, record| {
             let e = evaluator.evaluate(lead, options.at, Some(record))?;
-            Ok((e.stage_index(), f(&e)))
+            Ok((e.stage_index(), f(out, &e)))
         },
-        |record, result| {
+        |out, record, result| {
             let result = result.map(|(stage, t)| {
                 if let Some(n) = stages.get_mut(stage) {
                     *n += 1;
                 }
                 t
             });
-            sink(record, result)
+            sink(out, record, result)
         },
     )?;
     Ok(Summary {
@@ -242,15 +324,16 @@ pub fn evaluate_each<R: Read, T: Send>(
 
 /// Decodes every record of `input` and applies `f` to each lead on the worker threads (on
 /// the calling thread when there is one worker), with working space `init` makes for each
-/// of them; `sink` receives the results in input order. Returns (succeeded, failed) counts.
-pub(crate) fn map<R: Read, T: Send, W>(
+/// of them and an output `C` each chunk's leads share; `sink` receives the results in input
+/// order, with their chunk's output. Returns (succeeded, failed) counts.
+pub(crate) fn map<R: Read, T: Send, W, C: Default + Send>(
     policy: &Policy,
     input: R,
     format: InputFormat,
     options: &BatchOptions,
     init: impl Fn() -> W + Sync,
-    f: impl Fn(&mut W, &Lead, u64) -> Result<T, LeadError> + Sync,
-    mut sink: impl FnMut(u64, Result<T, LeadError>) -> std::io::Result<()>,
+    f: impl Fn(&mut W, &mut C, &Lead, u64) -> Result<T, LeadError> + Sync,
+    mut sink: impl FnMut(&C, u64, Result<T, LeadError>) -> std::io::Result<()>,
 ) -> Result<(u64, u64), BatchError> {
     let chunk = options.chunk.max(1);
     let workers = match options.jobs {
@@ -280,20 +363,20 @@ pub(crate) fn map<R: Read, T: Send, W>(
                 let (init, f) = (&init, &f);
                 let (tx, rx) = std::sync::mpsc::sync_channel(1);
                 scope.spawn(move |_| {
-                    let mut work = init();
+                    let (mut work, mut out) = (init(), C::default());
                     let outcomes: Outcomes<T> = batch
                         .records
                         .iter()
                         .map(|entry| {
-                            let csv = csv.as_deref();
+                            let (csv, text) = (csv.as_deref(), &batch.text);
                             let result =
-                                outcome(policy, options, csv, &batch.text, entry, &mut work, f);
+                                outcome(policy, options, csv, text, entry, &mut work, &mut out, f);
                             (entry.0, result)
                         })
                         .collect();
                     // The pipeline keeps every receiver until the scope ends, so this send
                     // cannot fail; when the batch stops early its outcomes are just not read.
-                    let _ = tx.send(outcomes);
+                    let _ = tx.send((outcomes, out));
                 });
                 pipeline.in_flight.push_back(rx);
                 pipeline.drain(depth, &mut sink)
@@ -308,27 +391,28 @@ pub(crate) fn map<R: Read, T: Send, W>(
 
 /// One worker: each chunk is evaluated on the calling thread as soon as it is read, then
 /// handed on. No thread is started, and a chunk's buffers are reused for the next.
-fn in_turn<R: Read, T, W>(
+fn in_turn<R: Read, T, W, C: Default>(
     policy: &Policy,
     input: R,
     format: InputFormat,
     options: &BatchOptions,
     mut work: W,
-    f: impl Fn(&mut W, &Lead, u64) -> Result<T, LeadError>,
-    mut sink: impl FnMut(u64, Result<T, LeadError>) -> std::io::Result<()>,
+    f: impl Fn(&mut W, &mut C, &Lead, u64) -> Result<T, LeadError>,
+    mut sink: impl FnMut(&C, u64, Result<T, LeadError>) -> std::io::Result<()>,
 ) -> Result<(u64, u64), BatchError> {
     let (mut ok, mut failed) = (0, 0);
     let mut process =
         |batch: &mut Chunk, csv: Option<&Arc<CsvDecoder>>| -> Result<(), BatchError> {
+            let mut out = C::default();
             for entry in &batch.records {
-                let csv = csv.map(|c| &**c);
-                let result = outcome(policy, options, csv, &batch.text, entry, &mut work, &f);
+                let (csv, text) = (csv.map(|c| &**c), &batch.text);
+                let result = outcome(policy, options, csv, text, entry, &mut work, &mut out, &f);
                 if result.is_ok() {
                     ok += 1;
                 } else {
                     failed += 1;
                 }
-                sink(entry.0, result).map_err(BatchError::Output)?;
+                sink(&out, entry.0, result).map_err(BatchError::Output)?;
             }
             batch.clear();
             Ok(())
@@ -339,17 +423,19 @@ fn in_turn<R: Read, T, W>(
 }
 
 /// One record decoded and handed to `f`; an error names the record and its line.
-fn outcome<T, W>(
+#[allow(clippy::too_many_arguments)] // one call in each of `map`'s two paths
+fn outcome<T, W, C>(
     policy: &Policy,
     options: &BatchOptions,
     csv: Option<&CsvDecoder>,
     text: &[u8],
     (record, line, raw): &(u64, Option<u64>, Raw),
     work: &mut W,
-    f: &impl Fn(&mut W, &Lead, u64) -> Result<T, LeadError>,
+    out: &mut C,
+    f: &impl Fn(&mut W, &mut C, &Lead, u64) -> Result<T, LeadError>,
 ) -> Result<T, LeadError> {
     decode_raw(policy, text, raw, csv, options)
-        .and_then(|lead| f(work, &lead, *record))
+        .and_then(|lead| f(work, out, &lead, *record))
         .map_err(|mut e| {
             e.record = Some(*record);
             e.line = *line;
@@ -360,26 +446,27 @@ fn outcome<T, W>(
 /// One chunk's outcomes: record number and result, in input order.
 type Outcomes<T> = Vec<(u64, Result<T, LeadError>)>;
 
-/// The chunks being evaluated, oldest first, and the counts of those already handed on.
-struct Pipeline<T> {
-    in_flight: VecDeque<Receiver<Outcomes<T>>>,
+/// The chunks being evaluated, oldest first (each one's outcomes and the output they
+/// share), and the counts of those already handed on.
+struct Pipeline<T, C> {
+    in_flight: VecDeque<Receiver<(Outcomes<T>, C)>>,
     ok: u64,
     failed: u64,
 }
 
-impl<T> Pipeline<T> {
+impl<T, C> Pipeline<T, C> {
     /// Hands the oldest chunks' outcomes to `sink`, in order, until at most `keep` are left.
     fn drain(
         &mut self,
         keep: usize,
-        sink: &mut impl FnMut(u64, Result<T, LeadError>) -> std::io::Result<()>,
+        sink: &mut impl FnMut(&C, u64, Result<T, LeadError>) -> std::io::Result<()>,
     ) -> Result<(), BatchError> {
         while self.in_flight.len() > keep {
             let chunk = self
                 .in_flight
                 .pop_front()
                 .expect("more than `keep` in flight");
-            let outcomes = chunk
+            let (outcomes, out) = chunk
                 .recv()
                 .map_err(|_| BatchError::Input("a worker thread stopped".into()))?;
             for (record, result) in outcomes {
@@ -388,7 +475,7 @@ impl<T> Pipeline<T> {
                 } else {
                     self.failed += 1;
                 }
-                sink(record, result).map_err(BatchError::Output)?;
+                sink(&out, record, result).map_err(BatchError::Output)?;
             }
         }
         Ok(())

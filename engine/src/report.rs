@@ -510,8 +510,8 @@ pub fn run<R: Read>(
         format,
         options,
         || (),
-        |_, lead, _| policy.with_state(lead, at, facts),
-        |_, result| {
+        |_, _: &mut (), lead, _| policy.with_state(lead, at, facts),
+        |_, _, result| {
             let f = match result {
                 Ok(f) => f,
                 Err(e) => {

@@ -138,3 +138,46 @@ fn leads_read_before_an_input_error_are_still_evaluated() {
         }
     }
 }
+
+#[test]
+fn written_output_is_each_leads_own_bytes_for_any_chunking() {
+    let (policy, lines) = acme();
+    let mut input = lines[..4].join("\n").into_bytes();
+    input.extend_from_slice(b"\n{\"id\": 42}\n");
+    input.extend_from_slice(lines[4..].join("\n").as_bytes());
+    // What each lead's JSON must be: its decision evaluated alone.
+    let mut expected = Vec::new();
+    let at = options(1, 1).at;
+    let mut evaluator = policy.evaluator(EvalOptions::default());
+    for (i, line) in lines.iter().enumerate() {
+        let lead = policy
+            .decode_json(line.as_bytes(), &EvalOptions::default())
+            .unwrap();
+        let record = if i < 4 { i + 1 } else { i + 2 } as u64;
+        let mut json = Vec::new();
+        evaluator
+            .evaluate(&lead, at, Some(record))
+            .unwrap()
+            .write_json(&mut json);
+        expected.push((record, Ok(String::from_utf8(json).unwrap())));
+    }
+    expected.insert(4, (5, Err(())));
+    for (jobs, chunk) in [(1, 4096), (1, 3), (2, 1), (2, 3), (4, 7)] {
+        let mut seen = Vec::new();
+        let summary = batch::write_each(
+            &policy,
+            &input[..],
+            InputFormat::Jsonl,
+            &options(jobs, chunk),
+            |e, buf| e.write_json(buf),
+            |record, result| {
+                let text = result.map(|b| String::from_utf8(b.to_vec()).unwrap());
+                seen.push((record, text.map_err(|_| ())));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!((summary.evaluated, summary.failed), (lines.len() as u64, 1));
+        assert_eq!(seen, expected, "jobs {jobs}, chunk {chunk}");
+    }
+}
