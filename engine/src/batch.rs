@@ -216,7 +216,7 @@ pub fn evaluate_each<R: Read, T: Send>(
         input,
         format,
         options,
-        |_: &mut (), e| f(e),
+        |_, e| f(e),
         |_, record, result| sink(record, result),
     )
 }
@@ -274,7 +274,7 @@ pub fn write_each<R: Read>(
         input,
         format,
         options,
-        |buf: &mut Vec<u8>, e| {
+        |buf, e| {
             let start = buf.len();
             write(e, buf);
             start..buf.len()
@@ -284,14 +284,14 @@ pub fn write_each<R: Read>(
 }
 
 /// Evaluates every record, counting leads by stage: [`evaluate_each`] and [`write_each`],
-/// with `out` the output a chunk's leads share.
-fn tally<R: Read, T: Send, C: Default + Send>(
+/// with `out` the bytes a chunk's leads share.
+fn tally<R: Read, T: Send>(
     policy: &Policy,
     input: R,
     format: InputFormat,
     options: &BatchOptions,
-    f: impl Fn(&mut C, &Evaluation) -> T + Sync,
-    mut sink: impl FnMut(&C, u64, Result<T, LeadError>) -> std::io::Result<()>,
+    f: impl Fn(&mut Vec<u8>, &Evaluation) -> T + Sync,
+    mut sink: impl FnMut(&[u8], u64, Result<T, LeadError>) -> std::io::Result<()>,
 ) -> Result<Summary, BatchError> {
     let names = &policy.checked().stages;
     let mut stages: Vec<u64> = vec![0; names.len()];
@@ -324,16 +324,16 @@ fn tally<R: Read, T: Send, C: Default + Send>(
 
 /// Decodes every record of `input` and applies `f` to each lead on the worker threads (on
 /// the calling thread when there is one worker), with working space `init` makes for each
-/// of them and an output `C` each chunk's leads share; `sink` receives the results in input
-/// order, with their chunk's output. Returns (succeeded, failed) counts.
-pub(crate) fn map<R: Read, T: Send, W, C: Default + Send>(
+/// of them and a buffer of bytes each chunk's leads share; `sink` receives the results in
+/// input order, with their chunk's bytes. Returns (succeeded, failed) counts.
+pub(crate) fn map<R: Read, T: Send, W>(
     policy: &Policy,
     input: R,
     format: InputFormat,
     options: &BatchOptions,
     init: impl Fn() -> W + Sync,
-    f: impl Fn(&mut W, &mut C, &Lead, u64) -> Result<T, LeadError> + Sync,
-    mut sink: impl FnMut(&C, u64, Result<T, LeadError>) -> std::io::Result<()>,
+    f: impl Fn(&mut W, &mut Vec<u8>, &Lead, u64) -> Result<T, LeadError> + Sync,
+    mut sink: impl FnMut(&[u8], u64, Result<T, LeadError>) -> std::io::Result<()>,
 ) -> Result<(u64, u64), BatchError> {
     let chunk = options.chunk.max(1);
     let workers = match options.jobs {
@@ -352,31 +352,34 @@ pub(crate) fn map<R: Read, T: Send, W, C: Default + Send>(
     let depth = workers;
     let mut pipeline = Pipeline {
         in_flight: VecDeque::new(),
+        spare: Vec::new(),
         ok: 0,
         failed: 0,
     };
     pool.in_place_scope(|scope| {
         let mut process =
             |batch: &mut Chunk, csv: Option<&Arc<CsvDecoder>>| -> Result<(), BatchError> {
-                let batch = std::mem::replace(batch, Chunk::like(batch));
+                let spare = pipeline.spare.pop();
+                let mut done = spare.unwrap_or_else(|| Done::like(batch));
+                std::mem::swap(batch, &mut done.chunk);
                 let csv = csv.cloned();
                 let (init, f) = (&init, &f);
                 let (tx, rx) = std::sync::mpsc::sync_channel(1);
                 scope.spawn(move |_| {
-                    let (mut work, mut out) = (init(), C::default());
-                    let outcomes: Outcomes<T> = batch
-                        .records
-                        .iter()
-                        .map(|entry| {
-                            let (csv, text) = (csv.as_deref(), &batch.text);
-                            let result =
-                                outcome(policy, options, csv, text, entry, &mut work, &mut out, f);
-                            (entry.0, result)
-                        })
-                        .collect();
+                    let mut work = init();
+                    let Done {
+                        chunk,
+                        out,
+                        outcomes,
+                    } = &mut done;
+                    outcomes.extend(chunk.records.iter().map(|entry| {
+                        let (csv, text) = (csv.as_deref(), &chunk.text);
+                        let result = outcome(policy, options, csv, text, entry, &mut work, out, f);
+                        (entry.0, result)
+                    }));
                     // The pipeline keeps every receiver until the scope ends, so this send
                     // cannot fail; when the batch stops early its outcomes are just not read.
-                    let _ = tx.send((outcomes, out));
+                    let _ = tx.send(done);
                 });
                 pipeline.in_flight.push_back(rx);
                 pipeline.drain(depth, &mut sink)
@@ -391,19 +394,20 @@ pub(crate) fn map<R: Read, T: Send, W, C: Default + Send>(
 
 /// One worker: each chunk is evaluated on the calling thread as soon as it is read, then
 /// handed on. No thread is started, and a chunk's buffers are reused for the next.
-fn in_turn<R: Read, T, W, C: Default>(
+fn in_turn<R: Read, T, W>(
     policy: &Policy,
     input: R,
     format: InputFormat,
     options: &BatchOptions,
     mut work: W,
-    f: impl Fn(&mut W, &mut C, &Lead, u64) -> Result<T, LeadError>,
-    mut sink: impl FnMut(&C, u64, Result<T, LeadError>) -> std::io::Result<()>,
+    f: impl Fn(&mut W, &mut Vec<u8>, &Lead, u64) -> Result<T, LeadError>,
+    mut sink: impl FnMut(&[u8], u64, Result<T, LeadError>) -> std::io::Result<()>,
 ) -> Result<(u64, u64), BatchError> {
     let (mut ok, mut failed) = (0, 0);
+    let mut out = Vec::new();
     let mut process =
         |batch: &mut Chunk, csv: Option<&Arc<CsvDecoder>>| -> Result<(), BatchError> {
-            let mut out = C::default();
+            out.clear();
             for entry in &batch.records {
                 let (csv, text) = (csv.map(|c| &**c), &batch.text);
                 let result = outcome(policy, options, csv, text, entry, &mut work, &mut out, &f);
@@ -424,15 +428,15 @@ fn in_turn<R: Read, T, W, C: Default>(
 
 /// One record decoded and handed to `f`; an error names the record and its line.
 #[allow(clippy::too_many_arguments)] // one call in each of `map`'s two paths
-fn outcome<T, W, C>(
+fn outcome<T, W>(
     policy: &Policy,
     options: &BatchOptions,
     csv: Option<&CsvDecoder>,
     text: &[u8],
     (record, line, raw): &(u64, Option<u64>, Raw),
     work: &mut W,
-    out: &mut C,
-    f: &impl Fn(&mut W, &mut C, &Lead, u64) -> Result<T, LeadError>,
+    out: &mut Vec<u8>,
+    f: &impl Fn(&mut W, &mut Vec<u8>, &Lead, u64) -> Result<T, LeadError>,
 ) -> Result<T, LeadError> {
     decode_raw(policy, text, raw, csv, options)
         .and_then(|lead| f(work, out, &lead, *record))
@@ -446,37 +450,61 @@ fn outcome<T, W, C>(
 /// One chunk's outcomes: record number and result, in input order.
 type Outcomes<T> = Vec<(u64, Result<T, LeadError>)>;
 
-/// The chunks being evaluated, oldest first (each one's outcomes and the output they
-/// share), and the counts of those already handed on.
-struct Pipeline<T, C> {
-    in_flight: VecDeque<Receiver<(Outcomes<T>, C)>>,
+/// A chunk on its way through a worker: its records, then the outcomes and bytes they gave.
+/// Once handed on, its buffers carry the next chunk read (a chunk's text and bytes run to
+/// hundreds of kilobytes: fresh ones for every chunk cost page faults on all cores).
+struct Done<T> {
+    chunk: Chunk,
+    out: Vec<u8>,
+    outcomes: Outcomes<T>,
+}
+
+impl<T> Done<T> {
+    /// Empty buffers with the room `last` needed.
+    fn like(last: &Chunk) -> Done<T> {
+        Done {
+            chunk: Chunk::like(last),
+            out: Vec::new(),
+            outcomes: Vec::with_capacity(last.records.capacity()),
+        }
+    }
+}
+
+/// The chunks being evaluated, oldest first, the buffers of those handed on, and their
+/// counts.
+struct Pipeline<T> {
+    in_flight: VecDeque<Receiver<Done<T>>>,
+    spare: Vec<Done<T>>,
     ok: u64,
     failed: u64,
 }
 
-impl<T, C> Pipeline<T, C> {
+impl<T> Pipeline<T> {
     /// Hands the oldest chunks' outcomes to `sink`, in order, until at most `keep` are left.
     fn drain(
         &mut self,
         keep: usize,
-        sink: &mut impl FnMut(&C, u64, Result<T, LeadError>) -> std::io::Result<()>,
+        sink: &mut impl FnMut(&[u8], u64, Result<T, LeadError>) -> std::io::Result<()>,
     ) -> Result<(), BatchError> {
         while self.in_flight.len() > keep {
             let chunk = self
                 .in_flight
                 .pop_front()
                 .expect("more than `keep` in flight");
-            let (outcomes, out) = chunk
+            let mut done = chunk
                 .recv()
                 .map_err(|_| BatchError::Input("a worker thread stopped".into()))?;
-            for (record, result) in outcomes {
+            for (record, result) in done.outcomes.drain(..) {
                 if result.is_ok() {
                     self.ok += 1;
                 } else {
                     self.failed += 1;
                 }
-                sink(&out, record, result).map_err(BatchError::Output)?;
+                sink(&done.out, record, result).map_err(BatchError::Output)?;
             }
+            done.chunk.clear();
+            done.out.clear();
+            self.spare.push(done);
         }
         Ok(())
     }

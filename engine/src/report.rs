@@ -510,7 +510,7 @@ pub fn run<R: Read>(
         format,
         options,
         || (),
-        |_, _: &mut (), lead, _| policy.with_state(lead, at, facts),
+        |_, _, lead, _| policy.with_state(lead, at, facts),
         |_, _, result| {
             let f = match result {
                 Ok(f) => f,
