@@ -198,7 +198,7 @@ pub(crate) fn inline_lead(p: &Checked, e: &TExpr) -> Result<Lead, String> {
     match &e.kind {
         TKind::Const(Value::Record(fields)) => {
             let mut values = fields.to_vec();
-            crate::decode::finish_record(p, p.lead, &mut values, "")
+            crate::decode::finish_record(p, p.lead, &mut values, String::new)
                 .map(|()| Lead {
                     values: values.into(),
                 })

@@ -1,6 +1,6 @@
 //! An evaluation read in place says what its decision says, and serializes to the same JSON,
 //! for every lead of the example set, with and without explanations; a reused evaluator
-//! carries nothing from one lead to the next.
+//! carries nothing from one lead to the next; a lead missing a nested field is told where.
 
 use funnel_engine::{EvalOptions, Lead, Policy};
 use std::path::Path;
@@ -90,4 +90,27 @@ fn a_reused_evaluator_gives_what_a_fresh_one_gives() {
         let fresh = policy.evaluate(lead, at(), &options, None).unwrap();
         assert_eq!(again, fresh);
     }
+}
+
+#[test]
+fn a_missing_required_field_is_named_by_its_whole_path() {
+    let (policy, _) = acme();
+    let options = EvalOptions::default();
+    let missing_at = r#"{"id": "L-1", "email": "a@b.com", "company_size": 3, "industry": "retail",
+        "role": "Owner", "country": "BR", "source": "organic", "newsletter_opt_in": false,
+        "created_at": "2026-11-02T10:14:00-03:00", "tags": [], "touches": [],
+        "events": [{"kind": "page_view", "at": "2026-11-02T10:15:00-03:00"}, {"kind": "webinar"}]}"#;
+    let e = policy
+        .decode_json(missing_at.as_bytes(), &options)
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("events[1].at"));
+    assert_eq!(e.message, "the required field `at` is missing");
+    let missing_email = missing_at.replace(r#""email": "a@b.com", "#, "").replace(
+        r#"{"kind": "webinar"}"#,
+        r#"{"kind": "webinar", "at": "2026-11-03"}"#,
+    );
+    let e = policy
+        .decode_json(missing_email.as_bytes(), &options)
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("email"));
 }

@@ -100,7 +100,7 @@ impl CsvDecoder {
                 values[slot] = Value::List(Vec::new().into());
             }
         }
-        finish_record(p, p.lead, &mut values, "")?;
+        finish_record(p, p.lead, &mut values, String::new)?;
         Ok(values)
     }
 }

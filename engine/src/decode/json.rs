@@ -318,8 +318,7 @@ fn read_record<'de, A: MapAccess<'de>>(
             }
         }
     }
-    let path = ctx.path_string();
-    if let Err(e) = finish_record(ctx.p, r, &mut values, &path) {
+    if let Err(e) = finish_record(ctx.p, r, &mut values, || ctx.path_string()) {
         let mut slot = ctx.error.borrow_mut();
         if slot.is_none() {
             *slot = Some(e);

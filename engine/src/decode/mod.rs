@@ -138,7 +138,8 @@ impl FieldIndex {
     }
 
     /// The slot of an input name, when `next` is the likeliest: inputs usually list fields in
-    /// one order, so the slot after the previous key's is tried before the hash table.
+    /// one order, so the slot after the previous key's is tried before the hash table (kept
+    /// out of line, so that this, which runs for every key of every lead, stays small).
     pub(crate) fn slot_near(
         &self,
         p: &Checked,
@@ -147,9 +148,14 @@ impl FieldIndex {
         next: usize,
     ) -> Option<usize> {
         match p.records[record].fields.get(next) {
-            Some(f) if f.name == name || f.from.as_deref() == Some(name) => Some(next),
-            _ => self.slot(record, name),
+            Some(f) if f.name == name => Some(next),
+            _ => self.slot_far(record, name),
         }
+    }
+
+    #[inline(never)]
+    fn slot_far(&self, record: RecordId, name: &str) -> Option<usize> {
+        self.slot(record, name)
     }
 }
 
@@ -171,15 +177,17 @@ pub(crate) fn expected(p: &Checked, ty: &Ty) -> String {
 }
 
 /// Puts lists of records with an `at` datetime in time order (stable, missing times last),
-/// and checks required fields, recursively.
+/// and checks required fields, recursively. `path` gives the record's path, made only for an
+/// error.
 pub(crate) fn finish_record(
     p: &Checked,
     record: RecordId,
     values: &mut [Value],
-    path: &str,
+    path: impl Fn() -> String,
 ) -> Result<(), LeadError> {
     for (slot, f) in p.records[record].fields.iter().enumerate() {
         if !f.optional && !values[slot].is_present() {
+            let path = path();
             let field = if path.is_empty() {
                 f.name.clone()
             } else {
