@@ -181,3 +181,58 @@ fn written_output_is_each_leads_own_bytes_for_any_chunking() {
         assert_eq!(seen, expected, "jobs {jobs}, chunk {chunk}");
     }
 }
+
+/// An input that gives at most `step` bytes a read, so that lines are cut between reads.
+struct Trickle<'a> {
+    text: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.step).min(self.text.len());
+        buf[..n].copy_from_slice(&self.text[..n]);
+        self.text = &self.text[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn lines_cut_between_reads_blank_lines_and_crlf_keep_their_numbers() {
+    let (policy, lines) = acme();
+    // Line 2 and 4 are blank, line 3 ends in CRLF, and the last line has no line break.
+    let text = format!("{}\n\n{}\r\n   \n{}", lines[0], lines[1], lines[2]);
+    let expected: Vec<(u64, String)> = [(1, &lines[0]), (3, &lines[1]), (5, &lines[2])]
+        .iter()
+        .map(|(n, line)| {
+            let eval = EvalOptions::default();
+            let lead = policy.decode_json(line.as_bytes(), &eval).unwrap();
+            let d = policy
+                .evaluate(&lead, options(1, 1).at, &eval, None)
+                .unwrap();
+            (*n, d.stage)
+        })
+        .collect();
+    for step in [1, 7, 64, 1 << 20] {
+        for (jobs, chunk) in [(1, 1), (1, 2), (2, 1), (2, 2), (2, 4096)] {
+            let mut seen = Vec::new();
+            let input = Trickle {
+                text: text.as_bytes(),
+                step,
+            };
+            let summary = batch::run(
+                &policy,
+                input,
+                InputFormat::Jsonl,
+                &options(jobs, chunk),
+                |o| {
+                    seen.push((o.record, o.result.map(|d| d.stage).unwrap_or_default()));
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(summary.failed, 0, "step {step}, jobs {jobs}, chunk {chunk}");
+            assert_eq!(seen, expected, "step {step}, jobs {jobs}, chunk {chunk}");
+        }
+    }
+}
