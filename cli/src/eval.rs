@@ -82,7 +82,10 @@ pub fn run(args: Args) -> u8 {
         },
         None => None,
     };
-    let mut writer = DecisionWriter::new(BufWriter::new(out), args.format, &policy);
+    // Decisions run to tens of megabytes: a large buffer means few system calls (stdout's
+    // own line buffering passes a write of whole lines straight through).
+    let out = BufWriter::with_capacity(1 << 16, out);
+    let mut writer = DecisionWriter::new(out, args.format, &policy);
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
