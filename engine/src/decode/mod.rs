@@ -185,8 +185,9 @@ pub(crate) fn finish_record(
     values: &mut [Value],
     path: impl Fn() -> String,
 ) -> Result<(), LeadError> {
-    for (slot, f) in p.records[record].fields.iter().enumerate() {
-        if !f.optional && !values[slot].is_present() {
+    // The value is looked at first: it is most often present and seldom a list.
+    for (f, value) in p.records[record].fields.iter().zip(values.iter_mut()) {
+        if !value.is_present() && !f.optional {
             let path = path();
             let field = if path.is_empty() {
                 f.name.clone()
@@ -199,7 +200,7 @@ pub(crate) fn finish_record(
             e.found = Some("nothing".into());
             return Err(e);
         }
-        if let (Ty::List(inner), Value::List(items)) = (&f.ty, &values[slot]) {
+        if let (Value::List(items), Ty::List(inner)) = (&*value, &f.ty) {
             if let Ty::Record(r) = **inner {
                 if let Some(at) = p.records[r].at_slot {
                     let mut sorted: Vec<Value> = items.to_vec();
@@ -218,7 +219,7 @@ pub(crate) fn finish_record(
                             (None, None) => std::cmp::Ordering::Equal,
                         }
                     });
-                    values[slot] = Value::List(sorted.into());
+                    *value = Value::List(sorted.into());
                 }
             }
         }
