@@ -36,11 +36,11 @@ impl OutputFormat {
     /// One evaluation's cells, for the CSV and table formats.
     pub fn row(self, e: &Evaluation) -> Vec<String> {
         let d = e.to_decision();
-        let mut row = vec![d.lead, d.stage.clone(), d.route.clone().unwrap_or_default()];
+        let mut row = vec![d.lead, d.stage, d.route.unwrap_or_default()];
         row.extend(d.scores.iter().map(|(_, s)| show_score(*s)));
         row.extend(d.grades.iter().map(|(_, g)| g.clone()));
         if self == OutputFormat::Csv {
-            row.push(d.reason.clone().unwrap_or_default());
+            row.push(d.reason.unwrap_or_default());
             row.extend(d.personas.iter().map(|(_, p)| p.matched.to_string()));
             row.extend(d.sla.iter().map(|(_, s)| s.state.as_str().to_string()));
         }

@@ -137,9 +137,10 @@ impl FieldIndex {
         self.by_name[record].get(name).copied()
     }
 
-    /// The slot of an input name, when `next` is the likeliest: inputs usually list fields in
-    /// one order, so the slot after the previous key's is tried before the hash table (kept
-    /// out of line, so that this, which runs for every key of every lead, stays small).
+    /// The slot of an input name, when `next` is the likeliest. Inputs usually list fields in
+    /// one order, so the slot after the previous key's is tried first; any other name (another
+    /// order, a `from` name) goes to the hash table, out of line, so that this check, made
+    /// for every key of every lead, stays small.
     pub(crate) fn slot_near(
         &self,
         p: &Checked,
