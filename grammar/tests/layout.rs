@@ -38,6 +38,21 @@ fn a_line_starting_with_and_or_continues_the_condition() {
 }
 
 #[test]
+fn an_if_may_span_lines_at_then_and_else() {
+    let one_line = score_rules("score fit {\n  +1 per if a then b else c\n  +5 when d\n}\n");
+    for src in [
+        "score fit {\n  +1 per if a\n    then b\n    else c\n  +5 when d\n}\n",
+        "score fit {\n  +1 per if a then\n    b else\n    c\n  +5 when d\n}\n",
+        "score fit {\n  +1 per if\n    a\n    then b  # why\n\n    else c\n  +5 when d\n}\n",
+    ] {
+        let rules = score_rules(src);
+        assert_eq!(rules.len(), 2, "{src}");
+        assert_eq!(rules[0].kind, one_line[0].kind, "{src}");
+        assert_eq!(rules[1].kind, one_line[1].kind, "{src}");
+    }
+}
+
+#[test]
 fn an_expression_continues_after_an_infix_operator() {
     let Item::Persona(p) =
         item("persona p {\n  size >=\n    50\n  a +\n  # comment between\n  b > 3\n}\n")
