@@ -309,6 +309,17 @@ fn personas_report_match_fraction() {
 }
 
 #[test]
+fn a_match_share_is_exact_in_expressions_and_rounded_in_the_decision() {
+    let p = policy(
+        "persona p {\n  n >= 1\n  n >= 2\n  n >= 3\n}\nscore s1 {\n  +1 when match(p) >= 2 / 3\n  +10 when match(p) >= 0.67\n  +100 per match(p)\n}",
+    );
+    let d = eval(&p, r#"{"id":"a","n":2,"events":[]}"#);
+    assert_eq!(d.personas.get("p").unwrap().fraction, 0.67);
+    // 1 + 100 × 2/3 = 67.67 (rounded to cents); 0.666… is not >= 0.67.
+    assert_eq!(*d.scores.get("s1").unwrap(), 67.67);
+}
+
+#[test]
 fn stage_is_the_last_true_and_exclusions_win() {
     let p = policy(
         "stages {\n  lead\n  mql when n >= 1\n  sql when n >= 2\n  lost when b because \"gone\"\n  won when n >= 3\n}",
