@@ -384,9 +384,13 @@ pub(crate) fn map<R: Read, T: Send, W>(
                 pipeline.in_flight.push_back(rx);
                 pipeline.drain(depth, &mut sink)
             };
-        // The chunks read before an input error are still evaluated and handed on.
+        // The chunks read before an input error are still evaluated and handed on; once the
+        // sink has failed, nothing more is handed to it.
         let read = read_chunks(policy, input, format, options, chunk, &mut process);
-        let rest = pipeline.drain(0, &mut sink);
+        let rest = match read {
+            Err(BatchError::Output(_)) => Ok(()),
+            _ => pipeline.drain(0, &mut sink),
+        };
         read.and(rest)
     })?;
     Ok((pipeline.ok, pipeline.failed))

@@ -236,3 +236,32 @@ fn lines_cut_between_reads_blank_lines_and_crlf_keep_their_numbers() {
         }
     }
 }
+
+#[test]
+fn once_the_sink_fails_it_is_not_called_again() {
+    let (policy, lines) = acme();
+    let input = lines.join("\n").into_bytes();
+    assert!(lines.len() > 6);
+    for (jobs, chunk) in [(1, 2), (2, 1), (2, 2), (4, 3)] {
+        let mut calls = 0;
+        let result = batch::run(
+            &policy,
+            &input[..],
+            InputFormat::Jsonl,
+            &options(jobs, chunk),
+            |_| {
+                calls += 1;
+                if calls >= 3 {
+                    Err(std::io::Error::other("the disk is full"))
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!(calls, 3, "jobs {jobs}, chunk {chunk}");
+        assert!(
+            matches!(result, Err(BatchError::Output(ref e)) if e.to_string() == "the disk is full"),
+            "jobs {jobs}, chunk {chunk}: {result:?}"
+        );
+    }
+}

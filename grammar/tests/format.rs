@@ -138,6 +138,9 @@ const BIN_OPS: &[&str] = &[
 /// What may follow a binary operator: a space, or a line break (with a comment).
 const AFTER_OP: &[&str] = &[" ", " ", " ", "\n      ", "  # after an operator\n      "];
 
+/// What may come before `then` and `else`: a space, or a line break (with a comment).
+const AROUND_THEN_ELSE: &[&str] = &[" ", " ", "\n      ", "  # before a branch\n      "];
+
 /// What may follow a comma in a list or record.
 const AFTER_COMMA: &[&str] = &[", ", ", ", ",\n        ", ",  # after a comma\n        "];
 
@@ -202,8 +205,8 @@ fn expr() -> impl Strategy<Value = String> {
             1 => inner.clone().prop_map(|e| format!("({e}).size")),
             1 => (prop::collection::vec(inner.clone(), 0..3), select(AFTER_COMMA))
                 .prop_map(|(v, sep)| format!("[{}]", v.join(sep))),
-            1 => (inner.clone(), inner.clone(), inner.clone())
-                .prop_map(|(c, a, b)| format!("(if {c} then {a} else {b})")),
+            1 => (inner.clone(), inner.clone(), inner.clone(), select(AROUND_THEN_ELSE))
+                .prop_map(|(c, a, b, sep)| format!("(if {c}{sep}then {a}{sep}else {b})")),
             1 => (inner.clone(), any::<bool>()).prop_map(|(f, within)| {
                 format!("(any event where {f}{})", if within { " within 30d" } else { "" })
             }),

@@ -143,13 +143,15 @@ stages {
         r#"{"id":"some","n":-9,"t":"JOANA","tags":["VIP"]}"#,
         // Texts searched by their first byte (short ones) and by the searcher (long ones).
         r#"{"id":"aaa","t":"aaa a","tags":[]}"#,
+        r#"{"id":"late","t":"xa an","tags":[]}"#,
+        r#"{"id":"63","t":"A title that runs on to sixty-three bytes, the last short: Jans","tags":[]}"#,
         r#"{"id":"long","t":"A title that runs on past sixty-four bytes, as a few do: Bananas","tags":[]}"#,
         r#"{"id":"long-no","t":"A title that runs on past sixty-four bytes, as a few do: Boats...","tags":[]}"#,
     ]
     .iter()
     .map(|j| policy.decode_json(j.as_bytes(), &options).unwrap())
     .collect();
-    assert_eq!(agree_on(&policy, &leads), 8);
+    assert_eq!(agree_on(&policy, &leads), 10);
     // The fused forms really are used (not the walker), and they score what the rules say.
     let program = policy.checked().program.clone().unwrap();
     let walked = program.rules[0]
