@@ -89,19 +89,22 @@ fn a_line_that_is_not_utf8_is_that_leads_error_and_the_batch_goes_on() {
     }
 }
 
-/// An input that fails after `good` bytes, as a broken pipe or a vanished file would.
-struct FailsAfter<'a> {
-    good: &'a [u8],
+/// An input that gives at most `step` bytes a read (so that lines are cut between reads), then
+/// either ends or, when `fails`, fails as a broken pipe or a vanished file would.
+struct Input<'a> {
+    text: &'a [u8],
+    step: usize,
+    fails: bool,
 }
 
-impl std::io::Read for FailsAfter<'_> {
+impl std::io::Read for Input<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.good.is_empty() {
+        if self.text.is_empty() && self.fails {
             return Err(std::io::Error::other("the disk went away"));
         }
-        let n = buf.len().min(self.good.len());
-        buf[..n].copy_from_slice(&self.good[..n]);
-        self.good = &self.good[n..];
+        let n = buf.len().min(self.step).min(self.text.len());
+        buf[..n].copy_from_slice(&self.text[..n]);
+        self.text = &self.text[n..];
         Ok(n)
     }
 }
@@ -118,7 +121,11 @@ fn leads_read_before_an_input_error_are_still_evaluated() {
         let mut seen = Vec::new();
         let result = batch::run(
             &policy,
-            FailsAfter { good: &good },
+            Input {
+                text: &good,
+                step: usize::MAX,
+                fails: true,
+            },
             InputFormat::Jsonl,
             &options(jobs, chunk),
             |o| {
@@ -182,21 +189,6 @@ fn written_output_is_each_leads_own_bytes_for_any_chunking() {
     }
 }
 
-/// An input that gives at most `step` bytes a read, so that lines are cut between reads.
-struct Trickle<'a> {
-    text: &'a [u8],
-    step: usize,
-}
-
-impl std::io::Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = buf.len().min(self.step).min(self.text.len());
-        buf[..n].copy_from_slice(&self.text[..n]);
-        self.text = &self.text[n..];
-        Ok(n)
-    }
-}
-
 #[test]
 fn lines_cut_between_reads_blank_lines_and_crlf_keep_their_numbers() {
     let (policy, lines) = acme();
@@ -216,9 +208,10 @@ fn lines_cut_between_reads_blank_lines_and_crlf_keep_their_numbers() {
     for step in [1, 7, 64, 1 << 20] {
         for (jobs, chunk) in [(1, 1), (1, 2), (2, 1), (2, 2), (2, 4096)] {
             let mut seen = Vec::new();
-            let input = Trickle {
+            let input = Input {
                 text: text.as_bytes(),
                 step,
+                fails: false,
             };
             let summary = batch::run(
                 &policy,
