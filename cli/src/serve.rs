@@ -37,7 +37,8 @@ pub struct Args {
     /// The largest request body accepted, in bytes.
     #[arg(long, default_value_t = 10 * 1024 * 1024)]
     max_body: usize,
-    /// Seconds a request may take, reading its body included.
+    /// Seconds a request may take, reading its body included (then 408 when the body had not
+    /// arrived, else 503).
     #[arg(long, default_value_t = 30)]
     timeout: u64,
     /// Append every decision to this file as JSONL, for audit.
@@ -249,10 +250,37 @@ async fn count(State(state): State<Shared>, request: Request, next: Next) -> Res
     response
 }
 
+/// Set once a request's body has been read whole, so that a request out of time can be told
+/// apart: a client too slow to send its body (408) from work too slow to finish (503).
+#[derive(Clone, Default)]
+struct BodyRead(Arc<std::sync::atomic::AtomicBool>);
+
+impl BodyRead {
+    fn set(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn get(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// The whole request, reading its body included, within the timeout.
-async fn deadline(State(state): State<Shared>, request: Request, next: Next) -> Response {
+async fn deadline(State(state): State<Shared>, mut request: Request, next: Next) -> Response {
+    let body_read = BodyRead::default();
+    request.extensions_mut().insert(body_read.clone());
+    let reads_body = request.method() == Method::POST;
     match tokio::time::timeout(state.timeout, next.run(request)).await {
         Ok(response) => response,
+        Err(_) if reads_body && !body_read.get() => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body_timeout",
+            format!(
+                "the request's body did not arrive within {} s",
+                state.timeout.as_secs()
+            ),
+        )
+        .into_response(),
         Err(_) => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "timeout",
@@ -316,8 +344,14 @@ async fn evaluate(State(state): State<Shared>, request: Request) -> Result<Respo
     if declared.is_some_and(|n| n > state.max_body as u64) {
         return Err(too_large());
     }
+    let body_read = request.extensions().get::<BodyRead>().cloned();
     let body = match Bytes::from_request(request, &()).await {
-        Ok(b) => b,
+        Ok(b) => {
+            if let Some(flag) = &body_read {
+                flag.set();
+            }
+            b
+        }
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
         Err(e) => {
             return Err(ApiError::new(

@@ -290,6 +290,23 @@ fn wait_until_read(stream: &TcpStream) {
     }
 }
 
+/// Starts `POST /v1/evaluate` with `body`'s length declared and only its first half sent;
+/// returns the connection and the half not sent.
+fn half_sent<'b>(server: &Server, body: &'b str) -> (TcpStream, &'b [u8]) {
+    let (first, second) = body.as_bytes().split_at(body.len() / 2);
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        evaluate_path(""),
+        server.addr,
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(first).unwrap();
+    (stream, second)
+}
+
 fn evaluate_path(extra: &str) -> String {
     format!("/v1/evaluate?at={}{extra}", AT.replace('+', "%2B"))
 }
@@ -484,6 +501,28 @@ fn errors_are_json_with_a_code() {
 }
 
 #[test]
+fn a_body_that_does_not_arrive_in_time_is_408_and_a_whole_one_is_answered() {
+    let dir = acme_copy();
+    let server = Server::start(dir.path(), &["--timeout", "1"]);
+    let lead = lead_text("enterprise_demo.json");
+    let reply = server.post(&evaluate_path(""), lead.as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    // Half the body, then nothing: the client is too slow, not the server.
+    let (mut stream, _) = half_sent(&server, &lead);
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let reply = parse_reply(&raw);
+    assert_eq!(reply.status, 408, "{}", reply.body);
+    let error = &reply.json()["error"];
+    assert_eq!(error["code"], "body_timeout", "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("within 1 s"),
+        "{error}"
+    );
+}
+
+#[test]
 fn policy_endpoint_follows_reloads_and_keeps_serving_after_a_broken_edit() {
     let dir = acme_copy();
     let mut server = Server::start(dir.path(), &[]);
@@ -591,17 +630,7 @@ fn decision_log_and_graceful_shutdown() {
 
     // A request in flight when SIGTERM comes (its body half sent) is still answered.
     let lead = lead_text("enterprise_demo.json");
-    let (first, second) = lead.as_bytes().split_at(lead.len() / 2);
-    let mut stream = TcpStream::connect(&server.addr).unwrap();
-    stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    let head = format!(
-        "POST {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
-        evaluate_path(""),
-        server.addr,
-        lead.len()
-    );
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(first).unwrap();
+    let (mut stream, second) = half_sent(&server, &lead);
     wait_until_read(&stream);
     let status = Command::new("kill")
         .args(["-TERM", &server.child.id().to_string()])
