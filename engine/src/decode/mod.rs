@@ -133,6 +133,8 @@ impl FieldIndex {
         }
     }
 
+    /// The slot of an input name, by the hash table (kept out of line: see [`Self::slot_near`]).
+    #[inline(never)]
     pub(crate) fn slot(&self, record: RecordId, name: &str) -> Option<usize> {
         self.by_name[record].get(name).copied()
     }
@@ -150,13 +152,8 @@ impl FieldIndex {
     ) -> Option<usize> {
         match p.records[record].fields.get(next) {
             Some(f) if f.name == name => Some(next),
-            _ => self.slot_far(record, name),
+            _ => self.slot(record, name),
         }
-    }
-
-    #[inline(never)]
-    fn slot_far(&self, record: RecordId, name: &str) -> Option<usize> {
-        self.slot(record, name)
     }
 }
 
