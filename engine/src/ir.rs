@@ -652,7 +652,7 @@ pub struct Checked {
     /// The record type of `sla(NAME)`.
     pub sla_record: RecordId,
     /// Compiled regexes.
-    pub regexes: Vec<regex::Regex>,
+    pub regexes: Vec<crate::pattern::Pattern>,
     /// Lets.
     pub lets: Vec<LetDef>,
     /// Personas.

@@ -22,6 +22,7 @@ mod evaluator;
 pub mod ir;
 mod live;
 mod lower;
+pub mod pattern;
 mod policy;
 pub mod report;
 pub mod script;

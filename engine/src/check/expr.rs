@@ -3,6 +3,7 @@
 use super::{suggest::closest, suggest::did_you_mean, Checker, DefKind};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::*;
+use crate::pattern::{Pattern, PatternError};
 use crate::value::Value;
 use funnel_grammar::ast::{self, BinOp, ExprKind, ListOp, Literal, TextOp};
 use funnel_grammar::Span;
@@ -490,37 +491,20 @@ impl<'a> Checker<'a> {
         flags: &str,
         span: &Span,
     ) -> Option<usize> {
-        let mut b = regex::RegexBuilder::new(pattern);
-        for f in flags.chars() {
-            match f {
-                'i' => b.case_insensitive(true),
-                'm' => b.multi_line(true),
-                's' => b.dot_matches_new_line(true),
-                'x' => b.ignore_whitespace(true),
-                other => {
-                    self.error(
-                        Diagnostic::error(Code::BadRegex, format!("unknown regex flag `{other}`"))
-                            .label(span, "in this regex")
-                            .help("the flags are i (ignore case), m (multi-line), s (dot matches newline), x (verbose)"),
-                    );
-                    return None;
-                }
-            };
-        }
-        match b.size_limit(1 << 20).build() {
+        match Pattern::new(pattern, flags) {
             Ok(re) => {
                 self.regexes.push(re);
                 Some(self.regexes.len() - 1)
             }
-            Err(e) => {
-                let msg = e.to_string();
-                let detail = msg
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-                    .trim()
-                    .trim_start_matches("error: ")
-                    .to_string();
+            Err(PatternError::UnknownFlag(other)) => {
+                self.error(
+                    Diagnostic::error(Code::BadRegex, format!("unknown regex flag `{other}`"))
+                        .label(span, "in this regex")
+                        .help("the flags are i (ignore case), m (multi-line), s (dot matches newline), x (verbose)"),
+                );
+                None
+            }
+            Err(PatternError::Invalid(detail)) => {
                 self.error(
                     Diagnostic::error(
                         Code::BadRegex,

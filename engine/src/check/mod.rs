@@ -86,7 +86,7 @@ pub(crate) struct Checker<'a> {
     records: Vec<RecordDef>,
     record_names: HashMap<String, RecordId>,
     enums: Vec<EnumDef>,
-    regexes: Vec<regex::Regex>,
+    regexes: Vec<crate::pattern::Pattern>,
     lead: Option<RecordId>,
     /// Global names: lets, scores, personas, calendars, SLAs, metrics, script functions.
     defs: HashMap<String, (DefKind, usize, Span)>,

@@ -4,10 +4,10 @@ use super::super::expr::{same, text_test};
 use super::super::ops::{arith, Accept, N};
 use super::super::{cap, truth, State};
 use crate::decision::Truth;
+use crate::pattern::Pattern;
 use crate::value::Value;
 use funnel_grammar::ast::{BinOp, TextOp};
 use memchr::memmem::Finder;
-use regex::Regex;
 use std::sync::Arc;
 
 /// An expression left to the tree walker.
@@ -248,7 +248,7 @@ pub(super) enum TextCheck {
     Affix(TextOp, Vec<Arc<str>>),
     /// `contains (any)`, each needle's searcher built once.
     Contains(Vec<Finder<'static>>),
-    Matches(Regex),
+    Matches(Pattern),
 }
 
 impl TextCheck {

@@ -1,0 +1,267 @@
+//! Regular expressions as policies use them: written once, tested against a short field
+//! (a job title, an e-mail address) for every lead.
+//!
+//! A [`Pattern`] answers exactly what [`regex::Regex::is_match`] answers. On short texts it
+//! asks a fully built DFA first: `regex` is built for searching long texts, and on a
+//! 20-byte title its setup (a prefilter, a cache taken from a pool) costs about three times
+//! the search itself. The DFA is built on first use, so compiling a policy costs no more,
+//! and only within a size limit; where it cannot answer (no DFA, a long text, or a Unicode
+//! word boundary next to a non-ASCII character), the regex does.
+
+use regex::{Regex, RegexBuilder};
+use regex_automata::dfa::{dense, Automaton, StartKind};
+use regex_automata::util::syntax;
+use regex_automata::Input;
+use std::sync::{Arc, OnceLock};
+
+/// Texts longer than this go to the regex: its prefilter skips ahead faster than the DFA
+/// walks byte by byte.
+const SHORT: usize = 128;
+
+/// The most memory a pattern's DFA may take, while it is built and once built. Patterns
+/// that need more (large Unicode classes, counted repetitions) use the regex alone.
+const DFA_LIMIT: usize = 1 << 20;
+
+/// A compiled regular expression with its flags. Cheap to clone: clones share one
+/// compiled form.
+///
+/// ```
+/// use funnel_engine::pattern::Pattern;
+///
+/// let senior = Pattern::new(r"\b(head|vp|chief)\b", "i").unwrap();
+/// assert!(senior.is_match("VP of Sales"));
+/// assert!(!senior.is_match("Headhunter"));
+/// assert!(Pattern::new("a", "q").is_err());
+/// ```
+#[derive(Clone, Debug)]
+pub struct Pattern(Arc<Compiled>);
+
+#[derive(Debug)]
+struct Compiled {
+    regex: Regex,
+    config: syntax::Config,
+    /// Built on first use; `None` when the pattern is too large for one.
+    dfa: OnceLock<Option<dense::DFA<Vec<u32>>>>,
+}
+
+/// Why a pattern does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatternError {
+    /// A flag other than `i`, `m`, `s` and `x`.
+    UnknownFlag(char),
+    /// The pattern itself is invalid (or too large); the text says why.
+    Invalid(String),
+}
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PatternError::UnknownFlag(c) => write!(f, "unknown regex flag `{c}`"),
+            PatternError::Invalid(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for PatternError {}
+
+impl Pattern {
+    /// Compiles `pattern` with `flags`: `i` ignores case, `m` makes `^` and `$` match at
+    /// lines, `s` lets `.` match a newline, `x` allows whitespace and comments.
+    ///
+    /// # Errors
+    /// An unknown flag, or a pattern that does not compile (the error's last line, as
+    /// `regex` reports it).
+    pub fn new(pattern: &str, flags: &str) -> Result<Pattern, PatternError> {
+        let mut builder = RegexBuilder::new(pattern);
+        let mut config = syntax::Config::new();
+        for f in flags.chars() {
+            match f {
+                'i' => {
+                    builder.case_insensitive(true);
+                    config = config.case_insensitive(true);
+                }
+                'm' => {
+                    builder.multi_line(true);
+                    config = config.multi_line(true);
+                }
+                's' => {
+                    builder.dot_matches_new_line(true);
+                    config = config.dot_matches_new_line(true);
+                }
+                'x' => {
+                    builder.ignore_whitespace(true);
+                    config = config.ignore_whitespace(true);
+                }
+                other => return Err(PatternError::UnknownFlag(other)),
+            }
+        }
+        let regex = builder.size_limit(DFA_LIMIT).build().map_err(|e| {
+            let text = e.to_string();
+            let last = text.lines().last().unwrap_or("").trim();
+            PatternError::Invalid(last.trim_start_matches("error: ").to_string())
+        })?;
+        Ok(Pattern(Arc::new(Compiled {
+            regex,
+            config,
+            dfa: OnceLock::new(),
+        })))
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        self.0.regex.as_str()
+    }
+
+    /// Whether the pattern matches anywhere in `text`.
+    #[inline]
+    pub fn is_match(&self, text: &str) -> bool {
+        if text.len() <= SHORT {
+            if let Some(dfa) = self.dfa() {
+                // An error is the DFA giving up (a non-ASCII byte where a Unicode word
+                // boundary is asked about): the regex knows.
+                if let Ok(found) = dfa.try_search_fwd(&Input::new(text).earliest(true)) {
+                    return found.is_some();
+                }
+            }
+        }
+        self.0.regex.is_match(text)
+    }
+
+    fn dfa(&self) -> Option<&dense::DFA<Vec<u32>>> {
+        self.0
+            .dfa
+            .get_or_init(|| {
+                let config = dense::Config::new()
+                    .start_kind(StartKind::Unanchored)
+                    .unicode_word_boundary(true)
+                    .determinize_size_limit(Some(DFA_LIMIT))
+                    .dfa_size_limit(Some(DFA_LIMIT));
+                dense::Builder::new()
+                    .configure(config)
+                    .syntax(self.0.config)
+                    .build(self.as_str())
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Patterns of the kinds policies write, with their flags.
+    const PATTERNS: &[(&str, &str)] = &[
+        (r"\b(head|director|vp|chief|ceo|cto|coo)\b", "i"),
+        (r"\bintern\b", ""),
+        (r"^[A-Z]{2}$", ""),
+        (r"@(gmail|hotmail)\.com$", "i"),
+        (r"^sales$", "m"),
+        (r"a.b", "s"),
+        (r"\Bgr\B", ""),
+        (r"[[:digit:]]+ # digits", "x"),
+        (r"é+", "i"),
+        (r"", ""),
+        (r"\w+\s\w+", ""),
+    ];
+
+    /// Each of [`PATTERNS`] as a `Pattern` and as the plain regex it must agree with.
+    static COMPILED: std::sync::LazyLock<Vec<(Pattern, Regex, &str)>> =
+        std::sync::LazyLock::new(|| {
+            PATTERNS
+                .iter()
+                .map(|(p, flags)| {
+                    let regex = RegexBuilder::new(p)
+                        .case_insensitive(flags.contains('i'))
+                        .multi_line(flags.contains('m'))
+                        .dot_matches_new_line(flags.contains('s'))
+                        .ignore_whitespace(flags.contains('x'))
+                        .build()
+                        .unwrap();
+                    (Pattern::new(p, flags).unwrap(), regex, *flags)
+                })
+                .collect()
+        });
+
+    fn agree(text: &str) {
+        for (pattern, regex, flags) in COMPILED.iter() {
+            let p = pattern.as_str();
+            assert_eq!(
+                pattern.is_match(text),
+                regex.is_match(text),
+                "/{p}/{flags:?} on {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn answers_what_the_regex_answers() {
+        let long = format!("{} VP", "x".repeat(SHORT));
+        for text in [
+            "VP of Sales",
+            "vp",
+            "Headhunter",
+            "Head of Growth",
+            "Marketing Intern",
+            "internal",
+            "BR",
+            "ana@GMAIL.com",
+            "ops\nsales\n",
+            "a\nb",
+            "bigram",
+            "12 # not a comment",
+            "CAFÉ",
+            "Diretora de Operações",
+            "über director",
+            "directorá",
+            "ÉVP",
+            "",
+            long.as_str(),
+        ] {
+            agree(text);
+        }
+    }
+
+    #[test]
+    fn the_dfa_answers_short_texts() {
+        // The cases above would pass with the regex alone; this one checks that the DFA is
+        // there and answers.
+        let p = Pattern::new(r"\b(head|vp)\b", "i").unwrap();
+        assert!(p.is_match("VP"));
+        let dfa = p.dfa().expect("a DFA for a short pattern");
+        let search = |t| dfa.try_search_fwd(&Input::new(t).earliest(true));
+        assert!(search("Head of Sales").unwrap().is_some());
+        assert!(search("Headhunter").unwrap().is_none());
+        assert!(
+            search("Über-VP").is_err(),
+            "next to a non-ASCII letter, the regex answers"
+        );
+        let huge = Pattern::new(r"[ab]*a[ab]{20}", "").unwrap();
+        assert!(
+            huge.dfa().is_none(),
+            "over the size limit, the regex alone answers"
+        );
+        assert!(!huge.is_match("short"));
+    }
+
+    #[test]
+    fn flags_and_errors() {
+        assert_eq!(
+            Pattern::new("a", "g").unwrap_err(),
+            PatternError::UnknownFlag('g')
+        );
+        let err = Pattern::new("(unclosed", "").unwrap_err();
+        assert!(matches!(&err, PatternError::Invalid(why) if why.contains("unclosed")));
+        assert_eq!(Pattern::new("x+", "i").unwrap().as_str(), "x+");
+    }
+
+    proptest! {
+        #[test]
+        fn answers_what_the_regex_answers_on_any_text(
+            text in "[a-zA-Z0-9 _@.\\n\u{e9}\u{c9}\u{212a}\u{17f}-]{0,40}"
+        ) {
+            agree(&text);
+        }
+    }
+}
