@@ -116,12 +116,8 @@ impl Pattern {
     #[inline]
     pub fn is_match(&self, text: &str) -> bool {
         if text.len() <= SHORT {
-            if let Some(dfa) = self.dfa() {
-                // An error is the DFA giving up (a non-ASCII byte where a Unicode word
-                // boundary is asked about): the regex knows.
-                if let Ok(found) = dfa.try_search_fwd(&Input::new(text).earliest(true)) {
-                    return found.is_some();
-                }
+            if let Some(found) = self.dfa().and_then(|dfa| dfa_finds(dfa, text.as_bytes())) {
+                return found;
             }
         }
         self.0.regex.is_match(text)
@@ -134,6 +130,9 @@ impl Pattern {
                 let config = dense::Config::new()
                     .start_kind(StartKind::Unanchored)
                     .unicode_word_boundary(true)
+                    // Acceleration pays on long texts only; on short ones it is a branch
+                    // more a byte.
+                    .accelerate(false)
                     .determinize_size_limit(Some(DFA_LIMIT))
                     .dfa_size_limit(Some(DFA_LIMIT));
                 dense::Builder::new()
@@ -144,6 +143,30 @@ impl Pattern {
             })
             .as_ref()
     }
+}
+
+/// Whether the DFA finds a match in `text`; `None` when it gives up (a non-ASCII byte where
+/// a Unicode word boundary is asked about), and the regex must answer.
+///
+/// The walk is the one `regex_automata`'s docs give for [`Automaton::next_state`], stopped
+/// at the first match. Its own search also handles prefilters, acceleration and spans,
+/// which on a short text cost more than the walk.
+#[inline]
+fn dfa_finds(dfa: &dense::DFA<Vec<u32>>, text: &[u8]) -> Option<bool> {
+    let mut state = dfa.start_state_forward(&Input::new(text)).ok()?;
+    for &b in text {
+        state = dfa.next_state(state, b);
+        if dfa.is_special_state(state) {
+            if dfa.is_match_state(state) {
+                return Some(true);
+            } else if dfa.is_dead_state(state) {
+                return Some(false);
+            } else if dfa.is_quit_state(state) {
+                return None;
+            }
+        }
+    }
+    Some(dfa.is_match_state(dfa.next_eoi_state(state)))
 }
 
 #[cfg(test)]

@@ -366,17 +366,15 @@ impl TextSource {
             },
             TextSource::LowerField(slot) => match &s.lead[*slot] {
                 Value::Text(t) if t.is_ascii() => {
-                    // Most texts are ASCII: lower-case them on the stack when they are short.
-                    let mut buf = [0u8; 64];
-                    match buf.get_mut(..t.len()) {
-                        Some(b) => {
-                            b.copy_from_slice(t.as_bytes());
-                            b.make_ascii_lowercase();
-                            let lower = std::str::from_utf8(b).expect("ASCII stays UTF-8");
-                            known(test(lower))
-                        }
-                        None => known(test(&t.to_ascii_lowercase())),
-                    }
+                    // Most texts are ASCII: lower-cased in a buffer kept from lead to lead,
+                    // as text, so that it need not be checked again for UTF-8.
+                    let mut lower = std::mem::take(&mut s.out.lower);
+                    lower.clear();
+                    lower.push_str(t);
+                    lower.make_ascii_lowercase();
+                    let holds = test(&lower);
+                    s.out.lower = lower;
+                    known(holds)
                 }
                 Value::Text(t) => known(test(&t.to_lowercase())),
                 _ => Truth::Unknown,
