@@ -114,3 +114,27 @@ fn a_missing_required_field_is_named_by_its_whole_path() {
         .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("email"));
 }
+
+#[test]
+fn strict_decoding_names_an_unknown_field_by_its_whole_path() {
+    let (policy, _) = acme();
+    let strict = EvalOptions {
+        explain: false,
+        strict: true,
+    };
+    let lead = r#"{"id": "L-1", "email": "a@b.com", "company_size": 3, "industry": "retail",
+        "role": "Owner", "country": "BR", "source": "organic", "newsletter_opt_in": false,
+        "created_at": "2026-11-02T10:14:00-03:00", "tags": [], "touches": [],
+        "events": [{"kind": "page_view", "at": "2026-11-02T10:15:00-03:00"},
+                   {"kind": "webinar", "at": "2026-11-03T09:00:00-03:00", "note": "x"}]}"#;
+    assert!(policy
+        .decode_json(lead.as_bytes(), &EvalOptions::default())
+        .is_ok());
+    let e = policy.decode_json(lead.as_bytes(), &strict).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("events[1].note"));
+    assert_eq!(e.message, "`note` is not a field of `event`");
+    // After a field of the lead itself, the name stands alone.
+    let top = lead.replace(r#""role": "Owner","#, r#""role": "Owner", "fax": 1,"#);
+    let e = policy.decode_json(top.as_bytes(), &strict).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("fax"));
+}

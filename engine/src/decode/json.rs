@@ -5,7 +5,7 @@ use super::{expected, finish_record, FieldIndex, LeadError};
 use crate::ir::{Checked, FieldDef, RecordId, Ty};
 use crate::value::Value;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 /// One step of a field path.
@@ -20,14 +20,18 @@ struct Ctx<'a> {
     p: &'a Checked,
     index: &'a FieldIndex,
     strict: bool,
+    /// The steps into the lists and records that enclose the value being read.
     path: RefCell<Vec<Seg>>,
+    /// The step being read inside the innermost of them: set once a field, where pushing
+    /// and popping a step would cost more, as most values are not nested.
+    here: Cell<Option<Seg>>,
     error: RefCell<Option<LeadError>>,
 }
 
 impl Ctx<'_> {
     fn path_string(&self) -> String {
         let mut s = String::new();
-        for seg in self.path.borrow().iter() {
+        for seg in self.path.borrow().iter().chain(self.here.get().as_ref()) {
             match seg {
                 Seg::Field(r, f) => {
                     if !s.is_empty() {
@@ -58,6 +62,23 @@ impl Ctx<'_> {
             *slot = Some(e);
         }
         E::custom("lead does not fit the schema")
+    }
+
+    /// Steps into the value being read (a list or a record), which is then read from its
+    /// start; gives what [`Ctx::leave`] needs to step out.
+    fn enter(&self) -> Option<Seg> {
+        let here = self.here.take();
+        if let Some(seg) = here {
+            self.path.borrow_mut().push(seg);
+        }
+        here
+    }
+
+    fn leave(&self, here: Option<Seg>) {
+        if here.is_some() {
+            self.path.borrow_mut().pop();
+        }
+        self.here.set(here);
     }
 
     fn mismatch<E: de::Error>(&self, ty: &Ty, found: String) -> E {
@@ -106,6 +127,7 @@ impl<'a> Ctx<'a> {
             index,
             strict,
             path: RefCell::new(Vec::new()),
+            here: Cell::new(None),
             error: RefCell::new(None),
         }
     }
@@ -238,8 +260,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
             return Err(self.ctx.mismatch(self.ty, "a list".into()));
         };
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let outer = self.ctx.enter();
         loop {
-            self.ctx.path.borrow_mut().push(Seg::Index(items.len()));
+            self.ctx.here.set(Some(Seg::Index(items.len())));
             let next = seq.next_element_seed(ValueSeed {
                 ctx: self.ctx,
                 ty: inner,
@@ -247,18 +270,15 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
             });
             let item = match next {
                 Ok(Some(v)) => v,
-                Ok(None) => {
-                    self.ctx.path.borrow_mut().pop();
-                    break;
-                }
+                Ok(None) => break,
                 Err(e) => return Err(e),
             };
             if !item.is_present() {
                 return Err(self.ctx.mismatch(inner, "null".into()));
             }
-            self.ctx.path.borrow_mut().pop();
             items.push(item);
         }
+        self.ctx.leave(outer);
         Ok(Value::List(items.into()))
     }
 
@@ -266,7 +286,10 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         let Ty::Record(r) = *self.ty else {
             return Err(self.ctx.mismatch(self.ty, "an object".into()));
         };
-        Ok(Value::Record(read_record(self.ctx, r, map)?.into()))
+        let outer = self.ctx.enter();
+        let values = read_record(self.ctx, r, map)?;
+        self.ctx.leave(outer);
+        Ok(Value::Record(values.into()))
     }
 }
 
@@ -277,7 +300,9 @@ fn read_record<'de, A: MapAccess<'de>>(
     mut map: A,
 ) -> Result<Vec<Value>, A::Error> {
     let rec = &ctx.p.records[r];
-    let mut values = vec![Value::Missing; rec.fields.len()];
+    // Filled with a plain store a slot: `vec![Value::Missing; n]` clones, a match a slot.
+    let mut values = Vec::with_capacity(rec.fields.len());
+    values.resize_with(rec.fields.len(), || Value::Missing);
     let mut next = 0;
     while let Some(key) = map.next_key_seed(KeySeed {
         ctx,
@@ -287,17 +312,17 @@ fn read_record<'de, A: MapAccess<'de>>(
         match key {
             Key::Slot(slot) => {
                 let f = &rec.fields[slot];
-                ctx.path.borrow_mut().push(Seg::Field(r, slot));
+                ctx.here.set(Some(Seg::Field(r, slot)));
                 let v = map.next_value_seed(ValueSeed {
                     ctx,
                     ty: &f.ty,
                     field: Some(f),
                 })?;
-                ctx.path.borrow_mut().pop();
                 values[slot] = v;
                 next = slot + 1;
             }
             Key::Unknown(key) if ctx.strict => {
+                ctx.here.set(None);
                 let mut path = ctx.path_string();
                 if !path.is_empty() {
                     path.push('.');
@@ -318,6 +343,8 @@ fn read_record<'de, A: MapAccess<'de>>(
             }
         }
     }
+    // What is missing is named from the record's own path.
+    ctx.here.set(None);
     if let Err(e) = finish_record(ctx.p, r, &mut values, || ctx.path_string()) {
         let mut slot = ctx.error.borrow_mut();
         if slot.is_none() {
