@@ -22,8 +22,8 @@ struct Ctx<'a> {
     strict: bool,
     /// The steps into the lists and records that enclose the value being read.
     path: RefCell<Vec<Seg>>,
-    /// The step being read inside the innermost of them: set once a field, where pushing
-    /// and popping a step would cost more, as most values are not nested.
+    /// The step being read inside the innermost of them. Setting it for each field costs
+    /// less than pushing and popping it; a step is pushed only on entering a nested value.
     here: Cell<Option<Seg>>,
     error: RefCell<Option<LeadError>>,
 }
