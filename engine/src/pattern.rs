@@ -3,10 +3,11 @@
 //!
 //! A [`Pattern`] answers exactly what [`regex::Regex::is_match`] answers. On short texts it
 //! asks a fully built DFA first: `regex` is built for searching long texts, and on a
-//! 20-byte title its setup (a prefilter, a cache taken from a pool) costs about three times
-//! the search itself. The DFA is built on first use, so compiling a policy costs no more,
-//! and only within a size limit; where it cannot answer (no DFA, a long text, or a Unicode
-//! word boundary next to a non-ASCII character), the regex does.
+//! 20-byte title its `is_match` takes about three times as long as walking a DFA (63
+//! against 19 ns), most of it in set-up (a prefilter, a cache taken from a pool). The DFA is
+//! built on first use, so compiling a policy costs no more, and only within a size limit;
+//! where it cannot answer (no DFA, a long text, or a Unicode word boundary next to a
+//! non-ASCII character), the regex does.
 
 use regex::{Regex, RegexBuilder};
 use regex_automata::dfa::{dense, Automaton, StartKind};
@@ -18,9 +19,11 @@ use std::sync::{Arc, OnceLock};
 /// walks byte by byte.
 const SHORT: usize = 128;
 
-/// The most memory a pattern's DFA may take, while it is built and once built. Patterns
-/// that need more (large Unicode classes, counted repetitions) use the regex alone.
-const DFA_LIMIT: usize = 1 << 20;
+/// The most memory each compiled form of a pattern may take: the regex's program (a pattern
+/// that needs more does not compile), and its DFA, while built and once built (a pattern
+/// whose DFA would need more, such as one with large Unicode classes or counted
+/// repetitions, uses the regex alone).
+const SIZE_LIMIT: usize = 1 << 20;
 
 /// A compiled regular expression with its flags. Cheap to clone: clones share one
 /// compiled form.
@@ -95,7 +98,7 @@ impl Pattern {
                 other => return Err(PatternError::UnknownFlag(other)),
             }
         }
-        let regex = builder.size_limit(DFA_LIMIT).build().map_err(|e| {
+        let regex = builder.size_limit(SIZE_LIMIT).build().map_err(|e| {
             let text = e.to_string();
             let last = text.lines().last().unwrap_or("").trim();
             PatternError::Invalid(last.trim_start_matches("error: ").to_string())
@@ -133,8 +136,8 @@ impl Pattern {
                     // Acceleration pays on long texts only; on short ones it is a branch
                     // more a byte.
                     .accelerate(false)
-                    .determinize_size_limit(Some(DFA_LIMIT))
-                    .dfa_size_limit(Some(DFA_LIMIT));
+                    .determinize_size_limit(Some(SIZE_LIMIT))
+                    .dfa_size_limit(Some(SIZE_LIMIT));
                 dense::Builder::new()
                     .configure(config)
                     .syntax(self.0.config)
