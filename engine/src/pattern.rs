@@ -19,8 +19,8 @@ use regex_automata::util::syntax;
 use regex_automata::Input;
 use std::sync::{Arc, OnceLock};
 
-/// Texts longer than this go to the regex: its prefilter skips ahead faster than the DFA
-/// walks byte by byte.
+/// Texts longer than this go to the regex, whose prefilter and lazy DFA pay for their
+/// set-up on long texts.
 const SHORT: usize = 128;
 
 /// The most memory each compiled form of a pattern may take: the regex's program (a pattern
@@ -114,7 +114,9 @@ impl Pattern {
         }
         // The regex's engines beyond its automaton give up quietly when a pattern is too
         // large for them; only parsing and the automaton's size limit fail a build, and
-        // these are the same here as in the regex.
+        // these are the same here as in the regex. (The regex also builds its automaton
+        // reversed, for its faster engines. Should only that one exceed the limit, the
+        // regex does not build, and `checked` answers instead.)
         let engines = meta::Config::new()
             .nfa_size_limit(Some(SIZE_LIMIT))
             .auto_prefilter(false)
