@@ -1,7 +1,7 @@
 //! Regular expressions as policies use them: written once, tested against a short field
 //! (a job title, an e-mail address) for every lead.
 //!
-//! A [`Pattern`] answers exactly what [`regex::Regex::is_match`] answers. On short texts it
+//! A [`Pattern`] answers exactly what the `regex` crate's `Regex::is_match` answers. On short texts it
 //! asks a fully built DFA first: `regex` is built for searching long texts, and on a
 //! 20-byte title its `is_match` takes about three times as long as walking a DFA (63
 //! against 19 ns), most of it in set-up (a prefilter, a cache taken from a pool). Where the
@@ -12,7 +12,6 @@
 //! with the same limits as the regex (about 20 µs, against 300 to 600 µs for the regex).
 //! The DFA and the regex are built the first time they are needed.
 
-use regex::{Regex, RegexBuilder};
 use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::meta;
 use regex_automata::util::syntax;
@@ -46,16 +45,14 @@ pub struct Pattern(Arc<Compiled>);
 #[derive(Debug)]
 struct Compiled {
     pattern: Box<str>,
-    /// The pattern and its flags, for building the regex.
-    builder: RegexBuilder,
-    /// The flags, for building the DFA.
+    /// The flags, for building the regex and the DFA.
     syntax: syntax::Config,
     /// Built when the pattern is compiled, to find its errors: the regex's own parser and
     /// automaton, without its faster engines. It answers what the regex answers, slowly,
     /// and answers only if the regex could not be built after all.
     checked: meta::Regex,
-    /// Built on first need.
-    regex: OnceLock<Option<Regex>>,
+    /// The regex with all its engines (what `regex::Regex` wraps); built on first need.
+    regex: OnceLock<Option<meta::Regex>>,
     /// Built on first use; `None` when the pattern is too large for one.
     dfa: OnceLock<Option<dense::DFA<Vec<u32>>>>,
 }
@@ -88,37 +85,22 @@ impl Pattern {
     /// An unknown flag, or a pattern that does not compile (the error's last line, as
     /// `regex` reports it).
     pub fn new(pattern: &str, flags: &str) -> Result<Pattern, PatternError> {
-        let mut builder = RegexBuilder::new(pattern);
-        builder.size_limit(SIZE_LIMIT);
         let mut config = syntax::Config::new();
         for f in flags.chars() {
-            match f {
-                'i' => {
-                    builder.case_insensitive(true);
-                    config = config.case_insensitive(true);
-                }
-                'm' => {
-                    builder.multi_line(true);
-                    config = config.multi_line(true);
-                }
-                's' => {
-                    builder.dot_matches_new_line(true);
-                    config = config.dot_matches_new_line(true);
-                }
-                'x' => {
-                    builder.ignore_whitespace(true);
-                    config = config.ignore_whitespace(true);
-                }
+            config = match f {
+                'i' => config.case_insensitive(true),
+                'm' => config.multi_line(true),
+                's' => config.dot_matches_new_line(true),
+                'x' => config.ignore_whitespace(true),
                 other => return Err(PatternError::UnknownFlag(other)),
-            }
+            };
         }
         // The regex's engines beyond its automaton give up quietly when a pattern is too
         // large for them; only parsing and the automaton's size limit fail a build, and
         // these are the same here as in the regex. (The regex also builds its automaton
         // reversed, for its faster engines. Should only that one exceed the limit, the
         // regex does not build, and `checked` answers instead.)
-        let engines = meta::Config::new()
-            .nfa_size_limit(Some(SIZE_LIMIT))
+        let engines = regex_config()
             .auto_prefilter(false)
             .onepass(false)
             .backtrack(false)
@@ -131,7 +113,6 @@ impl Pattern {
             .map_err(|e| PatternError::Invalid(why(&e)))?;
         Ok(Pattern(Arc::new(Compiled {
             pattern: pattern.into(),
-            builder,
             syntax: config,
             checked,
             regex: OnceLock::new(),
@@ -152,7 +133,14 @@ impl Pattern {
                 return found;
             }
         }
-        match self.0.regex.get_or_init(|| self.0.builder.build().ok()) {
+        let regex = self.0.regex.get_or_init(|| {
+            meta::Builder::new()
+                .configure(regex_config())
+                .syntax(self.0.syntax)
+                .build(self.as_str())
+                .ok()
+        });
+        match regex {
             Some(regex) => regex.is_match(text),
             None => self.0.checked.is_match(text),
         }
@@ -178,6 +166,11 @@ impl Pattern {
             })
             .as_ref()
     }
+}
+
+/// The regex's configuration: what `regex::RegexBuilder` gives, with our size limit.
+fn regex_config() -> meta::Config {
+    meta::Config::new().nfa_size_limit(Some(SIZE_LIMIT))
 }
 
 /// What a build error says, in the words `regex` uses: the last line of a syntax error
@@ -223,6 +216,7 @@ fn dfa_finds(dfa: &dense::DFA<Vec<u32>>, text: &[u8]) -> Option<bool> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use regex::{Regex, RegexBuilder};
 
     /// Patterns of the kinds policies write, with their flags.
     const PATTERNS: &[(&str, &str)] = &[
