@@ -1,22 +1,27 @@
 //! The escape hatch: typed functions written in Rhai, run in a sandbox.
 //!
 //! Scripts are compiled once with the policy. The sandbox has no file, network, process or
-//! module access and no `eval`; every call is bounded in operations, call depth, string length
-//! and array and map sizes. A call that breaks a bound, fails, or returns the wrong type is an
-//! error for that lead, naming the function and the bound.
+//! module access, no `eval` and nothing that waits (`sleep`); every call is bounded in
+//! operations, wall-clock time, call depth, string length and array and map sizes. A call that
+//! breaks a bound, fails, panics or returns the wrong type is an error for that lead, naming the
+//! function and the bound.
 
 use crate::ir::{Checked, Ty};
 use crate::value::Value;
-use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, AST};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, Position, AST};
+use std::cell::Cell;
 use std::fmt;
+use std::time::{Duration, Instant};
 
-/// The sandbox's bounds. Defaults: 100,000 operations a call, call depth 32, strings of 10,000
-/// characters, arrays and maps of 1,000 items. A policy header changes them with
-/// `script limits { operations 500_000, ... }`.
+/// The sandbox's bounds. Defaults: 100,000 operations a call, 1,000 ms a call, call depth 32,
+/// strings of 10,000 characters, arrays and maps of 1,000 items. A policy header changes them
+/// with `script limits { operations 500_000, time_ms 200, ... }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScriptLimits {
     /// Operations per call.
     pub operations: u64,
+    /// Wall-clock milliseconds per call.
+    pub time_ms: u64,
     /// Nested function calls.
     pub call_depth: usize,
     /// Characters in a string.
@@ -31,6 +36,7 @@ impl Default for ScriptLimits {
     fn default() -> Self {
         ScriptLimits {
             operations: 100_000,
+            time_ms: 1_000,
             call_depth: 32,
             string_size: 10_000,
             array_size: 1_000,
@@ -47,6 +53,7 @@ impl ScriptLimits {
             let n = usize::try_from(*v).unwrap_or(usize::MAX);
             match name.as_str() {
                 "operations" => l.operations = *v,
+                "time_ms" => l.time_ms = *v,
                 "call_depth" => l.call_depth = n,
                 "string_size" => l.string_size = n,
                 "array_size" => l.array_size = n,
@@ -91,7 +98,31 @@ impl ScriptRuntime {
     /// A sandboxed engine with the given bounds.
     pub fn new(limits: ScriptLimits) -> ScriptRuntime {
         let mut engine = Engine::new();
+        // `sleep` blocks the thread that evaluates (under `funnel serve`, one of a bounded pool)
+        // and panics on a huge argument, and a script has nothing to wait for. Functions
+        // registered here are found before the standard library's, so every way of calling
+        // it, `Fn("sleep").call(..)` included, ends in this error.
         engine
+            .register_fn(
+                "sleep",
+                |_: rhai::FLOAT| -> Result<(), Box<EvalAltResult>> { Err(not_in_sandbox("sleep")) },
+            )
+            .register_fn("sleep", |_: rhai::INT| -> Result<(), Box<EvalAltResult>> {
+                Err(not_in_sandbox("sleep"))
+            });
+        engine
+            // The operation limit bounds the steps, not the time: a few steps can be slow
+            // (long strings, large arrays), and a loaded machine is slow at all of them.
+            .on_progress(|ops| {
+                // Reading the clock on every operation would cost more than most operations.
+                if ops % CLOCK_EVERY != 0 {
+                    return None;
+                }
+                match DEADLINE.get() {
+                    Some(deadline) if Instant::now() >= deadline => Some(Dynamic::UNIT),
+                    _ => None,
+                }
+            })
             .set_max_operations(limits.operations)
             .set_max_call_levels(limits.call_depth)
             .set_max_string_size(limits.string_size)
@@ -151,17 +182,35 @@ impl ScriptRuntime {
             .map(|(v, t)| to_dynamic(p, v, t))
             .collect();
         let mut scope = rhai::Scope::new();
-        let result = self
-            .engine
-            // Only the function runs, not the script's top-level statements, on every call.
-            .call_fn_with_options::<Dynamic>(
-                rhai::CallFnOptions::new().eval_ast(false),
-                &mut scope,
-                &self.asts[def.script],
-                &def.name,
-                dyn_args,
+        // A limit too large to add to the clock is no limit.
+        let deadline = Instant::now().checked_add(Duration::from_millis(self.limits.time_ms));
+        // Restores the outer deadline even when the call unwinds.
+        let _deadline = DeadlineGuard(DEADLINE.replace(deadline));
+        // A panic inside the script engine (a built-in function given an extreme argument)
+        // is this lead's error, not the end of the batch or of the server's worker.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.engine
+                // Only the function runs, not the script's top-level statements, on every call.
+                .call_fn_with_options::<Dynamic>(
+                    rhai::CallFnOptions::new().eval_ast(false),
+                    &mut scope,
+                    &self.asts[def.script],
+                    &def.name,
+                    dyn_args,
+                )
+        }))
+        .map_err(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".into());
+            format!(
+                "script function `{}` failed: the script engine panicked ({what})",
+                def.name
             )
-            .map_err(|e| self.describe(&def.name, &e))?;
+        })?
+        .map_err(|e| self.describe(&def.name, &e))?;
         from_dynamic(p, result, &def.ret).map_err(|found| {
             format!(
                 "script function `{}` returned {found}, but it is declared to return {}",
@@ -172,9 +221,19 @@ impl ScriptRuntime {
     }
 
     /// Names the bound a failing call broke, or says why it failed.
-    fn describe(&self, name: &str, e: &EvalAltResult) -> String {
+    fn describe(&self, name: &str, mut e: &EvalAltResult) -> String {
         let l = &self.limits;
+        // A failure inside a function the called one calls comes wrapped, once a level: name
+        // the innermost function and say what went wrong there.
+        let mut inner = None;
+        while let EvalAltResult::ErrorInFunctionCall(f, _, cause, _) = e {
+            inner = Some(f.as_str());
+            e = cause;
+        }
         let why = match e {
+            EvalAltResult::ErrorTerminated(..) => {
+                format!("exceeded the time limit of {} ms", l.time_ms)
+            }
             EvalAltResult::ErrorTooManyOperations(_) => {
                 format!(
                     "exceeded the limit of {} operations (an endless loop?)",
@@ -203,8 +262,35 @@ impl ScriptRuntime {
             }
             other => other.to_string(),
         };
-        format!("script function `{name}` failed: {why}")
+        match inner {
+            Some(f) if f != name => format!("script function `{name}` failed in `{f}`: {why}"),
+            _ => format!("script function `{name}` failed: {why}"),
+        }
     }
+}
+
+/// How many operations pass between two readings of the clock: a reading costs tens of
+/// nanoseconds, and no single operation is long since strings, arrays and maps are bounded.
+const CLOCK_EVERY: u64 = 256;
+
+thread_local! {
+    /// When the script call running on this thread must stop. Thread-local because the
+    /// engine's progress callback is shared by every thread and gets no per-call context.
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Puts back the deadline that was in force before a call.
+struct DeadlineGuard(Option<Instant>);
+
+impl Drop for DeadlineGuard {
+    fn drop(&mut self) {
+        DEADLINE.set(self.0);
+    }
+}
+
+/// The error of calling a function the sandbox leaves out.
+fn not_in_sandbox(name: &str) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorFunctionNotFound(name.to_string(), Position::NONE).into()
 }
 
 /// A value as the script sees it: text as strings, dates and datetimes as ISO strings,

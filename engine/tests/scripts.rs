@@ -275,3 +275,146 @@ fn deep(n) { deep(n + 1) }
     );
     assert_eq!(outcomes[9], Ok("L9".to_string()));
 }
+
+/// Runs one lead per attack through `guard` as a batch; each outcome is the lead's id or its
+/// error message.
+fn run_attacks(p: &Policy, attacks: &[&str]) -> Vec<Result<String, String>> {
+    let input: String = attacks
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            LEAD.replace("\"L1\"", &format!("\"L{i}\""))
+                .replace("\"none\"", &format!("\"{a}\""))
+                + "\n"
+        })
+        .collect();
+    let options = BatchOptions {
+        at: at(),
+        eval: EvalOptions::default(),
+        jobs: 2,
+        chunk: 2,
+    };
+    let mut outcomes = Vec::new();
+    batch::run(p, input.as_bytes(), InputFormat::Jsonl, &options, |o| {
+        outcomes.push(o.result.map(|d| d.lead).map_err(|e| e.message));
+        Ok(())
+    })
+    .unwrap();
+    outcomes
+}
+
+#[test]
+fn nothing_in_the_sandbox_waits_and_a_huge_sleep_does_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every way of reaching `sleep`: direct with a float or an int, through a function
+    // pointer, `call`, a method call, and from a function the called one calls.
+    let script = r#"
+fn guard(attack) {
+    switch attack {
+        "two" => { sleep(2); 1 }
+        "huge" => { sleep(1.0e20); 1 }
+        "max" => { sleep(9223372036854775807); 1 }
+        "pointer" => { Fn("sleep").call(1.0e20); 1 }
+        "call" => { call(Fn("sleep"), 5); 1 }
+        "method" => { 2.5.sleep(); 1 }
+        "nested" => helper(),
+        _ => 1
+    }
+}
+fn helper() { sleep(1.0e20); 1 }
+"#;
+    write(
+        dir.path(),
+        &policy_with("  fn guard(attack: text) -> int", "let g = guard(attack)"),
+        script,
+    );
+    let p = Policy::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let attacks = [
+        "none", "two", "huge", "max", "pointer", "none", "call", "method", "nested",
+    ];
+    let outcomes = run_attacks(&p, &attacks);
+    for (i, (attack, outcome)) in attacks.iter().zip(&outcomes).enumerate() {
+        match *attack {
+            "none" => assert_eq!(outcome, &Ok(format!("L{i}"))),
+            "nested" => assert_eq!(
+                outcome,
+                &Err("script function `guard` failed in `helper`: called `sleep`, which does not exist in the sandbox".to_string())
+            ),
+            _ => assert_eq!(
+                outcome,
+                &Err(
+                    "script function `guard` failed: called `sleep`, which does not exist in the sandbox"
+                        .to_string()
+                ),
+                "{attack}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn a_call_that_runs_past_the_time_limit_is_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    // Operations high enough that only the clock can stop the loops.
+    let policy = policy_with("  fn guard(attack: text) -> int", "let g = guard(attack)").replace(
+        "script limits { operations 50_000,",
+        "script limits { time_ms 1, operations 1_000_000_000_000,",
+    );
+    let script = r#"
+fn guard(attack) {
+    switch attack {
+        "loop" => { let i = 0; loop { i += 1; } }
+        "caught" => { try { let i = 0; loop { i += 1; } } catch (e) { 7 } }
+        "deeper" => spin(),
+        _ => 1
+    }
+}
+fn spin() { let i = 0; while true { i += 1; } }
+"#;
+    write(dir.path(), &policy, script);
+    let p = Policy::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let outcomes = run_attacks(&p, &["loop", "none", "caught", "deeper", "none"]);
+    let limit = "exceeded the time limit of 1 ms";
+    assert_eq!(
+        outcomes,
+        vec![
+            Err(format!("script function `guard` failed: {limit}")),
+            Ok("L1".to_string()),
+            Err(format!("script function `guard` failed: {limit}")),
+            Err(format!("script function `guard` failed: {limit}")),
+            Ok("L4".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn the_time_limit_is_a_checked_script_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    for (limits, message) in [
+        (
+            "time_ms 0",
+            "a script limit must be a positive whole number",
+        ),
+        (
+            "time_ms 2.5",
+            "a script limit must be a positive whole number",
+        ),
+        ("tme_ms 10", "unknown script limit `tme_ms`"),
+    ] {
+        let policy = policy_with("  fn f(x: int) -> int", "let a = f(size)").replace(
+            "script limits { operations 50_000,",
+            &format!("script limits {{ {limits}, operations 50_000,"),
+        );
+        write(dir.path(), &policy, "fn f(x) { x }\n");
+        let e = Policy::load(dir.path()).unwrap_err();
+        let d = e
+            .diagnostics
+            .iter()
+            .find(|d| d.message == message)
+            .unwrap_or_else(|| panic!("{limits}: {e}"));
+        assert_eq!(d.span().unwrap().line_col().0, 3, "{limits}");
+        if limits.starts_with("tme") {
+            assert!(d.render(false).contains("time_ms"), "{}", d.render(false));
+        }
+    }
+}

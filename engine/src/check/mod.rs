@@ -302,6 +302,7 @@ impl<'a> Checker<'a> {
         for s in &first.script_limits {
             const KNOWN: &[&str] = &[
                 "operations",
+                "time_ms",
                 "call_depth",
                 "string_size",
                 "array_size",
