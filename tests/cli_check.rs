@@ -183,3 +183,211 @@ fn no_color_output_has_no_escape_codes() {
     assert!(stderr.contains("funnel::missing_else"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "escape codes in: {stderr:?}");
 }
+
+/// A fresh empty directory under the system's temporary directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "funnel-cli-{name}-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn join(&self, path: &str) -> PathBuf {
+        self.0.join(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A policy that compiles, with `extra` appended.
+fn small_policy(extra: &str) -> String {
+    format!("policy \"p\" version 1\n\nschema lead {{\n  id: text key\n}}\n\nstages {{\n  lead\n}}\n{extra}")
+}
+
+#[cfg(unix)]
+fn symlink(target: &std::path::Path, link: &std::path::Path) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+#[test]
+fn a_mistake_past_column_65535_is_reported_with_its_place() {
+    // miette pads with the column as a width, and a width past 65,535 panicked (exit 101).
+    let dir = TempDir::new("wide");
+    std::fs::write(dir.join("p.funnel"), small_policy("")).unwrap();
+    let line = format!("let x = {}@\n", " ".repeat(70_000));
+    std::fs::write(dir.join("x.funnel"), line).unwrap();
+    let out = run(&["check", dir.0.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("funnel::syntax"), "{stderr}");
+    // The header keeps the real place (the `@` after 8 + 70,000 characters)...
+    assert!(stderr.contains("x.funnel:1:70009]"), "{stderr}");
+    // ...and the snippet shows the line clipped around it.
+    let snippet = stderr
+        .lines()
+        .find(|l| l.contains("1 | ..."))
+        .unwrap_or_else(|| panic!("no clipped line in {stderr}"));
+    assert!(snippet.trim_end().ends_with('@'), "{snippet}");
+    assert!(snippet.len() < 300, "{snippet}");
+    assert!(stderr.contains("checked 2 files: 1 error"), "{stderr}");
+}
+
+/// The text of rendered diagnostics with their wrapped lines joined, to search for a phrase
+/// that may have been wrapped.
+fn unwrapped(stderr: &str) -> String {
+    stderr
+        .lines()
+        .map(|l| l.trim().trim_start_matches("| ").trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Content that must never appear in output: a file outside the policy directory.
+const SECRET: &str = "SECRET-7f3a: not a policy";
+
+#[cfg(unix)]
+#[test]
+fn scripts_outside_the_policy_directory_are_not_read() {
+    let root = TempDir::new("confine-script");
+    std::fs::write(root.join("secret.rhai"), format!("{SECRET}\n")).unwrap();
+    let dir = root.join("pol");
+    std::fs::create_dir(&dir).unwrap();
+    let outside = root.join("secret.rhai");
+    let depth = outside.components().count();
+    let cases = [
+        // Relative, climbing out (the secret is one level up; climbing further lands on `/`).
+        "../secret.rhai".to_string(),
+        format!(
+            "{}{}",
+            "../".repeat(depth),
+            outside.to_str().unwrap().trim_start_matches('/')
+        ),
+        // Absolute.
+        outside.to_str().unwrap().to_string(),
+        "/proc/self/environ".to_string(),
+    ];
+    for script in cases {
+        let used = format!("\nuse script \"{script}\" {{\n  fn f() -> int\n}}\n");
+        std::fs::write(dir.join("p.funnel"), small_policy(&used)).unwrap();
+        let out = Command::new(funnel())
+            .args(["check", dir.to_str().unwrap()])
+            .env("NO_COLOR", "1")
+            .env("FUNNEL_TEST_SECRET", SECRET)
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{script}: {stderr}");
+        assert!(stderr.contains("funnel::bad_script"), "{script}: {stderr}");
+        assert!(
+            unwrapped(&stderr).contains("is outside the policy directory"),
+            "{script}: {stderr}"
+        );
+        assert!(!stderr.contains("SECRET-7f3a"), "{script}: {stderr}");
+    }
+    // A script inside the directory, through a sub-directory, is read as before.
+    std::fs::create_dir(dir.join("scripts")).unwrap();
+    std::fs::write(dir.join("scripts/f.rhai"), "fn f() { 1 }\n").unwrap();
+    let used = "\nuse script \"scripts/../scripts/f.rhai\" {\n  fn f() -> int\n}\n";
+    std::fs::write(dir.join("p.funnel"), small_policy(used)).unwrap();
+    let out = run(&["check", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_policy_file_linked_to_a_file_outside_is_not_read() {
+    let root = TempDir::new("confine-link");
+    std::fs::write(root.join("secret.txt"), format!("{SECRET}\n")).unwrap();
+    let dir = root.join("pol");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("p.funnel"), small_policy("")).unwrap();
+    symlink(&root.join("secret.txt"), &dir.join("leak.funnel"));
+    let out = run(&["check", dir.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("leak.funnel"), "{stderr}");
+    assert!(
+        stderr.contains("is outside the policy directory"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SECRET-7f3a"), "{stderr}");
+    // A link to a file inside the directory is a policy file like any other.
+    std::fs::remove_file(dir.join("leak.funnel")).unwrap();
+    std::fs::write(dir.join("rest.txt"), "let y = 1\n").unwrap();
+    symlink(&dir.join("rest.txt"), &dir.join("rest.funnel"));
+    let out = run(&["check", dir.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("checked 2 files"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_named_funnel_are_skipped() {
+    let dir = TempDir::new("special");
+    std::fs::write(dir.join("p.funnel"), small_policy("")).unwrap();
+    // Opening a FIFO blocks until a writer comes; /dev/zero never ends.
+    let made = Command::new("mkfifo")
+        .arg(dir.join("pipe.funnel"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    symlink(std::path::Path::new("/dev/zero"), &dir.join("zero.funnel"));
+    let out = run(&["check", dir.0.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("checked 1 file: 0 errors"), "{stderr}");
+}
+
+#[test]
+fn a_policy_file_past_the_size_limit_is_refused() {
+    let dir = TempDir::new("large");
+    let mut text_ = small_policy("");
+    // Comments: the file would check if it were read.
+    let comment = format!("# {}\n", "x".repeat(1000));
+    while text_.len() as u64 <= funnel_engine::source::MAX_FILE_BYTES {
+        text_.push_str(&comment);
+    }
+    std::fs::write(dir.join("p.funnel"), &text_).unwrap();
+    let out = run(&["check", dir.0.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("p.funnel"), "{stderr}");
+    assert!(stderr.contains("larger than 8 MiB"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn looping_symlinks_are_searched_once() {
+    // Each link leads back to the root: without a record of the directories searched, the
+    // paths to walk doubled at each level (a/a/b/a/...) until they were too long.
+    let root = TempDir::new("loops");
+    symlink(&root.0, &root.join("a"));
+    symlink(&root.0, &root.join("b"));
+    std::fs::create_dir(root.join("pol")).unwrap();
+    std::fs::write(root.join("pol/p.funnel"), small_policy("")).unwrap();
+    let out = run(&["check", root.0.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("checked 1 file: 0 errors"), "{stderr}");
+    // With no policy anywhere, the search ends and says so.
+    std::fs::remove_dir_all(root.join("pol")).unwrap();
+    let out = run(&["check", root.0.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no .funnel files"), "{stderr}");
+}

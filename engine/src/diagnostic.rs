@@ -87,6 +87,7 @@ codes! {
     AlwaysPresent => "always_present": "A presence test on a required field, which always has a value.",
     BadLead => "bad_lead": "A lead that does not fit the schema.",
     Evaluation => "evaluation": "An error while evaluating a lead.",
+    Internal => "internal": "A failure inside Funnel itself (a bug): the message says where; please report it with the files that caused it.",
 }
 
 impl fmt::Display for Code {
@@ -167,7 +168,7 @@ impl Diagnostic {
                 let mut note = Diagnostic::error(self.code, format!("see also {}", span.file.name));
                 note.severity = self.severity;
                 note.note = true;
-                note.source = Some(FileSource(span.file.clone()));
+                note.source = Some(FileSource::new(span.file.clone()));
                 note.labels.push(Label {
                     span: span.clone(),
                     message,
@@ -176,7 +177,7 @@ impl Diagnostic {
             }
             _ => {
                 if self.source.is_none() {
-                    self.source = Some(FileSource(span.file.clone()));
+                    self.source = Some(FileSource::new(span.file.clone()));
                 }
                 self.labels.push(Label {
                     span: span.clone(),
@@ -204,6 +205,10 @@ impl Diagnostic {
     }
 
     /// Renders for a person: with colour and Unicode when `color` is set, plain ASCII otherwise.
+    ///
+    /// Source lines longer than [`MAX_SHOWN_LINE`] characters are clipped around the labels
+    /// first: miette pads with the column as a width, and a width past 65,535 panics. Should
+    /// miette fail or panic all the same, the diagnostic is still given, without a snippet.
     pub fn render(&self, color: bool) -> String {
         let theme = if color {
             miette::GraphicalTheme::unicode()
@@ -213,11 +218,58 @@ impl Diagnostic {
         let handler = miette::GraphicalReportHandler::new_themed(theme)
             .with_links(false)
             .with_width(100);
-        let mut out = String::new();
-        if handler.render_report(&mut out, self).is_err() {
-            out = format!("{}: {}\n", self.code, self.message);
+        let clipped = self.clipped();
+        let shown = clipped.as_ref().unwrap_or(self);
+        let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut out = String::new();
+            handler.render_report(&mut out, shown).map(|()| out)
+        }));
+        match rendered {
+            Ok(Ok(out)) => out,
+            _ => self.render_plain(),
+        }
+    }
+
+    /// The diagnostic in a few plain lines, without a snippet of the source.
+    fn render_plain(&self) -> String {
+        let mut out = format!("{}: {}\n", self.code, self.message);
+        for l in self
+            .labels
+            .iter()
+            .chain(self.related.iter().flat_map(|r| &r.labels))
+        {
+            out.push_str(&format!("  at {}: {}\n", l.span.location(), l.message));
+        }
+        if let Some(h) = &self.help {
+            out.push_str(&format!("  help: {h}\n"));
         }
         out
+    }
+
+    /// A copy whose labelled files have their long lines clipped around the labels, or `None`
+    /// when no line needs it (the usual case: the diagnostic renders as it is).
+    fn clipped(&self) -> Option<Diagnostic> {
+        let source = self.source.as_ref()?;
+        let mut copy = self.clone();
+        let mut changed = false;
+        if let Some(clip) = Clip::of(&source.file, self.labels.iter().map(|l| &l.span)) {
+            changed = true;
+            for l in &mut copy.labels {
+                l.span = clip.span(&l.span);
+            }
+            copy.source = Some(FileSource {
+                file: clip.file.clone(),
+                anchors: clip.anchors.clone(),
+                original: Some(clip.original.clone()),
+            });
+        }
+        for r in &mut copy.related {
+            if let Some(c) = r.clipped() {
+                changed = true;
+                *r = c;
+            }
+        }
+        changed.then_some(copy)
     }
 
     /// The machine-readable form used by `--format json`.
@@ -301,9 +353,148 @@ impl fmt::Display for Diagnostic {
 
 impl std::error::Error for Diagnostic {}
 
+/// Lines longer than this (in characters) are clipped to [`SHOWN_WINDOW`] characters around
+/// the labels when rendered.
+pub const MAX_SHOWN_LINE: usize = 240;
+/// How many characters of a clipped line are shown.
+const SHOWN_WINDOW: usize = 160;
+/// How many of them come before the first labelled place on the line.
+const SHOWN_BEFORE: usize = 60;
+/// What stands for the clipped text.
+const ELLIPSIS: &str = "...";
+
+/// A file with its long lines clipped, and where the labels' offsets land in it.
+struct Clip {
+    original: Arc<SourceFile>,
+    file: Arc<SourceFile>,
+    /// Old offset to new offset, for every labelled offset.
+    moved: std::collections::HashMap<usize, usize>,
+    /// New offset to old offset, for the header's line and column.
+    anchors: Arc<Vec<(usize, usize)>>,
+}
+
+impl Clip {
+    /// Clips `file`'s long lines around the given spans' ends; `None` when no line is long.
+    fn of<'s>(file: &Arc<SourceFile>, spans: impl Iterator<Item = &'s Span>) -> Option<Clip> {
+        let text = &file.text;
+        let long =
+            |line: &str| line.len() > MAX_SHOWN_LINE && line.chars().nth(MAX_SHOWN_LINE).is_some();
+        if !text.split('\n').any(long) {
+            return None;
+        }
+        let mut points: Vec<usize> = spans
+            .filter(|s| Arc::ptr_eq(&s.file, file))
+            .flat_map(|s| [s.start, s.end])
+            .map(|p| p.min(text.len()))
+            .collect();
+        points.sort_unstable();
+        points.dedup();
+        let mut out = String::with_capacity(text.len().min(1 << 16));
+        let mut moved = std::collections::HashMap::new();
+        let mut at = 0;
+        for piece in text.split_inclusive('\n') {
+            let start = at;
+            at += piece.len();
+            let body = piece.trim_end_matches(['\n', '\r']);
+            let end = start + body.len();
+            let here: Vec<usize> = points
+                .iter()
+                .copied()
+                .filter(|p| (start..=end).contains(p) || (end < *p && *p < at))
+                .collect();
+            if !long(body) {
+                for p in here {
+                    moved.insert(p, out.len() + (p - start));
+                }
+                out.push_str(piece);
+                continue;
+            }
+            // The window, in characters: from a little before the first labelled place.
+            let first = here
+                .iter()
+                .find(|p| **p <= end)
+                .map_or(0, |p| body[..*p - start].chars().count());
+            let from_char = first.saturating_sub(SHOWN_BEFORE);
+            let byte_at = |c: usize| body.char_indices().nth(c).map_or(body.len(), |(i, _)| i);
+            let from = byte_at(from_char);
+            let to = byte_at(from_char + SHOWN_WINDOW);
+            if from > 0 {
+                out.push_str(ELLIPSIS);
+            }
+            let window_start = out.len();
+            out.push_str(&body[from..to]);
+            let window_end = out.len();
+            if to < body.len() {
+                out.push_str(ELLIPSIS);
+            }
+            let body_end = out.len();
+            out.push_str(&piece[body.len()..]);
+            for p in here {
+                let rel = p - start;
+                let new = if rel < from {
+                    window_start
+                } else if rel <= to {
+                    window_start + (rel - from)
+                } else if p <= end {
+                    window_end
+                } else {
+                    body_end + (p - end)
+                };
+                moved.insert(p, new);
+            }
+        }
+        // The end of a text that ends with a line break is on no line.
+        for p in points {
+            moved.entry(p).or_insert(out.len());
+        }
+        let anchors = moved.iter().map(|(old, new)| (*new, *old)).collect();
+        Some(Clip {
+            original: file.clone(),
+            file: SourceFile::new(file.name.clone(), out),
+            moved,
+            anchors: Arc::new(anchors),
+        })
+    }
+
+    /// The span moved into the clipped file.
+    fn span(&self, span: &Span) -> Span {
+        let at = |p: usize| {
+            self.moved
+                .get(&p.min(span.file.text.len()))
+                .copied()
+                .unwrap_or(0)
+        };
+        if !Arc::ptr_eq(&span.file, &self.original) {
+            return span.clone();
+        }
+        Span::new(
+            self.file.clone(),
+            at(span.start),
+            at(span.end).max(at(span.start)),
+        )
+    }
+}
+
 /// Lets miette read snippets straight out of a shared [`SourceFile`].
 #[derive(Debug, Clone)]
-struct FileSource(Arc<SourceFile>);
+struct FileSource {
+    file: Arc<SourceFile>,
+    /// For a clipped file: (clipped offset, original offset) of each labelled place, so the
+    /// `[file:line:column]` header gives the original column.
+    anchors: Arc<Vec<(usize, usize)>>,
+    /// The original file, for those columns.
+    original: Option<Arc<SourceFile>>,
+}
+
+impl FileSource {
+    fn new(file: Arc<SourceFile>) -> FileSource {
+        FileSource {
+            file,
+            anchors: Arc::new(Vec::new()),
+            original: None,
+        }
+    }
+}
 
 impl SourceCode for FileSource {
     fn read_span<'a>(
@@ -313,15 +504,26 @@ impl SourceCode for FileSource {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
         let inner = self
-            .0
+            .file
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
+        let mut column = inner.column();
+        // Without context, miette reads the primary label's place for the header.
+        if let (Some(original), 0, 0) = (&self.original, context_lines_before, context_lines_after)
+        {
+            if let Some((_, old)) = self.anchors.iter().find(|(new, _)| *new == span.offset()) {
+                let old_span = miette::SourceSpan::new((*old).into(), 0);
+                if let Ok(c) = original.text.read_span(&old_span, 0, 0) {
+                    column = c.column();
+                }
+            }
+        }
         Ok(Box::new(MietteSpanContents::new_named(
-            self.0.name.clone(),
+            self.file.name.clone(),
             inner.data(),
             *inner.span(),
             inner.line(),
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }

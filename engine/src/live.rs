@@ -6,24 +6,33 @@ use crate::policy::{LoadError, Policy};
 use arc_swap::ArcSwap;
 use notify::{RecursiveMode, Watcher};
 use serde::Serialize;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 /// How a watched policy follows its files.
 #[derive(Debug, Clone)]
 pub struct WatchOptions {
-    /// Quiet time after the last file event before recompiling: a checkout or an editor's
-    /// write-and-rename produce bursts of events, and one reload follows each burst.
+    /// Quiet time after the last event on a policy file before recompiling: a checkout or an
+    /// editor's write-and-rename produce bursts of events, and one reload follows each burst.
     pub debounce: Duration,
+    /// The longest wait from the first event of a burst to the reload, however the events
+    /// keep coming: edits every few milliseconds must not hold the reload back forever.
+    pub max_wait: Duration,
+    /// How often the files' names, sizes and times are compared as well, to catch an event
+    /// the operating system dropped.
+    pub poll: Duration,
 }
 
 impl Default for WatchOptions {
     fn default() -> Self {
         WatchOptions {
-            debounce: Duration::from_millis(150),
+            debounce: Duration::from_millis(40),
+            max_wait: Duration::from_millis(200),
+            poll: Duration::from_secs(1),
         }
     }
 }
@@ -75,6 +84,9 @@ struct Shared {
     /// The same, absolute: what the watcher reports events with.
     abs: PathBuf,
     current: ArcSwap<Policy>,
+    /// The absolute paths of the scripts the current policy uses, kept beside it: every file
+    /// event is compared with them.
+    scripts: Mutex<Vec<PathBuf>>,
     loaded_at: Mutex<SystemTime>,
     last_error: Mutex<Option<ReloadFailure>>,
     subscribers: Mutex<Vec<Sender<ReloadEvent>>>,
@@ -83,48 +95,110 @@ struct Shared {
     stop: AtomicBool,
 }
 
+/// Locks, even when a thread panicked while holding the lock: every value kept under these
+/// locks is whole at all times (each is replaced in one assignment), and the watcher must go
+/// on after a panic.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Runs `f`; a panic in it becomes a diagnostic saying what was being done.
+fn guarded<T>(doing: &str, f: impl FnOnce() -> Result<T, LoadError>) -> Result<T, LoadError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| Err(panicked(doing, &*panic).into()))
+}
+
+/// A panic's message as an `internal` diagnostic.
+fn panicked(doing: &str, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string());
+    Diagnostic::error(
+        crate::Code::Internal,
+        format!("Funnel failed while {doing}: {message}"),
+    )
+    .help("the policy served is unchanged and the next edit is loaded as usual; please report this with the files that caused it")
+}
+
 impl Shared {
     /// Recompiles; swaps the new policy in only when it compiles.
     fn reload(&self) -> ReloadEvent {
+        self.reload_with(|| self.read_settled().and_then(Policy::from_sources))
+    }
+
+    /// Runs `load` and serves the policy it gives. Whatever goes wrong in it, a panic
+    /// included, is a failed reload that keeps the policy served: no edit may stop the
+    /// watcher.
+    fn reload_with(&self, load: impl FnOnce() -> Result<Policy, LoadError>) -> ReloadEvent {
         let start = Instant::now();
-        let event = match self.read_settled().and_then(Policy::from_sources) {
+        let event = match guarded("reading and checking the policy", load) {
             Ok(p) if p.digest() == self.current.load().digest() => {
-                *self.last_error.lock().expect("lock") = None;
+                *lock(&self.last_error) = None;
                 ReloadEvent::Unchanged
             }
             Ok(p) => {
+                *lock(&self.scripts) = scripts_of(&p);
                 self.current.store(Arc::new(p.clone()));
-                *self.loaded_at.lock().expect("lock") = SystemTime::now();
-                *self.last_error.lock().expect("lock") = None;
+                *lock(&self.loaded_at) = SystemTime::now();
+                *lock(&self.last_error) = None;
                 self.reloads.fetch_add(1, Ordering::Relaxed);
                 ReloadEvent::Reloaded {
                     policy: p,
                     took: start.elapsed(),
                 }
             }
-            Err(e) => {
-                self.failures.fetch_add(1, Ordering::Relaxed);
-                let rendered = e
-                    .diagnostics
-                    .iter()
-                    .map(|d| d.render(false))
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                *self.last_error.lock().expect("lock") = Some(ReloadFailure {
-                    at: SystemTime::now(),
-                    diagnostics: e.diagnostics.iter().map(|d| d.to_json()).collect(),
-                    rendered,
-                });
-                ReloadEvent::Failed {
-                    diagnostics: e.diagnostics,
-                }
-            }
+            Err(e) => self.fail(e.diagnostics),
         };
-        self.subscribers
-            .lock()
-            .expect("lock")
-            .retain(|s| s.send(event.clone()).is_ok());
+        self.publish(&event);
         event
+    }
+
+    /// Records a failed reload (shown by [`LivePolicy::last_error`]) and returns its event.
+    fn fail(&self, diagnostics: Vec<Diagnostic>) -> ReloadEvent {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+        // Rendering is guarded too: a diagnostic that cannot be drawn must still be reported.
+        let shown = catch_unwind(AssertUnwindSafe(|| {
+            let json = diagnostics.iter().map(|d| d.to_json()).collect();
+            let rendered = diagnostics
+                .iter()
+                .map(|d| d.render(false))
+                .collect::<Vec<_>>()
+                .join("\n");
+            (json, rendered)
+        }));
+        let (diagnostics_json, rendered) = shown.unwrap_or_else(|_| {
+            let json = diagnostics
+                .iter()
+                .map(|d| crate::diagnostic::JsonDiagnostic {
+                    file: None,
+                    line: None,
+                    column: None,
+                    end_line: None,
+                    end_column: None,
+                    severity: d.severity,
+                    code: d.code.as_str(),
+                    message: d.message.clone(),
+                    help: d.help.clone(),
+                    labels: Vec::new(),
+                })
+                .collect();
+            let rendered = diagnostics
+                .iter()
+                .map(|d| format!("{}: {}\n", d.code, d.message))
+                .collect();
+            (json, rendered)
+        });
+        *lock(&self.last_error) = Some(ReloadFailure {
+            at: SystemTime::now(),
+            diagnostics: diagnostics_json,
+            rendered,
+        });
+        ReloadEvent::Failed { diagnostics }
+    }
+
+    fn publish(&self, event: &ReloadEvent) {
+        lock(&self.subscribers).retain(|s| s.send(event.clone()).is_ok());
     }
 
     /// Reads the set's files until two reads a moment apart agree, so a file still being
@@ -161,33 +235,71 @@ impl Shared {
         last
     }
 
-    /// The paths to watch: the policy directory, its parent (to see the directory replaced)
-    /// and the directories of the scripts the policy uses.
+    /// The paths to watch: the policy directory (its scripts are inside it: see
+    /// [`crate::source::read_confined`]) and its parent, to see the directory replaced.
     fn watch_paths(&self) -> Vec<(PathBuf, RecursiveMode)> {
         let mut paths = vec![(self.abs.clone(), RecursiveMode::Recursive)];
         if let Some(parent) = self.abs.parent() {
             paths.push((parent.to_path_buf(), RecursiveMode::NonRecursive));
         }
-        for s in self.scripts() {
-            if let Some(d) = s.parent() {
-                if !d.starts_with(&self.abs) {
-                    paths.push((d.to_path_buf(), RecursiveMode::NonRecursive));
-                }
-            }
-        }
         paths
     }
 
-    /// The absolute paths of the scripts the current policy uses.
-    fn scripts(&self) -> Vec<PathBuf> {
-        self.current
-            .load()
-            .checked()
-            .scripts
-            .iter()
-            .map(|s| std::path::absolute(&s.path).unwrap_or_else(|_| s.path.clone()))
-            .collect()
+    /// What an event means for the policy.
+    fn relevance(&self, event: &notify::Event) -> Relevance {
+        relevance(&self.abs, &lock(&self.scripts), event)
     }
+}
+
+/// The absolute paths of the scripts a policy uses.
+fn scripts_of(p: &Policy) -> Vec<PathBuf> {
+    p.checked()
+        .scripts
+        .iter()
+        .map(|s| std::path::absolute(&s.path).unwrap_or_else(|_| s.path.clone()))
+        .collect()
+}
+
+/// What a file event means for a watched policy, from least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Relevance {
+    /// Nothing: another file changed (a decision log beside the policy, an editor's swap
+    /// file). Such events must not even delay a reload, or steady writes starve it.
+    None,
+    /// A policy file or a script changed.
+    Files,
+    /// The directory itself was removed, created, renamed or replaced: its watch is stale.
+    Directory,
+}
+
+/// Which files are the policy's: the `*.funnel` files directly in its directory (the set;
+/// sub-directories are not part of it), the scripts it uses, and any `*.rhai` file under
+/// the directory (a script that an edit is about to name).
+fn relevance(abs: &Path, scripts: &[PathBuf], event: &notify::Event) -> Relevance {
+    if event.need_rescan() {
+        return Relevance::Directory;
+    }
+    if matches!(event.kind, notify::EventKind::Access(_)) {
+        return Relevance::None;
+    }
+    let has_extension = |p: &Path, ext: &str| p.extension().is_some_and(|e| e == ext);
+    event
+        .paths
+        .iter()
+        .map(|p| {
+            if abs.starts_with(p) {
+                Relevance::Directory
+            } else if (p.parent() == Some(abs) && has_extension(p, crate::source::EXTENSION))
+                || (p.starts_with(abs) && has_extension(p, "rhai"))
+                || scripts.iter().any(|s| s == p)
+            {
+                Relevance::Files
+            } else {
+                Relevance::None
+            }
+        })
+        .max()
+        .unwrap_or(Relevance::None)
 }
 
 /// A policy directory that reloads itself when its files change.
@@ -202,15 +314,21 @@ pub struct LivePolicy {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// The watcher thread's stack: as large as a main thread's usually is (8 MiB), so that a
+/// policy `funnel check` accepts on the main thread never exhausts the watcher's stack
+/// (a spawned thread gets 2 MiB by default).
+const WATCHER_STACK: usize = 8 * 1024 * 1024;
+
 impl LivePolicy {
     /// Loads the policy (which must compile) and starts watching its directory.
     pub fn watch(dir: impl AsRef<Path>, options: WatchOptions) -> Result<LivePolicy, LoadError> {
         let dir = dir.as_ref().to_path_buf();
-        let policy = Policy::load(&dir)?;
+        let policy = guarded("loading the policy", || Policy::load(&dir))?;
         let abs = std::path::absolute(&dir).unwrap_or_else(|_| dir.clone());
         let shared = Arc::new(Shared {
             dir,
             abs,
+            scripts: Mutex::new(scripts_of(&policy)),
             current: ArcSwap::from_pointee(policy),
             loaded_at: Mutex::new(SystemTime::now()),
             last_error: Mutex::new(None),
@@ -220,15 +338,25 @@ impl LivePolicy {
             stop: AtomicBool::new(false),
         });
         let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-        let tx_keep = tx.clone();
-        let mut watcher =
-            notify::recommended_watcher(tx).map_err(|e| watch_error(&shared.dir, e))?;
-        let mut watched = Vec::new();
-        rewatch(&mut watcher, &mut watched, shared.watch_paths());
-        let thread_shared = shared.clone();
+        let watcher =
+            notify::recommended_watcher(tx.clone()).map_err(|e| watch_error(&shared.dir, e))?;
+        let mut follower = Follower {
+            seen: identity(&shared),
+            last_files: fingerprint(&shared),
+            last_look: Instant::now(),
+            shared: shared.clone(),
+            watcher,
+            watched: Vec::new(),
+            tx,
+            rx,
+            options,
+            resync: false,
+        };
+        follower.rewatch();
         let thread = std::thread::Builder::new()
             .name("funnel-watch".into())
-            .spawn(move || follow(thread_shared, watcher, watched, tx_keep, rx, options))
+            .stack_size(WATCHER_STACK)
+            .spawn(move || follower.supervise())
             .map_err(|e| {
                 LoadError::from(Diagnostic::error(
                     crate::Code::Io,
@@ -242,8 +370,8 @@ impl LivePolicy {
     }
 
     /// Like [`LivePolicy::watch`], but waits for the files to compile: each failed attempt is
-    /// passed to `on_error`, and the next file change tries again (for `funnel watch`, which
-    /// may start on a broken policy).
+    /// passed to `on_error`, and the next change to a policy file tries again (for
+    /// `funnel watch`, which may start on a broken policy).
     pub fn watch_until_valid(
         dir: impl AsRef<Path>,
         options: WatchOptions,
@@ -256,16 +384,20 @@ impl LivePolicy {
         watcher
             .watch(&abs, RecursiveMode::Recursive)
             .map_err(|e| watch_error(&dir, e))?;
+        let stopped = || watch_error(&dir, notify::Error::generic("the watcher stopped"));
         loop {
             match LivePolicy::watch(&dir, options.clone()) {
                 Ok(live) => return Ok(live),
                 Err(e) => on_error(&e),
             }
-            // Wait for a change, then for the burst to settle.
-            let _event = rx
-                .recv()
-                .map_err(|_| watch_error(&dir, notify::Error::generic("the watcher stopped")))?;
-            while rx.recv_timeout(options.debounce).is_ok() {}
+            // Wait for a change to a policy file, then for the burst to settle.
+            loop {
+                match rx.recv().map_err(|_| stopped())? {
+                    Ok(e) if relevance(&abs, &[], &e) > Relevance::None => break,
+                    _ => {}
+                }
+            }
+            settle(&rx, &options, |e| relevance(&abs, &[], e)).ok_or_else(stopped)?;
         }
     }
 
@@ -276,12 +408,12 @@ impl LivePolicy {
 
     /// When the current policy was loaded.
     pub fn loaded_at(&self) -> SystemTime {
-        *self.shared.loaded_at.lock().expect("lock")
+        *lock(&self.shared.loaded_at)
     }
 
     /// The last reload's failure, until a later reload succeeds.
     pub fn last_error(&self) -> Option<ReloadFailure> {
-        self.shared.last_error.lock().expect("lock").clone()
+        lock(&self.shared.last_error).clone()
     }
 
     /// Successful reloads and failed ones since the start.
@@ -295,7 +427,7 @@ impl LivePolicy {
     /// A stream of reload events from now on.
     pub fn subscribe(&self) -> Receiver<ReloadEvent> {
         let (tx, rx) = mpsc::channel();
-        self.shared.subscribers.lock().expect("lock").push(tx);
+        lock(&self.shared.subscribers).push(tx);
         rx
     }
 
@@ -327,114 +459,170 @@ fn watch_error(dir: &Path, e: notify::Error) -> LoadError {
     .into()
 }
 
-/// Points the watcher at `paths` (the directory may have been replaced since last time).
-fn rewatch(
-    watcher: &mut notify::RecommendedWatcher,
-    watched: &mut Vec<PathBuf>,
-    paths: Vec<(PathBuf, RecursiveMode)>,
-) {
-    for p in watched.drain(..) {
-        let _ = watcher.unwatch(&p);
-    }
-    for (p, mode) in paths {
-        if watcher.watch(&p, mode).is_ok() {
-            watched.push(p);
+/// After the first relevant event of a burst: waits until relevant events stop for the
+/// debounce time, or the maximum wait has passed since the burst began. Returns the most
+/// that the burst's events meant, or `None` when the watcher is gone.
+fn settle(
+    rx: &Receiver<notify::Result<notify::Event>>,
+    options: &WatchOptions,
+    relevance: impl Fn(&notify::Event) -> Relevance,
+) -> Option<Relevance> {
+    let began = Instant::now();
+    let mut last = began;
+    let mut most = Relevance::Files;
+    loop {
+        let quiet_left = options.debounce.saturating_sub(last.elapsed());
+        let max_left = options.max_wait.saturating_sub(began.elapsed());
+        let wait = quiet_left.min(max_left);
+        if wait.is_zero() {
+            return Some(most);
+        }
+        match rx.recv_timeout(wait) {
+            Ok(Ok(e)) => {
+                let r = relevance(&e);
+                // Only the policy's own files hold the reload back.
+                if r > Relevance::None {
+                    last = Instant::now();
+                    most = most.max(r);
+                }
+            }
+            Ok(Err(_)) | Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return None,
         }
     }
 }
 
-/// Whether an event can change the policy: anything under the directory, the directory
-/// itself (replaced or renamed), or a script.
-fn relevant(shared: &Shared, event: &notify::Event) -> bool {
-    if matches!(event.kind, notify::EventKind::Access(_)) {
-        return false;
-    }
-    let scripts = shared.scripts();
-    event
-        .paths
-        .iter()
-        .any(|p| p.starts_with(&shared.abs) || scripts.iter().any(|s| s == p))
-}
-
-/// The watcher thread: waits for a burst of events to settle, then reloads once.
-fn follow(
+/// The watcher thread's state.
+struct Follower {
     shared: Arc<Shared>,
-    mut watcher: notify::RecommendedWatcher,
-    mut watched: Vec<PathBuf>,
+    watcher: notify::RecommendedWatcher,
+    watched: Vec<PathBuf>,
+    /// Kept to start fresh watchers on the same channel.
     tx: Sender<notify::Result<notify::Event>>,
     rx: Receiver<notify::Result<notify::Event>>,
     options: WatchOptions,
-) {
-    let tick = Duration::from_millis(50);
-    let mut seen = identity(&shared);
-    let mut last_look = Instant::now();
-    let mut last_files = fingerprint(&shared);
-    loop {
-        if shared.stop.load(Ordering::Relaxed) {
-            return;
-        }
-        let first = match rx.recv_timeout(tick) {
-            Ok(Ok(e)) => e,
-            Ok(Err(_)) => continue,
-            Err(RecvTimeoutError::Timeout) => {
-                // Events about a replaced directory can race with its replacement; a cheap
-                // look once a second catches a directory that changed under the watches.
-                // The same look compares the files' sizes and times, so an event the
-                // watcher lost is caught too.
-                if last_look.elapsed() >= Duration::from_secs(1) {
-                    last_look = Instant::now();
-                    let now = identity(&shared);
-                    let files = fingerprint(&shared);
-                    if now != seen {
-                        renew(&shared, &mut watcher, &mut watched, &tx);
-                        seen = now;
-                        shared.reload();
-                    } else if files != last_files {
-                        shared.reload();
-                    }
-                    last_files = fingerprint(&shared);
+    /// Which directory the watches were set on.
+    seen: Option<(u64, u64)>,
+    last_files: Vec<(PathBuf, u64, Option<SystemTime>)>,
+    last_look: Instant,
+    /// Set after a panic: events may have been lost, so watch anew and reload.
+    resync: bool,
+}
+
+impl Follower {
+    /// Follows the files until the policy is dropped. A panic anywhere in following becomes a
+    /// reload failure, and following starts again.
+    fn supervise(mut self) {
+        loop {
+            match catch_unwind(AssertUnwindSafe(|| self.run())) {
+                Ok(()) => return,
+                Err(panic) => {
+                    let event = self
+                        .shared
+                        .fail(vec![panicked("following the policy's files", &*panic)]);
+                    self.shared.publish(&event);
+                    self.resync = true;
+                    // A panic that comes back at once must not spin a core.
+                    std::thread::sleep(Duration::from_millis(100));
                 }
+            }
+        }
+    }
+
+    /// Waits for a burst of events on the policy's files to settle, then reloads once.
+    fn run(&mut self) {
+        let tick = Duration::from_millis(50);
+        loop {
+            if self.shared.stop.load(Ordering::Relaxed) {
+                return;
+            }
+            if std::mem::take(&mut self.resync) {
+                self.reload(Relevance::Directory);
+            }
+            let first = match self.rx.recv_timeout(tick) {
+                Ok(Ok(e)) => e,
+                Ok(Err(_)) => continue,
+                Err(RecvTimeoutError::Timeout) => {
+                    self.look();
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            let first = self.shared.relevance(&first);
+            if first == Relevance::None {
                 continue;
             }
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if !relevant(&shared, &first) {
-            continue;
+            let shared = self.shared.clone();
+            let Some(most) = settle(&self.rx, &self.options, |e| shared.relevance(e)) else {
+                return;
+            };
+            self.reload(first.max(most));
         }
-        // Settle: keep draining until no event arrives for the debounce time.
-        let mut quiet_since = Instant::now();
-        while quiet_since.elapsed() < options.debounce {
-            match rx.recv_timeout(
-                options
-                    .debounce
-                    .saturating_sub(quiet_since.elapsed())
-                    .max(Duration::from_millis(1)),
-            ) {
-                Ok(_) => quiet_since = Instant::now(),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return,
+    }
+
+    /// Reloads; when the directory was touched or replaced, watches it anew and reloads
+    /// again (changing watches opens a moment when events are lost, so it happens only when
+    /// needed, and the second reload picks up anything written meanwhile).
+    fn reload(&mut self, what: Relevance) {
+        self.shared.reload();
+        let now = identity(&self.shared);
+        // A directory deleted and created again may get the same inode: the event says so
+        // even when the identity does not.
+        if what == Relevance::Directory || now != self.seen {
+            self.renew();
+            self.seen = now;
+            self.shared.reload();
+        }
+        self.last_files = fingerprint(&self.shared);
+    }
+
+    /// Once per `poll`: a directory that changed under the watches, or files whose names,
+    /// sizes or times changed without an event, are reloaded.
+    fn look(&mut self) {
+        if self.last_look.elapsed() < self.options.poll {
+            return;
+        }
+        self.last_look = Instant::now();
+        if identity(&self.shared) != self.seen {
+            self.reload(Relevance::Directory);
+        } else if fingerprint(&self.shared) != self.last_files {
+            self.reload(Relevance::Files);
+        }
+    }
+
+    /// Points the watcher at the policy's paths (the directory may have been replaced).
+    fn rewatch(&mut self) {
+        for p in self.watched.drain(..) {
+            let _ = self.watcher.unwatch(&p);
+        }
+        for (p, mode) in self.shared.watch_paths() {
+            if self.watcher.watch(&p, mode).is_ok() {
+                self.watched.push(p);
             }
         }
-        shared.reload();
-        // The directory may have been replaced, or the scripts changed: watch anew. Changing
-        // watches opens a moment when events are lost, so this happens only when needed, and
-        // a reload after it picks up anything written meanwhile.
-        let now = identity(&shared);
-        if now != seen {
-            renew(&shared, &mut watcher, &mut watched, &tx);
-            seen = now;
-            shared.reload();
+    }
+
+    /// Starts a fresh watcher on the current paths: a watcher that saw its directory replaced
+    /// may keep watching the old one.
+    fn renew(&mut self) {
+        if let Ok(fresh) = notify::recommended_watcher(self.tx.clone()) {
+            self.watcher = fresh;
+            self.watched.clear();
         }
-        last_files = fingerprint(&shared);
+        self.rewatch();
     }
 }
 
 /// Names, sizes and modification times of the policy's files and scripts.
 fn fingerprint(shared: &Shared) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&shared.abs)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == crate::source::EXTENSION))
+                .collect()
+        })
         .unwrap_or_default();
-    paths.extend(shared.scripts());
+    paths.extend(lock(&shared.scripts).iter().cloned());
     paths.sort();
     paths
         .into_iter()
@@ -447,31 +635,107 @@ fn fingerprint(shared: &Shared) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
         .collect()
 }
 
-/// Starts a fresh watcher on the current paths: a watcher that saw its directory replaced
-/// may keep watching the old one.
-fn renew(
-    shared: &Shared,
-    watcher: &mut notify::RecommendedWatcher,
-    watched: &mut Vec<PathBuf>,
-    tx: &Sender<notify::Result<notify::Event>>,
-) {
-    if let Ok(fresh) = notify::recommended_watcher(tx.clone()) {
-        *watcher = fresh;
-        watched.clear();
+/// Which directory (device and inode) the policy path names now.
+fn identity(shared: &Shared) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(&shared.abs)
+            .ok()
+            .map(|m| (m.dev(), m.ino()))
     }
-    rewatch(watcher, watched, shared.watch_paths());
+    #[cfg(not(unix))]
+    {
+        let _ = shared;
+        None
+    }
 }
 
-/// What the watches depend on: the paths, and which directory (by inode) the policy path
-/// names now.
-fn identity(shared: &Shared) -> (Vec<PathBuf>, Option<u64>) {
-    let paths = shared.watch_paths().into_iter().map(|(p, _)| p).collect();
-    #[cfg(unix)]
-    let inode = {
-        use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(&shared.abs).ok().map(|m| m.ino())
-    };
-    #[cfg(not(unix))]
-    let inode = None;
-    (paths, inode)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(version: u64) -> Policy {
+        let text = format!(
+            "policy \"p\" version {version}\n\nschema lead {{\n  id: text key\n}}\n\nstages {{\n  lead\n}}\n"
+        );
+        Policy::from_sources(vec![funnel_grammar::SourceFile::new("p.funnel", text)])
+            .expect("the policy compiles")
+    }
+
+    fn shared() -> Shared {
+        Shared {
+            dir: PathBuf::from("p"),
+            abs: PathBuf::from("/p"),
+            scripts: Mutex::new(Vec::new()),
+            current: ArcSwap::from_pointee(policy(1)),
+            loaded_at: Mutex::new(SystemTime::now()),
+            last_error: Mutex::new(None),
+            subscribers: Mutex::new(Vec::new()),
+            reloads: AtomicU64::new(0),
+            failures: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+        }
+    }
+
+    #[test]
+    fn a_panic_while_reloading_is_a_failed_reload_and_the_next_one_works() {
+        let shared = shared();
+        let (tx, events) = mpsc::channel();
+        lock(&shared.subscribers).push(tx);
+        let event = shared.reload_with(|| panic!("the checker fell over"));
+        let ReloadEvent::Failed { diagnostics } = event else {
+            panic!("not a failure: {event:?}");
+        };
+        assert_eq!(diagnostics[0].code, crate::Code::Internal);
+        assert!(
+            diagnostics[0].message.contains("the checker fell over"),
+            "{}",
+            diagnostics[0].message
+        );
+        let failure = lock(&shared.last_error)
+            .clone()
+            .expect("the failure is kept");
+        assert!(
+            failure.rendered.contains("funnel::internal"),
+            "{}",
+            failure.rendered
+        );
+        assert!(matches!(events.try_recv(), Ok(ReloadEvent::Failed { .. })));
+        assert_eq!(shared.current.load().version(), 1);
+        assert_eq!(shared.failures.load(Ordering::Relaxed), 1);
+
+        let event = shared.reload_with(|| Ok(policy(2)));
+        assert!(matches!(event, ReloadEvent::Reloaded { .. }), "{event:?}");
+        assert_eq!(shared.current.load().version(), 2);
+        assert!(lock(&shared.last_error).is_none());
+    }
+
+    #[test]
+    fn only_the_policys_own_files_matter() {
+        let abs = Path::new("/srv/pol");
+        let scripts = vec![PathBuf::from("/srv/pol/lib/x.js")];
+        let event = |path: &str| {
+            notify::Event::new(notify::EventKind::Modify(notify::event::ModifyKind::Any))
+                .add_path(PathBuf::from(path))
+        };
+        let of = |path: &str| relevance(abs, &scripts, &event(path));
+        assert_eq!(of("/srv/pol/a.funnel"), Relevance::Files);
+        assert_eq!(of("/srv/pol/scripts/t.rhai"), Relevance::Files);
+        assert_eq!(of("/srv/pol/lib/x.js"), Relevance::Files);
+        assert_eq!(of("/srv/pol"), Relevance::Directory);
+        assert_eq!(of("/srv"), Relevance::Directory);
+        for other in [
+            "/srv/decisions.jsonl",
+            "/srv/pol/decisions.jsonl",
+            "/srv/pol/.a.funnel.swp",
+            "/srv/pol/sub/b.funnel",
+            "/srv/pol2/a.funnel",
+        ] {
+            assert_eq!(of(other), Relevance::None, "{other}");
+        }
+        let read = notify::Event::new(notify::EventKind::Access(notify::event::AccessKind::Any))
+            .add_path(PathBuf::from("/srv/pol/a.funnel"));
+        assert_eq!(relevance(abs, &scripts, &read), Relevance::None);
+    }
 }

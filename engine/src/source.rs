@@ -1,12 +1,25 @@
 //! Finding and reading the files of policy sets.
+//!
+//! Everything read here is confined: a policy file or a script must be a regular file inside
+//! the policy directory once symlinks are resolved, and no larger than [`MAX_FILE_BYTES`].
+//! Diagnostics quote the text of the files they point into, so reading a file that is not
+//! the policy's (`use script "/proc/self/environ"`, a `leak.funnel` symlink to `/etc/passwd`)
+//! would print its content; and a FIFO or `/dev/zero` would block or fill memory.
 
 use crate::diagnostic::{Code, Diagnostic};
 use funnel_grammar::SourceFile;
+use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The extension of policy files.
 pub const EXTENSION: &str = "funnel";
+
+/// The largest policy file or script read, in bytes (8 MiB). Real policies are a few
+/// kilobytes; the bound keeps a mistaken file (a log, a symlink to a huge file) from filling
+/// memory.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A policy set on disk: a directory and its `*.funnel` files, in name order.
 #[derive(Debug, Clone)]
@@ -21,13 +34,16 @@ pub struct PolicyDir {
 impl PolicyDir {
     /// Finds the policy sets under the given paths. A directory holding `.funnel` files is one
     /// set; a directory without any is searched for sets one level down and further; a file
-    /// stands for the set of its directory.
+    /// stands for the set of its directory. Entries that are not regular files (FIFOs,
+    /// devices, sockets) are skipped, and a directory reached twice through symlinks is
+    /// searched once.
     pub fn discover(paths: &[PathBuf]) -> Result<Vec<PolicyDir>, Diagnostic> {
         let mut out: Vec<PolicyDir> = Vec::new();
         for p in paths {
             let meta = std::fs::metadata(p).map_err(|e| io_error(p, &e))?;
             let dir = if meta.is_file() {
                 p.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| PathBuf::from("."))
             } else {
@@ -47,50 +63,130 @@ impl PolicyDir {
         Ok(out)
     }
 
-    /// Reads the set's files.
+    /// Reads the set's files, each confined to the set's directory (see [`read_confined`]).
     pub fn read(&self) -> Result<Vec<Arc<SourceFile>>, Diagnostic> {
         self.files
             .iter()
             .map(|f| {
-                let text = std::fs::read_to_string(f).map_err(|e| io_error(f, &e))?;
+                let text = read_confined(f, &self.dir).map_err(|reason| {
+                    Diagnostic::error(Code::Io, format!("{}: {reason}", f.display())).help(
+                        "policy files must be regular files inside the policy directory \
+                         (after following symlinks)",
+                    )
+                })?;
                 Ok(SourceFile::new(f.display().to_string(), text))
             })
             .collect()
     }
 }
 
-fn collect(dir: &Path, out: &mut Vec<PolicyDir>) -> Result<(), Diagnostic> {
-    let mut files = Vec::new();
-    let mut subdirs = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| io_error(dir, &e))? {
-        let path = entry.map_err(|e| io_error(dir, &e))?.path();
-        if path.is_dir() {
-            subdirs.push(path);
-        } else if path.extension().is_some_and(|e| e == EXTENSION) {
-            files.push(path);
+/// Searches `root` for sets, depth first in name order. Iterative, and each directory (by
+/// its canonical path) is searched once: symlinks that loop (`a -> .`, `b -> ..`) would
+/// otherwise multiply the paths to walk until they grow too long, which took minutes.
+fn collect(root: &Path, out: &mut Vec<PolicyDir>) -> Result<(), Diagnostic> {
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let canonical = std::fs::canonicalize(&dir).map_err(|e| io_error(&dir, &e))?;
+        if !seen.insert(canonical) {
+            continue;
         }
-    }
-    if !files.is_empty() {
-        files.sort();
-        out.push(PolicyDir {
-            dir: dir.to_path_buf(),
-            files,
-        });
-        return Ok(());
-    }
-    subdirs.sort();
-    for d in subdirs {
-        collect(&d, out)?;
+        let mut files = Vec::new();
+        let mut subdirs = Vec::new();
+        for entry in std::fs::read_dir(&dir).map_err(|e| io_error(&dir, &e))? {
+            let path = entry.map_err(|e| io_error(&dir, &e))?.path();
+            let is_policy = path.extension().is_some_and(|e| e == EXTENSION);
+            // `metadata` follows symlinks and never opens the file, so a FIFO does not block.
+            match std::fs::metadata(&path) {
+                Ok(m) if m.is_dir() => subdirs.push(path),
+                Ok(m) if is_policy && m.is_file() => files.push(path),
+                // FIFOs, devices and sockets named `*.funnel` are not policy files.
+                Ok(_) => {}
+                // A dangling or looping symlink named `*.funnel` is kept, so that reading it
+                // says what is wrong with it instead of the file silently missing.
+                Err(_) if is_policy => files.push(path),
+                Err(_) => {}
+            }
+        }
+        if !files.is_empty() {
+            files.sort();
+            out.push(PolicyDir {
+                dir: dir.to_path_buf(),
+                files,
+            });
+            continue;
+        }
+        subdirs.sort();
+        stack.extend(subdirs.into_iter().rev());
     }
     Ok(())
 }
 
-/// An I/O error as a diagnostic naming the path.
-pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
-    let reason = match e.kind() {
+/// Reads `path` as text when, after resolving symlinks, it is a regular file inside `root`
+/// of at most [`MAX_FILE_BYTES`]; otherwise says why not (the reason names paths, never
+/// content). For policy files and the scripts they use.
+pub fn read_confined(path: &Path, root: &Path) -> Result<String, String> {
+    let root_real = std::fs::canonicalize(root)
+        .map_err(|e| format!("the policy directory {}: {}", root.display(), reason(&e)))?;
+    let real = std::fs::canonicalize(path).map_err(|e| reason(&e))?;
+    if !real.starts_with(&root_real) {
+        return Err(format!(
+            "{} is outside the policy directory {}",
+            real.display(),
+            root.display()
+        ));
+    }
+    // Checked before opening: opening a FIFO blocks until a writer comes.
+    let meta = std::fs::metadata(&real).map_err(|e| reason(&e))?;
+    if !meta.is_file() {
+        return Err("not a regular file".to_string());
+    }
+    let too_large = || {
+        format!(
+            "larger than {} MiB, the most a policy file or script may be",
+            MAX_FILE_BYTES / (1024 * 1024)
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(&real).map_err(|e| reason(&e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A file can grow between the size check and the read: the read stops one byte past.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| reason(&e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (an invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// An I/O error's reason in words.
+fn reason(e: &std::io::Error) -> String {
+    match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => e.to_string(),
-    };
-    Diagnostic::error(Code::Io, format!("{}: {reason}", path.display()))
+    }
+}
+
+/// An I/O error as a diagnostic naming the path.
+pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(Code::Io, format!("{}: {}", path.display(), reason(e)))
+}
+
+/// Reads a script named by `use script` in the policy file `policy_file` (its name as read,
+/// a path): the script is confined to that file's directory, the policy directory.
+pub(crate) fn read_script(policy_file: &str, script: &Path) -> Result<String, String> {
+    let root = Path::new(policy_file)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    read_confined(script, root)
 }

@@ -31,6 +31,29 @@ fn at() -> DateTime<FixedOffset> {
 fn options() -> WatchOptions {
     WatchOptions {
         debounce: Duration::from_millis(50),
+        max_wait: Duration::from_millis(150),
+        ..WatchOptions::default()
+    }
+}
+
+/// Options under which only file events lead to reloads: the once-a-second look at the
+/// files, a safety net, would otherwise hide a lost watch.
+fn events_only() -> WatchOptions {
+    WatchOptions {
+        poll: Duration::from_secs(3600),
+        ..options()
+    }
+}
+
+/// Polls until the last reload failed, and returns its rendered diagnostics.
+fn wait_for_error(live: &LivePolicy) -> String {
+    let start = Instant::now();
+    loop {
+        if let Some(e) = live.last_error() {
+            return e.rendered;
+        }
+        assert!(start.elapsed() < TIMEOUT, "the failure was not reported");
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -232,4 +255,124 @@ fn an_edited_script_is_a_new_policy() {
     }
     assert_eq!(fit(&live), 20.0);
     assert!(live.last_error().unwrap().rendered.contains("p.rhai"));
+}
+
+#[test]
+fn edits_that_never_pause_are_still_served() {
+    // Edits every 10-30 ms, shorter than the debounce: a reload must come within the
+    // maximum wait, not only once the edits stop.
+    let dir = tempfile::tempdir().unwrap();
+    write_policy(dir.path(), 1);
+    let live = LivePolicy::watch(dir.path(), events_only()).unwrap();
+    let start = Instant::now();
+    let mut version = 1;
+    while live.current().version() == 1 {
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "no reload while edits kept coming ({} edits)",
+            version - 1
+        );
+        version += 1;
+        write_policy(dir.path(), version);
+        std::thread::sleep(Duration::from_millis(10 + 10 * (version % 3)));
+    }
+    // A few more, then the last one is what is served.
+    for _ in 0..10 {
+        version += 1;
+        write_policy(dir.path(), version);
+        std::thread::sleep(Duration::from_millis(15));
+    }
+    wait_for_version(&live, version);
+    assert_eq!(fit(&live), version as f64 * 10.0);
+
+    // A broken edit among quick ones: the last good version stays, the error is reported.
+    std::fs::write(dir.path().join("b.funnel"), "score fit {\n  +30 when\n}\n").unwrap();
+    let rendered = wait_for_error(&live);
+    assert!(rendered.contains("funnel::syntax"), "{rendered}");
+    assert_eq!(live.current().version(), version);
+    assert_eq!(fit(&live), version as f64 * 10.0);
+    write_policy(dir.path(), version + 1);
+    wait_for_version(&live, version + 1);
+    assert!(live.last_error().is_none());
+}
+
+#[test]
+fn a_busy_file_beside_the_policy_does_not_hold_reloads_back() {
+    // A decision log written all the time, in the policy's parent and in the policy's own
+    // directory: its events are not the policy's and must not delay a reload.
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("pol");
+    std::fs::create_dir(&dir).unwrap();
+    write_policy(&dir, 1);
+    let live = LivePolicy::watch(&dir, events_only()).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (stop, root, dir) = (stop.clone(), root.path().to_path_buf(), dir.clone());
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let open = |p: std::path::PathBuf| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .unwrap()
+            };
+            let mut beside = open(root.join("decisions.jsonl"));
+            let mut inside = open(dir.join("decisions.jsonl"));
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                beside.write_all(b"{\"lead\":\"x\"}\n").unwrap();
+                inside.write_all(b"{\"lead\":\"x\"}\n").unwrap();
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        })
+    };
+    for v in 2..=4 {
+        write_policy(&dir, v);
+        wait_for_version(&live, v);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    assert_eq!(fit(&live), 40.0);
+}
+
+#[test]
+fn a_directory_deleted_and_created_again_is_watched_anew() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("pol");
+    std::fs::create_dir(&dir).unwrap();
+    write_policy(&dir, 1);
+    let live = LivePolicy::watch(&dir, events_only()).unwrap();
+    for round in 0..3u64 {
+        // The new directory often gets the old one's inode back.
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::create_dir(&dir).unwrap();
+        let v = 2 + 2 * round;
+        write_policy(&dir, v);
+        wait_for_version(&live, v);
+        // Later edits in the new directory are seen through its own watch.
+        write_policy(&dir, v + 1);
+        wait_for_version(&live, v + 1);
+    }
+}
+
+#[test]
+fn a_line_past_column_65535_is_a_reload_error_and_the_next_edit_is_served() {
+    // Rendering this diagnostic panicked inside the watcher thread, which died silently:
+    // no error was shown and no later edit was ever loaded.
+    let dir = tempfile::tempdir().unwrap();
+    write_policy(dir.path(), 1);
+    let live = LivePolicy::watch(dir.path(), options()).unwrap();
+    let wide = format!("let x = {}@\n", " ".repeat(70_000));
+    std::fs::write(dir.path().join("c.funnel"), wide).unwrap();
+    let rendered = wait_for_error(&live);
+    assert!(rendered.contains("funnel::syntax"), "{rendered}");
+    assert!(rendered.contains("c.funnel:1:70009]"), "{rendered}");
+    assert!(rendered.len() < 2_000, "{rendered}");
+    let failure = live.last_error().unwrap();
+    assert_eq!(failure.diagnostics[0].column, Some(70_009));
+    assert_eq!(live.current().version(), 1);
+    std::fs::remove_file(dir.path().join("c.funnel")).unwrap();
+    write_policy(dir.path(), 2);
+    wait_for_version(&live, 2);
+    assert!(live.last_error().is_none());
 }

@@ -202,16 +202,16 @@ impl<'a> Checker<'a> {
             .collect();
         for (u, file) in uses {
             let path = relative_to(file, &u.path.value);
-            let text = match std::fs::read_to_string(&path) {
+            let text = match crate::source::read_script(&file.name, &path) {
                 Ok(t) => t,
-                Err(e) => {
+                Err(reason) => {
                     self.error(
                         Diagnostic::error(
                             Code::BadScript,
-                            format!("cannot read script `{}`: {e}", path.display()),
+                            format!("cannot read script `{}`: {reason}", path.display()),
                         )
                         .label(&u.path.span, "this script")
-                        .help("paths are relative to the policy file that names them"),
+                        .help("paths are relative to the policy file that names them; scripts must be inside its directory"),
                     );
                     continue;
                 }
