@@ -2,6 +2,10 @@
 //!
 //! `POST /v1/evaluate`, `GET /v1/policy`, `GET /healthz`, `GET /metrics`. Every request
 //! evaluates against one snapshot of the policy; a reload swaps the next requests' snapshot.
+//!
+//! Connections are accepted by a loop of our own on hyper rather than `axum::serve`, which
+//! has no header-read timeout and no connection limit: a client trickling its headers, or
+//! many of them, would otherwise hold a file descriptor each for as long as they like.
 
 mod decision_log;
 mod error;
@@ -21,11 +25,14 @@ use axum::Router;
 use decision_log::DecisionLog;
 use error::ApiError;
 use funnel_engine::{EvalOptions, LivePolicy, ReloadEvent, WatchOptions};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use metrics::Metrics;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -44,6 +51,23 @@ pub struct Args {
     /// Append every decision to this file as JSONL, for audit.
     #[arg(long)]
     decision_log: Option<PathBuf>,
+    /// Answer only once the request's decisions are written to the decision log and synced
+    /// to disk (fdatasync); a request whose decisions cannot be written gets 503.
+    #[arg(long, requires = "decision_log")]
+    decision_log_sync: bool,
+    /// Seconds a connection may take to send a request's headers, and stay idle between
+    /// requests; then it is closed.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Connections served at once; further ones wait to be accepted until one closes.
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+}
+
+/// How connections are served.
+struct Connections {
+    header_timeout: Duration,
+    max: u32,
 }
 
 /// What the handlers share.
@@ -79,7 +103,7 @@ pub fn run(args: Args) -> u8 {
     }
     let log = match &args.decision_log {
         None => None,
-        Some(path) => match DecisionLog::open(path) {
+        Some(path) => match DecisionLog::open(path, args.decision_log_sync) {
             Ok(l) => Some(l),
             Err(e) => {
                 eprintln!(
@@ -109,14 +133,18 @@ pub fn run(args: Args) -> u8 {
         max_body: args.max_body,
         timeout: Duration::from_secs(args.timeout.max(1)),
     });
-    let code = runtime.block_on(serve(state.clone(), args.addr));
+    let connections = Connections {
+        header_timeout: Duration::from_secs(args.header_timeout),
+        max: args.max_connections,
+    };
+    let code = runtime.block_on(serve(state.clone(), args.addr, connections));
     if let Some(log) = &state.log {
         log.close();
     }
     code
 }
 
-async fn serve(state: Shared, addr: SocketAddr) -> u8 {
+async fn serve(state: Shared, addr: SocketAddr, connections: Connections) -> u8 {
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) => {
@@ -131,35 +159,78 @@ async fn serve(state: Shared, addr: SocketAddr) -> u8 {
         describe(&state.live.current())
     );
 
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
     let grace = state.timeout + Duration::from_secs(5);
-    let server = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        eprintln!("shutting down");
-        let _ = stop_tx.send(true);
-    });
-    // In-flight requests finish; a connection that never does is given up on after the
-    // request timeout and a little more.
-    let give_up = async move {
-        if stop_rx.changed().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-        tokio::time::sleep(grace).await;
-    };
-    tokio::select! {
-        biased;
-        result = server => match result {
-            Ok(()) => exit::OK,
-            Err(e) => {
-                eprintln!("error: {e}");
-                exit::USAGE
+    let app = router(state);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    // hyper's timer starts whenever the connection waits for a request's head: on a new
+    // connection, and on a kept-alive one between requests.
+    http.timer(TokioTimer::new())
+        .header_read_timeout(connections.header_timeout);
+    // One permit a connection. While none is left the loop does not accept: new connections
+    // wait in the kernel's backlog instead of taking file descriptors.
+    let slots = Arc::new(Semaphore::new(connections.max as usize));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            permit = slots.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
+        };
+        let stream = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    accept_failed(&e).await;
+                    continue;
+                }
+            },
+        };
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => return,
+                _ = stop.wait_for(|stop| *stop) => {}
             }
-        },
-        () = give_up => {
-            eprintln!("some requests had not finished after {} s; stopping anyway", grace.as_secs());
-            exit::OK
-        }
+            // The request in flight, if any, is finished and answered; then it closes.
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        });
     }
+    eprintln!("shutting down");
+    drop(listener);
+    let _ = stop_tx.send(true);
+    // Every connection has closed once every permit is back. One that never does is given
+    // up on after the request timeout and a little more.
+    let finished = tokio::time::timeout(grace, slots.acquire_many(connections.max)).await;
+    if finished.is_err() {
+        eprintln!(
+            "some requests had not finished after {} s; stopping anyway",
+            grace.as_secs()
+        );
+    }
+    exit::OK
+}
+
+/// After a failed `accept`: a connection reset before it was accepted is only skipped; out
+/// of file descriptors or memory, a pause before the next try instead of a busy loop.
+async fn accept_failed(e: &std::io::Error) {
+    use std::io::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::Interrupted
+    ) {
+        return;
+    }
+    eprintln!("warning: cannot accept a connection: {e}");
+    tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
 /// Prints one line per reload event, from a thread of its own.
@@ -321,10 +392,7 @@ async fn evaluate(State(state): State<Shared>, request: Request) -> Result<Respo
         explain: flag("explain", params.explain.as_deref())?,
         strict: flag("strict", params.strict.as_deref())?,
     };
-    let ndjson = content_type_is(
-        request.headers(),
-        &["application/x-ndjson", "application/jsonl"],
-    );
+    let ndjson = body_kind(request.headers())?;
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -378,10 +446,20 @@ async fn evaluate(State(state): State<Shared>, request: Request) -> Result<Respo
     let worker = state.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         let input = evaluate::split(&body, ndjson)?;
-        let outcome = evaluate::evaluate(&policy, &input, at, &options, worker.log.is_some());
+        let mut outcome = evaluate::evaluate(&policy, &input, at, &options, worker.log.is_some());
         worker.metrics.evaluations(&outcome.stages, outcome.errors);
         if let Some(log) = &worker.log {
-            log.append(outcome.log.clone());
+            let logged = log.append(std::mem::take(&mut outcome.log));
+            // Durable mode's promise: no answer for decisions the log does not hold.
+            if let (true, Err(why)) = (log.is_sync(), logged) {
+                return Err(ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "decision_log",
+                    format!(
+                        "the decisions were not answered because they could not be logged: {why}"
+                    ),
+                ));
+            }
         }
         Ok::<_, ApiError>(outcome)
     })
@@ -397,18 +475,40 @@ async fn evaluate(State(state): State<Shared>, request: Request) -> Result<Respo
     Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
-fn content_type_is(headers: &HeaderMap, types: &[&str]) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .is_some_and(|v| types.contains(&v.as_str()))
+/// Whether the body is JSONL by its content type (`false`: JSON, which may still be JSONL by
+/// its lines); 415 unless it is JSON or JSONL in UTF-8. Requiring the type keeps a web page
+/// from posting to the server: a form or a `fetch` without a preflight can only send
+/// `text/plain`, form types or none.
+fn body_kind(headers: &HeaderMap) -> Result<bool, ApiError> {
+    let unsupported = |found: &str| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!(
+                "the body must be JSON or JSONL: send `Content-Type: application/json` or `application/x-ndjson` ({found})"
+            ),
+        )
+    };
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Err(unsupported("no Content-Type was sent"));
+    };
+    let value = String::from_utf8_lossy(value.as_bytes()).to_ascii_lowercase();
+    let mut parts = value.split(';').map(str::trim);
+    let essence = parts.next().unwrap_or("");
+    let ndjson = match essence {
+        "application/json" => false,
+        "application/x-ndjson" | "application/jsonl" => true,
+        _ => return Err(unsupported(&format!("not {essence:?}"))),
+    };
+    for param in parts {
+        if let Some(charset) = param.strip_prefix("charset=") {
+            let charset = charset.trim_matches('"');
+            if charset != "utf-8" && charset != "utf8" {
+                return Err(unsupported(&format!("in UTF-8, not {charset:?}")));
+            }
+        }
+    }
+    Ok(ndjson)
 }
 
 /// `GET /v1/policy`'s answer.
@@ -440,9 +540,16 @@ async fn policy(State(state): State<Shared>) -> axum::Json<PolicyInfo> {
     })
 }
 
-/// `GET /healthz`.
-async fn healthz() -> &'static str {
-    "ok"
+/// `GET /healthz`: `ok`, or 503 while the decision log cannot be written.
+async fn healthz(State(state): State<Shared>) -> Result<&'static str, ApiError> {
+    match state.log.as_ref().and_then(|l| l.health().failing()) {
+        None => Ok("ok"),
+        Some(why) => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "decision_log",
+            why,
+        )),
+    }
 }
 
 /// `GET /metrics`.
@@ -452,7 +559,9 @@ async fn metrics(State(state): State<Shared>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(&state.live),
+        state
+            .metrics
+            .render(&state.live, state.log.as_ref().map(|l| l.health())),
     )
         .into_response()
 }

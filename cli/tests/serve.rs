@@ -297,7 +297,7 @@ fn half_sent<'b>(server: &Server, body: &'b str) -> (TcpStream, &'b [u8]) {
     let mut stream = TcpStream::connect(&server.addr).unwrap();
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
     let head = format!(
-        "POST {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        "POST {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
         evaluate_path(""),
         server.addr,
         body.len()
@@ -379,7 +379,7 @@ fn evaluates_one_lead_a_batch_and_jsonl() {
         jsonl.as_bytes(),
     );
     assert_eq!(by_type.status, 200, "{}", by_type.body);
-    let detected = server.request("POST", &evaluate_path(""), &[], jsonl.as_bytes());
+    let detected = server.post(&evaluate_path(""), jsonl.as_bytes());
     assert_eq!(detected.status, 200, "{}", detected.body);
     assert_eq!(by_type.json(), detected.json());
     let from_jsonl = by_type.json()["decisions"].as_array().unwrap().clone();
@@ -479,7 +479,10 @@ fn errors_are_json_with_a_code() {
     let reply = server.request(
         "POST",
         &evaluate_path(""),
-        &[("Transfer-Encoding", "chunked")],
+        &[
+            ("Content-Type", "application/json"),
+            ("Transfer-Encoding", "chunked"),
+        ],
         big.as_bytes(),
     );
     assert_eq!(reply.status, 413, "{}", reply.body);
@@ -670,4 +673,273 @@ fn decision_log_and_graceful_shutdown() {
             .unwrap()
             .starts_with("sha256:"));
     }
+}
+
+#[test]
+fn only_json_and_jsonl_are_accepted_and_a_body_not_utf8_is_422() {
+    let dir = acme_copy();
+    let server = Server::start(dir.path(), &[]);
+    // On one line, to be JSONL as well.
+    let lead = serde_json::from_str::<Value>(&lead_text("enterprise_demo.json"))
+        .unwrap()
+        .to_string();
+
+    // What a web page can send without a preflight, and anything else not JSON: 415, and
+    // the lead is not evaluated.
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("text/plain;charset=UTF-8"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        Some("application/xml"),
+        Some("application/json; charset=latin1"),
+    ] {
+        let headers: Vec<(&str, &str)> = content_type
+            .map(|t| vec![("Content-Type", t)])
+            .unwrap_or_default();
+        let reply = server.request("POST", &evaluate_path(""), &headers, lead.as_bytes());
+        assert_eq!(reply.status, 415, "{content_type:?}: {}", reply.body);
+        let error = &reply.json()["error"];
+        assert_eq!(error["code"], "unsupported_media_type", "{error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("Content-Type: application/json"),
+            "{error}"
+        );
+    }
+    // The JSON types, in any case and with a UTF-8 charset.
+    for content_type in [
+        "Application/JSON; charset=UTF-8",
+        "application/json",
+        "application/x-ndjson",
+        "application/jsonl; charset=utf-8",
+    ] {
+        let reply = server.request(
+            "POST",
+            &evaluate_path(""),
+            &[("Content-Type", content_type)],
+            lead.as_bytes(),
+        );
+        assert_eq!(reply.status, 200, "{content_type}: {}", reply.body);
+    }
+
+    // Bytes that are not UTF-8: 422 for one lead and for a batch, saying where.
+    let mut one = b"{\"id\": \"L-\xff\"}".to_vec();
+    let reply = server.post(&evaluate_path(""), &one);
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    assert_eq!(
+        reply.json()["error"],
+        serde_json::json!({"code": "malformed", "message": "the body is not UTF-8: invalid bytes at line 1, column 11 (byte 10)"})
+    );
+    let mut batch = lead_text("leads.jsonl").into_bytes();
+    batch.append(&mut one);
+    let reply = server.request(
+        "POST",
+        &evaluate_path(""),
+        &[("Content-Type", "application/x-ndjson")],
+        &batch,
+    );
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    assert!(reply.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("the body is not UTF-8: invalid bytes at line "));
+
+    let metrics = server.get("/metrics").body;
+    assert!(
+        metrics.contains("funnel_http_requests_total{route=\"/v1/evaluate\",status=\"415\"} 7\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("\nfunnel_evaluations_total{stage=\"opportunity\"} 4\n"),
+        "only the four accepted requests were evaluated: {metrics}"
+    );
+}
+
+/// Whether the server has closed `stream`: reading it gives the end (or a reset) within a
+/// moment, rather than waiting.
+fn closed_by_server(stream: &mut TcpStream, wait: Duration) -> bool {
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let mut buf = [0u8; 256];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            // A reply (hyper answers nothing on a header timeout, but be lenient): read on.
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+#[test]
+fn a_client_trickling_its_headers_is_cut_off_and_healthz_answers_meanwhile() {
+    let dir = acme_copy();
+    let server = Server::start(dir.path(), &["--header-timeout", "1"]);
+    // Fifty connections that send a header byte every 100 ms, forever if let.
+    let mut slow: Vec<TcpStream> = (0..50)
+        .map(|_| {
+            let mut s = TcpStream::connect(&server.addr).unwrap();
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                .unwrap();
+            s
+        })
+        .collect();
+    let writers: Vec<TcpStream> = slow.iter().map(|s| s.try_clone().unwrap()).collect();
+    let trickler = std::thread::spawn(move || {
+        let mut writers: Vec<Option<TcpStream>> = writers.into_iter().map(Some).collect();
+        let deadline = Instant::now() + PATIENCE;
+        while writers.iter().any(Option::is_some) && Instant::now() < deadline {
+            for w in writers.iter_mut() {
+                if w.as_mut().is_some_and(|s| s.write_all(b"a").is_err()) {
+                    *w = None;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+
+    // Meanwhile the server answers.
+    let health = server.get("/healthz");
+    assert_eq!((health.status, health.body.as_str()), (200, "ok"));
+
+    // Each slow connection is closed by the server, though it keeps sending.
+    for (i, s) in slow.iter_mut().enumerate() {
+        assert!(
+            closed_by_server(s, PATIENCE),
+            "slow connection {i} was never closed"
+        );
+    }
+    trickler.join().unwrap();
+    let health = server.get("/healthz");
+    assert_eq!(health.status, 200);
+}
+
+#[test]
+fn connections_over_the_limit_wait_until_one_closes() {
+    let dir = acme_copy();
+    let server = Server::start(
+        dir.path(),
+        &["--max-connections", "2", "--header-timeout", "2"],
+    );
+    // Two connections that send nothing take both places.
+    let mut idle: Vec<TcpStream> = (0..2)
+        .map(|_| TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    // A third is answered, but only once the header timeout has closed the two: when its
+    // answer comes, they are closed already.
+    let health = server.get("/healthz");
+    assert_eq!((health.status, health.body.as_str()), (200, "ok"));
+    for (i, s) in idle.iter_mut().enumerate() {
+        assert!(
+            closed_by_server(s, Duration::from_millis(200)),
+            "idle connection {i} is still open: the third was served beside it"
+        );
+    }
+}
+
+#[test]
+fn a_synced_decision_log_holds_the_decisions_before_they_are_answered() {
+    let dir = acme_copy();
+    let log = dir.path().join("decisions.jsonl");
+    let server = Server::start(
+        dir.path(),
+        &[
+            "--decision-log",
+            log.to_str().unwrap(),
+            "--decision-log-sync",
+        ],
+    );
+    let batch = jsonl_leads(3);
+    let reply = server.post(
+        &evaluate_path(""),
+        serde_json::to_string(&batch).unwrap().as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // Read while the server runs: the answer came after the write.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let leads: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["lead"].clone())
+        .collect();
+    let expected: Vec<Value> = batch.iter().map(|l| l["id"].clone()).collect();
+    assert_eq!(leads, expected);
+    let metrics = server.get("/metrics").body;
+    assert!(
+        metrics.contains("\nfunnel_decision_log_lines_total 3\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("\nfunnel_decision_log_failed_lines_total 0\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("\nfunnel_decision_log_up 1\n"),
+        "{metrics}"
+    );
+    assert_eq!(server.get("/healthz").body, "ok");
+}
+
+#[test]
+fn a_decision_log_that_cannot_be_written_is_a_metric_and_a_health_signal() {
+    let dir = acme_copy();
+    let lead = lead_text("enterprise_demo.json");
+
+    // Without sync the answer comes first; the failure then shows on /healthz and /metrics.
+    let server = Server::start(dir.path(), &["--decision-log", "/dev/full"]);
+    let reply = server.post(&evaluate_path(""), lead.as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let deadline = Instant::now() + PATIENCE;
+    let health = loop {
+        let health = server.get("/healthz");
+        if health.status != 200 || Instant::now() > deadline {
+            break health;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(health.status, 503, "{}", health.body);
+    let error = &health.json()["error"];
+    assert_eq!(error["code"], "decision_log", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("cannot write the decision log /dev/full: No space left on device"),
+        "{error}"
+    );
+    let metrics = server.get("/metrics").body;
+    assert!(
+        metrics.contains("\nfunnel_decision_log_failed_lines_total 1\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("\nfunnel_decision_log_lines_total 0\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("\nfunnel_decision_log_up 0\n"),
+        "{metrics}"
+    );
+    drop(server);
+
+    // With sync, no answer without the log line: 503.
+    let server = Server::start(
+        dir.path(),
+        &["--decision-log", "/dev/full", "--decision-log-sync"],
+    );
+    let reply = server.post(&evaluate_path(""), lead.as_bytes());
+    assert_eq!(reply.status, 503, "{}", reply.body);
+    let error = &reply.json()["error"];
+    assert_eq!(error["code"], "decision_log", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not be logged: cannot write the decision log /dev/full"),
+        "{error}"
+    );
+    assert_eq!(server.get("/healthz").status, 503);
 }

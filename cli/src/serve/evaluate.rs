@@ -27,6 +27,20 @@ fn malformed(message: impl Into<String>) -> ApiError {
 /// Splits a body: JSONL when the content type says so, a batch when it starts with `[`,
 /// JSONL when one JSON document is followed by more on later lines, else one lead.
 pub fn split(body: &[u8], ndjson: bool) -> Result<Input<'_>, ApiError> {
+    // JSON and JSONL are UTF-8 by definition: a body that is not is rejected whole, before
+    // any lead is read, rather than surfacing as one lead's error.
+    if let Err(e) = std::str::from_utf8(body) {
+        let at = e.valid_up_to();
+        let line_start = body[..at]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = body[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        return Err(malformed(format!(
+            "the body is not UTF-8: invalid bytes at line {line}, column {} (byte {at})",
+            at - line_start + 1
+        )));
+    }
     if ndjson {
         return Ok(Input::Lines(lines(body)));
     }
@@ -215,6 +229,22 @@ mod tests {
             ]
         );
         assert!(matches!(split(b"{\"id\": 1}", true), Ok(Input::Lines(l)) if l.len() == 1));
+    }
+
+    #[test]
+    fn a_body_that_is_not_utf8_is_malformed_and_says_where() {
+        for (body, ndjson) in [
+            (&b"{\"id\": 1}\n{\"id\": \"a\xff\"}\n"[..], true),
+            (b"{\"id\": 1}\n{\"id\": \"a\xff\"}\n", false),
+        ] {
+            let e = split(body, ndjson).expect_err("not UTF-8");
+            assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(e.code, "malformed");
+            assert_eq!(
+                e.message,
+                "the body is not UTF-8: invalid bytes at line 2, column 10 (byte 20)"
+            );
+        }
     }
 
     #[test]

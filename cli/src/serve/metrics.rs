@@ -1,5 +1,6 @@
 //! Prometheus metrics, kept by hand: a few counters and one latency histogram per route.
 
+use super::decision_log::LogHealth;
 use funnel_engine::LivePolicy;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -71,8 +72,8 @@ impl Metrics {
         self.eval_errors.fetch_add(errors, Ordering::Relaxed);
     }
 
-    /// The Prometheus text exposition.
-    pub fn render(&self, live: &LivePolicy) -> String {
+    /// The Prometheus text exposition; the decision log's series when there is one.
+    pub fn render(&self, live: &LivePolicy, log: Option<&LogHealth>) -> String {
         let mut out = String::new();
         let w = &mut out;
 
@@ -164,6 +165,39 @@ impl Metrics {
             "Policy reloads that failed (the previous policy kept serving).",
         );
         let _ = writeln!(w, "funnel_reload_failures_total {failures}");
+
+        if let Some(log) = log {
+            help(
+                w,
+                "funnel_decision_log_lines_total",
+                "counter",
+                "Decisions written to the decision log.",
+            );
+            let _ = writeln!(
+                w,
+                "funnel_decision_log_lines_total {}",
+                log.written.load(Ordering::Relaxed)
+            );
+            help(
+                w,
+                "funnel_decision_log_failed_lines_total",
+                "counter",
+                "Decisions that could not be written to the decision log.",
+            );
+            let _ = writeln!(
+                w,
+                "funnel_decision_log_failed_lines_total {}",
+                log.failed.load(Ordering::Relaxed)
+            );
+            help(
+                w,
+                "funnel_decision_log_up",
+                "gauge",
+                "1 while the decision log's last write worked, 0 while writes fail.",
+            );
+            let up = u8::from(log.failing().is_none());
+            let _ = writeln!(w, "funnel_decision_log_up {up}");
+        }
 
         let policy = live.current();
         help(w, "funnel_policy_info", "gauge", "The policy being served.");
