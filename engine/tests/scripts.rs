@@ -418,3 +418,32 @@ fn the_time_limit_is_a_checked_script_limit() {
         }
     }
 }
+
+#[test]
+fn a_panic_in_the_script_engine_is_that_leads_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // Rhai's `pad` multiplies the new length by the item's size before checking the size
+    // limit: with overflow checks on (debug builds) that panics, else the limit stops it.
+    let script = r#"
+fn guard(attack) {
+    if attack == "pad" { let a = []; a.pad(9223372036854775807, [1, 2, 3]); }
+    1
+}
+"#;
+    write(
+        dir.path(),
+        &policy_with("  fn guard(attack: text) -> int", "let g = guard(attack)"),
+        script,
+    );
+    let p = Policy::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let outcomes = run_attacks(&p, &["none", "pad", "none"]);
+    assert_eq!(outcomes[0], Ok("L0".to_string()));
+    assert_eq!(outcomes[2], Ok("L2".to_string()));
+    let err = outcomes[1].clone().unwrap_err();
+    let expected = if cfg!(debug_assertions) {
+        "script function `guard` failed: the script engine panicked (attempt to multiply with overflow)"
+    } else {
+        "script function `guard` failed: exceeded the size limit"
+    };
+    assert!(err.starts_with(expected), "{err}");
+}
