@@ -732,7 +732,7 @@ fn only_json_and_jsonl_are_accepted_and_a_body_not_utf8_is_422() {
     assert_eq!(reply.status, 422, "{}", reply.body);
     assert_eq!(
         reply.json()["error"],
-        serde_json::json!({"code": "malformed", "message": "the body is not UTF-8: invalid bytes at line 1, column 11 (byte 10)"})
+        serde_json::json!({"code": "malformed", "message": "the body is not UTF-8: invalid bytes at line 1, column 11 (byte offset 10)"})
     );
     let mut batch = lead_text("leads.jsonl").into_bytes();
     batch.append(&mut one);

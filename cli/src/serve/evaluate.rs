@@ -37,7 +37,7 @@ pub fn split(body: &[u8], ndjson: bool) -> Result<Input<'_>, ApiError> {
             .map_or(0, |i| i + 1);
         let line = body[..at].iter().filter(|b| **b == b'\n').count() + 1;
         return Err(malformed(format!(
-            "the body is not UTF-8: invalid bytes at line {line}, column {} (byte {at})",
+            "the body is not UTF-8: invalid bytes at line {line}, column {} (byte offset {at})",
             at - line_start + 1
         )));
     }
@@ -242,7 +242,7 @@ mod tests {
             assert_eq!(e.code, "malformed");
             assert_eq!(
                 e.message,
-                "the body is not UTF-8: invalid bytes at line 2, column 10 (byte 20)"
+                "the body is not UTF-8: invalid bytes at line 2, column 10 (byte offset 19)"
             );
         }
     }
