@@ -77,7 +77,7 @@ impl<'a> BusinessCalendar<'a> {
             chrono::LocalResult::None => {
                 // Walk forward minute by minute out of the gap (gaps are at most a few hours).
                 (1..=180).find_map(|m| {
-                    tz.from_local_datetime(&(naive + Duration::minutes(m)))
+                    tz.from_local_datetime(&naive.checked_add_signed(Duration::minutes(m))?)
                         .earliest()
                         .map(|t| t.with_timezone(&Utc))
                 })
@@ -89,10 +89,12 @@ impl<'a> BusinessCalendar<'a> {
         t.with_timezone(&self.tz()).date_naive()
     }
 
-    /// Open time between two instants, in seconds (0 when `to` is not after `from`).
-    pub fn elapsed(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    /// Open time between two instants, in seconds (0 when `to` is not after `from`). The
+    /// walk is day by day, so it is bounded like [`Self::add`]'s: instants further apart
+    /// than that are an error, not a wait of minutes.
+    pub fn elapsed(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<i64, CalendarError> {
         if to <= from {
-            return 0;
+            return Ok(0);
         }
         let mut total = 0i64;
         // Start a day early: an interval of the previous local day may run past midnight UTC.
@@ -101,6 +103,15 @@ impl<'a> BusinessCalendar<'a> {
             .pred_opt()
             .unwrap_or(self.local_date(from));
         let last = self.local_date(to);
+        if (last - date).num_days() > MAX_DAYS {
+            return Err(CalendarError(format!(
+                "business time on calendar `{}` is counted over at most {} years, and {} to {} is longer",
+                self.def.name,
+                MAX_DAYS / 366,
+                from,
+                to
+            )));
+        }
         while date <= last {
             for (s, e) in self.open_intervals(date) {
                 let s = s.max(from);
@@ -114,7 +125,7 @@ impl<'a> BusinessCalendar<'a> {
                 None => break,
             }
         }
-        total
+        Ok(total)
     }
 
     /// The instant when `seconds` of open time have passed after `from`.
@@ -132,6 +143,7 @@ impl<'a> BusinessCalendar<'a> {
                 }
                 let open = (e - s).num_seconds();
                 if left <= open {
+                    // Within one open interval, so inside the representable range.
                     return Ok(s + Duration::seconds(left));
                 }
                 left -= open;

@@ -76,6 +76,7 @@ codes! {
     BadDecay => "bad_decay": "A `decay` with an impossible rate or period.",
     BadTest => "bad_test": "A `test` block that is incomplete or whose lead does not fit the schema.",
     BadScript => "bad_script": "A script that cannot be loaded or does not provide what it declares.",
+    BadMetric => "bad_metric": "A metric written in a way that has no meaning, such as a window on `leads`.",
     MisplacedAggregate => "misplaced_aggregate": "An aggregate over `leads` outside a metric, or a lead field outside an aggregate in a metric.",
     UnreachableGrade => "unreachable_grade": "A grade band no score can reach.",
     ThresholdsOutOfOrder => "thresholds_out_of_order": "Grade thresholds that are not in descending order.",

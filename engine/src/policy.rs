@@ -3,7 +3,7 @@
 use crate::decision::{Decision, PolicyStamp};
 use crate::decode::{decode_json, FieldIndex, Lead, LeadError};
 use crate::diagnostic::Diagnostic;
-use crate::eval::{Slots, State};
+use crate::eval::{guarded, Slots, State};
 use crate::evaluator::Evaluator;
 use crate::ir::Checked;
 use chrono::{DateTime, FixedOffset};
@@ -310,12 +310,16 @@ impl Policy {
         let mut slots = Slots::default();
         let mut state = State::new(p, &lead.values, at, false, &mut slots);
         state.run();
-        if let Some(message) = state.error.take() {
+        let outcome = match state.error.take() {
+            Some(message) => Err(message),
+            // What `f` reads is the caller's; a bug there costs this lead, like one in `run`.
+            None => guarded(|| f(&mut state)),
+        };
+        outcome.map_err(|message| {
             let mut e = LeadError::new(message);
             e.lead = lead.key(p);
-            return Err(e);
-        }
-        Ok(f(&mut state))
+            e
+        })
     }
 
     /// The same policy without its compiled closures: every expression walks its tree (for

@@ -7,7 +7,7 @@
 
 use crate::batch::{self, BatchError, BatchOptions, InputFormat};
 use crate::decision::{PolicyStamp, SlaState};
-use crate::eval::{format_duration, format_hours, Slots, State};
+use crate::eval::{format_duration, format_hours, guarded, Slots, State};
 use crate::ir::*;
 use crate::policy::Policy;
 use crate::value::Value;
@@ -173,7 +173,10 @@ pub struct Report {
 pub fn period_start(unit: PeriodUnit, d: NaiveDate) -> NaiveDate {
     match unit {
         PeriodUnit::Day => d,
-        PeriodUnit::Week => d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64),
+        // At the calendar's first days the week is cut short rather than left.
+        PeriodUnit::Week => d
+            .checked_sub_days(chrono::Days::new(d.weekday().num_days_from_monday().into()))
+            .unwrap_or(NaiveDate::MIN),
         PeriodUnit::Month => d.with_day(1).unwrap_or(d),
         PeriodUnit::Quarter => {
             NaiveDate::from_ymd_opt(d.year(), (d.month0() / 3) * 3 + 1, 1).unwrap_or(d)
@@ -183,8 +186,12 @@ pub fn period_start(unit: PeriodUnit, d: NaiveDate) -> NaiveDate {
 
 fn period_end(unit: PeriodUnit, start: NaiveDate) -> NaiveDate {
     match unit {
-        PeriodUnit::Day => start + chrono::Duration::days(1),
-        PeriodUnit::Week => start + chrono::Duration::days(7),
+        PeriodUnit::Day => start
+            .checked_add_days(chrono::Days::new(1))
+            .unwrap_or(NaiveDate::MAX),
+        PeriodUnit::Week => start
+            .checked_add_days(chrono::Days::new(7))
+            .unwrap_or(NaiveDate::MAX),
         PeriodUnit::Month => start
             .checked_add_months(chrono::Months::new(1))
             .unwrap_or(start),
@@ -668,7 +675,11 @@ pub fn run<R: Read>(
             let mut slots = Slots::default();
             let mut state = State::new(p, &empty, at, false, &mut slots);
             state.aggregates = Some(values);
-            let value = state.eval(&def.value).as_f64().filter(|v| v.is_finite());
+            // A bug in a metric's arithmetic costs that value, not the report.
+            let value = guarded(|| state.eval(&def.value))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .filter(|v| v.is_finite());
             report.metrics.push(MetricValue {
                 name: def.name.clone(),
                 label: def.label.clone(),

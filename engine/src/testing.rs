@@ -6,7 +6,7 @@
 
 use crate::decision::{SlaState, Step, Truth};
 use crate::decode::Lead;
-use crate::eval::{value_json, Slots, State};
+use crate::eval::{guarded, value_json, Slots, State};
 use crate::ir::*;
 use crate::policy::{EvalOptions, Policy};
 use crate::value::Value;
@@ -268,15 +268,20 @@ impl Policy {
                 results.push(result);
                 continue;
             }
-            for e in &t.expects {
-                let v = state.eval(e);
-                if v != Value::Bool(true) {
-                    result.failures.push(ExpectFailure {
-                        expect: squash(e.span.text()),
-                        at: e.span.location(),
-                        actual: explain_failure(&mut state, e, &v),
-                    });
+            let checked = guarded(|| {
+                for e in &t.expects {
+                    let v = state.eval(e);
+                    if v != Value::Bool(true) {
+                        result.failures.push(ExpectFailure {
+                            expect: squash(e.span.text()),
+                            at: e.span.location(),
+                            actual: explain_failure(&mut state, e, &v),
+                        });
+                    }
                 }
+            });
+            if let Err(e) = checked {
+                result.error = Some(e);
             }
             result.passed = result.failures.is_empty() && result.error.is_none();
             record_coverage(&state, &mut seen);

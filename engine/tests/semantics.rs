@@ -17,6 +17,8 @@ schema lead {
   b: bool?
   c: bool?
   created_at: datetime?
+  d: date?
+  dur: duration?
   events: list<event>
 }
 
@@ -439,4 +441,213 @@ fn items_after_now_have_not_happened_yet() {
     assert_eq!(d.values.get("demo").unwrap(), false);
     assert_eq!(d.values.get("latest").unwrap(), "2026-11-20T10:00:00-03:00");
     assert_eq!(d.values.get("seen").unwrap(), 1);
+}
+
+/// The lets' values of one lead, by name.
+fn values(p: &Policy, lead: &str) -> impl Fn(&str) -> serde_json::Value {
+    let d = eval(p, lead);
+    move |name: &str| {
+        d.values
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no let {name}"))
+    }
+}
+
+#[test]
+fn date_arithmetic_past_the_calendar_is_unknown_not_a_panic() {
+    let p = policy(
+        "let later = d + n * 1d\nlet sooner = d - n * 1d\nlet at_later = created_at + n * 1h\nlet longer = dur + n * 1d\nlet times = dur * x",
+    );
+    let v = values(
+        &p,
+        r#"{"id":"a","d":"2026-01-10","n":200000000000,"x":1e300,"dur":86400,"created_at":"2026-01-10T00:00:00Z","events":[]}"#,
+    );
+    for name in ["later", "sooner", "at_later", "times"] {
+        assert_eq!(v(name), serde_json::Value::Null, "{name}");
+    }
+    // 2e11 days is a duration like any other; only a date or time cannot hold it.
+    assert_eq!(v("longer"), serde_json::json!("200000000001d"));
+    let v = values(
+        &p,
+        r#"{"id":"a","d":"2026-01-10","n":3,"x":0.5,"dur":3600,"created_at":"2026-01-10T00:00:00Z","events":[]}"#,
+    );
+    assert_eq!(v("later"), serde_json::json!("2026-01-13"));
+    assert_eq!(
+        v("at_later"),
+        serde_json::json!("2026-01-10T03:00:00+00:00")
+    );
+    assert_eq!(v("times"), serde_json::json!("30m"));
+}
+
+#[test]
+fn a_date_moves_by_whole_days_counted_toward_zero() {
+    let p = policy(
+        "let plus_neg = d + -36h\nlet minus = d - 36h\nlet minus_neg = d - -36h\nlet plus = d + 36h\nlet plus_neg_second = d + -1s\nlet minus_day = d - 1d",
+    );
+    let v = values(&p, r#"{"id":"a","d":"2026-01-10","events":[]}"#);
+    assert_eq!(v("plus_neg"), serde_json::json!("2026-01-09"));
+    assert_eq!(v("minus"), serde_json::json!("2026-01-09"));
+    assert_eq!(v("minus_neg"), serde_json::json!("2026-01-11"));
+    assert_eq!(v("plus"), serde_json::json!("2026-01-11"));
+    assert_eq!(v("plus_neg_second"), serde_json::json!("2026-01-10"));
+    assert_eq!(v("minus_day"), serde_json::json!("2026-01-09"));
+}
+
+#[test]
+fn all_looks_only_at_the_items_the_list_form_sees() {
+    let p = policy(
+        "let all_views = all events where kind == view\nlet all_recent_views = all events where kind == view within 30d\nlet any_click = any event where kind == call",
+    );
+    // A call after now has not happened: every view so far is all there is.
+    let future = events(&[
+        ("view", "2026-11-20T10:00:00-03:00"),
+        ("call", "2026-12-01T10:00:00-03:00"),
+    ]);
+    let v = values(&p, &format!(r#"{{"id":"a","events":{future}}}"#));
+    assert_eq!(v("all_views"), serde_json::json!(true));
+    assert_eq!(v("any_click"), serde_json::json!(false));
+    // A call outside the window is not in it.
+    let old = events(&[
+        ("view", "2026-11-20T10:00:00-03:00"),
+        ("call", "2026-08-01T10:00:00-03:00"),
+    ]);
+    let v = values(&p, &format!(r#"{{"id":"a","events":{old}}}"#));
+    assert_eq!(v("all_recent_views"), serde_json::json!(true));
+    assert_eq!(v("all_views"), serde_json::json!(false));
+}
+
+#[test]
+fn the_median_of_an_even_count_is_the_midpoint_whatever_the_type() {
+    let p = policy("let mid = median at of events\nlet mid_wait = median (at - created_at) of events\nlet mid_n = median n of events");
+    let two = events(&[
+        ("view", "2026-01-10T00:00:00-03:00"),
+        ("view", "2026-01-20T00:00:00-03:00"),
+    ]);
+    let v = values(
+        &p,
+        &format!(r#"{{"id":"a","n":1,"created_at":"2026-01-09T23:59:59-03:00","events":{two}}}"#),
+    );
+    assert_eq!(v("mid"), serde_json::json!("2026-01-15T00:00:00-03:00"));
+    // 1s and 10d 1s: the midpoint is 5d 1s.
+    assert_eq!(v("mid_wait"), serde_json::json!("5d 1s"));
+    assert_eq!(v("mid_n"), serde_json::json!(1.0));
+}
+
+#[test]
+fn whole_numbers_stay_exact_up_to_64_bits() {
+    let p = policy("let exact = 9007199254740993 - 9007199254740992\nlet top = 9_223_372_036_854_775_807 - n\nlet negated = -(n - 9_223_372_036_854_775_807 - 1)");
+    let v = values(&p, r#"{"id":"a","n":0,"events":[]}"#);
+    assert_eq!(v("exact"), serde_json::json!(1));
+    assert_eq!(v("top"), serde_json::json!(9_223_372_036_854_775_807i64));
+    // -(i64::MIN) leaves the 64-bit range: it becomes a number, like an overflowing `+`.
+    assert_eq!(v("negated"), serde_json::json!(9.223372036854776e18));
+    let source = format!("{SCHEMA}\nlet big = 9223372036854775808\nstages {{\n  lead\n}}\n");
+    let err = Policy::from_sources(vec![SourceFile::new("big.funnel", source)]).unwrap_err();
+    let d = &err.diagnostics[0];
+    assert_eq!(d.code.as_str(), "funnel::bad_number");
+    assert!(
+        d.message
+            .contains("`9223372036854775808` does not fit in 64 bits"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn rounding_to_whole_numbers_past_64_bits_is_unknown() {
+    let p = policy("let r = round(x)\nlet f = floor(x)\nlet up = ceil(x)\nlet a = abs(n)");
+    let v = values(
+        &p,
+        r#"{"id":"a","x":1e300,"n":-9223372036854775808,"events":[]}"#,
+    );
+    assert_eq!(v("r"), serde_json::Value::Null);
+    assert_eq!(v("f"), serde_json::Value::Null);
+    assert_eq!(v("up"), serde_json::Value::Null);
+    assert_eq!(v("a"), serde_json::json!(9.223372036854776e18));
+    let v = values(&p, r#"{"id":"a","x":-2.5,"n":-3,"events":[]}"#);
+    assert_eq!(v("r"), serde_json::json!(-3));
+    assert_eq!(v("f"), serde_json::json!(-3));
+    assert_eq!(v("up"), serde_json::json!(-2));
+    assert_eq!(v("a"), serde_json::json!(3));
+}
+
+#[test]
+fn durations_round_to_the_nearest_second() {
+    let p = policy("let third = 1h * 0.3333\nlet split = 1m / 7\nlet back = -1s * 0.5");
+    let v = values(&p, r#"{"id":"a","events":[]}"#);
+    // 1,199.88 s and 8.57 s; half a second away from zero.
+    assert_eq!(v("third"), serde_json::json!("20m"));
+    assert_eq!(v("split"), serde_json::json!("9s"));
+    assert_eq!(v("back"), serde_json::json!("-1s"));
+}
+
+#[test]
+fn scores_round_to_two_decimals_as_written_in_decimal() {
+    let p = policy(
+        "score s1 {\n  +1 per x\n}\npersona p1 {\n  n > 0\n  n > 1\n  n > 2\n}\nlet m = match(p1)",
+    );
+    let lead = |x: &str| format!(r#"{{"id":"a","x":{x},"n":2,"events":[]}}"#);
+    for (x, want) in [
+        ("1.005", 1.01),
+        ("1.115", 1.12),
+        ("2.675", 2.68),
+        ("-1.005", -1.01),
+        ("1.0049", 1.0),
+        ("0.125", 0.13),
+    ] {
+        assert_eq!(score(&p, &lead(x), "s1"), want, "x = {x}");
+    }
+    let d = eval(&p, &lead("0"));
+    assert_eq!(d.personas.get("p1").unwrap().fraction, 0.67);
+}
+
+#[test]
+fn len_of_a_timed_list_agrees_with_count() {
+    let p = policy("let l = len(events)\nlet counted = count events");
+    let evs = events(&[
+        ("view", "2026-11-20T10:00:00-03:00"),
+        ("call", "2026-12-01T10:00:00-03:00"),
+    ]);
+    let v = values(&p, &format!(r#"{{"id":"a","events":{evs}}}"#));
+    assert_eq!(v("l"), serde_json::json!(1));
+    assert_eq!(v("counted"), serde_json::json!(1));
+}
+
+#[test]
+fn a_score_past_the_largest_number_is_an_error_for_that_lead() {
+    let p = policy("score s1 {\n  +1 per x\n  +1 per x\n}");
+    let err = p
+        .evaluate_json(br#"{"id":"a","x":1e308,"events":[]}"#, at(NOW))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("score `s1` cannot be computed"),
+        "{err}"
+    );
+    assert_eq!(
+        score(&p, r#"{"id":"a","x":1e307,"events":[]}"#, "s1"),
+        2e307
+    );
+}
+
+#[test]
+fn a_window_or_a_yes_or_no_over_leads_is_rejected_in_a_metric() {
+    for (body, message) in [
+        (
+            "metric m = count(leads within 30d) per month by created_at",
+            "`leads` takes no `within`",
+        ),
+        (
+            "metric m = if any(leads where n > 1) then 1 else 0 per month by created_at",
+            "`any` over `leads` has no value in a metric",
+        ),
+    ] {
+        let source = format!("{SCHEMA}\n{body}\nstages {{\n  lead\n}}\n");
+        let err = Policy::from_sources(vec![SourceFile::new("m.funnel", source)]).unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(
+            (d.code.as_str(), d.message.as_str()),
+            ("funnel::bad_metric", message)
+        );
+    }
 }

@@ -32,6 +32,9 @@ pub struct NumLit {
     pub value: f64,
     /// True when written without a fraction or exponent (`30`, not `30.0`).
     pub integer: bool,
+    /// The exact value of a whole number that fits in 64 bits (`9007199254740993` is not
+    /// a float's neighbour); `None` for other numbers and for whole numbers too large.
+    pub int: Option<i64>,
     /// Where it was written.
     pub span: Span,
 }

@@ -440,13 +440,14 @@ impl<'a> Checker<'a> {
 
     fn literal(&mut self, lit: &Literal, span: &Span) -> TExpr {
         let (value, ty) = match lit {
-            Literal::Number(n) => {
-                if n.integer && n.value.abs() < 9.0e15 {
-                    (Value::Int(n.value as i64), Ty::Int)
-                } else {
-                    (Value::Number(n.value), Ty::Number)
+            Literal::Number(n) => match (n.integer, n.int) {
+                (_, Some(i)) => (Value::Int(i), Ty::Int),
+                (false, None) => (Value::Number(n.value), Ty::Number),
+                (true, None) => {
+                    self.error(too_large_int(n));
+                    (Value::Missing, Ty::Error)
                 }
-            }
+            },
             Literal::Text(s) => (Value::Text(Arc::from(s.as_str())), Ty::Text),
             Literal::Bool(b) => (Value::Bool(*b), Ty::Bool),
             Literal::Duration(s) => (Value::Duration(*s), Ty::Duration),
@@ -1321,6 +1322,26 @@ impl<'a> Checker<'a> {
                 return mk(TKind::Call(b, vec![a]), Ty::Text, span);
             }
             Builtin::Len => {
+                // A timed list is seen as of `now` by every list form; `len` agrees with
+                // `count`, so the items that have not happened yet are left out here too.
+                if let Ty::List(elem) = &targs[0].ty {
+                    if let Ty::Record(r) = **elem {
+                        if let Some(at_slot) = self.records[r].at_slot {
+                            let query = TQuery {
+                                list: boxed(targs[0].clone()),
+                                filter: None,
+                                within: None,
+                                at_slot: Some(at_slot),
+                            };
+                            let count = TKind::Query {
+                                op: ListOp::Count,
+                                value: None,
+                                query,
+                            };
+                            return mk(count, Ty::Int, span);
+                        }
+                    }
+                }
                 if !matches!(targs[0].ty, Ty::Text | Ty::List(_) | Ty::Error) {
                     let found = self.ty_name(&targs[0].ty);
                     self.error(
@@ -1491,6 +1512,15 @@ impl<'a> Checker<'a> {
             let t = self.expr(w, env, Some(&Ty::Duration));
             let t = self.want(t, &Ty::Duration, "`within`");
             match &elem {
+                // `leads`: a metric's leads are placed in periods by `per ... by`; a window
+                // relative to `now` would mean something else in every period.
+                Ty::Error if list_ty.is_none() => {
+                    self.error(
+                        Diagnostic::error(Code::BadMetric, "`leads` takes no `within`")
+                            .label(&w.span, "time window")
+                            .help("a metric's periods come from `per UNIT by EXPR`: remove the `within`, or filter with `where` on a date of the lead"),
+                    );
+                }
                 Ty::Record(r) => {
                     at_slot = self.records[*r].at_slot;
                     if at_slot.is_none() {
@@ -1550,11 +1580,15 @@ impl<'a> Checker<'a> {
             };
             env.with_item(rec)
         };
-        if matches!(op, ListOp::Min | ListOp::Max | ListOp::Median | ListOp::Avg)
-            && !is_leads
-            && value.is_none()
-        {
-            // `max of events` makes no sense without a value; the grammar requires one anyway.
+        if is_leads && matches!(op, ListOp::Any | ListOp::All) {
+            // A report computes a metric's aggregates as numbers per period; a yes or no over
+            // the batch would be silently null there.
+            let word = if op == ListOp::Any { "any" } else { "all" };
+            self.error(
+                Diagnostic::error(Code::BadMetric, format!("`{word}` over `leads` has no value in a metric"))
+                    .label(span, "a yes or no over the whole batch")
+                    .help("count instead: `count(leads where C)` (how many), or compare it with `count(leads)`"),
+            );
         }
         let value = value.map(|v| {
             let t = self.expr(v, &item_env, None);
@@ -1587,4 +1621,15 @@ impl<'a> Checker<'a> {
         };
         mk(TKind::Query { op, value, query }, ty, span)
     }
+}
+
+/// A whole-number literal past the 64-bit range: an `int` cannot hold it, and reading it as a
+/// float would silently change its value.
+pub(super) fn too_large_int(n: &ast::NumLit) -> Diagnostic {
+    Diagnostic::error(
+        Code::BadNumber,
+        format!("the whole number `{}` does not fit in 64 bits", n.span.text()),
+    )
+    .label(&n.span, "too large for an `int`")
+    .help("whole numbers go up to 9_223_372_036_854_775_807; for a larger number, write it with an exponent, such as `1e19`")
 }

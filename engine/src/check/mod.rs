@@ -290,8 +290,10 @@ impl<'a> Checker<'a> {
             None => chrono_tz::UTC,
             Some(tz) => self.timezone(tz).unwrap_or(chrono_tz::UTC),
         };
-        let version = first.version.value;
-        if !first.version.integer || version < 0.0 {
+        let version = first.version.int.unwrap_or(0);
+        if first.version.integer && first.version.int.is_none() {
+            self.error(expr::too_large_int(&first.version));
+        } else if !first.version.integer || version < 0 {
             self.error(
                 Diagnostic::error(Code::BadNumber, "the policy version must be a whole number")
                     .label(&first.version.span, "not a whole number")
@@ -335,7 +337,7 @@ impl<'a> Checker<'a> {
         }
         Some(Header {
             name: first.name.value.clone(),
-            version: version.max(0.0) as u64,
+            version: version.max(0) as u64,
             timezone,
             owners: first
                 .owners

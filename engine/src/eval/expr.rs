@@ -2,9 +2,10 @@
 
 use super::ops::{self, Accept, N};
 use super::State;
+use crate::decision::Truth;
 use crate::ir::*;
 use crate::value::Value;
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use funnel_grammar::ast::{BinOp, ListOp, TextOp};
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -62,14 +63,33 @@ fn bool_of(b: Option<bool>) -> Value {
     b.map_or(Value::Missing, Value::Bool)
 }
 
+fn int_of(i: Option<i64>) -> Value {
+    i.map_or(Value::Missing, Value::Int)
+}
+
 fn secs(d: Duration) -> i64 {
     d.num_seconds()
 }
 
-fn add_secs(dt: &DateTime<FixedOffset>, s: i64) -> Value {
-    Duration::try_seconds(s)
+/// A datetime moved by seconds; unknown past the representable range.
+fn add_secs(dt: &DateTime<FixedOffset>, s: Option<i64>) -> Value {
+    s.and_then(Duration::try_seconds)
         .and_then(|d| dt.checked_add_signed(d))
         .map_or(Value::Missing, Value::DateTime)
+}
+
+/// A date moved by the whole days of a duration, counted toward zero (so `d + x` and
+/// `d - (-x)` agree); unknown past the representable range.
+fn shift_date(date: &NaiveDate, secs: i64, sign: i64) -> Value {
+    Duration::try_days(secs / 86_400 * sign)
+        .and_then(|d| date.checked_add_signed(d))
+        .map_or(Value::Missing, Value::Date)
+}
+
+/// A length of time computed as a float, made whole seconds (halves away from zero);
+/// unknown when it is not finite or leaves the 64-bit range.
+fn duration_of(secs: f64) -> Value {
+    ops::round_whole(secs).map_or(Value::Missing, Value::Duration)
 }
 
 fn arith(op: BinOp, a: &Value, b: &Value) -> Value {
@@ -78,21 +98,17 @@ fn arith(op: BinOp, a: &Value, b: &Value) -> Value {
     match (op, a, b) {
         (_, Missing, _) | (_, _, Missing) => Missing,
         (Add, Text(x), Text(y)) => Text(format!("{x}{y}").into()),
-        (Add, DateTime(t), Duration(d)) | (Add, Duration(d), DateTime(t)) => add_secs(t, *d),
-        (Sub, DateTime(t), Duration(d)) => add_secs(t, d.saturating_neg()),
+        (Add, DateTime(t), Duration(d)) | (Add, Duration(d), DateTime(t)) => add_secs(t, Some(*d)),
+        (Sub, DateTime(t), Duration(d)) => add_secs(t, d.checked_neg()),
         (Sub, DateTime(x), DateTime(y)) => Duration(secs(x.signed_duration_since(*y))),
-        (Add, Date(x), Duration(d)) => x
-            .checked_add_signed(chrono::Duration::days(d.div_euclid(86_400)))
-            .map_or(Missing, Date),
-        (Sub, Date(x), Duration(d)) => x
-            .checked_sub_signed(chrono::Duration::days(d.div_euclid(86_400)))
-            .map_or(Missing, Date),
+        (Add, Date(x), Duration(d)) => shift_date(x, *d, 1),
+        (Sub, Date(x), Duration(d)) => shift_date(x, *d, -1),
         (Sub, Date(x), Date(y)) => Duration(x.signed_duration_since(*y).num_days() * 86_400),
-        (Add, Duration(x), Duration(y)) => Duration(x.saturating_add(*y)),
-        (Sub, Duration(x), Duration(y)) => Duration(x.saturating_sub(*y)),
-        (Mul, Duration(d), n) | (Mul, n, Duration(d)) => n
-            .as_f64()
-            .map_or(Missing, |n| Duration((*d as f64 * n) as i64)),
+        (Add, Duration(x), Duration(y)) => x.checked_add(*y).map_or(Missing, Duration),
+        (Sub, Duration(x), Duration(y)) => x.checked_sub(*y).map_or(Missing, Duration),
+        (Mul, Duration(d), n) | (Mul, n, Duration(d)) => {
+            n.as_f64().map_or(Missing, |n| duration_of(*d as f64 * n))
+        }
         (Div, Duration(x), Duration(y)) => {
             if *y == 0 {
                 Missing
@@ -101,7 +117,7 @@ fn arith(op: BinOp, a: &Value, b: &Value) -> Value {
             }
         }
         (Div, Duration(d), n) => match n.as_f64() {
-            Some(n) if n != 0.0 => Duration((*d as f64 / n) as i64),
+            Some(n) if n != 0.0 => duration_of(*d as f64 / n),
             _ => Missing,
         },
         // Numbers as the compiled forms do them (dividing by zero is unknown, like a
@@ -189,10 +205,8 @@ impl<'p> State<'p> {
                 _ => Value::Missing,
             },
             TKind::Neg(inner) => match self.eval(inner) {
-                Value::Int(i) => Value::Int(i.saturating_neg()),
-                Value::Number(n) => Value::Number(-n),
-                Value::Duration(d) => Value::Duration(d.saturating_neg()),
-                _ => Value::Missing,
+                Value::Duration(d) => d.checked_neg().map_or(Value::Missing, Value::Duration),
+                v => N::value(N::of(&v).map(ops::neg)),
             },
             TKind::Binary(op, a, b) => {
                 let x = self.eval_ref(a);
@@ -340,7 +354,15 @@ impl<'p> State<'p> {
         }
         match (f, vals) {
             (Builtin::Lower, [Value::Text(t)]) => Value::Text(t.to_lowercase().into()),
-            (Builtin::Upper, [Value::Text(t)]) => Value::Text(t.to_uppercase().into()),
+            (Builtin::Upper, [Value::Text(t)]) => {
+                #[cfg(test)]
+                assert_ne!(
+                    &**t,
+                    super::panic_tests::PANIC_TEXT,
+                    "a panic injected by a test"
+                );
+                Value::Text(t.to_uppercase().into())
+            }
             (Builtin::Len, [Value::Text(t)]) => Value::Int(t.chars().count() as i64),
             (Builtin::Len, [Value::List(l)]) => Value::Int(l.len() as i64),
             (Builtin::Min | Builtin::Max, [first, rest @ ..]) => {
@@ -362,21 +384,14 @@ impl<'p> State<'p> {
                     best
                 }
             }
-            (Builtin::Abs, [Value::Int(i)]) => Value::Int(i.saturating_abs()),
-            (Builtin::Abs, [Value::Number(n)]) => Value::Number(n.abs()),
-            (Builtin::Round, [n]) => n
-                .as_f64()
-                .map_or(Value::Missing, |n| Value::Int(n.round() as i64)),
+            (Builtin::Abs, [n]) => N::value(N::of(n).map(ops::abs)),
+            (Builtin::Round, [n]) => int_of(n.as_f64().and_then(ops::round_whole)),
             (Builtin::Round, [n, Value::Int(d)]) => n.as_f64().map_or(Value::Missing, |n| {
                 let p = 10f64.powi((*d).clamp(0, 12) as i32);
-                Value::Number((n * p).round() / p)
+                N::value(ops::finite(N::F((n * p).round() / p)))
             }),
-            (Builtin::Floor, [n]) => n
-                .as_f64()
-                .map_or(Value::Missing, |n| Value::Int(n.floor() as i64)),
-            (Builtin::Ceil, [n]) => n
-                .as_f64()
-                .map_or(Value::Missing, |n| Value::Int(n.ceil() as i64)),
+            (Builtin::Floor, [n]) => int_of(n.as_f64().and_then(|n| ops::whole(n.floor()))),
+            (Builtin::Ceil, [n]) => int_of(n.as_f64().and_then(|n| ops::whole(n.ceil()))),
             (Builtin::DaysBetween, [a, b]) => match (a, b) {
                 (Value::Date(a), Value::Date(b)) => {
                     Value::Int(b.signed_duration_since(*a).num_days())
@@ -396,36 +411,33 @@ impl<'p> State<'p> {
         }
     }
 
-    /// Whether an item passes a query's window and filter: `Some(true)`, `Some(false)`, or
-    /// `None` when its filter is unknown.
-    fn item_passes(&mut self, item: &Value, q: &TQuery, window: Option<i64>) -> Option<bool> {
+    /// How an item stands in a query: left out before its filter is asked (after `now`, or
+    /// outside the window), or seen, with its filter's truth.
+    fn item_passes(&mut self, item: &Value, q: &TQuery, window: Option<i64>) -> Seen {
         if let Some(slot) = q.at_slot {
             let Value::Record(fields) = item else {
-                return Some(false);
+                return Seen::Out;
             };
             match (&fields[slot], window) {
-                (Value::DateTime(at), _) if *at > self.now => return Some(false),
+                (Value::DateTime(at), _) if *at > self.now => return Seen::Out,
                 (Value::DateTime(at), Some(w))
                     if self.now.signed_duration_since(*at).num_seconds() > w =>
                 {
-                    return Some(false)
+                    return Seen::Out
                 }
                 (Value::DateTime(_), _) => {}
                 // An item without a time cannot be placed in a window.
-                (_, Some(_)) => return Some(false),
+                (_, Some(_)) => return Seen::Out,
                 (_, None) => {}
             }
         }
         let Some(filter) = &q.filter else {
-            return Some(true);
+            return Seen::In(Truth::True);
         };
         self.out.items.push(item.clone());
         let r = self.eval(filter);
         self.out.items.pop();
-        match r {
-            Value::Bool(b) => Some(b),
-            _ => None,
-        }
+        Seen::In(super::truth(&r))
     }
 
     fn window(&mut self, q: &TQuery) -> Result<Option<i64>, ()> {
@@ -453,7 +465,9 @@ impl<'p> State<'p> {
         let mut kept: Vec<Value> = Vec::new();
         for item in items.iter() {
             match self.item_passes(item, q, window) {
-                Some(true) => {
+                // Items the list form does not see are not asked, even by `all`.
+                Seen::Out => {}
+                Seen::In(Truth::True) => {
                     count += 1;
                     if let Some(v) = value {
                         self.out.items.push(item.clone());
@@ -471,12 +485,12 @@ impl<'p> State<'p> {
                         return Value::Bool(true);
                     }
                 }
-                Some(false) => {
+                Seen::In(Truth::False) => {
                     if op == ListOp::All {
                         return Value::Bool(false);
                     }
                 }
-                None => unknown = true,
+                Seen::In(Truth::Unknown) => unknown = true,
             }
         }
         match op {
@@ -484,9 +498,9 @@ impl<'p> State<'p> {
             ListOp::Any => Value::Bool(false),
             ListOp::All => Value::Bool(true),
             ListOp::Count => Value::Int(count),
-            ListOp::Sum => Value::Number(sum),
+            ListOp::Sum => N::value(ops::finite(N::F(sum))),
             ListOp::Avg if summed == 0 => Value::Missing,
-            ListOp::Avg => Value::Number(sum / summed as f64),
+            ListOp::Avg => N::value(ops::finite(N::F(sum / summed as f64))),
             ListOp::Median | ListOp::Min | ListOp::Max => {
                 kept.sort_by(|a, b| compare(a, b).unwrap_or(Ordering::Equal));
                 let picked = match op {
@@ -516,7 +530,7 @@ impl<'p> State<'p> {
         let mut seen = 0usize;
         let mut last = Value::Missing;
         for item in items.iter() {
-            if self.item_passes(item, q, window) != Some(true) {
+            if !matches!(self.item_passes(item, q, window), Seen::In(Truth::True)) {
                 continue;
             }
             seen += 1;
@@ -533,7 +547,16 @@ impl<'p> State<'p> {
     }
 }
 
-/// The middle value (the mean of the two middle ones for an even count of numbers).
+/// How an item stands in a list query.
+enum Seen {
+    /// Left out before the filter is asked: after `now`, or outside the window.
+    Out,
+    /// Seen; the filter's truth (true when there is no filter).
+    In(Truth),
+}
+
+/// The middle value: for an even count, the midpoint of the two middle ones, whatever their
+/// type (numbers, durations in whole seconds, datetimes).
 pub(crate) fn median(sorted: &[Value]) -> Option<Value> {
     if sorted.is_empty() {
         return None;
@@ -542,11 +565,24 @@ pub(crate) fn median(sorted: &[Value]) -> Option<Value> {
     if sorted.len() % 2 == 1 {
         return Some(sorted[mid].clone());
     }
-    match (&sorted[mid - 1], &sorted[mid]) {
-        (Value::Duration(a), Value::Duration(b)) => Some(Value::Duration((a + b) / 2)),
+    Some(midpoint(&sorted[mid - 1], &sorted[mid]))
+}
+
+/// Halfway between two values of one type, computed so that it cannot overflow.
+fn midpoint(a: &Value, b: &Value) -> Value {
+    match (a, b) {
+        (Value::Duration(a), Value::Duration(b)) => {
+            let twice = i128::from(*a) + i128::from(*b);
+            // Halves of a second round away from zero, as every duration does.
+            let half = (twice + twice.signum()) / 2;
+            Value::Duration(half as i64)
+        }
+        (Value::DateTime(a), Value::DateTime(b)) => a
+            .checked_add_signed(b.signed_duration_since(*a) / 2)
+            .map_or(Value::Missing, Value::DateTime),
         (a, b) => match (a.as_f64(), b.as_f64()) {
-            (Some(a), Some(b)) => Some(Value::Number((a + b) / 2.0)),
-            _ => Some(sorted[mid - 1].clone()),
+            (Some(a), Some(b)) => Value::Number(a / 2.0 + b / 2.0),
+            _ => Value::Missing,
         },
     }
 }

@@ -6,6 +6,8 @@
 pub(crate) mod compiled;
 pub(crate) mod expr;
 pub(crate) mod ops;
+#[cfg(test)]
+mod panic_tests;
 mod sla;
 
 use crate::decision::*;
@@ -13,6 +15,7 @@ use crate::ir::*;
 use crate::value::Value;
 use chrono::{DateTime, FixedOffset};
 use compiled::{Program, Rule, RuleCode, Test};
+pub(crate) use ops::round2;
 use ops::N;
 
 /// The state of one lead's evaluation: what it reads, and the [`Slots`] it writes its
@@ -39,15 +42,20 @@ pub(crate) fn truth(v: &Value) -> Truth {
     }
 }
 
-/// Rounds a score to the two decimals decisions show, so what is compared is what is shown.
-pub(crate) fn round2(x: f64) -> f64 {
-    // Most scores are whole, and rounding them changes nothing; `round` is a library call
-    // on CPUs without SSE4.1, which portable builds assume. Below 1e13, `x * 100.0` is exact,
-    // so the two ways agree.
-    if x.abs() < 1e13 && (x as i64) as f64 == x {
-        return x;
-    }
-    (x * 100.0).round() / 100.0
+/// Runs `f`, turning a panic into the message of an internal error: the last line of defence
+/// that keeps one lead's bug from taking a batch, a test run or a server down. The panic hook
+/// still reports it on standard error, with its place in the code, for a bug report.
+pub(crate) fn guarded<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        format!(
+            "internal error while evaluating this lead (a bug in Funnel, please report it): {what}"
+        )
+    })
 }
 
 /// A rule's points held to its `max` (either sign), and whether they were.
@@ -150,8 +158,17 @@ impl<'p> State<'p> {
         }
     }
 
-    /// Evaluates every definition in dependency order.
+    /// Evaluates every definition in dependency order. A panic (a bug) while doing so becomes
+    /// this lead's error, so that it costs one lead and not the batch.
     pub(crate) fn run(&mut self) {
+        if let Err(message) = guarded(|| self.run_definitions()) {
+            self.error = Some(message);
+            // A list query may have been left with its item pushed.
+            self.out.items.clear();
+        }
+    }
+
+    fn run_definitions(&mut self) {
         for node in &self.policy.order {
             match *node {
                 Node::Let(i) => self.eval_let(i),
@@ -316,6 +333,16 @@ impl<'p> State<'p> {
                     at,
                 });
             }
+        }
+        if !total.is_finite() {
+            // Only points past the floats' range get here (1e308 and more): no score could
+            // be shown or compared, so the lead is an error rather than a wrong decision.
+            let message = format!(
+                "score `{}` cannot be computed: its points add up past the largest number (about 1.8e308)",
+                def.name
+            );
+            self.error.get_or_insert(message);
+            total = 0.0;
         }
         let total = round2(total) + 0.0; // + 0.0 turns -0.0 into 0.0
         self.out.scores[i] = total;

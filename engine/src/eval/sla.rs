@@ -81,15 +81,23 @@ impl State<'_> {
                     return (na, None, None);
                 }
             },
-            None => start_utc + chrono::Duration::seconds(sla.within),
-        };
-        let elapsed_between = |a: DateTime<Utc>, b: DateTime<Utc>| match &calendar {
-            Some(cal) => cal.elapsed(a, b),
-            None => (b - a).num_seconds().max(0),
+            // A deadline past the end of the representable time is never reached.
+            None => chrono::Duration::try_seconds(sla.within)
+                .and_then(|d| start_utc.checked_add_signed(d))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
         };
         let now = self.now.with_timezone(&Utc);
         let end = met.map_or(now, |m| m.with_timezone(&Utc));
-        let elapsed = elapsed_between(start_utc, end);
+        let elapsed = match &calendar {
+            Some(cal) => match cal.elapsed(start_utc, end) {
+                Ok(e) => e,
+                Err(e) => {
+                    self.error.get_or_insert(e.0);
+                    return (na, None, None);
+                }
+            },
+            None => (end - start_utc).num_seconds().max(0),
+        };
         let remaining = (sla.within - elapsed).max(0);
         let state = match met {
             Some(m) if m.with_timezone(&Utc) <= due => SlaState::Met,

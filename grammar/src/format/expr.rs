@@ -2,7 +2,7 @@
 //! lists and records on one line or one item a line.
 
 use super::{Printer, WIDTH};
-use crate::ast::{BinOp, Expr, ExprKind, Ident, ListOp, ListQuery, Literal, Pick, TextOp};
+use crate::ast::{BinOp, Expr, ExprKind, Ident, ListOp, ListQuery, Literal, NumLit, Pick, TextOp};
 use crate::span::Span;
 
 // Binding strength, loosest first, as in the parser's Pratt table.
@@ -402,7 +402,7 @@ pub(super) fn literal_text(lit: &Literal, span: &Span) -> String {
 /// A literal printed from its value.
 fn literal_value(lit: &Literal) -> String {
     match lit {
-        Literal::Number(n) if n.integer && n.value.abs() < 1e15 => format!("{}", n.value as i64),
+        Literal::Number(NumLit { int: Some(i), .. }) => i.to_string(),
         Literal::Number(n) => format!("{:?}", n.value),
         Literal::Text(s) => {
             let mut out = String::from("\"");

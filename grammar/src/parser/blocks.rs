@@ -914,6 +914,7 @@ fn zero(span: &Span) -> NumLit {
     NumLit {
         value: 0.0,
         integer: true,
+        int: Some(0),
         span: span.clone(),
     }
 }

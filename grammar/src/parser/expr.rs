@@ -363,9 +363,16 @@ impl Ctx<'_> {
     pub(super) fn number(&self, pair: &P<'_>) -> NumLit {
         let text = pair.as_str();
         let integer = !text.contains(['.', 'e', 'E']);
+        let int = integer
+            .then(|| {
+                let clean: String = text.chars().filter(|&c| c != '_' && c != '+').collect();
+                clean.parse::<i64>().ok()
+            })
+            .flatten();
         NumLit {
             value: self.float(pair, text),
             integer,
+            int,
             span: self.span(pair),
         }
     }

@@ -32,6 +32,7 @@ pub fn numlit(value: f64, integer: bool) -> NumLit {
     NumLit {
         value,
         integer,
+        int: integer.then_some(value as i64),
         span: sp(),
     }
 }

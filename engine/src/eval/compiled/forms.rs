@@ -1,7 +1,7 @@
 //! The compiled forms and how each runs against a lead.
 
 use super::super::expr::{same, text_test};
-use super::super::ops::{arith, Accept, N};
+use super::super::ops::{arith, neg, whole, Accept, N};
 use super::super::{cap, truth, State};
 use crate::decision::Truth;
 use crate::pattern::Pattern;
@@ -71,10 +71,7 @@ impl Operand {
         match self {
             Operand::Const(_) | Operand::At(_) => self.get(s),
             Operand::PersonaMatch(i) => Some(N::F(s.out.personas[*i].1)),
-            Operand::Neg(a) => a.get(s).map(|n| match n {
-                N::I(i) => N::I(i.saturating_neg()),
-                N::F(x) => N::F(-x),
-            }),
+            Operand::Neg(a) => a.get(s).map(neg),
             Operand::Arith(parts) => {
                 let (op, a, b) = &**parts;
                 // Both sides are computed, as the tree walker does, so a failing script on
@@ -94,7 +91,7 @@ impl Operand {
             }
             Operand::Round(ceil, a) => {
                 let x = a.get(s)?.f();
-                Some(N::I(if *ceil { x.ceil() } else { x.floor() } as i64))
+                whole(if *ceil { x.ceil() } else { x.floor() }).map(N::I)
             }
             Operand::Walk(w) => N::of(&w(s)),
         }

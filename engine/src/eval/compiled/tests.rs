@@ -183,3 +183,269 @@ fn compiled_and_walked_agree_on_real_leads() {
         decisions(&policy.walking(), &input, InputFormat::Csv)
     );
 }
+
+/// Random well-typed expressions over values at their edges: compiled and walked agree, and no
+/// lead is an internal error (a panic). The shapes are those an independent model of the
+/// language once found wrong: date and duration arithmetic out of range, negative durations
+/// on dates, `all` with items after `now` or outside a window, medians of times, 64-bit
+/// literals, rounding past 64 bits, and scores past the floats' range.
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A small random source, seeded by proptest (so a failure names its seed), and whether
+    /// it is writing the persona (which may not use its own `match`).
+    struct Gen(u64, bool);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            // xorshift64*
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+
+        fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
+            options[(self.next() % options.len() as u64) as usize]
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+
+        fn num(&mut self, depth: u32) -> String {
+            if depth == 0 || self.below(3) == 0 {
+                return self
+                    .pick(&[
+                        "n",
+                        "x",
+                        "0",
+                        "3",
+                        "9223372036854775807",
+                        "0.5",
+                        "1e308",
+                        "2.675",
+                        "len(events)",
+                        "count(events where kind == view within 30d)",
+                        "match(p)",
+                    ])
+                    .replace("match(p)", if self.1 { "n" } else { "match(p)" });
+            }
+            let d = depth - 1;
+            match self.below(12) {
+                0 => format!("({} + {})", self.num(d), self.num(d)),
+                1 => format!("({} - {})", self.num(d), self.num(d)),
+                2 => format!("({} * {})", self.num(d), self.num(d)),
+                3 => format!("({} / {})", self.num(d), self.num(d)),
+                4 => format!("-({})", self.num(d)),
+                5 => format!("abs({})", self.num(d)),
+                6 => format!(
+                    "{}({})",
+                    self.pick(&["floor", "ceil", "round"]),
+                    self.num(d)
+                ),
+                7 => format!("round({}, 2)", self.num(d)),
+                8 => format!("({} / {})", self.dur(d), self.dur(d)),
+                9 => format!(
+                    "(if {} then {} else {})",
+                    self.test(d),
+                    self.num(d),
+                    self.num(d)
+                ),
+                10 => format!("days_between({}, {})", self.date(d), self.date(d)),
+                _ => format!(
+                    "(median w of events where kind == {})",
+                    self.pick(&["view", "call"])
+                ),
+            }
+        }
+
+        fn dur(&mut self, depth: u32) -> String {
+            if depth == 0 || self.below(3) == 0 {
+                return self
+                    .pick(&["dur", "36h", "1s", "1d", "(now - created_at)", "(d - d)"])
+                    .to_string();
+            }
+            let d = depth - 1;
+            match self.below(7) {
+                0 => format!("({} + {})", self.dur(d), self.dur(d)),
+                1 => format!("({} - {})", self.dur(d), self.dur(d)),
+                2 => format!("({} * {})", self.dur(d), self.num(d)),
+                3 => format!("({} * {})", self.num(d), self.dur(d)),
+                4 => format!("({} / {})", self.dur(d), self.num(d)),
+                5 => format!("-({})", self.dur(d)),
+                _ => "(median (at - created_at) of events)".to_string(),
+            }
+        }
+
+        fn date(&mut self, depth: u32) -> String {
+            if depth == 0 || self.below(2) == 0 {
+                return self.pick(&["d", "2026-01-10"]).to_string();
+            }
+            let op = self.pick(&["+", "-"]);
+            format!("({} {op} {})", self.date(depth - 1), self.dur(depth - 1))
+        }
+
+        fn time(&mut self, depth: u32) -> String {
+            if depth == 0 || self.below(2) == 0 {
+                return self
+                    .pick(&[
+                        "created_at",
+                        "now",
+                        "last(events).at",
+                        "(median at of events)",
+                        "(max at of events)",
+                    ])
+                    .to_string();
+            }
+            let op = self.pick(&["+", "-"]);
+            format!("({} {op} {})", self.time(depth - 1), self.dur(depth - 1))
+        }
+
+        fn test(&mut self, depth: u32) -> String {
+            let d = depth.saturating_sub(1);
+            let cmp = self.pick(&["<", "<=", "==", "!=", ">=", ">"]);
+            match self.below(if depth == 0 { 6 } else { 9 }) {
+                0 => format!("{} {cmp} {}", self.num(d), self.num(d)),
+                1 => format!("{} {cmp} {}", self.dur(d), self.dur(d)),
+                2 => format!("{} {cmp} {}", self.date(d), self.date(d)),
+                3 => format!("{} {cmp} {}", self.time(d), self.time(d)),
+                4 => format!(
+                    "({} events where kind == {} within {})",
+                    self.pick(&["all", "any"]),
+                    self.pick(&["view", "call"]),
+                    self.pick(&["30d", "1d", "1s"])
+                ),
+                5 => format!("{} is missing", self.num(d)),
+                6 => format!("({} and {})", self.test(d), self.test(d)),
+                7 => format!("({} or {})", self.test(d), self.test(d)),
+                _ => format!("not ({})", self.test(d)),
+            }
+        }
+
+        /// A policy whose lets, score rules, persona and stages are random expressions.
+        fn policy(&mut self) -> String {
+            let mut text = String::from(
+                r#"policy "generated" version 1
+schema lead {
+  id: text key
+  n: int?
+  x: number?
+  flag: bool?
+  d: date
+  dur: duration?
+  created_at: datetime
+  events: list<event>
+}
+schema event {
+  kind: enum(view, call)
+  at: datetime
+  w: int?
+}
+"#,
+            );
+            self.1 = true;
+            text += &format!("persona p {{\n  {}\n  {}\n}}\n", self.test(1), self.test(1));
+            self.1 = false;
+            text += &format!("let a_num = {}\n", self.num(3));
+            text += &format!("let a_dur = {}\n", self.dur(3));
+            text += &format!("let a_date = {}\n", self.date(3));
+            text += &format!("let a_time = {}\n", self.time(3));
+            text += &format!("let a_test = {}\n", self.test(3));
+            text += &format!(
+                "score s {{\n  +1 per {}\n  +5 when {}\n  -2 per {}, max 50\n}}\n",
+                self.num(2),
+                self.test(2),
+                self.num(1)
+            );
+            text += &format!("stages {{\n  lead\n  mql when {}\n}}\n", self.test(2));
+            text
+        }
+    }
+
+    /// Leads with values at their edges: the 64-bit ends, floats near their largest, the
+    /// calendar's ends, durations of 2^63 seconds, events after `now` and long before.
+    fn lead() -> impl Strategy<Value = String> {
+        let n = prop::sample::select(vec![
+            "0",
+            "3",
+            "-9223372036854775808",
+            "9223372036854775807",
+            "200000000000",
+            "null",
+        ]);
+        let x = prop::sample::select(vec!["0.5", "1e300", "-1e308", "2.675", "0", "null"]);
+        let d = prop::sample::select(vec!["2026-01-10", "9999-12-31", "0001-01-01"]);
+        let dur = prop::sample::select(vec!["86400", "-129600", "9223372036854775807", "null"]);
+        let created = prop::sample::select(vec![
+            "2026-01-10T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "0001-01-01T00:00:00Z",
+        ]);
+        let event = (
+            prop::sample::select(vec!["view", "call"]),
+            prop::sample::select(vec![
+                "2026-01-20T00:00:00Z",
+                "2026-03-01T00:00:00Z",
+                "2025-11-01T00:00:00Z",
+                "0001-01-01T00:00:00Z",
+                "9999-12-31T23:59:59Z",
+            ]),
+            prop::sample::select(vec!["1", "-9223372036854775808", "null"]),
+        )
+            .prop_map(|(k, at, w)| format!(r#"{{"kind":"{k}","at":"{at}","w":{w}}}"#));
+        (
+            n,
+            x,
+            prop::sample::select(vec!["true", "false", "null"]),
+            d,
+            dur,
+            created,
+            prop::collection::vec(event, 0..4),
+        )
+            .prop_map(|(n, x, flag, d, dur, created, events)| {
+                format!(
+                    r#"{{"id":"g","n":{n},"x":{x},"flag":{flag},"d":"{d}","dur":{dur},"created_at":"{created}","events":[{}]}}"#,
+                    events.join(",")
+                )
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn compiled_and_walked_agree_at_the_edges(
+            seed in any::<u64>(),
+            leads in prop::collection::vec(lead(), 1..8),
+            now in prop::sample::select(vec![
+                "2026-02-01T00:00:00Z",
+                "0001-01-02T00:00:00Z",
+                "9999-12-31T23:59:59Z",
+            ]),
+        ) {
+            let text = Gen(seed | 1, false).policy();
+            let policy = match Policy::from_sources(vec![funnel_grammar::SourceFile::new("g.funnel", text.clone())]) {
+                Ok(p) => p,
+                Err(e) => {
+                    let shown: Vec<String> = e.diagnostics.iter().map(|d| d.render(false)).collect();
+                    panic!("the generator wrote a policy that does not check:\n{text}\n{}", shown.join("\n"));
+                }
+            };
+            let walking = policy.walking();
+            let at = chrono::DateTime::parse_from_rfc3339(now).unwrap();
+            let options = EvalOptions::default();
+            for json in &leads {
+                let lead = policy.decode_json(json.as_bytes(), &options).unwrap();
+                for options in [EXPLAIN, EvalOptions::default()] {
+                    let compiled = policy.evaluate(&lead, at, &options, None);
+                    if let Err(e) = &compiled {
+                        prop_assert!(!e.message.starts_with("internal error"), "{e}\n{text}\n{json}");
+                    }
+                    prop_assert_eq!(&compiled, &walking.evaluate(&lead, at, &options, None), "{}\n{}", text, json);
+                }
+            }
+        }
+    }
+}
