@@ -48,6 +48,11 @@ impl OutputFormat {
     }
 }
 
+/// The widest a table column gets, in characters; longer names and values are cut. A
+/// column as wide as a name of 70,000 characters would also be a padding width past 65,535,
+/// which panics in `format!`.
+const MAX_TABLE_COLUMN: usize = 64;
+
 /// Writes rendered decisions one at a time in a format.
 pub struct DecisionWriter<W: Write> {
     out: W,
@@ -67,6 +72,11 @@ fn csv_field(s: &str) -> String {
 
 /// A score as decisions show it: whole numbers without decimals, others with two.
 pub fn show_score(x: f64) -> String {
+    // A score that overflowed (or became NaN) is `null` in JSON: an empty cell here, never
+    // `inf` or `NaN`, which CSV readers take for text or for numbers JSON cannot hold.
+    if !x.is_finite() {
+        return String::new();
+    }
     if x.fract() == 0.0 {
         format!("{x:.0}")
     } else {
@@ -116,7 +126,7 @@ impl<W: Write> DecisionWriter<W> {
                     i if i < 3 + p.scores.len() => 6,
                     _ => letters,
                 };
-                c.chars().count().max(content)
+                c.chars().count().max(content).min(MAX_TABLE_COLUMN)
             })
             .collect();
         DecisionWriter {
@@ -388,4 +398,37 @@ pub fn explain_text(d: &Decision) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_column_for_a_very_long_name_is_cut() {
+        let name = format!("s{}", "a".repeat(70_000));
+        let text = format!(
+            "policy \"p\" version 1\n\nschema lead {{\n  id: text key\n}}\n\nscore {name} {{\n  +1 when true\n}}\n\nstages {{\n  lead\n}}\n"
+        );
+        let policy = Policy::from_sources(vec![funnel_grammar::SourceFile::new("p.funnel", text)])
+            .expect("the policy compiles");
+        let mut out = Vec::new();
+        let mut writer = DecisionWriter::new(&mut out, OutputFormat::Table, &policy);
+        let row = vec![
+            "L-1".to_string(),
+            "lead".to_string(),
+            String::new(),
+            "1".to_string(),
+        ];
+        writer.write(&Rendered::Row(row)).unwrap();
+        writer.finish().unwrap();
+        let table = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 2, "{table}");
+        assert!(lines[0].starts_with("lead"), "{}", &lines[0][..80]);
+        assert!(lines[0].contains(&format!("s{}", "a".repeat(MAX_TABLE_COLUMN - 1))));
+        assert!(lines[0].len() < 200, "{}", lines[0].len());
+        assert!(lines[1].starts_with("L-1"), "{}", lines[1]);
+        assert!(lines[1].ends_with('1'), "{}", lines[1]);
+    }
 }

@@ -72,3 +72,43 @@ fn watch_reports_reloads_and_errors() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn watch_survives_a_line_past_column_65535() {
+    // Rendering this diagnostic panicked inside the watcher thread: nothing was printed and
+    // no later edit was loaded.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.funnel"), POLICY).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_funnel"))
+        .args(["watch", dir.path().to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let _guard = Kill(child);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    wait_for(&rx, "watching");
+    let wide = format!("let x = {}@\n", " ".repeat(70_000));
+    std::fs::write(dir.path().join("x.funnel"), wide).unwrap();
+    let lines = wait_for(&rx, "still serving w v1");
+    assert!(
+        lines.iter().any(|l| l.contains("x.funnel:1:70009]")),
+        "{lines:?}"
+    );
+    assert!(lines.iter().all(|l| l.len() < 1_000), "{lines:?}");
+    std::fs::remove_file(dir.path().join("x.funnel")).unwrap();
+    std::fs::write(
+        dir.path().join("p.funnel"),
+        POLICY.replace("version 1", "version 2"),
+    )
+    .unwrap();
+    wait_for(&rx, "reloaded w v2");
+}
