@@ -195,3 +195,52 @@ fn sets_are_found() {
         .iter()
         .any(|s| s.files.iter().any(|(n, _)| n.starts_with("policies/acme/"))));
 }
+
+/// A set made of a header, `body` and a one-stage funnel.
+fn check_body(body: &str) -> Vec<funnel_engine::Diagnostic> {
+    let text = format!(
+        "policy \"deep\" version 1\nschema lead {{\n  id: text key\n  t: text\n}}\nstages {{\n  lead\n}}\n{body}"
+    );
+    check_sources(vec![SourceFile::new("deep.funnel", text)]).diagnostics
+}
+
+/// Lets are checked in an order found with a list of work, not by recursion: a chain or a
+/// cycle of thousands of lets neither overflows the stack nor floods the screen.
+#[test]
+fn a_cycle_of_thousands_of_lets_is_one_short_diagnostic() {
+    let n = 3000;
+    let body: String = (0..n)
+        .map(|i| format!("let a{i} = a{} + 1\n", (i + 1) % n))
+        .collect();
+    let diagnostics = check_body(&body);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let d = &diagnostics[0];
+    assert_eq!(d.code.as_str(), "funnel::cycle");
+    assert!(
+        d.message
+            .ends_with("a7 -> ... (3000 definitions in all) -> a0"),
+        "{}",
+        d.message
+    );
+    // The definition and the first steps are labelled, not all 3000.
+    assert_eq!(d.labels.len(), 9);
+}
+
+#[test]
+fn a_chain_of_thousands_of_lets_checks_in_either_order() {
+    let n = 20_000;
+    let forward: String = (0..n)
+        .map(|i| format!("let a{i} = a{} + 1\n", i + 1))
+        .chain([format!("let a{n} = 1\n")])
+        .collect();
+    assert!(check_body(&forward).is_empty());
+    let backward: String = (0..n)
+        .rev()
+        .map(|i| format!("let a{i} = a{} + 1\n", i + 1))
+        .chain([format!("let a{n} = t\n")])
+        .collect();
+    // The type error at the end of the chain is found once, where it is.
+    let diagnostics = check_body(&backward);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code.as_str(), "funnel::type_mismatch");
+}

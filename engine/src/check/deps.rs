@@ -6,6 +6,9 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::Node;
 use std::collections::{BTreeSet, HashMap};
 
+/// How many steps of a cycle a diagnostic names and labels.
+const SHOWN_STEPS: usize = 8;
+
 #[derive(Clone, Copy, PartialEq)]
 enum Mark {
     Active,
@@ -33,8 +36,7 @@ impl<'a> Checker<'a> {
         let mut order = Vec::new();
         let mut cycles: Vec<Vec<Node>> = Vec::new();
         for &n in &nodes {
-            let mut stack = Vec::new();
-            self.visit(n, &mut marks, &mut stack, &mut order, &mut cycles);
+            self.visit(n, &mut marks, &mut order, &mut cycles);
         }
         // One report per group of definitions: two cycles through the same definitions are
         // one mistake.
@@ -45,14 +47,24 @@ impl<'a> Checker<'a> {
             }
             reported.extend(cycle.iter().copied());
             let names: Vec<String> = cycle.iter().map(|n| self.node_name(*n)).collect();
-            let path = format!("{} -> {}", names.join(" -> "), names[0]);
+            // A long cycle is shown by its first steps: a path of thousands helps nobody.
+            let path = if names.len() > SHOWN_STEPS {
+                format!(
+                    "{} -> ... ({} definitions in all) -> {}",
+                    names[..SHOWN_STEPS].join(" -> "),
+                    names.len(),
+                    names[0]
+                )
+            } else {
+                format!("{} -> {}", names.join(" -> "), names[0])
+            };
             let def_span = self.graph[&cycle[0]].1.clone();
             let mut d = Diagnostic::error(
                 Code::Cycle,
                 format!("`{}` depends on itself: {path}", names[0]),
             )
             .label(&def_span, format!("`{}` is defined here", names[0]));
-            for (i, from) in cycle.iter().enumerate() {
+            for (i, from) in cycle.iter().enumerate().take(SHOWN_STEPS) {
                 let to = cycle[(i + 1) % cycle.len()];
                 if let Some(at) = self.graph[from].0.get(&to) {
                     let at = at.clone();
@@ -71,33 +83,48 @@ impl<'a> Checker<'a> {
         cycles.is_empty().then_some(order)
     }
 
+    /// Depth-first from `root`, pushing each definition after its dependencies. The walk
+    /// keeps its own stack: a chain of thousands of lets would overflow the thread's.
     fn visit(
         &self,
-        n: Node,
+        root: Node,
         marks: &mut HashMap<Node, Mark>,
-        stack: &mut Vec<Node>,
         order: &mut Vec<Node>,
         cycles: &mut Vec<Vec<Node>>,
     ) {
-        match marks.get(&n) {
-            Some(Mark::Done) => return,
-            Some(Mark::Active) => {
-                if let Some(pos) = stack.iter().position(|x| *x == n) {
-                    cycles.push(stack[pos..].to_vec());
+        if marks.contains_key(&root) {
+            return;
+        }
+        let deps_of = |n: Node| -> Vec<Node> {
+            self.graph
+                .get(&n)
+                .map(|(deps, _)| deps.keys().copied().collect())
+                .unwrap_or_default()
+        };
+        marks.insert(root, Mark::Active);
+        // Each entry: a definition, its dependencies, and how many of them were visited.
+        let mut stack: Vec<(Node, Vec<Node>, usize)> = vec![(root, deps_of(root), 0)];
+        while let Some((n, deps, next)) = stack.last_mut() {
+            let Some(&d) = deps.get(*next) else {
+                let n = *n;
+                stack.pop();
+                marks.insert(n, Mark::Done);
+                order.push(n);
+                continue;
+            };
+            *next += 1;
+            match marks.get(&d) {
+                Some(Mark::Done) => {}
+                Some(Mark::Active) => {
+                    if let Some(pos) = stack.iter().position(|(x, ..)| *x == d) {
+                        cycles.push(stack[pos..].iter().map(|(x, ..)| *x).collect());
+                    }
                 }
-                return;
-            }
-            None => {}
-        }
-        marks.insert(n, Mark::Active);
-        stack.push(n);
-        if let Some((deps, _)) = self.graph.get(&n) {
-            for &d in deps.keys() {
-                self.visit(d, marks, stack, order, cycles);
+                None => {
+                    marks.insert(d, Mark::Active);
+                    stack.push((d, deps_of(d), 0));
+                }
             }
         }
-        stack.pop();
-        marks.insert(n, Mark::Done);
-        order.push(n);
     }
 }

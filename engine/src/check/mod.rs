@@ -92,6 +92,9 @@ pub(crate) struct Checker<'a> {
     defs: HashMap<String, (DefKind, usize, Span)>,
     lets_ast: Vec<&'a ast::Let>,
     let_state: Vec<LetState>,
+    /// While [`Checker::check_lets`] runs: the first unchecked let the let being checked
+    /// uses, which must be checked first.
+    let_needed: Option<Option<usize>>,
     lets: Vec<Option<LetDef>>,
     personas_ast: Vec<&'a ast::Persona>,
     scores_ast: Vec<&'a ast::Score>,
@@ -138,6 +141,7 @@ impl<'a> Checker<'a> {
             defs: HashMap::new(),
             lets_ast: Vec::new(),
             let_state: Vec::new(),
+            let_needed: None,
             lets: Vec::new(),
             personas_ast: Vec::new(),
             scores_ast: Vec::new(),
@@ -201,9 +205,7 @@ impl<'a> Checker<'a> {
         self.declare_routes(&routes_ast);
         self.declare_grades();
 
-        for i in 0..self.lets_ast.len() {
-            self.let_type(i);
-        }
+        self.check_lets();
         let personas = self.check_personas();
         let scores = self.check_scores();
         self.check_grades();
@@ -469,27 +471,67 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The type of a `let`, checking it on first use (lets may refer to each other).
+    /// Checks every let, each after the lets it uses. The order is found by trying: a let
+    /// that uses one not checked yet is set aside (what its check said is dropped) until that
+    /// one is done. The work is a list, not a recursion, so a chain or a cycle of thousands of
+    /// lets cannot overflow the stack; each let is checked at most twice.
+    fn check_lets(&mut self) {
+        self.let_needed = Some(None);
+        for root in 0..self.lets_ast.len() {
+            let mut work = vec![root];
+            while let Some(&i) = work.last() {
+                if matches!(self.let_state[i], LetState::Done(_)) {
+                    work.pop();
+                    continue;
+                }
+                match self.try_let(i) {
+                    Some(first) => work.push(first),
+                    None => {
+                        work.pop();
+                    }
+                }
+            }
+        }
+        self.let_needed = None;
+    }
+
+    /// Checks let `i`; or, when it uses a let not checked yet, undoes the attempt and names
+    /// that let. The let stays in progress meanwhile, so a let that uses it back is a cycle.
+    fn try_let(&mut self, i: usize) -> Option<usize> {
+        self.let_state[i] = LetState::InProgress;
+        let (diags, regexes) = (self.diags.len(), self.regexes.len());
+        let l = self.lets_ast[i];
+        let saved = std::mem::take(&mut self.deps);
+        let value = self.expr(&l.value, &expr::Env::lead(), None);
+        let deps = std::mem::replace(&mut self.deps, saved);
+        if let Some(first) = self.let_needed.as_mut().and_then(Option::take) {
+            self.diags.truncate(diags);
+            self.regexes.truncate(regexes);
+            return Some(first);
+        }
+        self.graph.insert(Node::Let(i), (deps, l.name.span.clone()));
+        let ty = value.ty.clone();
+        self.lets[i] = Some(LetDef {
+            name: l.name.name.clone(),
+            value,
+            span: l.span.clone(),
+        });
+        self.let_state[i] = LetState::Done(ty);
+        None
+    }
+
+    /// The type of a `let` (every let is checked by [`Checker::check_lets`] before anything
+    /// else asks).
     pub(crate) fn let_type(&mut self, i: usize) -> Ty {
-        match self.let_state[i].clone() {
-            LetState::Done(ty) => ty,
+        match &self.let_state[i] {
+            LetState::Done(ty) => ty.clone(),
             // A cycle: the dependency graph reports it with its path.
             LetState::InProgress => Ty::Error,
             LetState::Unchecked => {
-                self.let_state[i] = LetState::InProgress;
-                let l = self.lets_ast[i];
-                let saved = std::mem::take(&mut self.deps);
-                let value = self.expr(&l.value, &expr::Env::lead(), None);
-                let deps = std::mem::replace(&mut self.deps, saved);
-                self.graph.insert(Node::Let(i), (deps, l.name.span.clone()));
-                let ty = value.ty.clone();
-                self.lets[i] = Some(LetDef {
-                    name: l.name.name.clone(),
-                    value,
-                    span: l.span.clone(),
-                });
-                self.let_state[i] = LetState::Done(ty.clone());
-                ty
+                if let Some(needed) = &mut self.let_needed {
+                    needed.get_or_insert(i);
+                }
+                Ty::Error
             }
         }
     }
