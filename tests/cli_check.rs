@@ -391,3 +391,32 @@ fn looping_symlinks_are_searched_once() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("no .funnel files"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn fmt_reads_only_files_inside_and_skips_fifos_and_loops() {
+    // `funnel fmt` finds its files itself: the same confinement applies.
+    let root = TempDir::new("fmt-confine");
+    std::fs::write(root.join("secret.txt"), format!("{SECRET}\n")).unwrap();
+    let dir = root.join("pol");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("p.funnel"), small_policy("")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(dir.join("pipe.funnel"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    symlink(&dir, &dir.join("again"));
+    let out = run(&["fmt", "--check", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    symlink(&root.join("secret.txt"), &dir.join("leak.funnel"));
+    let out = run(&["fmt", "--check", dir.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        unwrapped(&stderr).contains("is outside the policy directory"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SECRET-7f3a"), "{stderr}");
+}

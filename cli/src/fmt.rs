@@ -33,10 +33,13 @@ pub fn run(args: Args) -> u8 {
     let (mut changed, mut broken) = (0, 0);
     for path in &files {
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
+        // Confined like `check`: a `*.funnel` symlink to a file elsewhere is not read, so its
+        // content never shows in a syntax error.
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let text = match funnel_engine::source::read_confined(path, dir.unwrap_or(Path::new("."))) {
             Ok(text) => text,
-            Err(e) => {
-                eprintln!("funnel fmt: {name}: {}", io_error(&e));
+            Err(reason) => {
+                eprintln!("funnel fmt: {name}: {reason}");
                 return exit::USAGE;
             }
         };
@@ -96,28 +99,14 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         let meta =
             std::fs::metadata(path).map_err(|e| format!("{}: {}", path.display(), io_error(&e)))?;
         if meta.is_dir() {
-            walk(path, &mut files).map_err(|e| format!("{}: {}", path.display(), io_error(&e)))?;
+            let found = funnel_engine::source::funnel_files_under(path).map_err(|d| d.message)?;
+            files.extend(found);
         } else {
             files.push(path.clone());
         }
     }
     files.dedup();
     Ok(files)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if path.extension().is_some_and(|ext| ext == "funnel") {
-            files.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// "no such file or directory", without Rust's "(os error 2)".

@@ -122,6 +122,34 @@ fn collect(root: &Path, out: &mut Vec<PolicyDir>) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// Every `*.funnel` file under `dir` at any depth, in path order (what `funnel fmt` formats).
+/// As in [`PolicyDir::discover`], what is not a regular file is skipped and a directory
+/// reached twice through symlinks is searched once.
+pub fn funnel_files_under(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let canonical = std::fs::canonicalize(&dir).map_err(|e| io_error(&dir, &e))?;
+        if !seen.insert(canonical) {
+            continue;
+        }
+        for entry in std::fs::read_dir(&dir).map_err(|e| io_error(&dir, &e))? {
+            let path = entry.map_err(|e| io_error(&dir, &e))?.path();
+            let is_policy = path.extension().is_some_and(|e| e == EXTENSION);
+            match std::fs::metadata(&path) {
+                Ok(m) if m.is_dir() => stack.push(path),
+                Ok(m) if is_policy && m.is_file() => files.push(path),
+                Ok(_) => {}
+                Err(_) if is_policy => files.push(path),
+                Err(_) => {}
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// Reads `path` as text when, after resolving symlinks, it is a regular file inside `root`
 /// of at most [`MAX_FILE_BYTES`]; otherwise says why not (the reason names paths, never
 /// content). For policy files and the scripts they use.
