@@ -19,9 +19,11 @@ fn rules(points: u64) -> String {
     )
 }
 
+/// Writes the rules before the header: once a version's header is served, its rules are
+/// too (a reload between the two writes serves the old header).
 fn write_policy(dir: &Path, version: u64) {
-    std::fs::write(dir.join("a.funnel"), header(version)).unwrap();
     std::fs::write(dir.join("b.funnel"), rules(version * 10)).unwrap();
+    std::fs::write(dir.join("a.funnel"), header(version)).unwrap();
 }
 
 fn at() -> DateTime<FixedOffset> {
@@ -375,4 +377,64 @@ fn a_line_past_column_65535_is_a_reload_error_and_the_next_edit_is_served() {
     write_policy(dir.path(), 2);
     wait_for_version(&live, 2);
     assert!(live.last_error().is_none());
+}
+
+#[test]
+fn readers_keep_answering_through_broken_and_wide_edits() {
+    // Edits, good and broken, while readers evaluate without pause: every answer comes from
+    // a whole good version, each broken edit is reported, and the next good one is served.
+    let dir = tempfile::tempdir().unwrap();
+    // One file, replaced atomically: every state on disk is one complete version.
+    let write_policy = |dir: &Path, v: u64| {
+        let tmp = dir.join("p.funnel.tmp");
+        std::fs::write(&tmp, format!("{}{}", header(v), rules(v * 10))).unwrap();
+        std::fs::rename(&tmp, dir.join("p.funnel")).unwrap();
+    };
+    write_policy(dir.path(), 1);
+    let live = std::sync::Arc::new(LivePolicy::watch(dir.path(), options()).unwrap());
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = (0..2)
+        .map(|_| {
+            let (live, stop) = (live.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut answered = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let d = live
+                        .current()
+                        .evaluate_json(br#"{"id":"x"}"#, at())
+                        .expect("every lead is answered");
+                    assert_eq!(
+                        *d.scores.get("fit").unwrap(),
+                        d.policy.version as f64 * 10.0
+                    );
+                    answered += 1;
+                }
+                answered
+            })
+        })
+        .collect();
+    let broken = [
+        format!("let x = {}@\n", " ".repeat(70_000)),
+        "score fit {\n  +1 when\n}\n".to_string(),
+        "let y = nope + 1\n".to_string(),
+    ];
+    for (i, text) in broken.iter().enumerate() {
+        let good = 2 + i as u64;
+        write_policy(dir.path(), good);
+        wait_for_version(&live, good);
+        assert!(live.last_error().is_none());
+        std::fs::write(dir.path().join("broken.funnel"), text).unwrap();
+        let rendered = wait_for_error(&live);
+        assert!(rendered.contains("broken.funnel"), "{rendered}");
+        assert_eq!(live.current().version(), good);
+        std::fs::remove_file(dir.path().join("broken.funnel")).unwrap();
+    }
+    write_policy(dir.path(), 9);
+    wait_for_version(&live, 9);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for r in readers {
+        assert!(r.join().unwrap() > 0);
+    }
+    let (_, failures) = live.reload_counts();
+    assert!(failures >= 3, "{failures}");
 }
