@@ -539,13 +539,12 @@ impl Follower {
             if std::mem::take(&mut self.resync) {
                 self.reload(Relevance::Directory);
             }
+            // Looked at on every turn, not only when no event came: a file written all the
+            // time beside the policy (a decision log) never leaves the channel quiet.
+            self.look();
             let first = match self.rx.recv_timeout(tick) {
                 Ok(Ok(e)) => e,
-                Ok(Err(_)) => continue,
-                Err(RecvTimeoutError::Timeout) => {
-                    self.look();
-                    continue;
-                }
+                Ok(Err(_)) | Err(RecvTimeoutError::Timeout) => continue,
                 Err(RecvTimeoutError::Disconnected) => return,
             };
             let first = self.shared.relevance(&first);
