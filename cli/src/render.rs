@@ -432,3 +432,17 @@ mod tests {
         assert!(lines[1].ends_with('1'), "{}", lines[1]);
     }
 }
+
+#[cfg(test)]
+mod score_cells {
+    use super::show_score;
+
+    #[test]
+    fn a_score_that_is_not_finite_is_an_empty_cell() {
+        assert_eq!(show_score(f64::NAN), "");
+        assert_eq!(show_score(f64::INFINITY), "");
+        assert_eq!(show_score(f64::NEG_INFINITY), "");
+        assert_eq!(show_score(12.0), "12");
+        assert_eq!(show_score(-0.5), "-0.50");
+    }
+}

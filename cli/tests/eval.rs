@@ -410,3 +410,178 @@ fn a_broken_policy_is_not_used() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_json_array_cut_at_element_501_gives_the_500_before_it_and_an_error() {
+    let (dir, pdir) = setup();
+    let (jsonl, _) = leads();
+    let leads: Vec<&str> = jsonl.lines().collect();
+    // 600 elements, pretty-printed one a line; the file ends inside element 501.
+    let elements: Vec<String> = (0..600)
+        .map(|i| {
+            leads[i % leads.len()].replacen(
+                &format!("\"L{}\"", i % leads.len()),
+                &format!("\"A{i}\""),
+                1,
+            )
+        })
+        .collect();
+    let array = format!("[\n{}\n]\n", elements.join(",\n"));
+    let cut = &array[..array.find("\"A500\"").unwrap() + 3];
+    std::fs::write(dir.path().join("cut.json"), cut).unwrap();
+    let p = pdir.to_str().unwrap();
+    let out = funnel(
+        &[
+            "eval",
+            p,
+            "cut.json",
+            "--at",
+            AT,
+            "--errors",
+            "errors.jsonl",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let ids: Vec<String> = text(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["lead"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let expected: Vec<String> = (0..500).map(|i| format!("A{i}")).collect();
+    assert_eq!(ids, expected);
+    let errors = std::fs::read_to_string(dir.path().join("errors.jsonl")).unwrap();
+    let errors: Vec<serde_json::Value> = errors
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["record"], 501);
+    assert_eq!(errors[0]["line"], 502);
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("malformed JSON: EOF while parsing a string"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        text(&out.stderr).contains("evaluated 500 leads, 1 failed"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn csv_numbers_that_are_not_finite_are_errors_naming_the_field() {
+    let (dir, pdir) = setup();
+    let csv = "id,Company Size,revenue,tags,created_at,events\n\
+               A,60,NaN,,2026-11-01,[]\n\
+               B,60,inf,,2026-11-01,[]\n\
+               C,60,1e400,,2026-11-01,[]\n\
+               D,60,2e6,,2026-11-01,[]\n";
+    std::fs::write(dir.path().join("nan.csv"), csv).unwrap();
+    let p = pdir.to_str().unwrap();
+    let out = funnel(
+        &["eval", p, "nan.csv", "--at", AT, "--errors", "errors.jsonl"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = text(&out.stderr);
+    for (record, cell) in [(1, "NaN"), (2, "inf"), (3, "1e400")] {
+        let lead = ["A", "B", "C"][record - 1];
+        let line = format!(
+            "record {record} (line {}) [{lead}]: field `revenue`: expected number, found \"{cell}\"",
+            record + 1
+        );
+        assert!(stderr.contains(&line), "{stderr}");
+    }
+    let errors = std::fs::read_to_string(dir.path().join("errors.jsonl")).unwrap();
+    let fields: Vec<String> = errors
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["field"].to_string())
+        .collect();
+    assert_eq!(fields, ["\"revenue\""; 3]);
+    let decided: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(decided.len(), 1);
+    assert_eq!(decided[0]["lead"], "D");
+}
+
+#[test]
+fn csv_output_never_prints_nan_or_inf() {
+    // Finite inputs can still overflow a score: 2 × 1e308 is infinite, and infinite less
+    // infinite is NaN. Whatever evaluation makes of such a score (a record error, or `null`
+    // in JSON), a CSV cell never says `inf` or `NaN`, and says what the JSON says.
+    let dir = tempfile::tempdir().unwrap();
+    let pdir = dir.path().join("policy");
+    std::fs::create_dir(&pdir).unwrap();
+    std::fs::write(
+        pdir.join("p.funnel"),
+        r#"
+policy "overflow" version 1
+  timezone "UTC"
+
+schema lead {
+  id: text key
+  gain: number
+  loss: number
+}
+
+score fit {
+  +2 per gain
+  -2 per loss
+}
+
+stages {
+  lead
+}
+"#,
+    )
+    .unwrap();
+    let csv = "id,gain,loss\nfinite,10,1\ninfinite,1e308,0\nnan,1e308,1e308\n";
+    std::fs::write(dir.path().join("leads.csv"), csv).unwrap();
+    let p = pdir.to_str().unwrap();
+    let json = funnel(&["eval", p, "leads.csv", "--at", AT], dir.path());
+    let rows = funnel(
+        &["eval", p, "leads.csv", "--at", AT, "--format", "csv"],
+        dir.path(),
+    );
+    assert_eq!(
+        rows.status.code(),
+        json.status.code(),
+        "{}",
+        text(&rows.stderr)
+    );
+    let rows = text(&rows.stdout);
+    let mut lines = rows.lines();
+    assert_eq!(lines.next(), Some("lead,stage,route,fit,reason"));
+    let decisions: Vec<serde_json::Value> = text(&json.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.lines().count(), decisions.len() + 1, "{rows}");
+    for (row, d) in lines.zip(&decisions) {
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(cells[0], d["lead"].as_str().unwrap());
+        let fit = cells[3];
+        assert!(
+            !fit.to_ascii_lowercase().contains("nan") && !fit.contains("inf"),
+            "{row}"
+        );
+        // The cell says what the JSON says.
+        match d["scores"]["fit"].as_f64() {
+            None => assert_eq!(fit, "", "{row}"),
+            Some(x) => assert_eq!(fit.parse::<f64>().unwrap(), x, "{row}"),
+        }
+    }
+    assert_eq!(&rows.lines().nth(1).unwrap()[..12], "finite,lead,");
+    assert!(rows.lines().nth(1).unwrap().contains(",18,"), "{rows}");
+}

@@ -1,14 +1,17 @@
-//! Batch evaluation: streams JSONL or CSV in chunks, evaluates the chunks on all cores (each
-//! worker a chunk of its own), and hands the outcomes back in input order. Memory holds about
-//! one chunk per worker, however large the input.
+//! Batch evaluation: streams JSONL, CSV or a JSON array in chunks, evaluates the chunks on all
+//! cores (each worker a chunk of its own), and hands the outcomes back in input order. Memory
+//! holds about one chunk per worker, however large the input: a chunk holds at most
+//! [`BatchOptions::chunk`] records and is handed on early once its text passes a few
+//! megabytes, and a record larger than [`MAX_RECORD`] is that record's error, read past
+//! without being kept.
 
 use crate::decision::{Decision, Named};
-use crate::decode::{CsvDecoder, Lead, LeadError};
+use crate::decode::{CsvDecoder, Lead, LeadError, Row};
 use crate::evaluator::Evaluation;
 use crate::policy::{EvalOptions, Policy};
 use chrono::{DateTime, FixedOffset};
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, ErrorKind, Read};
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Arc;
@@ -20,7 +23,8 @@ pub enum InputFormat {
     Jsonl,
     /// A header row, then one lead a row.
     Csv,
-    /// One JSON document: a lead object or an array of them (read whole).
+    /// One JSON document: a lead object or an array of them (an array is read element by
+    /// element).
     Json,
 }
 
@@ -43,6 +47,20 @@ impl InputFormat {
 /// with its outcomes) stays in the cache between being read, evaluated and written; 4,096
 /// leads measured 10% slower on all cores and no faster on one (see BENCHMARKS.md).
 pub const CHUNK: usize = 1024;
+
+/// The largest record read, in bytes: a JSONL line, the cells of a CSV row, an element of a
+/// JSON array. A larger record is that record's error, and the batch goes on: it is read past
+/// without being kept, so memory does not grow with the input's largest record.
+pub const MAX_RECORD: usize = 16 << 20;
+
+/// A chunk is handed on once its text reaches this many bytes, however few records it has:
+/// 1,024 records of a megabyte each would otherwise make a chunk of a gigabyte. The
+/// benchmark's chunks are about 400 KB, so this only cuts chunks of large records.
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// The most columns a CSV header may have (a header is a record too, bounded in bytes, but
+/// each column costs a slot per row).
+const MAX_COLUMNS: usize = 1 << 16;
 
 /// Settings of a batch run.
 #[derive(Debug, Clone)]
@@ -102,7 +120,11 @@ impl std::error::Error for BatchError {}
 enum Raw {
     /// Where the record's JSON is in its chunk's text.
     Json(Range<usize>),
-    Csv(csv::StringRecord),
+    /// Where the row's bounds are in its chunk's `cells`: the row's start in the chunk's
+    /// text, then the end of each of its cells. Rows are copied onto the chunk's text, not
+    /// kept as `csv::StringRecord`s: a copy of one of those is as large as the largest row
+    /// read before it, which made one 1 MB cell cost every later row a megabyte.
+    Csv(Range<usize>),
     /// A record that could not even be split into fields (boxed: it is rare, and a chunk
     /// holds thousands of records).
     Bad(Box<LeadError>),
@@ -377,9 +399,10 @@ pub(crate) fn map<R: Read, T: Send, W>(
                         out,
                         outcomes,
                     } = &mut done;
+                    let chunk = &*chunk;
                     outcomes.extend(chunk.records.iter().map(|entry| {
-                        let (csv, text) = (csv.as_deref(), &chunk.text);
-                        let result = outcome(policy, options, csv, text, entry, &mut work, out, f);
+                        let csv = csv.as_deref();
+                        let result = outcome(policy, options, csv, chunk, entry, &mut work, out, f);
                         (entry.0, result)
                     }));
                     // When the batch stops early, its receiver is gone and the outcomes
@@ -429,8 +452,8 @@ fn in_turn<R: Read, T, W>(
         |batch: &mut Chunk, csv: Option<&Arc<CsvDecoder>>| -> Result<(), BatchError> {
             out.clear();
             for entry in &batch.records {
-                let (csv, text) = (csv.map(|c| &**c), &batch.text);
-                let result = outcome(policy, options, csv, text, entry, &mut work, &mut out, &f);
+                let csv = csv.map(|c| &**c);
+                let result = outcome(policy, options, csv, batch, entry, &mut work, &mut out, &f);
                 if result.is_ok() {
                     ok += 1;
                 } else {
@@ -452,13 +475,13 @@ fn outcome<T, W>(
     policy: &Policy,
     options: &BatchOptions,
     csv: Option<&CsvDecoder>,
-    text: &[u8],
+    chunk: &Chunk,
     (record, line, raw): &(u64, Option<u64>, Raw),
     work: &mut W,
     out: &mut Vec<u8>,
     f: &impl Fn(&mut W, &mut Vec<u8>, &Lead, u64) -> Result<T, LeadError>,
 ) -> Result<T, LeadError> {
-    decode_raw(policy, text, raw, csv, options)
+    decode_raw(policy, chunk, raw, csv, options)
         .and_then(|lead| f(work, out, &lead, *record))
         .map_err(|mut e| {
             e.record = Some(*record);
@@ -536,9 +559,12 @@ impl<T> Pipeline<T> {
 /// A chunk of raw records.
 #[derive(Default)]
 struct Chunk {
-    /// The text of its JSON records, one after another: one allocation a chunk, not one a
-    /// line, and the text is checked as UTF-8 on the worker threads, a record at a time.
+    /// The text of its JSON records or CSV rows' cells, one after another: one allocation
+    /// a chunk, not one a line, and the text is checked as UTF-8 on the worker threads, a
+    /// record at a time.
     text: Vec<u8>,
+    /// For each CSV row, its start in `text`, then the end of each of its cells.
+    cells: Vec<usize>,
     /// Record number, input line (when it differs), the record.
     records: Vec<(u64, Option<u64>, Raw)>,
 }
@@ -548,16 +574,19 @@ impl Chunk {
     fn like(last: &Chunk) -> Chunk {
         Chunk {
             text: Vec::with_capacity(last.text.capacity()),
+            cells: Vec::with_capacity(last.cells.capacity()),
             records: Vec::with_capacity(last.records.capacity()),
         }
     }
 
-    fn len(&self) -> usize {
-        self.records.len()
+    /// Whether the chunk is ready to be handed on: `chunk` records, or enough bytes.
+    fn full(&self, chunk: usize) -> bool {
+        self.records.len() >= chunk || self.text.len() >= CHUNK_BYTES
     }
 
     fn clear(&mut self) {
         self.text.clear();
+        self.cells.clear();
         self.records.clear();
     }
 
@@ -565,10 +594,76 @@ impl Chunk {
         self.records.push((record, line, raw));
     }
 
-    fn push_json(&mut self, record: u64, json: &[u8]) {
+    /// A CSV row: its cells' bytes, and where each ends among them.
+    fn push_csv(&mut self, record: u64, line: Option<u64>, text: &[u8], ends: &[usize]) {
         let start = self.text.len();
-        self.text.extend_from_slice(json);
-        self.push(record, None, Raw::Json(start..self.text.len()));
+        self.text.extend_from_slice(text);
+        let first = self.cells.len();
+        self.cells.push(start);
+        self.cells.extend(ends.iter().map(|e| start + e));
+        self.push(record, line, Raw::Csv(first..self.cells.len()));
+    }
+}
+
+/// The error of a record larger than [`MAX_RECORD`].
+fn too_large() -> Raw {
+    let mut e = LeadError::new(format!(
+        "the record is larger than {} MiB, the most a record may be",
+        MAX_RECORD >> 20
+    ));
+    e.found = Some(format!("a record of more than {} MiB", MAX_RECORD >> 20));
+    Raw::Bad(Box::new(e))
+}
+
+/// A record that is not one (a CSV row with too few cells, a stray `,` in a JSON array).
+fn bad(message: String) -> Raw {
+    Raw::Bad(Box::new(LeadError::new(message)))
+}
+
+/// `fill_buf`, retried when a signal interrupts it (as `read_until` does); the bytes are
+/// then in `input.buffer()` (returning them from the loop does not pass the borrow checker).
+fn fill<R: Read>(input: &mut BufReader<R>) -> std::io::Result<()> {
+    loop {
+        match input.fill_buf() {
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+            Ok(_) => return Ok(()),
+        }
+    }
+}
+
+/// Reads a line onto the end of `buf`, with its `\n`. `None` at the end of the input;
+/// `Some(false)` for a line longer than [`MAX_RECORD`], which is read past but not kept.
+fn read_line<R: Read>(
+    input: &mut BufReader<R>,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<bool>> {
+    let start = buf.len();
+    let (mut any, mut fits) = (false, true);
+    loop {
+        fill(input)?;
+        let available = input.buffer();
+        if available.is_empty() {
+            return Ok(any.then_some(fits));
+        }
+        any = true;
+        let (used, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if fits {
+            // Room for a `\r\n` after a line of the largest size.
+            if buf.len() - start + used > MAX_RECORD + 2 {
+                fits = false;
+                buf.truncate(start);
+            } else {
+                buf.extend_from_slice(&available[..used]);
+            }
+        }
+        input.consume(used);
+        if done {
+            return Ok(Some(fits));
+        }
     }
 }
 
@@ -591,57 +686,82 @@ fn read_chunks<R: Read>(
                 number += 1;
                 // Each line is read onto the end of the chunk's text, where it stays.
                 let start = batch.text.len();
-                match reader.read_until(b'\n', &mut batch.text) {
-                    Ok(0) => break,
-                    Ok(_) => {}
+                let fits = match read_line(&mut reader, &mut batch.text) {
+                    Ok(Some(fits)) => fits,
+                    Ok(None) => break,
                     Err(e) => {
                         // The lines before it are leads like any others.
                         batch.text.truncate(start);
                         process(&mut batch, None)?;
                         return Err(BatchError::Input(format!("cannot read line {number}: {e}")));
                     }
-                }
+                };
                 let line = batch.text[start..]
                     .strip_suffix(b"\n")
                     .unwrap_or(&batch.text[start..]);
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
                 let end = start + line.len();
-                if line.iter().all(u8::is_ascii_whitespace) {
+                if !fits || line.len() > MAX_RECORD {
+                    batch.text.truncate(start);
+                    batch.push(number, None, too_large());
+                } else if line.iter().all(u8::is_ascii_whitespace) {
                     batch.text.truncate(start);
                     continue;
+                } else {
+                    batch.push(number, None, Raw::Json(start..end));
                 }
-                batch.push(number, None, Raw::Json(start..end));
-                if batch.len() == chunk {
+                if batch.full(chunk) {
                     process(&mut batch, None)?;
                 }
             }
             process(&mut batch, None)?;
         }
         InputFormat::Json => {
-            let mut text = String::new();
-            BufReader::new(input)
-                .read_to_string(&mut text)
-                .map_err(|e| BatchError::Input(format!("cannot read input: {e}")))?;
-            let doc: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| BatchError::Input(format!("malformed JSON: {e}")))?;
-            let items = match doc {
-                serde_json::Value::Array(items) => items,
-                other => vec![other],
-            };
-            for (i, item) in items.into_iter().enumerate() {
-                batch.push_json((i + 1) as u64, item.to_string().as_bytes());
-                if batch.len() == chunk {
+            let mut elements = JsonElements::new(input);
+            let mut record = 0u64;
+            loop {
+                let start = batch.text.len();
+                let element = match elements.next(&mut batch.text) {
+                    Ok(Some(element)) => element,
+                    Ok(None) => break,
+                    Err(e) => {
+                        // The elements before it are leads like any others.
+                        batch.text.truncate(start);
+                        process(&mut batch, None)?;
+                        return Err(e);
+                    }
+                };
+                record += 1;
+                let raw = match element.problem {
+                    Some(problem) => {
+                        batch.text.truncate(start);
+                        bad(problem)
+                    }
+                    None if !element.fits => too_large(),
+                    None => Raw::Json(start..batch.text.len()),
+                };
+                batch.push(record, element.line, raw);
+                if batch.full(chunk) {
                     process(&mut batch, None)?;
                 }
             }
             process(&mut batch, None)?;
         }
         InputFormat::Csv => {
-            let mut reader = csv::ReaderBuilder::new().from_reader(input);
-            let headers = reader
-                .headers()
-                .map_err(|e| BatchError::Input(format!("cannot read the CSV header: {e}")))?
-                .clone();
+            let mut rows = CsvRows::new(input);
+            let header = rows
+                .next(MAX_COLUMNS)
+                .map_err(|e| BatchError::Input(format!("cannot read the CSV header: {e}")))?;
+            let headers = match header {
+                None => Vec::new(),
+                Some(h) if h.too_large || h.cells > MAX_COLUMNS => {
+                    return Err(BatchError::Input(format!(
+                        "the CSV header is larger than the most a record may be ({} MiB, {MAX_COLUMNS} columns)",
+                        MAX_RECORD >> 20
+                    )))
+                }
+                Some(h) => rows.header(&h)?,
+            };
             let decoder = Arc::new(
                 CsvDecoder::new(
                     policy.checked(),
@@ -651,27 +771,34 @@ fn read_chunks<R: Read>(
                 )
                 .map_err(|e| BatchError::Input(e.message))?,
             );
+            let width = decoder.width();
             let mut record = 0u64;
-            let mut row = csv::StringRecord::new();
             loop {
                 record += 1;
-                match reader.read_record(&mut row) {
-                    Ok(true) => {
-                        let line = row.position().map(|p| p.line());
-                        batch.push(record, line, Raw::Csv(row.clone()));
-                    }
-                    Ok(false) => break,
+                let row = match rows.next(width) {
+                    Ok(Some(row)) => row,
+                    Ok(None) => break,
                     Err(e) => {
-                        // A row the CSV reader cannot split is that record's error.
-                        let line = e.position().map(|p| p.line());
-                        batch.push(
-                            record,
-                            line,
-                            Raw::Bad(Box::new(LeadError::new(format!("bad CSV row: {e}")))),
-                        );
+                        process(&mut batch, Some(&decoder))?;
+                        return Err(BatchError::Input(format!(
+                            "cannot read record {record} (line {}): {e}",
+                            rows.line
+                        )));
                     }
+                };
+                let line = Some(row.line);
+                if row.too_large {
+                    batch.push(record, line, too_large());
+                } else if row.cells != width {
+                    let message = format!(
+                        "bad CSV row: it has {} cells, the header {width}",
+                        row.cells
+                    );
+                    batch.push(record, line, bad(message));
+                } else {
+                    batch.push_csv(record, line, &rows.out[..row.len], &rows.ends[..row.cells]);
                 }
-                if batch.len() == chunk {
+                if batch.full(chunk) {
                     process(&mut batch, Some(&decoder))?;
                 }
             }
@@ -683,19 +810,460 @@ fn read_chunks<R: Read>(
 
 fn decode_raw(
     policy: &Policy,
-    text: &[u8],
+    chunk: &Chunk,
     raw: &Raw,
     csv: Option<&CsvDecoder>,
     options: &BatchOptions,
 ) -> Result<Lead, LeadError> {
     match (raw, csv) {
-        (Raw::Json(range), _) => policy.decode_json(&text[range.clone()], &options.eval),
-        (Raw::Csv(row), Some(decoder)) => Ok(Lead {
-            values: decoder
-                .decode(policy.checked(), policy.index(), row)?
-                .into(),
-        }),
+        (Raw::Json(range), _) => policy.decode_json(&chunk.text[range.clone()], &options.eval),
+        (Raw::Csv(bounds), Some(decoder)) => {
+            let row = Row {
+                text: &chunk.text,
+                bounds: &chunk.cells[bounds.clone()],
+            };
+            Ok(Lead {
+                values: decoder
+                    .decode(policy.checked(), policy.index(), row)?
+                    .into(),
+            })
+        }
         (Raw::Csv(_), None) => Err(LeadError::new("a CSV row without its header")),
         (Raw::Bad(e), _) => Err((**e).clone()),
+    }
+}
+
+/// CSV rows read by `csv_core` into buffers bounded by [`MAX_RECORD`]. (The `csv` crate's
+/// reader has no bound: it holds a row whole, however large.)
+struct CsvRows<R> {
+    input: BufReader<R>,
+    core: csv_core::Reader,
+    /// The cells of the row being read, one after another.
+    out: Vec<u8>,
+    /// Where each of its cells ends in `out`.
+    ends: Vec<usize>,
+    /// The input line the reader is on.
+    line: u64,
+}
+
+/// A row read by [`CsvRows::next`]: its cells are `out[..len]`, ending at `ends[..cells]`,
+/// unless it has more cells than were kept or is too large.
+struct RowRead {
+    /// The input line it starts on.
+    line: u64,
+    len: usize,
+    cells: usize,
+    too_large: bool,
+}
+
+impl<R: Read> CsvRows<R> {
+    fn new(input: R) -> Self {
+        CsvRows {
+            input: BufReader::with_capacity(1 << 16, input),
+            // The `csv` crate's defaults: `,`, `"` doubled inside quotes, any line ending.
+            core: csv_core::Reader::new(),
+            out: vec![0; 1 << 10],
+            ends: vec![0; 64],
+            line: 1,
+        }
+    }
+
+    /// Skips the line breaks before a row, counting them: `csv_core` skips blank lines
+    /// itself, but its line count then names a row by the line of the break before it.
+    fn skip_line_breaks(&mut self) -> std::io::Result<()> {
+        loop {
+            fill(&mut self.input)?;
+            let bytes = self.input.buffer();
+            let n = bytes
+                .iter()
+                .position(|&b| b != b'\n' && b != b'\r')
+                .unwrap_or(bytes.len());
+            self.line += memchr::memchr_iter(b'\n', &bytes[..n]).count() as u64;
+            self.input.consume(n);
+            if n == 0 || !self.input.buffer().is_empty() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Reads the next row, keeping the ends of at most `most` of its cells (the others are
+    /// counted, not kept); `None` at the end of the input.
+    fn next(&mut self, most: usize) -> std::io::Result<Option<RowRead>> {
+        use csv_core::ReadRecordResult as R;
+        self.skip_line_breaks()?;
+        let line = self.line;
+        let lines_before = self.core.line();
+        let (mut len, mut kept, mut cells, mut too_large) = (0, 0, 0, false);
+        loop {
+            fill(&mut self.input)?;
+            let (result, read, written, ended) = self.core.read_record(
+                self.input.buffer(),
+                &mut self.out[len..],
+                &mut self.ends[kept..],
+            );
+            self.input.consume(read);
+            len += written;
+            kept += ended;
+            cells += ended;
+            match result {
+                R::InputEmpty => {}
+                R::OutputFull if self.out.len() >= MAX_RECORD => {
+                    // The rest of the row is read over the same bytes: only its end matters.
+                    too_large = true;
+                    len = 0;
+                }
+                R::OutputFull => {
+                    let room = (self.out.len() * 2).min(MAX_RECORD);
+                    self.out.resize(room, 0);
+                }
+                // A row with more cells than the header is an error: count the rest.
+                R::OutputEndsFull if self.ends.len() > most => kept = 0,
+                R::OutputEndsFull => {
+                    let room = self.ends.len() * 2;
+                    self.ends.resize(room, 0);
+                }
+                R::Record => {
+                    self.line += self.core.line() - lines_before;
+                    return Ok(Some(RowRead {
+                        line,
+                        len,
+                        cells,
+                        too_large,
+                    }));
+                }
+                R::End => return Ok(None),
+            }
+        }
+    }
+
+    /// The header's cells as text.
+    fn header(&self, h: &RowRead) -> Result<Vec<String>, BatchError> {
+        let mut start = 0;
+        self.ends[..h.cells]
+            .iter()
+            .map(|&end| {
+                let cell = &self.out[start..end];
+                start = end;
+                String::from_utf8(cell.to_vec())
+                    .map_err(|_| BatchError::Input("the CSV header is not UTF-8 text".to_string()))
+            })
+            .collect()
+    }
+}
+
+/// An element of a JSON array, as [`JsonElements::next`] finds it.
+struct Element {
+    /// The input line it starts on (none for a document that is not an array).
+    line: Option<u64>,
+    /// Whether it was kept: at most [`MAX_RECORD`] bytes.
+    fits: bool,
+    /// Why it is not an element at all (a stray `,`).
+    problem: Option<String>,
+}
+
+/// Where [`JsonElements`] is in the document.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Before the document.
+    Start,
+    /// After `[`, before the first element.
+    First,
+    /// After a `,`.
+    Comma,
+    /// After an element.
+    After,
+    /// After the array's `]`, or after a document that is not an array.
+    Done,
+}
+
+/// The elements of a JSON array, one at a time, found by a scan of the brackets and strings
+/// that does not parse them: each is then decoded on a worker like a JSONL line. So the
+/// array is never held whole, and an element that is not valid JSON is that element's error
+/// while the elements after it are still read. A document that is not an array is one
+/// element.
+struct JsonElements<R> {
+    input: BufReader<R>,
+    /// The line the scan is on.
+    line: u64,
+    place: Place,
+    /// The elements read.
+    count: u64,
+    scan: Scan,
+}
+
+/// Where a scan is inside an element.
+#[derive(Default)]
+struct Scan {
+    /// The brackets open, innermost last, up to [`Scan::DEEPEST`].
+    open: Vec<u8>,
+    /// Brackets open beyond those (a decoder refuses such depths anyway).
+    deeper: u64,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Scan {
+    const DEEPEST: usize = 1 << 12;
+
+    fn depth(&self) -> u64 {
+        self.open.len() as u64 + self.deeper
+    }
+
+    /// Scans `bytes`, which continue an element; gives how many of them belong to it, and
+    /// whether it ends there. `line` counts the line breaks scanned.
+    fn feed(&mut self, bytes: &[u8], line: &mut u64) -> (usize, bool) {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    *line += u64::from(b == b'\n');
+                    i += 1;
+                    continue;
+                }
+                let Some(j) = memchr::memchr3(b'"', b'\\', b'\n', &bytes[i..]) else {
+                    return (bytes.len(), false);
+                };
+                i += j;
+                match bytes[i] {
+                    b'\\' => self.escaped = true,
+                    b'"' => {
+                        self.in_string = false;
+                        if self.depth() == 0 {
+                            return (i + 1, true);
+                        }
+                    }
+                    _ => {
+                        // A line break cannot be inside a JSON string: this one was never
+                        // closed. Ending it here lets the lines after be read as JSON again
+                        // (the element is malformed, and its decoder says so).
+                        self.in_string = false;
+                        if self.depth() == 0 {
+                            return (i, true);
+                        }
+                        *line += 1;
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' if self.open.len() < Self::DEEPEST => self.open.push(b),
+                b'{' | b'[' => self.deeper += 1,
+                b'}' | b']' if self.deeper > 0 => self.deeper -= 1,
+                b'}' | b']' => {
+                    let opener = if b == b'}' { b'{' } else { b'[' };
+                    match self.open.iter().rposition(|&o| o == opener) {
+                        // Brackets left open inside are closed with it, so that an element
+                        // with a missing bracket still ends where it was meant to.
+                        Some(k) => self.open.truncate(k),
+                        // A `]` that closes nothing in the element closes the array.
+                        None if b == b']' => return (i, true),
+                        None => {}
+                    }
+                    if self.open.is_empty() {
+                        return (i + 1, true);
+                    }
+                }
+                // A number, `true`, `false` or `null` ends at what follows it.
+                b',' | b' ' | b'\t' | b'\r' | b'\n' if self.open.is_empty() => return (i, true),
+                b'\n' => *line += 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        (bytes.len(), false)
+    }
+}
+
+impl<R: Read> JsonElements<R> {
+    fn new(input: R) -> Self {
+        JsonElements {
+            input: BufReader::with_capacity(1 << 16, input),
+            line: 1,
+            place: Place::Start,
+            count: 0,
+            scan: Scan::default(),
+        }
+    }
+
+    fn read_error(e: std::io::Error) -> BatchError {
+        BatchError::Input(format!("cannot read input: {e}"))
+    }
+
+    /// Skips white space; gives the next byte, not consumed (`None` at the end).
+    fn peek(&mut self) -> Result<Option<u8>, BatchError> {
+        loop {
+            fill(&mut self.input).map_err(Self::read_error)?;
+            let bytes = self.input.buffer();
+            if bytes.is_empty() {
+                return Ok(None);
+            }
+            let mut n = 0;
+            for &b in bytes {
+                match b {
+                    b'\n' => self.line += 1,
+                    b' ' | b'\t' | b'\r' => {}
+                    _ => break,
+                }
+                n += 1;
+            }
+            let next = bytes.get(n).copied();
+            self.input.consume(n);
+            if next.is_some() {
+                return Ok(next);
+            }
+        }
+    }
+
+    /// The next element, read onto the end of `buf` (unless it is too large); `None` after
+    /// the last. An error is a document that cannot be split into elements any further.
+    fn next(&mut self, buf: &mut Vec<u8>) -> Result<Option<Element>, BatchError> {
+        loop {
+            let next = self.peek()?;
+            match (self.place, next) {
+                (Place::Start, None) => {
+                    return Err(BatchError::Input(
+                        "the JSON input is empty: expected an array of leads or one lead".into(),
+                    ))
+                }
+                (Place::Start, Some(b'[')) => {
+                    self.input.consume(1);
+                    self.place = Place::First;
+                }
+                (Place::Start, Some(_)) => {
+                    // One lead: the whole document, decoded like a line of JSONL.
+                    self.place = Place::Done;
+                    let fits = self.rest(buf)?;
+                    return Ok(Some(Element {
+                        line: None,
+                        fits,
+                        problem: None,
+                    }));
+                }
+                (Place::First | Place::After, Some(b']')) => {
+                    self.input.consume(1);
+                    self.place = Place::Done;
+                }
+                (Place::After, Some(b',')) => {
+                    self.input.consume(1);
+                    self.place = Place::Comma;
+                }
+                (Place::Comma, Some(b @ (b',' | b']'))) => {
+                    // Reported as an element of its own, so that the elements around it
+                    // are read as they are.
+                    self.count += 1;
+                    if b == b',' {
+                        self.input.consume(1);
+                    } else {
+                        self.place = Place::After; // the `]` is read next, as the array's end
+                    }
+                    let what = if b == b',' { "`,`" } else { "`]`" };
+                    return Ok(Some(Element {
+                        line: Some(self.line),
+                        fits: true,
+                        problem: Some(format!(
+                            "malformed JSON: no element between `,` and {what} (line {})",
+                            self.line
+                        )),
+                    }));
+                }
+                (Place::First | Place::Comma | Place::After, None) => {
+                    return Err(BatchError::Input(format!(
+                        "malformed JSON: the input ends before the array is closed (after element {}, line {})",
+                        self.count, self.line
+                    )))
+                }
+                (Place::First | Place::Comma | Place::After, Some(_)) => {
+                    let missing_comma = self.place == Place::After;
+                    let line = self.line;
+                    self.count += 1;
+                    self.place = Place::After;
+                    let fits = self.element(buf)?;
+                    // Without its `,` the element may be the tail of a broken one: it is
+                    // reported, not guessed at.
+                    let problem = missing_comma.then(|| {
+                        format!("malformed JSON: expected `,` or `]` before this element (line {line})")
+                    });
+                    return Ok(Some(Element {
+                        line: Some(line),
+                        fits,
+                        problem,
+                    }));
+                }
+                (Place::Done, None) => return Ok(None),
+                (Place::Done, Some(_)) => {
+                    return Err(BatchError::Input(format!(
+                        "malformed JSON: text after the end of the array (line {})",
+                        self.line
+                    )))
+                }
+            }
+        }
+    }
+
+    /// Scans one element onto `buf`; whether it fits in [`MAX_RECORD`].
+    fn element(&mut self, buf: &mut Vec<u8>) -> Result<bool, BatchError> {
+        let start = buf.len();
+        let mut fits = true;
+        self.scan.open.clear();
+        self.scan.deeper = 0;
+        self.scan.in_string = false;
+        self.scan.escaped = false;
+        let mut first = true;
+        loop {
+            fill(&mut self.input).map_err(Self::read_error)?;
+            let bytes = self.input.buffer();
+            if bytes.is_empty() {
+                // The input ends inside the element: its decoder reports how, and the array
+                // left open says nothing more.
+                self.place = Place::Done;
+                return Ok(fits);
+            }
+            let (mut used, done) = self.scan.feed(bytes, &mut self.line);
+            if first && used == 0 {
+                // A byte no element can start with (`}`): taken as the element, so that
+                // the scan moves on and the decoder reports it.
+                used = 1;
+            }
+            first = false;
+            if fits {
+                if buf.len() - start + used > MAX_RECORD {
+                    fits = false;
+                    buf.truncate(start);
+                } else {
+                    buf.extend_from_slice(&bytes[..used]);
+                }
+            }
+            self.input.consume(used);
+            if done {
+                return Ok(fits);
+            }
+        }
+    }
+
+    /// Reads the rest of the input onto `buf`; whether it fits in [`MAX_RECORD`].
+    fn rest(&mut self, buf: &mut Vec<u8>) -> Result<bool, BatchError> {
+        let start = buf.len();
+        let mut fits = true;
+        loop {
+            fill(&mut self.input).map_err(Self::read_error)?;
+            let bytes = self.input.buffer();
+            if bytes.is_empty() {
+                return Ok(fits);
+            }
+            if fits {
+                if buf.len() - start + bytes.len() > MAX_RECORD {
+                    fits = false;
+                    buf.truncate(start);
+                } else {
+                    buf.extend_from_slice(bytes);
+                }
+            }
+            let n = bytes.len();
+            self.input.consume(n);
+        }
     }
 }

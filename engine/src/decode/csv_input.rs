@@ -9,6 +9,26 @@ use super::{expected, finish_record, FieldIndex, LeadError};
 use crate::ir::{Checked, Ty};
 use crate::value::Value;
 
+/// One CSV row as the batch reader keeps it: the cells' bytes, one after another, in a
+/// chunk's text. `bounds` holds where the row starts, then where each cell ends.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Row<'a> {
+    pub(crate) text: &'a [u8],
+    pub(crate) bounds: &'a [usize],
+}
+
+impl<'a> Row<'a> {
+    /// The bytes of cell `i`, when the row has it.
+    fn cell(&self, i: usize) -> Option<&'a [u8]> {
+        let (start, end) = (*self.bounds.get(i)?, *self.bounds.get(i + 1)?);
+        self.text.get(start..end)
+    }
+
+    fn cells(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        self.bounds.windows(2).map(|w| &self.text[w[0]..w[1]])
+    }
+}
+
 /// Maps a CSV file's columns to lead slots.
 #[derive(Debug, Clone)]
 pub struct CsvDecoder {
@@ -22,12 +42,12 @@ impl CsvDecoder {
     pub(crate) fn new(
         p: &Checked,
         index: &FieldIndex,
-        headers: &csv::StringRecord,
+        headers: &[String],
         strict: bool,
     ) -> Result<CsvDecoder, LeadError> {
         let mut columns = Vec::new();
         let mut seen = vec![false; p.records[p.lead].fields.len()];
-        for h in headers.iter() {
+        for h in headers {
             let name = h.trim_start_matches('\u{feff}').trim();
             let slot = index.slot(p.lead, name);
             if let Some(s) = slot {
@@ -51,21 +71,26 @@ impl CsvDecoder {
         Ok(CsvDecoder { columns })
     }
 
+    /// The number of columns the header names: every row must have as many cells.
+    pub(crate) fn width(&self) -> usize {
+        self.columns.len()
+    }
+
     /// Decodes one row; an error names the lead by its key cell when there is one.
     pub(crate) fn decode(
         &self,
         p: &Checked,
         index: &FieldIndex,
-        row: &csv::StringRecord,
+        row: Row<'_>,
     ) -> Result<Vec<Value>, LeadError> {
         self.decode_fields(p, index, row).map_err(|mut e| {
             e.lead = self
                 .columns
                 .iter()
                 .position(|c| c.is_some() && *c == p.key)
-                .and_then(|i| row.get(i))
+                .and_then(|i| row.cell(i))
                 .filter(|k| !k.is_empty())
-                .map(str::to_string);
+                .map(|k| String::from_utf8_lossy(k).into_owned());
             e
         })
     }
@@ -74,19 +99,31 @@ impl CsvDecoder {
         &self,
         p: &Checked,
         index: &FieldIndex,
-        row: &csv::StringRecord,
+        row: Row<'_>,
     ) -> Result<Vec<Value>, LeadError> {
         let fields = &p.records[p.lead].fields;
         let mut values = vec![Value::Missing; fields.len()];
-        for (cell, column) in row.iter().zip(&self.columns) {
+        for (cell, column) in row.cells().zip(&self.columns) {
             let Some(slot) = *column else { continue };
             let f = &fields[slot];
+            // Checked here, on the worker rather than the reading thread, and only for the
+            // cells that are read.
+            let cell = std::str::from_utf8(cell).map_err(|e| {
+                let mut err = LeadError::new(format!(
+                    "the cell is not UTF-8 text (byte {})",
+                    e.valid_up_to() + 1
+                ));
+                err.field = Some(f.name.clone());
+                err.expected = Some(expected(p, &f.ty));
+                err.found = Some("bytes that are not UTF-8".into());
+                err
+            })?;
             if cell.is_empty() || f.missing.iter().any(|m| m == cell) {
                 continue;
             }
             values[slot] = cell_value(p, index, &f.ty, cell).map_err(|()| {
                 let exp = expected(p, &f.ty);
-                let found = format!("{cell:?}");
+                let found = show_cell(cell);
                 let mut e = LeadError::new(format!("expected {exp}, found {found}"));
                 e.field = Some(f.name.clone());
                 e.expected = Some(exp);
@@ -102,6 +139,15 @@ impl CsvDecoder {
         }
         finish_record(p, p.lead, &mut values, String::new)?;
         Ok(values)
+    }
+}
+
+/// A cell as an error shows it: quoted, and cut after 40 characters (a cell may run to
+/// megabytes, and the error is printed and written to `--errors`).
+fn show_cell(cell: &str) -> String {
+    match cell.char_indices().nth(40) {
+        Some((end, _)) => format!("{:?}...", &cell[..end]),
+        None => format!("{cell:?}"),
     }
 }
 

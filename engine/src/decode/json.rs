@@ -1,6 +1,6 @@
 //! JSON leads, read by the schema as they are parsed (no intermediate JSON tree).
 
-use super::text::parse_scalar;
+use super::text::{parse_scalar, MAX_DURATION};
 use super::{expected, finish_record, FieldIndex, LeadError};
 use crate::ir::{Checked, FieldDef, RecordId, Ty};
 use crate::value::Value;
@@ -221,7 +221,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         match self.ty {
             Ty::Int => Ok(Value::Int(i)),
             Ty::Number => Ok(Value::Number(i as f64)),
-            Ty::Duration => Ok(Value::Duration(i)),
+            Ty::Duration if (-MAX_DURATION..=MAX_DURATION).contains(&i) => Ok(Value::Duration(i)),
             ty => Err(self.ctx.mismatch(ty, format!("number {i}"))),
         }
     }
@@ -237,7 +237,10 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         match self.ty {
             Ty::Number => Ok(Value::Number(x)),
             Ty::Int if x.fract() == 0.0 && x.abs() < 9.0e15 => Ok(Value::Int(x as i64)),
-            Ty::Duration if x.fract() == 0.0 => Ok(Value::Duration(x as i64)),
+            // Checked before `as`, which would make 1e300 seconds i64::MAX without a word.
+            Ty::Duration if x.fract() == 0.0 && x.abs() <= MAX_DURATION as f64 => {
+                Ok(Value::Duration(x as i64))
+            }
             ty => Err(self.ctx.mismatch(ty, format!("number {x}"))),
         }
     }

@@ -9,6 +9,7 @@ mod json;
 pub(crate) mod text;
 
 pub use csv_input::CsvDecoder;
+pub(crate) use csv_input::Row;
 pub(crate) use json::decode_json;
 pub use text::parse_datetime;
 

@@ -2,12 +2,27 @@
 
 use crate::ir::{Checked, Ty};
 use crate::value::Value;
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
+/// The years a date or datetime of a lead may have: those RFC 3339 can write. Far beyond
+/// them, at the ends of what `chrono` holds, moving a time by an hour or an offset
+/// overflows; no lead's date is there but a mistyped or hostile one.
+const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// The longest duration a lead may give, either way, in seconds: `chrono`'s own limit (about
+/// 292 million years). Longer ones could not be added to any time, and their sums and
+/// midpoints would overflow.
+pub(crate) const MAX_DURATION: i64 = i64::MAX / 1000;
+
 /// A datetime: RFC 3339 with an offset, or a local time (`2018-02-26 19:58:54`,
-/// `2026-11-26T10:00`) or a date alone, both read in the policy's time zone.
+/// `2026-11-26T10:00`) or a date alone, both read in the policy's time zone; in the years
+/// 0000 to 9999.
 pub fn parse_datetime(s: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
+    parse_datetime_any_year(s, tz).filter(|t| YEARS.contains(&t.year()))
+}
+
+fn parse_datetime_any_year(s: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
     let s = s.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt);
@@ -28,16 +43,26 @@ pub fn parse_datetime(s: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
     })?;
+    // Checked before the time zone is applied: near the ends of chrono's range, the hour
+    // added below overflows (and panics).
+    if !YEARS.contains(&local.year()) {
+        return None;
+    }
     // A local time skipped by a daylight-saving jump is read as the instant after the jump.
     let t = tz.from_local_datetime(&local).earliest().or_else(|| {
-        tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
-            .earliest()
+        let later = local.checked_add_signed(chrono::Duration::hours(1))?;
+        tz.from_local_datetime(&later).earliest()
     })?;
     Some(t.fixed_offset())
 }
 
-/// A duration: seconds, or the language's form `2d 4h 30m`.
+/// A duration: seconds, or the language's form `2d 4h 30m`; at most [`MAX_DURATION`] either
+/// way.
 pub(crate) fn parse_duration(s: &str) -> Option<i64> {
+    parse_any_duration(s).filter(|d| (-MAX_DURATION..=MAX_DURATION).contains(d))
+}
+
+fn parse_any_duration(s: &str) -> Option<i64> {
     let s = s.trim();
     if let Ok(n) = s.parse::<i64>() {
         return Some(n);
@@ -84,7 +109,12 @@ pub(crate) fn parse_scalar(p: &Checked, ty: &Ty, s: &str) -> Result<Value, ()> {
                 _ => return Err(()),
             },
         },
-        Ty::Number => Value::Number(t.parse::<f64>().map_err(|_| ())?),
+        // Rust reads `NaN`, `inf` and `1e400` (as infinity); JSON has no such numbers, and
+        // neither does a lead from CSV.
+        Ty::Number => match t.parse::<f64>() {
+            Ok(x) if x.is_finite() => Value::Number(x),
+            _ => return Err(()),
+        },
         Ty::Bool => match t.to_ascii_lowercase().as_str() {
             "true" | "yes" | "y" | "1" => Value::Bool(true),
             "false" | "no" | "n" | "0" => Value::Bool(false),
@@ -92,12 +122,10 @@ pub(crate) fn parse_scalar(p: &Checked, ty: &Ty, s: &str) -> Result<Value, ()> {
         },
         Ty::Date => Value::Date(
             NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                .or_else(|_| {
-                    parse_datetime(t, p.header.timezone)
-                        .map(|d| d.date_naive())
-                        .ok_or(())
-                })
-                .map_err(|_| ())?,
+                .ok()
+                .filter(|d| YEARS.contains(&d.year()))
+                .or_else(|| parse_datetime(t, p.header.timezone).map(|d| d.date_naive()))
+                .ok_or(())?,
         ),
         Ty::DateTime => Value::DateTime(parse_datetime(t, p.header.timezone).ok_or(())?),
         Ty::Duration => Value::Duration(parse_duration(t).ok_or(())?),
