@@ -354,7 +354,7 @@ impl fmt::Display for Diagnostic {
 
 impl std::error::Error for Diagnostic {}
 
-/// Lines longer than this (in characters) are clipped to [`SHOWN_WINDOW`] characters around
+/// Lines longer than this (in characters) are clipped to `SHOWN_WINDOW` characters around
 /// the labels when rendered.
 pub const MAX_SHOWN_LINE: usize = 240;
 /// How many characters of a clipped line are shown.
