@@ -542,15 +542,12 @@ fn whole_numbers_stay_exact_up_to_64_bits() {
     assert_eq!(v("top"), serde_json::json!(9_223_372_036_854_775_807i64));
     // -(i64::MIN) leaves the 64-bit range: it becomes a number, like an overflowing `+`.
     assert_eq!(v("negated"), serde_json::json!(9.223372036854776e18));
-    let source = format!("{SCHEMA}\nlet big = 9223372036854775808\nstages {{\n  lead\n}}\n");
-    let err = Policy::from_sources(vec![SourceFile::new("big.funnel", source)]).unwrap_err();
-    let d = &err.diagnostics[0];
-    assert_eq!(d.code.as_str(), "funnel::bad_number");
-    assert!(
-        d.message
-            .contains("`9223372036854775808` does not fit in 64 bits"),
-        "{}",
-        d.message
+    check_rejects(
+        "let big = 9223372036854775808",
+        (
+            "funnel::bad_number",
+            "the whole number `9223372036854775808` does not fit in 64 bits",
+        ),
     );
 }
 
@@ -642,12 +639,28 @@ fn a_window_or_a_yes_or_no_over_leads_is_rejected_in_a_metric() {
             "`any` over `leads` has no value in a metric",
         ),
     ] {
-        let source = format!("{SCHEMA}\n{body}\nstages {{\n  lead\n}}\n");
-        let err = Policy::from_sources(vec![SourceFile::new("m.funnel", source)]).unwrap_err();
-        let d = &err.diagnostics[0];
-        assert_eq!(
-            (d.code.as_str(), d.message.as_str()),
-            ("funnel::bad_metric", message)
-        );
+        check_rejects(body, ("funnel::bad_metric", message));
     }
+}
+
+/// Checks `body` with the schema and asserts the first diagnostic's code and message.
+fn check_rejects(body: &str, (code, message): (&str, &str)) {
+    let source = format!("{SCHEMA}\n{body}\nstages {{\n  lead\n}}\n");
+    let err = Policy::from_sources(vec![SourceFile::new("m.funnel", source)]).unwrap_err();
+    let d = &err.diagnostics[0];
+    assert_eq!((d.code.as_str(), d.message.as_str()), (code, message));
+}
+
+#[test]
+fn round_keeps_0_to_12_decimals() {
+    check_rejects(
+        "let r = round(x, 999999999999)",
+        (
+            "funnel::bad_number",
+            "`round` keeps 0 to 12 decimals, not 999999999999",
+        ),
+    );
+    let p = policy("let r = round(x, n)");
+    let v = values(&p, r#"{"id":"a","x":2.675,"n":99,"events":[]}"#);
+    assert_eq!(v("r"), serde_json::json!(2.675));
 }

@@ -1388,6 +1388,22 @@ impl<'a> Checker<'a> {
                 self.want(targs[0].clone(), &Ty::Number, &what);
                 if let Some(d) = targs.get(1) {
                     self.want(d.clone(), &Ty::Int, "the digits of `round`");
+                    // Evaluation holds computed digits to 0..=12; a written number outside
+                    // that range is a mistake worth saying.
+                    if let TKind::Const(Value::Int(n)) = d.kind {
+                        if !(0..=12).contains(&n) {
+                            self.error(
+                                Diagnostic::error(
+                                    Code::BadNumber,
+                                    format!("`round` keeps 0 to 12 decimals, not {n}"),
+                                )
+                                .label(&d.span, "decimals")
+                                .help(
+                                    "write a number of decimals from 0 to 12, as in `round(x, 2)`",
+                                ),
+                            );
+                        }
+                    }
                     Ty::Number
                 } else {
                     Ty::Int
