@@ -80,8 +80,8 @@ test "a lead at the edges" {
 "#;
 
 /// The batch: (lead, whether it is decided). Those not decided fail for a reason that is
-/// theirs: a record that does not fit the schema, business time over more than 20 years,
-/// points past the largest number.
+/// theirs: a record that does not fit the schema (a text for an int, a duration past the
+/// input's range), business time over more than 20 years, points past the largest number.
 fn leads() -> Vec<(&'static str, bool)> {
     vec![
         (
@@ -105,8 +105,12 @@ fn leads() -> Vec<(&'static str, bool)> {
             true,
         ),
         (
-            r#"{"id":"long-wait","d":"2026-01-10","n":0,"x":0.5,"dur":9223372036854775807,"created_at":"2026-01-10T10:00:00Z","events":[]}"#,
+            r#"{"id":"long-wait","d":"2026-01-10","n":0,"x":1e300,"dur":9223372036854775,"created_at":"2026-01-10T10:00:00Z","events":[]}"#,
             true,
+        ),
+        (
+            r#"{"id":"too-long","d":"2026-01-10","n":0,"x":0.5,"dur":9223372036854775807,"created_at":"2026-01-10T10:00:00Z","events":[]}"#,
+            false,
         ),
         (
             r#"{"id":"highest","d":"9999-12-31","n":9223372036854775807,"x":1e300,"created_at":"9999-12-31T23:59:59Z","events":[{"kind":"view","at":"9999-12-31T23:59:59Z"},{"kind":"click","at":"0001-01-01T00:00:00Z"}]}"#,
