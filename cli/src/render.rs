@@ -77,7 +77,10 @@ pub fn show_score(x: f64) -> String {
     if !x.is_finite() {
         return String::new();
     }
-    if x.fract() == 0.0 {
+    if x.abs() >= 1e15 {
+        // Past the digits a float holds exactly, its full decimal expansion is noise.
+        format!("{x:e}")
+    } else if x.fract() == 0.0 {
         format!("{x:.0}")
     } else {
         format!("{x:.2}")

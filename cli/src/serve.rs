@@ -13,7 +13,7 @@ mod evaluate;
 mod metrics;
 
 use crate::exit;
-use crate::output::{color_stderr, plural};
+use crate::output::{color_stderr, load_failed, plural};
 use crate::watch::describe;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, MatchedPath, Request, State};
@@ -85,18 +85,7 @@ pub fn run(args: Args) -> u8 {
     let color = color_stderr();
     let live = match LivePolicy::watch(&args.policy, WatchOptions::default()) {
         Ok(l) => l,
-        Err(e) => {
-            for d in &e.diagnostics {
-                eprint!("{}", d.render(color));
-            }
-            let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!(
-                "error: the policy in {} does not compile ({})",
-                args.policy.display(),
-                plural(errors, "error")
-            );
-            return exit::FAILED;
-        }
+        Err(e) => return load_failed(&args.policy, &e, color),
     };
     for w in live.current().warnings() {
         eprint!("{}", w.render(color));

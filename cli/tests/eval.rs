@@ -585,3 +585,52 @@ stages {
     assert_eq!(&rows.lines().nth(1).unwrap()[..12], "finite,lead,");
     assert!(rows.lines().nth(1).unwrap().contains(",18,"), "{rows}");
 }
+
+#[test]
+fn a_policy_directory_that_cannot_be_read_is_an_io_error_in_every_command() {
+    let (dir, _) = setup();
+    for args in [
+        &["eval", "missing", "leads.jsonl"][..],
+        &["report", "missing", "leads.jsonl"],
+        &["explain", "missing", "lead.json"],
+        &["check", "missing"],
+        &["test", "missing"],
+        &["serve", "missing", "--addr", "127.0.0.1:0"],
+    ] {
+        let out = funnel(args, dir.path());
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("missing"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_huge_score_is_written_with_an_exponent_in_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.funnel"),
+        "policy \"big\" version 1\nschema lead {\n  id: text key\n  x: number\n}\nscore s {\n  +1 per x\n}\nstages {\n  lead\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("l.jsonl"),
+        "{\"id\":\"a\",\"x\":1e308}\n{\"id\":\"b\",\"x\":-2.5}\n",
+    )
+    .unwrap();
+    let out = funnel(
+        &[
+            "eval",
+            ".",
+            "l.jsonl",
+            "--format",
+            "csv",
+            "--at",
+            "2026-01-01T00:00:00Z",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "lead,stage,route,s,reason\na,lead,,1e308,\nb,lead,,-2.50,\n"
+    );
+}
