@@ -943,3 +943,70 @@ fn a_decision_log_that_cannot_be_written_is_a_metric_and_a_health_signal() {
     );
     assert_eq!(server.get("/healthz").status, 503);
 }
+
+/// Hostile edits while a client evaluates without pause: a broken file, a cycle of 2,000
+/// lets and a line past column 70,000 are each a reload error on /v1/policy, every request
+/// is answered by the last good version, and the next good edit is served.
+#[test]
+fn hostile_edits_under_requests_never_stop_the_server() {
+    let dir = acme_copy();
+    let server = Server::start(dir.path(), &[]);
+    let policy_file = dir.path().join("policy.funnel");
+    let text = std::fs::read_to_string(&policy_file).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let client = {
+        let (addr, stop) = (server.addr.clone(), stop.clone());
+        let lead = lead_text("enterprise_demo.json");
+        std::thread::spawn(move || {
+            let mut versions = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let headers = [("Content-Type", "application/json")];
+                let reply = request(&addr, "POST", &evaluate_path(""), &headers, lead.as_bytes());
+                assert_eq!(reply.status, 200, "{}", reply.body);
+                versions.push(reply.json()["policy"]["version"].as_u64().unwrap());
+            }
+            versions
+        })
+    };
+    let cycle: String = (0..2000)
+        .map(|i| format!("let a{i} = a{} + 1\n", (i + 1) % 2000))
+        .collect();
+    let hostile = [
+        ("broken.funnel", "score fit {\n  +1 when\n}\n".to_string()),
+        ("cycle.funnel", cycle),
+        ("wide.funnel", format!("let x = {}@\n", " ".repeat(70_000))),
+    ];
+    for (i, (name, body)) in hostile.iter().enumerate() {
+        let good = 4 + i as u64;
+        std::fs::write(
+            &policy_file,
+            text.replace("version 3", &format!("version {good}")),
+        )
+        .unwrap();
+        server.poll_json("/v1/policy", "a good edit", |j| {
+            j["version"] == good && j["last_reload_error"].is_null()
+        });
+        std::fs::write(dir.path().join(name), body).unwrap();
+        let info = server.poll_json("/v1/policy", "a failed reload", |j| {
+            !j["last_reload_error"].is_null()
+        });
+        assert_eq!(info["version"], good, "{name}");
+        let rendered = info["last_reload_error"]["rendered"].as_str().unwrap();
+        assert!(rendered.contains(*name), "{name}: {rendered}");
+        std::fs::remove_file(dir.path().join(name)).unwrap();
+    }
+    std::fs::write(&policy_file, text.replace("version 3", "version 9")).unwrap();
+    server.poll_json("/v1/policy", "the last good edit", |j| {
+        j["version"] == 9 && j["last_reload_error"].is_null()
+    });
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let versions = client.join().expect("every request was answered");
+    assert!(!versions.is_empty());
+    // Answers come from whole good versions, in order.
+    assert!(versions.windows(2).all(|w| w[0] <= w[1]), "{versions:?}");
+    assert!(
+        versions.iter().all(|v| [3, 4, 5, 6, 9].contains(v)),
+        "{versions:?}"
+    );
+    assert_eq!(server.get("/healthz").status, 200);
+}
