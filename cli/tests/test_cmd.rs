@@ -166,3 +166,36 @@ test "first means earliest, whatever the written order" {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
 }
+
+#[test]
+fn a_test_lead_file_outside_the_policy_directory_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy");
+    std::fs::create_dir(&policy).unwrap();
+    let lead = r#"{"id": "outside", "size": 80, "country": "BR"}"#;
+    std::fs::write(dir.path().join("outside.json"), lead).unwrap();
+    std::fs::write(policy.join("inside.json"), lead).unwrap();
+    let tests = r#"
+test "a lead beside the policy" {
+  given lead from "inside.json"
+  at 2026-11-26T10:00:00Z
+  expect stage == sql
+}
+
+test "a lead from outside" {
+  given lead from "../outside.json"
+  at 2026-11-26T10:00:00Z
+  expect stage == sql
+}
+"#;
+    std::fs::write(policy.join("p.funnel"), format!("{POLICY}{tests}")).unwrap();
+    let out = run(dir.path(), &["test", "policy"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("2 passed, 1 failed"), "{stdout}");
+    assert!(
+        stdout.contains("is outside the policy directory"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("\"size\""), "{stdout}");
+}

@@ -209,12 +209,13 @@ pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Code::Io, format!("{}: {}", path.display(), reason(e)))
 }
 
-/// Reads a script named by `use script` in the policy file `policy_file` (its name as read,
-/// a path): the script is confined to that file's directory, the policy directory.
-pub(crate) fn read_script(policy_file: &str, script: &Path) -> Result<String, String> {
+/// Reads a file a policy file names (a `use script`, a test's `given lead from`), given the
+/// policy file's name as read (a path): the file is confined to that file's directory, the
+/// policy directory.
+pub(crate) fn read_beside(policy_file: &str, path: &Path) -> Result<String, String> {
     let root = Path::new(policy_file)
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    read_confined(script, root)
+    read_confined(path, root)
 }

@@ -232,10 +232,11 @@ impl Policy {
             };
             let lead = match &t.lead {
                 TestLead::Inline(e) => inline_lead(p, e),
-                TestLead::File(path, _) => std::fs::read(path)
+                // Confined like scripts: a lead file outside the policy directory is not read.
+                TestLead::File(path, span) => crate::source::read_beside(&span.file.name, path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))
-                    .and_then(|bytes| {
-                        self.decode_json(&bytes, &options)
+                    .and_then(|text| {
+                        self.decode_json(text.as_bytes(), &options)
                             .map_err(|e| format!("{}: {e}", path.display()))
                     }),
             };

@@ -202,7 +202,7 @@ impl<'a> Checker<'a> {
             .collect();
         for (u, file) in uses {
             let path = relative_to(file, &u.path.value);
-            let text = match crate::source::read_script(&file.name, &path) {
+            let text = match crate::source::read_beside(&file.name, &path) {
                 Ok(t) => t,
                 Err(reason) => {
                     self.error(
