@@ -544,10 +544,7 @@ async fn healthz(State(state): State<Shared>) -> Result<&'static str, ApiError> 
 /// `GET /metrics`.
 async fn metrics(State(state): State<Shared>) -> Response {
     (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
+        [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
         state
             .metrics
             .render(&state.live, state.log.as_ref().map(|l| l.health())),

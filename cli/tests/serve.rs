@@ -407,7 +407,7 @@ fn evaluates_one_lead_a_batch_and_jsonl() {
     assert!(metrics
         .header("content-type")
         .unwrap()
-        .starts_with("text/plain"));
+        .starts_with("application/openmetrics-text"));
     let text = metrics.body;
     let value = |series: &str| -> f64 {
         text.lines()
@@ -419,7 +419,7 @@ fn evaluates_one_lead_a_batch_and_jsonl() {
     assert!(value("funnel_http_requests_total{route=\"/v1/evaluate\",status=\"200\"}") >= 6.0);
     assert!(value("funnel_http_request_duration_seconds_count{route=\"/v1/evaluate\"}") >= 6.0);
     assert!(
-        value("funnel_http_request_duration_seconds_bucket{route=\"/v1/evaluate\",le=\"+Inf\"}")
+        value("funnel_http_request_duration_seconds_bucket{le=\"+Inf\",route=\"/v1/evaluate\"}")
             >= 6.0
     );
     assert!(value("funnel_http_request_duration_seconds_sum{route=\"/v1/evaluate\"}") > 0.0);

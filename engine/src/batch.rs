@@ -96,25 +96,80 @@ pub struct Summary {
 }
 
 /// An error that stops the whole batch: the input cannot be read, or the sink failed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum BatchError {
     /// Reading the input failed, or its shape is wrong for every record (a CSV without a
     /// required column).
-    Input(String),
+    #[error(transparent)]
+    Input(#[from] InputError),
     /// The sink returned an error (e.g. the output pipe closed).
-    Output(std::io::Error),
+    #[error("cannot write output: {0}")]
+    Output(#[source] std::io::Error),
 }
 
-impl std::fmt::Display for BatchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BatchError::Input(m) => f.write_str(m),
-            BatchError::Output(e) => write!(f, "cannot write output: {e}"),
-        }
-    }
+/// Why the input as a whole cannot be read on. Records before it were handed on; a bad
+/// record alone is that record's [`LeadError`], not this.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// Reading failed.
+    #[error("cannot read input: {0}")]
+    Read(#[source] std::io::Error),
+    /// Reading a JSONL line failed.
+    #[error("cannot read line {line}: {source}")]
+    Line {
+        /// The line's number, from 1.
+        line: u64,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Reading the CSV header failed.
+    #[error("cannot read the CSV header: {0}")]
+    CsvHeader(#[source] std::io::Error),
+    /// The CSV header is larger than a record may be.
+    #[error(
+        "the CSV header is larger than the most a record may be ({} MiB, {MAX_COLUMNS} columns)",
+        MAX_RECORD >> 20
+    )]
+    CsvHeaderTooLarge,
+    /// A header cell is not UTF-8.
+    #[error("the CSV header is not UTF-8 text")]
+    CsvHeaderNotUtf8,
+    /// The CSV's columns do not fit the schema (e.g. a required one is missing).
+    #[error("{0}")]
+    CsvColumns(String),
+    /// Reading a CSV record failed.
+    #[error("cannot read record {record} (line {line}): {source}")]
+    CsvRecord {
+        /// The record's number, from 1.
+        record: u64,
+        /// The line it starts on.
+        line: u64,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A JSON input with nothing in it.
+    #[error("the JSON input is empty: expected an array of leads or one lead")]
+    JsonEmpty,
+    /// A JSON array that is never closed.
+    #[error(
+        "malformed JSON: the input ends before the array is closed (after element {after}, line {line})"
+    )]
+    JsonUnclosed {
+        /// Elements read.
+        after: u64,
+        /// The last line.
+        line: u64,
+    },
+    /// Text after a JSON array.
+    #[error("malformed JSON: text after the end of the array (line {line})")]
+    JsonTrailing {
+        /// Where the text is.
+        line: u64,
+    },
+    /// A worker thread stopped (it panicked): the batch cannot go on.
+    #[error("a worker thread stopped")]
+    WorkerStopped,
 }
-
-impl std::error::Error for BatchError {}
 
 /// A raw record before decoding.
 enum Raw {
@@ -418,7 +473,7 @@ pub(crate) fn map<R: Read, T: Send, W>(
                 std::mem::swap(batch, &mut done.chunk);
                 let (reply, rx) = std::sync::mpsc::sync_channel(1);
                 jobs.send((done, csv.cloned(), reply))
-                    .map_err(|_| BatchError::Input("a worker thread stopped".into()))?;
+                    .map_err(|_| InputError::WorkerStopped)?;
                 pipeline.in_flight.push_back(rx);
                 pipeline.drain(depth, &mut sink)
             };
@@ -537,9 +592,7 @@ impl<T> Pipeline<T> {
                 .in_flight
                 .pop_front()
                 .expect("more than `keep` in flight");
-            let mut done = chunk
-                .recv()
-                .map_err(|_| BatchError::Input("a worker thread stopped".into()))?;
+            let mut done = chunk.recv().map_err(|_| InputError::WorkerStopped)?;
             for (record, result) in done.outcomes.drain(..) {
                 if result.is_ok() {
                     self.ok += 1;
@@ -693,7 +746,11 @@ fn read_chunks<R: Read>(
                         // The lines before it are leads like any others.
                         batch.text.truncate(start);
                         process(&mut batch, None)?;
-                        return Err(BatchError::Input(format!("cannot read line {number}: {e}")));
+                        return Err(InputError::Line {
+                            line: number,
+                            source: e,
+                        }
+                        .into());
                     }
                 };
                 let line = batch.text[start..]
@@ -749,16 +806,11 @@ fn read_chunks<R: Read>(
         }
         InputFormat::Csv => {
             let mut rows = CsvRows::new(input);
-            let header = rows
-                .next(MAX_COLUMNS)
-                .map_err(|e| BatchError::Input(format!("cannot read the CSV header: {e}")))?;
+            let header = rows.next(MAX_COLUMNS).map_err(InputError::CsvHeader)?;
             let headers = match header {
                 None => Vec::new(),
                 Some(h) if h.too_large || h.cells > MAX_COLUMNS => {
-                    return Err(BatchError::Input(format!(
-                        "the CSV header is larger than the most a record may be ({} MiB, {MAX_COLUMNS} columns)",
-                        MAX_RECORD >> 20
-                    )))
+                    return Err(InputError::CsvHeaderTooLarge.into())
                 }
                 Some(h) => rows.header(&h)?,
             };
@@ -769,7 +821,7 @@ fn read_chunks<R: Read>(
                     &headers,
                     options.eval.strict,
                 )
-                .map_err(|e| BatchError::Input(e.message))?,
+                .map_err(|e| InputError::CsvColumns(e.message))?,
             );
             let width = decoder.width();
             let mut record = 0u64;
@@ -780,10 +832,12 @@ fn read_chunks<R: Read>(
                     Ok(None) => break,
                     Err(e) => {
                         process(&mut batch, Some(&decoder))?;
-                        return Err(BatchError::Input(format!(
-                            "cannot read record {record} (line {}): {e}",
-                            rows.line
-                        )));
+                        return Err(InputError::CsvRecord {
+                            record,
+                            line: rows.line,
+                            source: e,
+                        }
+                        .into());
                     }
                 };
                 let line = Some(row.line);
@@ -944,8 +998,7 @@ impl<R: Read> CsvRows<R> {
             .map(|&end| {
                 let cell = &self.out[start..end];
                 start = end;
-                String::from_utf8(cell.to_vec())
-                    .map_err(|_| BatchError::Input("the CSV header is not UTF-8 text".to_string()))
+                String::from_utf8(cell.to_vec()).map_err(|_| InputError::CsvHeaderNotUtf8.into())
             })
             .collect()
     }
@@ -1090,7 +1143,7 @@ impl<R: Read> JsonElements<R> {
     }
 
     fn read_error(e: std::io::Error) -> BatchError {
-        BatchError::Input(format!("cannot read input: {e}"))
+        InputError::Read(e).into()
     }
 
     /// Skips white space; gives the next byte, not consumed (`None` at the end).
@@ -1124,11 +1177,7 @@ impl<R: Read> JsonElements<R> {
         loop {
             let next = self.peek()?;
             match (self.place, next) {
-                (Place::Start, None) => {
-                    return Err(BatchError::Input(
-                        "the JSON input is empty: expected an array of leads or one lead".into(),
-                    ))
-                }
+                (Place::Start, None) => return Err(InputError::JsonEmpty.into()),
                 (Place::Start, Some(b'[')) => {
                     self.input.consume(1);
                     self.place = Place::First;
@@ -1171,10 +1220,11 @@ impl<R: Read> JsonElements<R> {
                     }));
                 }
                 (Place::First | Place::Comma | Place::After, None) => {
-                    return Err(BatchError::Input(format!(
-                        "malformed JSON: the input ends before the array is closed (after element {}, line {})",
-                        self.count, self.line
-                    )))
+                    return Err(InputError::JsonUnclosed {
+                        after: self.count,
+                        line: self.line,
+                    }
+                    .into())
                 }
                 (Place::First | Place::Comma | Place::After, Some(_)) => {
                     let missing_comma = self.place == Place::After;
@@ -1185,7 +1235,9 @@ impl<R: Read> JsonElements<R> {
                     // Without its `,` the element may be the tail of a broken one: it is
                     // reported, not guessed at.
                     let problem = missing_comma.then(|| {
-                        format!("malformed JSON: expected `,` or `]` before this element (line {line})")
+                        format!(
+                            "malformed JSON: expected `,` or `]` before this element (line {line})"
+                        )
                     });
                     return Ok(Some(Element {
                         line: Some(line),
@@ -1195,10 +1247,7 @@ impl<R: Read> JsonElements<R> {
                 }
                 (Place::Done, None) => return Ok(None),
                 (Place::Done, Some(_)) => {
-                    return Err(BatchError::Input(format!(
-                        "malformed JSON: text after the end of the array (line {})",
-                        self.line
-                    )))
+                    return Err(InputError::JsonTrailing { line: self.line }.into())
                 }
             }
         }

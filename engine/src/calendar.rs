@@ -3,7 +3,7 @@
 //! Opening hours are local wall-clock times in the calendar's zone, so a 09:00-18:00 day is
 //! nine hours whatever the UTC offset, and a day whose clocks jump is measured in real time.
 
-use crate::ir::CalendarDef;
+use crate::ir::{CalendarDef, HolidaySet};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -18,8 +18,36 @@ pub struct BusinessCalendar<'a> {
 }
 
 /// Business time could not be computed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CalendarError(pub String);
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
+    /// The two instants are further apart than the walk goes.
+    #[error(
+        "business time on calendar `{calendar}` is counted over at most {years} years, and {from} to {to} is longer"
+    )]
+    TooLong {
+        /// The calendar's name.
+        calendar: String,
+        /// How many years the walk goes.
+        years: i64,
+        /// The first instant.
+        from: DateTime<Utc>,
+        /// The last instant.
+        to: DateTime<Utc>,
+    },
+    /// No open time within the walk's reach.
+    #[error("calendar `{calendar}` has no open time in the {years} years after {from}")]
+    NoOpenTime {
+        /// The calendar's name.
+        calendar: String,
+        /// How many years the walk goes.
+        years: i64,
+        /// Where the walk started.
+        from: DateTime<Utc>,
+    },
+    /// The walk passed the last representable date.
+    #[error("date out of range")]
+    DateOutOfRange,
+}
 
 impl<'a> BusinessCalendar<'a> {
     /// Wraps a checked calendar.
@@ -39,10 +67,7 @@ impl<'a> BusinessCalendar<'a> {
     /// Whether the whole local day is closed.
     pub fn is_holiday(&self, date: NaiveDate) -> bool {
         self.def.holidays.binary_search(&date).is_ok()
-            || self.def.holiday_sets.iter().any(|set| match set.as_str() {
-                "brazil" => is_brazil_holiday(date),
-                _ => false,
-            })
+            || self.def.holiday_sets.iter().any(|&set| in_set(set, date))
     }
 
     /// The open intervals of one local day, as UTC instants, in order.
@@ -104,13 +129,12 @@ impl<'a> BusinessCalendar<'a> {
             .unwrap_or(self.local_date(from));
         let last = self.local_date(to);
         if (last - date).num_days() > MAX_DAYS {
-            return Err(CalendarError(format!(
-                "business time on calendar `{}` is counted over at most {} years, and {} to {} is longer",
-                self.def.name,
-                MAX_DAYS / 366,
+            return Err(CalendarError::TooLong {
+                calendar: self.def.name.clone(),
+                years: MAX_DAYS / 366,
                 from,
-                to
-            )));
+                to,
+            });
         }
         while date <= last {
             for (s, e) in self.open_intervals(date) {
@@ -148,16 +172,20 @@ impl<'a> BusinessCalendar<'a> {
                 }
                 left -= open;
             }
-            date = date
-                .succ_opt()
-                .ok_or_else(|| CalendarError("date out of range".into()))?;
+            date = date.succ_opt().ok_or(CalendarError::DateOutOfRange)?;
         }
-        Err(CalendarError(format!(
-            "calendar `{}` has no open time in the {} years after {}",
-            self.def.name,
-            MAX_DAYS / 366,
-            from
-        )))
+        Err(CalendarError::NoOpenTime {
+            calendar: self.def.name.clone(),
+            years: MAX_DAYS / 366,
+            from,
+        })
+    }
+}
+
+/// Whether a built-in set holds the date.
+fn in_set(set: HolidaySet, date: NaiveDate) -> bool {
+    match set {
+        HolidaySet::Brazil => is_brazil_holiday(date),
     }
 }
 

@@ -459,6 +459,31 @@ pub struct RouteDef {
     pub span: Span,
 }
 
+/// A built-in set of holidays that a calendar may name; the dates each holds are in
+/// `calendar.rs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HolidaySet {
+    /// Brazil's national holidays.
+    Brazil,
+}
+
+impl HolidaySet {
+    /// Every set, in the order the checker suggests them.
+    pub const ALL: [HolidaySet; 1] = [HolidaySet::Brazil];
+
+    /// The name a policy writes.
+    pub fn name(self) -> &'static str {
+        match self {
+            HolidaySet::Brazil => "brazil",
+        }
+    }
+
+    /// The set a policy names, if there is one by that name.
+    pub fn from_name(name: &str) -> Option<HolidaySet> {
+        HolidaySet::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
 /// A business calendar.
 #[derive(Debug, Clone)]
 pub struct CalendarDef {
@@ -470,8 +495,8 @@ pub struct CalendarDef {
     pub week: [Vec<(u16, u16)>; 7],
     /// Listed closed dates.
     pub holidays: Vec<chrono::NaiveDate>,
-    /// Built-in holiday sets (`brazil`).
-    pub holiday_sets: Vec<String>,
+    /// Built-in holiday sets (`holidays brazil`).
+    pub holiday_sets: Vec<HolidaySet>,
     /// Where.
     pub span: Span,
 }

@@ -135,7 +135,8 @@ fn leads_read_before_an_input_error_are_still_evaluated() {
         );
         assert_eq!(seen, [1, 2, 3, 4, 5], "jobs {jobs}, chunk {chunk}");
         match result {
-            Err(BatchError::Input(message)) => {
+            Err(BatchError::Input(e)) => {
+                let message = e.to_string();
                 assert!(
                     message.contains("line 6") && message.contains("the disk went away"),
                     "{message}"

@@ -77,7 +77,7 @@ impl State<'_> {
             Some(cal) => match cal.add(start_utc, sla.within) {
                 Ok(d) => d,
                 Err(e) => {
-                    self.error.get_or_insert(e.0);
+                    self.error.get_or_insert(e.to_string());
                     return (na, None, None);
                 }
             },
@@ -92,7 +92,7 @@ impl State<'_> {
             Some(cal) => match cal.elapsed(start_utc, end) {
                 Ok(e) => e,
                 Err(e) => {
-                    self.error.get_or_insert(e.0);
+                    self.error.get_or_insert(e.to_string());
                     return (na, None, None);
                 }
             },
