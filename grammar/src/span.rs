@@ -44,8 +44,9 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 /// A byte range in a [`SourceFile`].
 ///
-/// Spans compare equal whatever their positions, so two syntax trees that differ only in layout
-/// compare equal (the formatter's round-trip tests rely on this).
+/// `==` on spans ignores their positions, so two syntax trees that differ only in layout
+/// compare equal (the formatter's round-trip tests rely on this). To ask whether two spans
+/// are the same place, use [`Span::same_place`].
 #[derive(Clone)]
 pub struct Span {
     /// The file this span points into.
@@ -96,6 +97,19 @@ impl Span {
         format!("{}:{}:{}", self.file.name, line, col)
     }
 
+    /// Whether both spans cover the same bytes of the same file: the identity of a node, where
+    /// `==` only compares trees.
+    ///
+    /// ```
+    /// use funnel_grammar::{SourceFile, Span};
+    /// let file = SourceFile::new("a.funnel", "let x = 1");
+    /// let (a, b) = (Span::new(file.clone(), 4, 5), Span::new(file, 8, 9));
+    /// assert!(a == b && !a.same_place(&b) && a.same_place(&a.clone()));
+    /// ```
+    pub fn same_place(&self, other: &Span) -> bool {
+        self.start == other.start && self.end == other.end && Arc::ptr_eq(&self.file, &other.file)
+    }
+
     /// The smallest span covering both (which must be in the same file).
     pub fn to(&self, other: &Span) -> Span {
         Span::new(
@@ -106,6 +120,7 @@ impl Span {
     }
 }
 
+/// Positions are layout, not structure (see [`Span`]).
 impl PartialEq for Span {
     fn eq(&self, _: &Span) -> bool {
         true

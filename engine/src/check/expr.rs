@@ -1,6 +1,7 @@
 //! Name resolution and type checking of expressions.
 
-use super::{suggest::closest, suggest::did_you_mean, Checker, DefKind};
+use super::suggest::{closest, did_you_mean, unknown_name};
+use super::{Checker, DefKind};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::*;
 use crate::pattern::{Pattern, PatternError};
@@ -548,9 +549,7 @@ impl<'a> Checker<'a> {
             let quoted: Vec<String> = items
                 .iter()
                 .map(|i| match &i.kind {
-                    ExprKind::Name(id)
-                        if unquoted.iter().any(|u| u.span.start == id.span.start) =>
-                    {
+                    ExprKind::Name(id) if unquoted.iter().any(|u| u.span.same_place(&id.span)) => {
                         format!("\"{}\"", id.name)
                     }
                     _ => i.span.text().to_string(),
@@ -578,7 +577,7 @@ impl<'a> Checker<'a> {
         let mut out: Vec<TExpr> = Vec::new();
         for item in items {
             if let ExprKind::Name(id) = &item.kind {
-                if unquoted.iter().any(|u| u.span.start == id.span.start) {
+                if unquoted.iter().any(|u| u.span.same_place(&id.span)) {
                     out.push(mk(TKind::Const(Value::Missing), Ty::Error, &item.span));
                     continue;
                 }
@@ -1021,19 +1020,14 @@ impl<'a> Checker<'a> {
                     .iter()
                     .map(|p| p.name.name.clone())
                     .collect();
-                self.error(
-                    Diagnostic::error(
-                        Code::UnknownPersona,
-                        format!("no persona named `{}`", name.name),
-                    )
-                    .label(&name.span, "unknown persona")
-                    .help(did_you_mean(
-                        &name.name,
-                        names.iter().map(|s| s.as_str()),
-                        "persona",
-                    )),
-                );
-                if let Some(meant) = closest(&name.name, names.iter().map(|s| s.as_str())) {
+                let candidates = names.iter().map(|s| s.as_str());
+                self.error(unknown_name(
+                    Code::UnknownPersona,
+                    "persona",
+                    name,
+                    candidates.clone(),
+                ));
+                if let Some(meant) = closest(&name.name, candidates) {
                     let meant = meant.to_string();
                     self.suggested(&meant, DefKind::Persona);
                 }
@@ -1052,18 +1046,8 @@ impl<'a> Checker<'a> {
                     .iter()
                     .map(|p| p.name.name.clone())
                     .collect();
-                self.error(
-                    Diagnostic::error(
-                        Code::UnknownScore,
-                        format!("no score named `{}`", name.name),
-                    )
-                    .label(&name.span, "unknown score")
-                    .help(did_you_mean(
-                        &name.name,
-                        names.iter().map(|s| s.as_str()),
-                        "score",
-                    )),
-                );
+                let names = names.iter().map(|s| s.as_str());
+                self.error(unknown_name(Code::UnknownScore, "score", name, names));
                 None
             }
         }
@@ -1239,18 +1223,8 @@ impl<'a> Checker<'a> {
                     _ => {
                         let names: Vec<String> =
                             self.slas_ast.iter().map(|s| s.name.name.clone()).collect();
-                        self.error(
-                            Diagnostic::error(
-                                Code::UnknownSla,
-                                format!("no SLA named `{}`", id.name),
-                            )
-                            .label(&id.span, "unknown SLA")
-                            .help(did_you_mean(
-                                &id.name,
-                                names.iter().map(|s| s.as_str()),
-                                "SLA",
-                            )),
-                        );
+                        let names = names.iter().map(|s| s.as_str());
+                        self.error(unknown_name(Code::UnknownSla, "SLA", id, names));
                         error(self)
                     }
                 }

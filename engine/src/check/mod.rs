@@ -11,6 +11,7 @@ mod expr;
 mod schema;
 mod sla;
 mod suggest;
+mod test_blocks;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::*;

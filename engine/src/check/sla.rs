@@ -2,11 +2,15 @@
 
 use super::blocks::const_duration;
 use super::expr::Env;
+use super::suggest::unknown_name;
 use super::{did_you_mean, Checker, DefKind};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::*;
 use crate::value::Value;
 use funnel_grammar::ast::{self, ExprKind, Literal};
+
+/// The built-in holiday sets.
+pub(crate) const HOLIDAY_SETS: &[&str] = &["brazil"];
 
 impl<'a> Checker<'a> {
     pub(super) fn check_calendars(&mut self) -> Vec<CalendarDef> {
@@ -111,8 +115,8 @@ impl<'a> Checker<'a> {
                     }
                 }
                 ast::Holiday::Set(name) => {
-                    if let Some(set) = HolidaySet::from_name(&name.name) {
-                        holiday_sets.push(set);
+                    if HOLIDAY_SETS.contains(&name.name.as_str()) {
+                        holiday_sets.push(name.name.clone());
                     } else {
                         self.error(
                             Diagnostic::error(
@@ -122,7 +126,7 @@ impl<'a> Checker<'a> {
                             .label(&name.span, "unknown holiday set")
                             .help(did_you_mean(
                                 &name.name,
-                                HolidaySet::ALL.map(HolidaySet::name),
+                                HOLIDAY_SETS.iter().copied(),
                                 "holiday set",
                             )),
                         );
@@ -147,18 +151,8 @@ impl<'a> Checker<'a> {
             Some(i) => Some(i),
             None => {
                 if !stages.is_empty() {
-                    self.error(
-                        Diagnostic::error(
-                            Code::UnknownStage,
-                            format!("no stage named `{}`", name.name),
-                        )
-                        .label(&name.span, "unknown stage")
-                        .help(did_you_mean(
-                            &name.name,
-                            stages.iter().map(|s| s.name.as_str()),
-                            "stage",
-                        )),
-                    );
+                    let names = stages.iter().map(|s| s.name.as_str());
+                    self.error(unknown_name(Code::UnknownStage, "stage", name, names));
                 }
                 None
             }
@@ -265,18 +259,8 @@ impl<'a> Checker<'a> {
                 }
                 _ if self.broken.defines(&name.name) => None,
                 _ => {
-                    self.error(
-                        Diagnostic::error(
-                            Code::UnknownCalendar,
-                            format!("no calendar named `{}`", name.name),
-                        )
-                        .label(&name.span, "unknown calendar")
-                        .help(did_you_mean(
-                            &name.name,
-                            calendars.iter().map(|c| c.name.as_str()),
-                            "calendar",
-                        )),
-                    );
+                    let names = calendars.iter().map(|c| c.name.as_str());
+                    self.error(unknown_name(Code::UnknownCalendar, "calendar", name, names));
                     if let Some(meant) = super::suggest::closest(
                         &name.name,
                         calendars.iter().map(|c| c.name.as_str()),
@@ -370,18 +354,8 @@ impl<'a> Checker<'a> {
                             .filter(|s| matches!(s.kind, ast::SlaKind::PerLead(_)))
                             .map(|s| s.name.name.clone())
                             .collect();
-                        self.error(
-                            Diagnostic::error(
-                                Code::UnknownSla,
-                                format!("no per-lead SLA named `{}`", sla.name),
-                            )
-                            .label(&sla.span, "unknown SLA")
-                            .help(did_you_mean(
-                                &sla.name,
-                                names.iter().map(|s| s.as_str()),
-                                "per-lead SLA",
-                            )),
-                        );
+                        let names = names.iter().map(|s| s.as_str());
+                        self.error(unknown_name(Code::UnknownSla, "per-lead SLA", sla, names));
                         return None;
                     }
                 }

@@ -1,5 +1,8 @@
 //! "Did you mean ...?": the closest name in scope by edit distance.
 
+use crate::diagnostic::{Code, Diagnostic};
+use funnel_grammar::ast::Ident;
+
 /// The candidate closest to `name`, when it is close enough to be a plausible typo, or else
 /// the shortest candidate that `name` shortens or lengthens (`sao_paulo` for
 /// `sao_paulo_office`, `integer` for `int`).
@@ -31,6 +34,19 @@ pub(crate) fn closest<'a>(
             .min_by_key(|c| c.len().abs_diff(name.len()))
             .copied()
     })
+}
+
+/// "no KIND named `NAME`", labelled at the name, with the closest candidate (or the list of
+/// what exists) as its help: the one shape of every unknown-name error.
+pub(crate) fn unknown_name<'a>(
+    code: Code,
+    kind: &str,
+    name: &Ident,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Diagnostic {
+    Diagnostic::error(code, format!("no {kind} named `{}`", name.name))
+        .label(&name.span, format!("unknown {kind}"))
+        .help(did_you_mean(&name.name, candidates, kind))
 }
 
 /// A help line: "did you mean `x`?" or a fallback listing what exists.

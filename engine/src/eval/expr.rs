@@ -10,24 +10,6 @@ use funnel_grammar::ast::{BinOp, ListOp, TextOp};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-/// Kleene `and`: false wins, then unknown.
-fn and(a: &Value, b: &Value) -> Value {
-    match (a, b) {
-        (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Bool(false),
-        (Value::Bool(true), Value::Bool(true)) => Value::Bool(true),
-        _ => Value::Missing,
-    }
-}
-
-/// Kleene `or`: true wins, then unknown.
-fn or(a: &Value, b: &Value) -> Value {
-    match (a, b) {
-        (Value::Bool(true), _) | (_, Value::Bool(true)) => Value::Bool(true),
-        (Value::Bool(false), Value::Bool(false)) => Value::Bool(false),
-        _ => Value::Missing,
-    }
-}
-
 /// Orders two values of one type; `None` when either is missing (or they do not compare).
 pub(crate) fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
@@ -200,10 +182,7 @@ impl<'p> State<'p> {
             TKind::Route => self.out.route.map_or(Value::Missing, Value::Enum),
             TKind::Sla(i) => self.out.slas[*i].clone(),
             TKind::Now => Value::DateTime(self.now),
-            TKind::Not(inner) => match self.eval(inner) {
-                Value::Bool(b) => Value::Bool(!b),
-                _ => Value::Missing,
-            },
+            TKind::Not(inner) => ops::truth_value(ops::not(ops::truth(&self.eval(inner)))),
             TKind::Neg(inner) => match self.eval(inner) {
                 Value::Duration(d) => d.checked_neg().map_or(Value::Missing, Value::Duration),
                 v => N::value(N::of(&v).map(ops::neg)),
@@ -224,8 +203,8 @@ impl<'p> State<'p> {
                     return self.stage_order(*op, x, y);
                 }
                 match op {
-                    BinOp::And => and(x, y),
-                    BinOp::Or => or(x, y),
+                    BinOp::And => ops::truth_value(ops::and(ops::truth(x), ops::truth(y))),
+                    BinOp::Or => ops::truth_value(ops::or(ops::truth(x), ops::truth(y))),
                     BinOp::Eq => bool_of(equal(x, y)),
                     BinOp::Ne => bool_of(equal(x, y).map(|b| !b)),
                     BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
@@ -437,7 +416,7 @@ impl<'p> State<'p> {
         self.out.items.push(item.clone());
         let r = self.eval(filter);
         self.out.items.pop();
-        Seen::In(super::truth(&r))
+        Seen::In(ops::truth(&r))
     }
 
     fn window(&mut self, q: &TQuery) -> Result<Option<i64>, ()> {

@@ -15,8 +15,8 @@ use crate::ir::*;
 use crate::value::Value;
 use chrono::{DateTime, FixedOffset};
 use compiled::{Program, Rule, RuleCode, Test};
-pub(crate) use ops::round2;
 use ops::N;
+pub(crate) use ops::{round2, truth};
 
 /// The state of one lead's evaluation: what it reads, and the [`Slots`] it writes its
 /// results to.
@@ -32,14 +32,6 @@ pub(crate) struct State<'p> {
     /// A metric's aggregates over a period's leads, by the aggregate's source position
     /// (only while a report computes a metric's value).
     pub(crate) aggregates: Option<std::collections::HashMap<usize, Value>>,
-}
-
-pub(crate) fn truth(v: &Value) -> Truth {
-    match v {
-        Value::Bool(true) => Truth::True,
-        Value::Bool(false) => Truth::False,
-        _ => Truth::Unknown,
-    }
 }
 
 /// Runs `f`, turning a panic into the message of an internal error: the last line of defence

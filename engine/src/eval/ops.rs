@@ -1,11 +1,67 @@
-//! What the operators mean on numbers and orderings, in one place for the tree walker and
-//! the compiled forms: whole numbers stay exact, a comparison is the set of orderings it
-//! accepts.
+//! What the operators mean, in one place for the tree walker and the compiled forms:
+//! three-valued logic, whole numbers that stay exact, rounding, and comparisons as the set of
+//! orderings they accept.
 
 use crate::decision::Truth;
 use crate::value::Value;
 use funnel_grammar::ast::BinOp;
 use std::cmp::Ordering;
+
+/// A value's truth: only `true` and `false` are known.
+#[inline]
+pub(crate) fn truth(v: &Value) -> Truth {
+    match v {
+        Value::Bool(true) => Truth::True,
+        Value::Bool(false) => Truth::False,
+        _ => Truth::Unknown,
+    }
+}
+
+/// A truth as a value: unknown is a missing value.
+pub(crate) fn truth_value(t: Truth) -> Value {
+    match t {
+        Truth::True => Value::Bool(true),
+        Truth::False => Value::Bool(false),
+        Truth::Unknown => Value::Missing,
+    }
+}
+
+#[inline]
+pub(crate) fn known(b: bool) -> Truth {
+    if b {
+        Truth::True
+    } else {
+        Truth::False
+    }
+}
+
+/// Kleene `and`: false wins, then unknown. (Callers that can skip the right side when the
+/// left is false do so; the result is the same.)
+pub(crate) fn and(a: Truth, b: Truth) -> Truth {
+    match (a, b) {
+        (Truth::False, _) | (_, Truth::False) => Truth::False,
+        (Truth::True, Truth::True) => Truth::True,
+        _ => Truth::Unknown,
+    }
+}
+
+/// Kleene `or`: true wins, then unknown.
+pub(crate) fn or(a: Truth, b: Truth) -> Truth {
+    match (a, b) {
+        (Truth::True, _) | (_, Truth::True) => Truth::True,
+        (Truth::False, Truth::False) => Truth::False,
+        _ => Truth::Unknown,
+    }
+}
+
+/// Kleene `not`: unknown stays unknown.
+pub(crate) fn not(t: Truth) -> Truth {
+    match t {
+        Truth::True => Truth::False,
+        Truth::False => Truth::True,
+        Truth::Unknown => Truth::Unknown,
+    }
+}
 
 /// A number as the language keeps it: whole numbers stay exact.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,7 +1,7 @@
 //! The compiled forms and how each runs against a lead.
 
 use super::super::expr::{same, text_test};
-use super::super::ops::{arith, neg, whole, Accept, N};
+use super::super::ops::{and, arith, known, neg, not, or, truth_value, whole, Accept, N};
 use super::super::{cap, truth, State};
 use crate::decision::Truth;
 use crate::pattern::Pattern;
@@ -170,21 +170,14 @@ impl Test {
             Test::Const(t) => *t,
             Test::Persona(i) => known(s.out.personas[*i].0),
             Test::Not(a) => not(a.get(s)),
+            // The right side is skipped where the left decides, as the walker does.
             Test::And(ab) => match ab.0.get(s) {
                 Truth::False => Truth::False,
-                Truth::True => ab.1.get(s),
-                Truth::Unknown => match ab.1.get(s) {
-                    Truth::False => Truth::False,
-                    _ => Truth::Unknown,
-                },
+                left => and(left, ab.1.get(s)),
             },
             Test::Or(ab) => match ab.0.get(s) {
                 Truth::True => Truth::True,
-                Truth::False => ab.1.get(s),
-                Truth::Unknown => match ab.1.get(s) {
-                    Truth::True => Truth::True,
-                    _ => Truth::Unknown,
-                },
+                left => or(left, ab.1.get(s)),
             },
             Test::Compare(accept, sides) => match (sides.0.get(s), sides.1.get(s)) {
                 (Some(x), Some(y)) => accept.holds(x.cmp(y)),
@@ -317,30 +310,10 @@ pub(crate) enum LetCode {
 impl LetCode {
     pub(crate) fn get(&self, s: &mut State) -> Value {
         match self {
-            LetCode::Bool(t) => match t.get(s) {
-                Truth::True => Value::Bool(true),
-                Truth::False => Value::Bool(false),
-                Truth::Unknown => Value::Missing,
-            },
+            LetCode::Bool(t) => truth_value(t.get(s)),
             LetCode::Number(n) => N::value(n.get(s)),
             LetCode::Walk(w) => w(s),
         }
-    }
-}
-
-fn known(b: bool) -> Truth {
-    if b {
-        Truth::True
-    } else {
-        Truth::False
-    }
-}
-
-fn not(t: Truth) -> Truth {
-    match t {
-        Truth::True => Truth::False,
-        Truth::False => Truth::True,
-        Truth::Unknown => Truth::Unknown,
     }
 }
 

@@ -1,0 +1,262 @@
+//! Test blocks: each test's lead, written as a record literal or read from a JSON file, its
+//! instant and its expectations.
+
+use super::expr::Env;
+use super::Checker;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::*;
+use crate::value::Value;
+use funnel_grammar::ast::{self, ExprKind, Item};
+use funnel_grammar::Span;
+
+impl<'a> Checker<'a> {
+    pub(super) fn check_tests(&mut self) -> Vec<TestDef> {
+        let tests: Vec<(
+            &'a ast::Test,
+            &'a std::sync::Arc<funnel_grammar::SourceFile>,
+        )> = self
+            .files
+            .iter()
+            .flat_map(|(file, f)| {
+                f.items.iter().filter_map(move |i| match i {
+                    Item::Test(t) => Some((t, file)),
+                    _ => None,
+                })
+            })
+            .collect();
+        let mut seen: std::collections::HashMap<String, Span> = Default::default();
+        let mut out = Vec::new();
+        for (t, file) in tests {
+            if let Some(first) = seen.get(&t.name.value) {
+                let first = first.clone();
+                self.error(
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("two tests are named \"{}\"", t.name.value),
+                    )
+                    .label(&t.name.span, "named again here")
+                    .label(&first, "first test with this name")
+                    .help("give each test its own name, so a failure says which one"),
+                );
+            }
+            seen.insert(t.name.value.clone(), t.name.span.clone());
+            let lead = match &t.given {
+                Some(ast::Given::Inline(e)) => self.lead.and_then(|l| {
+                    self.record_value(e, l).map(|v| {
+                        TestLead::Inline(TExpr {
+                            kind: TKind::Const(v),
+                            ty: Ty::Record(l),
+                            span: e.span.clone(),
+                        })
+                    })
+                }),
+                Some(ast::Given::File(path)) => {
+                    let resolved = super::schema::relative_to(file, &path.value);
+                    if !resolved.is_file() {
+                        self.error(
+                            Diagnostic::error(
+                                Code::BadTest,
+                                format!(
+                                    "the test lead file `{}` does not exist",
+                                    resolved.display()
+                                ),
+                            )
+                            .label(&path.span, "no such file")
+                            .help("paths are relative to the policy file"),
+                        );
+                        None
+                    } else {
+                        Some(TestLead::File(resolved, path.span.clone()))
+                    }
+                }
+                None => {
+                    self.error(
+                        Diagnostic::error(Code::BadTest, format!("the test \"{}\" gives no lead", t.name.value))
+                            .label(&t.name.span, "no `given lead`")
+                            .help("add `given lead { id: \"t1\", ... }` or `given lead from \"lead.json\"`"),
+                    );
+                    None
+                }
+            };
+            let at = match &t.at {
+                Some(a) => {
+                    let at = self.expr(a, &Env::lead(), None);
+                    Some(self.want(at, &Ty::DateTime, "the instant after `at`"))
+                }
+                None => {
+                    self.error(
+                        Diagnostic::error(Code::BadTest, format!("the test \"{}\" has no evaluation instant", t.name.value))
+                            .label(&t.name.span, "no `at`")
+                            .help("add `at 2026-11-26T10:00:00-03:00` so the test gives the same result every day"),
+                    );
+                    None
+                }
+            };
+            if t.expects.is_empty() {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadTest,
+                        format!("the test \"{}\" expects nothing", t.name.value),
+                    )
+                    .label(&t.name.span, "no `expect` line")
+                    .help("add what must hold, e.g. `expect stage == mql`"),
+                );
+            }
+            let saved = std::mem::take(&mut self.deps);
+            let expects = t
+                .expects
+                .iter()
+                .map(|e| self.condition(e, &Env::lead(), "an `expect` line"))
+                .collect();
+            self.deps = saved;
+            if let (Some(lead), Some(at)) = (lead, at) {
+                out.push(TestDef {
+                    name: t.name.value.clone(),
+                    lead,
+                    at,
+                    expects,
+                    span: t.span.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Turns a record literal into a value of the given record type, field by field.
+    fn record_value(&mut self, e: &ast::Expr, record: RecordId) -> Option<Value> {
+        let ExprKind::Record(fields) = &e.kind else {
+            self.error(
+                Diagnostic::error(
+                    Code::BadTest,
+                    "a test's lead is written as a record: `{ id: \"t1\", ... }`",
+                )
+                .label(&e.span, "not a record"),
+            );
+            return None;
+        };
+        let def = self.records[record].clone();
+        let mut values = vec![Value::Missing; def.fields.len()];
+        let mut ok = true;
+        for (name, value) in fields {
+            let Some(slot) = def.fields.iter().position(|f| f.name == name.name) else {
+                self.error(
+                    Diagnostic::error(
+                        Code::UnknownField,
+                        format!("no field `{}` in `{}`", name.name, def.name),
+                    )
+                    .label(&name.span, "unknown field")
+                    .help(super::did_you_mean(
+                        &name.name,
+                        def.fields.iter().map(|f| f.name.as_str()),
+                        "field",
+                    )),
+                );
+                ok = false;
+                continue;
+            };
+            match self.literal_value(value, &def.fields[slot].ty, &format!("`{}`", name.name)) {
+                Some(v) => values[slot] = v,
+                None => ok = false,
+            }
+        }
+        let missing: Vec<&FieldDef> = def
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(slot, f)| {
+                !f.optional
+                    && values[*slot] == Value::Missing
+                    && !fields.iter().any(|(n, _)| n.name == f.name)
+            })
+            .map(|(_, f)| f)
+            .collect();
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|f| format!("`{}`", f.name)).collect();
+            let example: Vec<String> = missing
+                .iter()
+                .map(|f| format!("{}: {}", f.name, self.example_value(&f.ty)))
+                .collect();
+            let (message, label) = if missing.len() == 1 {
+                (
+                    format!("this {} lacks the required field {}", def.name, names[0]),
+                    format!("no {} in this record", names[0]),
+                )
+            } else {
+                (
+                    format!(
+                        "this {} lacks the required fields {}",
+                        def.name,
+                        names.join(", ")
+                    ),
+                    "these fields are not in this record".to_string(),
+                )
+            };
+            // The opening brace: a label over the whole record would repeat it all.
+            let open = Span::new(
+                e.span.file.clone(),
+                e.span.start,
+                (e.span.start + 1).min(e.span.end),
+            );
+            self.error(
+                Diagnostic::error(Code::BadTest, message)
+                    .label(&open, label)
+                    .help(format!(
+                        "add `{}`, or make the field optional with `?` in `schema {}`",
+                        example.join(", "),
+                        def.name
+                    )),
+            );
+            ok = false;
+        }
+        ok.then(|| Value::Record(values.into()))
+    }
+
+    /// A value of a type as it would be written in a test lead, for help lines.
+    fn example_value(&self, ty: &Ty) -> String {
+        match ty {
+            Ty::Text => "\"...\"".into(),
+            Ty::Int | Ty::Number => "0".into(),
+            Ty::Bool => "false".into(),
+            Ty::Date => "2026-01-01".into(),
+            Ty::DateTime => "2026-01-01T09:00:00-03:00".into(),
+            Ty::Duration => "1h".into(),
+            Ty::Enum(e) => self.enums[*e].values.first().cloned().unwrap_or_default(),
+            Ty::List(_) => "[]".into(),
+            Ty::Record(_) => "{ ... }".into(),
+            Ty::Regex | Ty::Error => "...".into(),
+        }
+    }
+
+    /// A literal value of a given type (test leads hold only literals).
+    fn literal_value(&mut self, e: &ast::Expr, ty: &Ty, what: &str) -> Option<Value> {
+        match (ty, &e.kind) {
+            (Ty::Record(r), _) => self.record_value(e, *r),
+            (Ty::List(inner), ExprKind::List(items)) => {
+                let values: Option<Vec<Value>> = items
+                    .iter()
+                    .map(|i| self.literal_value(i, inner, what))
+                    .collect();
+                values.map(|v| Value::List(v.into()))
+            }
+            _ => {
+                let t = self.expr(e, &Env::lead(), Some(ty));
+                let t = self.want(t, ty, what);
+                match (t.kind, ty) {
+                    (TKind::Const(Value::Int(i)), Ty::Number) => Some(Value::Number(i as f64)),
+                    (TKind::Const(v), _) if t.ty != Ty::Error => Some(v),
+                    (_, _) if t.ty == Ty::Error => None,
+                    _ => {
+                        self.error(
+                            Diagnostic::error(
+                                Code::BadTest,
+                                "a test lead holds values, not computations",
+                            )
+                            .label(&e.span, "not a literal value"),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+}
