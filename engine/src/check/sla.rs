@@ -9,9 +9,6 @@ use crate::ir::*;
 use crate::value::Value;
 use funnel_grammar::ast::{self, ExprKind, Literal};
 
-/// The built-in holiday sets.
-pub(crate) const HOLIDAY_SETS: &[&str] = &["brazil"];
-
 impl<'a> Checker<'a> {
     pub(super) fn check_calendars(&mut self) -> Vec<CalendarDef> {
         let cals = self.calendars_ast.clone();
@@ -115,8 +112,8 @@ impl<'a> Checker<'a> {
                     }
                 }
                 ast::Holiday::Set(name) => {
-                    if HOLIDAY_SETS.contains(&name.name.as_str()) {
-                        holiday_sets.push(name.name.clone());
+                    if let Some(set) = HolidaySet::from_name(&name.name) {
+                        holiday_sets.push(set);
                     } else {
                         self.error(
                             Diagnostic::error(
@@ -126,7 +123,7 @@ impl<'a> Checker<'a> {
                             .label(&name.span, "unknown holiday set")
                             .help(did_you_mean(
                                 &name.name,
-                                HOLIDAY_SETS.iter().copied(),
+                                HolidaySet::ALL.map(HolidaySet::name),
                                 "holiday set",
                             )),
                         );
