@@ -1,34 +1,27 @@
 //! `funnel eval`: evaluate a batch of leads, streaming, on all cores.
 
+use crate::args::{Leads, PolicyAt};
 use crate::exit;
-use crate::output::policy_at;
+use crate::failure::{Failure, Outcome};
+use crate::output::io_reason;
 use crate::render::{DecisionWriter, OutputFormat, Rendered};
-use funnel_engine::batch::{self, BatchOptions, InputFormat};
+use funnel_engine::batch::{self, BatchOptions};
 use funnel_engine::{EvalOptions, Evaluation, LeadError};
-use std::io::{BufWriter, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The policy directory.
-    policy: PathBuf,
-    /// Leads to evaluate: a JSONL, CSV or JSON file (stdin when absent or `-`).
-    input: Option<PathBuf>,
-    /// The evaluation instant (RFC 3339); now when absent.
-    #[arg(long)]
-    at: Option<String>,
+    #[command(flatten)]
+    policy: PolicyAt,
+    #[command(flatten)]
+    leads: Leads,
     /// Output format.
     #[arg(long, value_enum, default_value = "jsonl")]
     format: OutputFormat,
-    /// How the input is written (guessed from the file's extension; JSONL for stdin).
-    #[arg(long, value_enum)]
-    input_format: Option<InputKind>,
     /// Attach each decision's explanation.
     #[arg(long)]
     explain: bool,
-    /// Worker threads (default: one per core).
-    #[arg(long, short = 'j')]
-    jobs: Option<usize>,
     /// Write decisions to this file instead of stdout.
     #[arg(long, short = 'o')]
     output: Option<PathBuf>,
@@ -43,43 +36,15 @@ pub struct Args {
     quiet: bool,
 }
 
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum InputKind {
-    Jsonl,
-    Csv,
-    Json,
-}
-
-pub fn run(args: Args) -> u8 {
-    let (policy, at) = match policy_at(&args.policy, args.at.as_deref()) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let (input, format, source) = match open_input(args.input.as_ref(), args.input_format) {
-        Ok(x) => x,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return exit::USAGE;
-        }
-    };
+pub fn run(args: Args) -> Outcome {
+    let (policy, at) = args.policy.load()?;
+    let (input, format, source) = args.leads.open()?;
     let out: Box<dyn Write> = match &args.output {
-        Some(path) => match std::fs::File::create(path) {
-            Ok(f) => Box::new(f),
-            Err(e) => {
-                eprintln!("error: {}: {}", path.display(), io_reason(&e));
-                return exit::USAGE;
-            }
-        },
+        Some(path) => Box::new(create(path)?),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut errors_out = match &args.errors {
-        Some(path) => match std::fs::File::create(path) {
-            Ok(f) => Some(BufWriter::new(f)),
-            Err(e) => {
-                eprintln!("error: {}: {}", path.display(), io_reason(&e));
-                return exit::USAGE;
-            }
-        },
+        Some(path) => Some(BufWriter::new(create(path)?)),
         None => None,
     };
     // Decisions run to tens of megabytes: a large buffer means few system calls (stdout's
@@ -102,7 +67,7 @@ pub fn run(args: Args) -> u8 {
             explain: args.explain,
             strict: args.strict,
         },
-        jobs: args.jobs.unwrap_or(0),
+        jobs: args.leads.jobs(),
         chunk: batch::CHUNK,
     };
     let mut sink = |result: Result<Rendered<'_>, LeadError>| -> std::io::Result<()> {
@@ -146,17 +111,13 @@ pub fn run(args: Args) -> u8 {
     let summary = match result {
         Ok(s) => s,
         Err(batch::BatchError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            return exit::OK
+            return Ok(exit::OK)
         }
-        Err(e) => {
-            eprintln!("error: {source}: {e}");
-            return exit::USAGE;
-        }
+        Err(e) => return Err(Failure::Usage(format!("{source}: {e}"))),
     };
     if let Err(e) = finished {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write output: {e}");
-            return exit::USAGE;
+            return Err(Failure::Usage(format!("cannot write output: {e}")));
         }
     }
     if !args.quiet {
@@ -173,45 +134,14 @@ pub fn run(args: Args) -> u8 {
         );
     }
     if summary.failed > 0 {
-        exit::RECORDS_FAILED
+        Ok(exit::RECORDS_FAILED)
     } else {
-        exit::OK
+        Ok(exit::OK)
     }
 }
 
-/// Opens the input (a file, or stdin for none or `-`) and settles its format: as given,
-/// else by the file's extension, else JSONL. Returns the reader, the format and a name for
-/// messages.
-pub fn open_input(
-    path: Option<&PathBuf>,
-    kind: Option<InputKind>,
-) -> Result<(Box<dyn Read>, InputFormat, String), String> {
-    let path = path.filter(|p| p.as_os_str() != "-");
-    let format = match (kind, path) {
-        (Some(InputKind::Jsonl), _) => InputFormat::Jsonl,
-        (Some(InputKind::Csv), _) => InputFormat::Csv,
-        (Some(InputKind::Json), _) => InputFormat::Json,
-        (None, Some(p)) => InputFormat::from_path(p),
-        (None, None) => InputFormat::Jsonl,
-    };
-    match path {
-        None => Ok((Box::new(std::io::stdin().lock()), format, "<stdin>".into())),
-        Some(p) => std::fs::File::open(p)
-            .map(|f| {
-                (
-                    Box::new(f) as Box<dyn Read>,
-                    format,
-                    p.display().to_string(),
-                )
-            })
-            .map_err(|e| format!("{}: {}", p.display(), io_reason(&e))),
-    }
-}
-
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
+/// A file to write, created (or truncated).
+fn create(path: &Path) -> Result<std::fs::File, Failure> {
+    std::fs::File::create(path)
+        .map_err(|e| Failure::Usage(format!("{}: {}", path.display(), io_reason(&e))))
 }

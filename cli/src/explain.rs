@@ -1,7 +1,9 @@
 //! `funnel explain`: why one lead got its scores, stage, route and SLA states.
 
+use crate::args::PolicyAt;
 use crate::exit;
-use crate::output::policy_at;
+use crate::failure::{Failure, Outcome};
+use crate::output::io_reason;
 use crate::render::explain_text;
 use funnel_engine::EvalOptions;
 use std::path::PathBuf;
@@ -16,42 +18,25 @@ pub enum ExplainFormat {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The policy directory.
-    policy: PathBuf,
+    #[command(flatten)]
+    policy: PolicyAt,
     /// The lead, as a JSON file (`-` for stdin).
     lead: PathBuf,
-    /// The evaluation instant (RFC 3339); now when absent.
-    #[arg(long)]
-    at: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: ExplainFormat,
 }
 
-pub fn run(args: Args) -> u8 {
-    let (policy, at) = match policy_at(&args.policy, args.at.as_deref()) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+pub fn run(args: Args) -> Outcome {
+    let (policy, at) = args.policy.load()?;
     let bytes = if args.lead.as_os_str() == "-" {
         let mut buf = Vec::new();
-        if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf) {
-            eprintln!("error: cannot read stdin: {e}");
-            return exit::USAGE;
-        }
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .map_err(|e| Failure::Usage(format!("cannot read stdin: {e}")))?;
         buf
     } else {
-        match std::fs::read(&args.lead) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!(
-                    "error: {}: {}",
-                    args.lead.display(),
-                    crate::eval::io_reason(&e)
-                );
-                return exit::USAGE;
-            }
-        }
+        std::fs::read(&args.lead)
+            .map_err(|e| Failure::Usage(format!("{}: {}", args.lead.display(), io_reason(&e))))?
     };
     let options = EvalOptions {
         explain: true,
@@ -69,11 +54,8 @@ pub fn run(args: Args) -> u8 {
                     serde_json::to_string_pretty(&d).expect("decisions serialize")
                 ),
             }
-            exit::OK
+            Ok(exit::OK)
         }
-        Err(e) => {
-            eprintln!("error: {}: {e}", args.lead.display());
-            exit::RECORDS_FAILED
-        }
+        Err(e) => Err(Failure::Lead(format!("{}: {e}", args.lead.display()))),
     }
 }

@@ -1,6 +1,7 @@
 //! `funnel fmt`: rewrite policy files in the one canonical layout.
 
 use crate::exit;
+use crate::failure::{Failure, Outcome};
 use crate::output::{color_stderr, plural};
 use funnel_engine::{Code, Diagnostic};
 use funnel_grammar::SourceFile;
@@ -20,15 +21,9 @@ pub struct Args {
     diff: bool,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
     let color = color_stderr();
-    let files = match collect(&args.paths) {
-        Ok(files) => files,
-        Err(message) => {
-            eprintln!("funnel fmt: {message}");
-            return exit::USAGE;
-        }
-    };
+    let files = collect(&args.paths).map_err(Failure::Fmt)?;
     let write = !args.check && !args.diff;
     let (mut changed, mut broken) = (0, 0);
     for path in &files {
@@ -36,13 +31,8 @@ pub fn run(args: Args) -> u8 {
         // Confined like `check`: a `*.funnel` symlink to a file elsewhere is not read, so its
         // content never shows in a syntax error.
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-        let text = match funnel_engine::source::read_confined(path, dir.unwrap_or(Path::new("."))) {
-            Ok(text) => text,
-            Err(reason) => {
-                eprintln!("funnel fmt: {name}: {reason}");
-                return exit::USAGE;
-            }
-        };
+        let text = funnel_engine::source::read_confined(path, dir.unwrap_or(Path::new(".")))
+            .map_err(|reason| Failure::Fmt(format!("{name}: {reason}")))?;
         let file = SourceFile::new(name.clone(), text);
         let formatted = match funnel_grammar::format(&file) {
             Ok(formatted) => formatted,
@@ -68,10 +58,8 @@ pub fn run(args: Args) -> u8 {
             println!("{name}");
         }
         if write {
-            if let Err(e) = std::fs::write(path, &formatted) {
-                eprintln!("funnel fmt: {name}: {}", io_error(&e));
-                return exit::USAGE;
-            }
+            std::fs::write(path, &formatted)
+                .map_err(|e| Failure::Fmt(format!("{name}: {}", io_error(&e))))?;
         }
     }
     if broken > 0 {
@@ -79,15 +67,15 @@ pub fn run(args: Args) -> u8 {
             "funnel fmt: {} not formatted: syntax errors",
             plural(broken, "file")
         );
-        return exit::FAILED;
+        return Ok(exit::FAILED);
     }
     if write && changed > 0 {
         eprintln!("formatted {changed} of {}", plural(files.len(), "file"));
     }
     if args.check && changed > 0 {
-        exit::FAILED
+        Ok(exit::FAILED)
     } else {
-        exit::OK
+        Ok(exit::OK)
     }
 }
 

@@ -13,8 +13,9 @@
 //!     --on mql_id | funnel eval policies/olist --input-format csv
 //! ```
 
-use crate::eval::io_reason;
 use crate::exit;
+use crate::failure::{Failure, Outcome};
+use crate::output::io_reason;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -37,15 +38,6 @@ pub struct Args {
     quiet: bool,
 }
 
-/// Why a join stopped: a message for stderr (the exit code is always the usage/IO code).
-struct Failure(String);
-
-impl From<String> for Failure {
-    fn from(s: String) -> Failure {
-        Failure(s)
-    }
-}
-
 /// Totals of a join, for the closing summary.
 struct Totals {
     rows: u64,
@@ -54,10 +46,10 @@ struct Totals {
     duplicates: u64,
 }
 
-pub fn run(args: Args) -> u8 {
-    match join(&args) {
-        Ok(None) => exit::OK,
-        Ok(Some(t)) => {
+pub fn run(args: Args) -> Outcome {
+    match join(&args)? {
+        None => Ok(exit::OK),
+        Some(t) => {
             if t.duplicates > 0 {
                 eprintln!(
                     "warning: {}: {} duplicate {} for key column `{}`; the first row of each key was kept",
@@ -77,11 +69,7 @@ pub fn run(args: Args) -> u8 {
                     t.right_rows
                 );
             }
-            exit::OK
-        }
-        Err(Failure(msg)) => {
-            eprintln!("error: {msg}");
-            exit::USAGE
+            Ok(exit::OK)
         }
     }
 }
@@ -100,13 +88,19 @@ fn reader(path: &Path) -> Result<csv::Reader<Box<dyn Read>>, Failure> {
     } else {
         match File::open(path) {
             Ok(f) if f.metadata().is_ok_and(|m| m.is_dir()) => {
-                return Err(Failure(format!(
+                return Err(Failure::Usage(format!(
                     "{}: is a directory, not a CSV file",
                     path.display()
                 )))
             }
             Ok(f) => Box::new(f),
-            Err(e) => return Err(Failure(format!("{}: {}", path.display(), io_reason(&e)))),
+            Err(e) => {
+                return Err(Failure::Usage(format!(
+                    "{}: {}",
+                    path.display(),
+                    io_reason(&e)
+                )))
+            }
         }
     };
     Ok(csv::ReaderBuilder::new()
@@ -128,8 +122,8 @@ fn csv_failure(file: &str, e: &csv::Error) -> Failure {
         _ => e.to_string(),
     };
     match line {
-        Some(l) => Failure(format!("{file}:{l}: {reason}")),
-        None => Failure(format!("{file}: {reason}")),
+        Some(l) => Failure::Usage(format!("{file}:{l}: {reason}")),
+        None => Failure::Usage(format!("{file}: {reason}")),
     }
 }
 
@@ -141,7 +135,7 @@ fn header(
 ) -> Result<(csv::StringRecord, usize), Failure> {
     let headers = r.headers().map_err(|e| csv_failure(file, &e))?.clone();
     if headers.is_empty() {
-        return Err(Failure(format!(
+        return Err(Failure::Usage(format!(
             "{file}: the file is empty; expected a header row with a `{key}` column"
         )));
     }
@@ -150,7 +144,7 @@ fn header(
         Some(i) => Ok((headers, i)),
         None => {
             let columns: Vec<String> = headers.iter().map(|h| format!("`{}`", clean(h))).collect();
-            Err(Failure(format!(
+            Err(Failure::Usage(format!(
                 "{file}:1: no key column `{key}` in the header; its columns are {}",
                 columns.join(", ")
             )))
@@ -163,7 +157,7 @@ fn join(args: &Args) -> Result<Option<Totals>, Failure> {
     let left_name = name(&args.left);
     let right_name = name(&args.right);
     if args.left.as_os_str() == "-" && args.right.as_os_str() == "-" {
-        return Err(Failure(
+        return Err(Failure::Usage(
             "only one of LEFT and RIGHT can be stdin (`-`)".into(),
         ));
     }
@@ -206,7 +200,13 @@ fn join(args: &Args) -> Result<Option<Totals>, Failure> {
     let out: Box<dyn Write> = match &args.output {
         Some(path) => match File::create(path) {
             Ok(f) => Box::new(f),
-            Err(e) => return Err(Failure(format!("{}: {}", path.display(), io_reason(&e)))),
+            Err(e) => {
+                return Err(Failure::Usage(format!(
+                    "{}: {}",
+                    path.display(),
+                    io_reason(&e)
+                )))
+            }
         },
         None => Box::new(std::io::stdout().lock()),
     };
@@ -234,8 +234,8 @@ fn join(args: &Args) -> Result<Option<Totals>, Failure> {
     let write_failed = |e: csv::Error| -> Result<Option<Totals>, Failure> {
         match e.kind() {
             csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe => Ok(None),
-            csv::ErrorKind::Io(io) => Err(Failure(format!("{out_name}: {}", io_reason(io)))),
-            _ => Err(Failure(format!("{out_name}: {e}"))),
+            csv::ErrorKind::Io(io) => Err(Failure::Usage(format!("{out_name}: {}", io_reason(io)))),
+            _ => Err(Failure::Usage(format!("{out_name}: {e}"))),
         }
     };
     if let Err(e) = w.write_record(&out_header) {
@@ -267,7 +267,7 @@ fn join(args: &Args) -> Result<Option<Totals>, Failure> {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             return Ok(None);
         }
-        return Err(Failure(format!("{out_name}: {}", io_reason(&e))));
+        return Err(Failure::Usage(format!("{out_name}: {}", io_reason(&e))));
     }
     Ok(Some(Totals {
         rows,

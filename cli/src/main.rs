@@ -3,9 +3,11 @@
 // Lead errors are the engine's (see funnel-engine): large, and rare.
 #![allow(clippy::result_large_err)]
 
+mod args;
 mod check;
 mod eval;
 mod explain;
+mod failure;
 mod fmt;
 mod join;
 mod output;
@@ -76,7 +78,18 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let code = match cli.command {
+    match try_main(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprint!("{}", failure.render(output::color_stderr()));
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+/// Runs a command: its exit code, or why it stopped (printed once, by `main`).
+fn try_main(command: Command) -> failure::Outcome {
+    match command {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
@@ -86,6 +99,5 @@ fn main() -> ExitCode {
         Command::Watch(args) => watch::run(args),
         Command::Join(args) => join::run(args),
         Command::Serve(args) => serve::run(args),
-    };
-    ExitCode::from(code)
+    }
 }

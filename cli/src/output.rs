@@ -1,6 +1,5 @@
 //! Where and how output goes: colour only on a terminal and never with NO_COLOR.
 
-use funnel_engine::Code;
 use std::io::IsTerminal;
 
 /// `--format` for commands that report diagnostics.
@@ -26,35 +25,6 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Loads a policy, printing its diagnostics when it does not compile (and its warnings
-/// when it does); the error is the exit code (see [`load_failed`]).
-pub fn load_policy(path: &std::path::Path, color: bool) -> Result<funnel_engine::Policy, u8> {
-    funnel_engine::Policy::load(path).map_err(|e| load_failed(path, &e, color))
-}
-
-/// Prints why a policy did not load and returns the exit code: a directory or file that
-/// cannot be read is an I/O error (2, as `check` says), anything else a policy with errors (1).
-pub fn load_failed(path: &std::path::Path, e: &funnel_engine::LoadError, color: bool) -> u8 {
-    for d in &e.diagnostics {
-        eprint!("{}", d.render(color));
-    }
-    let unreadable = e
-        .diagnostics
-        .iter()
-        .any(|d| matches!(d.code, Code::Io | Code::NoPolicyFiles));
-    if unreadable {
-        eprintln!("error: cannot read the policy in {}", path.display());
-        return crate::exit::USAGE;
-    }
-    let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
-    eprintln!(
-        "error: the policy in {} does not compile ({})",
-        path.display(),
-        plural(errors, "error")
-    );
-    crate::exit::FAILED
-}
-
 /// `--at`: an RFC 3339 instant (or a local time in the policy's zone); now when absent.
 pub fn parse_at(
     at: Option<&str>,
@@ -71,16 +41,11 @@ pub fn parse_at(
     }
 }
 
-/// The policy and the evaluation instant that `eval`, `explain` and `report` start with;
-/// on failure, the message is printed and the exit code returned.
-pub fn policy_at(
-    path: &std::path::Path,
-    at: Option<&str>,
-) -> Result<(funnel_engine::Policy, chrono::DateTime<chrono::FixedOffset>), u8> {
-    let policy = load_policy(path, color_stderr())?;
-    let at = parse_at(at, &policy).map_err(|msg| {
-        eprintln!("error: {msg}");
-        crate::exit::USAGE
-    })?;
-    Ok((policy, at))
+/// An I/O error's reason as the messages word it.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
 }

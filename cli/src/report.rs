@@ -1,13 +1,12 @@
 //! `funnel report`: commitments, metrics, the funnel and SLA compliance, per period.
 
+use crate::args::{Leads, PolicyAt};
 use crate::exit;
-use crate::output::policy_at;
-use funnel_engine::batch::{self, BatchOptions, InputFormat};
+use crate::failure::{Failure, Outcome};
+use funnel_engine::batch::{self, BatchOptions};
 use funnel_engine::report::{self, Report, ReportRange};
 use funnel_engine::EvalOptions;
 use std::fmt::Write as _;
-use std::io::Read;
-use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
@@ -21,13 +20,11 @@ pub enum ReportFormat {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The policy directory.
-    policy: PathBuf,
-    /// Leads: a JSONL, CSV or JSON file (stdin when absent or `-`).
-    input: Option<PathBuf>,
-    /// The evaluation instant (RFC 3339); now when absent. Periods containing it are current.
-    #[arg(long)]
-    at: Option<String>,
+    // The periods containing `--at` are the current ones.
+    #[command(flatten)]
+    policy: PolicyAt,
+    #[command(flatten)]
+    leads: Leads,
     /// First period to show (the one containing this date, YYYY-MM-DD).
     #[arg(long)]
     from: Option<chrono::NaiveDate>,
@@ -37,31 +34,15 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: ReportFormat,
-    /// How the input is written (guessed from the file's extension; JSONL for stdin).
-    #[arg(long, value_enum)]
-    input_format: Option<crate::eval::InputKind>,
-    /// Worker threads (default: one per core).
-    #[arg(long, short = 'j')]
-    jobs: Option<usize>,
 }
 
-pub fn run(args: Args) -> u8 {
-    let (policy, at) = match policy_at(&args.policy, args.at.as_deref()) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let (input, format, source): (Box<dyn Read>, InputFormat, String) =
-        match crate::eval::open_input(args.input.as_ref(), args.input_format) {
-            Ok(x) => x,
-            Err(msg) => {
-                eprintln!("error: {msg}");
-                return exit::USAGE;
-            }
-        };
+pub fn run(args: Args) -> Outcome {
+    let (policy, at) = args.policy.load()?;
+    let (input, format, source) = args.leads.open()?;
     let options = BatchOptions {
         at,
         eval: EvalOptions::default(),
-        jobs: args.jobs.unwrap_or(0),
+        jobs: args.leads.jobs(),
         chunk: batch::CHUNK,
     };
     let range = ReportRange {
@@ -71,13 +52,7 @@ pub fn run(args: Args) -> u8 {
     let result = report::run(&policy, input, format, &options, &range, |e| {
         eprintln!("error: {source}: {e}")
     });
-    let report = match result {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {source}: {e}");
-            return exit::USAGE;
-        }
-    };
+    let report = result.map_err(|e| Failure::Usage(format!("{source}: {e}")))?;
     match args.format {
         ReportFormat::Table => print!("{}", table(&report)),
         ReportFormat::Json => println!(
@@ -87,9 +62,9 @@ pub fn run(args: Args) -> u8 {
         ReportFormat::Csv => print!("{}", csv(&report)),
     }
     if report.failed > 0 {
-        exit::RECORDS_FAILED
+        Ok(exit::RECORDS_FAILED)
     } else {
-        exit::OK
+        Ok(exit::OK)
     }
 }
 

@@ -12,8 +12,8 @@ mod error;
 mod evaluate;
 mod metrics;
 
-use crate::exit;
-use crate::output::{color_stderr, load_failed, plural};
+use crate::failure::{Failure, Outcome};
+use crate::output::{color_stderr, io_reason, plural};
 use crate::watch::describe;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, MatchedPath, Request, State};
@@ -81,40 +81,30 @@ struct AppState {
 
 type Shared = Arc<AppState>;
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
     let color = color_stderr();
-    let live = match LivePolicy::watch(&args.policy, WatchOptions::default()) {
-        Ok(l) => l,
-        Err(e) => return load_failed(&args.policy, &e, color),
-    };
+    let live = LivePolicy::watch(&args.policy, WatchOptions::default())
+        .map_err(|e| Failure::load(&args.policy, e))?;
     for w in live.current().warnings() {
         eprint!("{}", w.render(color));
     }
     let log = match &args.decision_log {
         None => None,
-        Some(path) => match DecisionLog::open(path, args.decision_log_sync) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                eprintln!(
-                    "error: decision log {}: {}",
+        Some(path) => Some(
+            DecisionLog::open(path, args.decision_log_sync).map_err(|e| {
+                Failure::Usage(format!(
+                    "decision log {}: {}",
                     path.display(),
-                    crate::eval::io_reason(&e)
-                );
-                return exit::USAGE;
-            }
-        },
+                    io_reason(&e)
+                ))
+            })?,
+        ),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("funnel-serve")
         .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return exit::USAGE;
-        }
-    };
+        .map_err(|e| Failure::Usage(format!("cannot start the runtime: {e}")))?;
     let state = Arc::new(AppState {
         live,
         metrics: Metrics::default(),
@@ -126,21 +116,17 @@ pub fn run(args: Args) -> u8 {
         header_timeout: Duration::from_secs(args.header_timeout),
         max: args.max_connections,
     };
-    let code = runtime.block_on(serve(state.clone(), args.addr, connections));
+    let served = runtime.block_on(serve(state.clone(), args.addr, connections));
     if let Some(log) = &state.log {
         log.close();
     }
-    code
+    served.map(|()| crate::exit::OK)
 }
 
-async fn serve(state: Shared, addr: SocketAddr, connections: Connections) -> u8 {
-    let listener = match tokio::net::TcpListener::bind(addr).await {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot listen on {addr}: {e}");
-            return exit::USAGE;
-        }
-    };
+async fn serve(state: Shared, addr: SocketAddr, connections: Connections) -> Result<(), Failure> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Failure::Usage(format!("cannot listen on {addr}: {e}")))?;
     let bound = listener.local_addr().unwrap_or(addr);
     follow_reloads(&state);
     eprintln!(
@@ -205,7 +191,7 @@ async fn serve(state: Shared, addr: SocketAddr, connections: Connections) -> u8 
             grace.as_secs()
         );
     }
-    exit::OK
+    Ok(())
 }
 
 /// After a failed `accept`: a connection reset before it was accepted is only skipped; out

@@ -1,24 +1,21 @@
 //! `funnel test`: run the policies' `test` blocks, with coverage.
 
+use crate::args::PolicySets;
 use crate::exit;
+use crate::failure::Outcome;
 use crate::output::{color_stderr, plural, ReportFormat};
-use funnel_engine::{Policy, PolicyDir};
-use std::path::PathBuf;
+use funnel_engine::Policy;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Policy directories or files (a file stands for its directory's set).
-    #[arg(default_value = "policies")]
-    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    sets: PolicySets,
     /// Run only the tests whose name contains this text.
     #[arg(long)]
     filter: Option<String>,
     /// Report which rules, persona conditions, stages, routes and SLA states no test exercised.
     #[arg(long)]
     coverage: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    format: ReportFormat,
 }
 
 /// Relative `file:line` of a `file:line:column` location.
@@ -26,25 +23,13 @@ fn line_of(at: &str) -> &str {
     at.rsplit_once(':').map_or(at, |(a, _)| a)
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
     let color = color_stderr();
-    let sets = match PolicyDir::discover(&args.paths) {
-        Ok(s) => s,
-        Err(d) => {
-            eprint!("{}", d.render(color));
-            return exit::USAGE;
-        }
-    };
+    let sets = args.sets.discover()?;
     let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
     let mut json = Vec::new();
     for set in &sets {
-        let sources = match set.read() {
-            Ok(s) => s,
-            Err(d) => {
-                eprint!("{}", d.render(color));
-                return exit::USAGE;
-            }
-        };
+        let sources = set.read()?;
         let policy = match Policy::from_sources(sources) {
             Ok(p) => p,
             Err(e) => {
@@ -62,7 +47,7 @@ pub fn run(args: Args) -> u8 {
         let run = policy.run_tests(args.filter.as_deref());
         passed += run.passed();
         failed += run.failed();
-        match args.format {
+        match args.sets.format {
             ReportFormat::Json => json.push(serde_json::json!({
                 "policy": set.dir.display().to_string(),
                 "results": run.results,
@@ -103,7 +88,7 @@ pub fn run(args: Args) -> u8 {
             }
         }
     }
-    match args.format {
+    match args.sets.format {
         ReportFormat::Human => println!("{passed} passed, {failed} failed"),
         ReportFormat::Json => println!(
             "{}",
@@ -114,8 +99,8 @@ pub fn run(args: Args) -> u8 {
         ),
     }
     if failed > 0 || broken > 0 {
-        exit::FAILED
+        Ok(exit::FAILED)
     } else {
-        exit::OK
+        Ok(exit::OK)
     }
 }

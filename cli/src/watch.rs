@@ -1,6 +1,7 @@
 //! `funnel watch`: check (and test) a policy on every change.
 
 use crate::exit;
+use crate::failure::{Failure, Outcome};
 use crate::output::{color_stderr, plural};
 use funnel_engine::{LivePolicy, Policy, ReloadEvent, WatchOptions};
 use std::path::PathBuf;
@@ -34,7 +35,7 @@ fn run_tests(p: &Policy) {
     eprintln!("{} passed, {} failed", run.passed(), run.failed());
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
     let color = color_stderr();
     let print_errors = |diagnostics: &[funnel_engine::Diagnostic]| {
         for d in diagnostics {
@@ -47,15 +48,10 @@ pub fn run(args: Args) -> u8 {
             args.policy.display()
         );
     };
-    let live = match LivePolicy::watch_until_valid(&args.policy, WatchOptions::default(), |e| {
+    let live = LivePolicy::watch_until_valid(&args.policy, WatchOptions::default(), |e| {
         print_errors(&e.diagnostics)
-    }) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
-    };
+    })
+    .map_err(|e| Failure::Usage(e.to_string()))?;
     let events = live.subscribe();
     eprintln!(
         "watching {}: {}",
@@ -91,5 +87,5 @@ pub fn run(args: Args) -> u8 {
             }
         }
     }
-    exit::OK
+    Ok(exit::OK)
 }

@@ -163,7 +163,7 @@ impl Writer {
                 format!(
                     "cannot write the decision log {}: {}",
                     self.name,
-                    crate::eval::io_reason(&e)
+                    crate::output::io_reason(&e)
                 )
             });
             self.account(line_count(&bytes), &result);
