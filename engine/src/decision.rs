@@ -64,6 +64,17 @@ pub enum SlaState {
 }
 
 impl SlaState {
+    /// Every state, in the order of their names in `ir::SLA_STATES` (an SLA record holds
+    /// the index).
+    pub(crate) const ALL: [SlaState; 6] = [
+        SlaState::Met,
+        SlaState::MetLate,
+        SlaState::Breached,
+        SlaState::Warning,
+        SlaState::Pending,
+        SlaState::NotApplicable,
+    ];
+
     /// The state's name as written in policies.
     pub fn as_str(self) -> &'static str {
         crate::ir::SLA_STATES[self as usize]

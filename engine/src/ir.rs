@@ -213,6 +213,13 @@ pub struct TQuery {
 /// The fields of `sla(NAME)`, in slot order.
 pub const SLA_RESULT_FIELDS: &[&str] = &["state", "start", "due", "met_at", "elapsed", "remaining"];
 
+/// The slots of `sla(NAME)`'s record, by name (in [`SLA_RESULT_FIELDS`]' order).
+pub(crate) mod sla_slot {
+    pub(crate) const STATE: usize = 0;
+    pub(crate) const START: usize = 1;
+    pub(crate) const ELAPSED: usize = 4;
+}
+
 /// The per-lead SLA states, in enum order.
 pub const SLA_STATES: &[&str] = &[
     "met",

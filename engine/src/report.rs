@@ -11,10 +11,10 @@ use crate::eval::{format_duration, format_hours, guarded, Slots, State};
 use crate::ir::*;
 use crate::policy::Policy;
 use crate::value::Value;
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use funnel_grammar::ast::{Bound, ListOp, PeriodUnit};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
 
 /// Which periods a report shows.
@@ -265,8 +265,8 @@ struct Facts {
     commitment_period: Vec<Option<NaiveDate>>,
     /// Per metric: its period's start, and each aggregate's contribution.
     metric: Vec<(Option<NaiveDate>, Vec<Option<f64>>)>,
-    /// Per SLA (per-lead ones only): state, start period (main unit), elapsed seconds.
-    sla: Vec<Option<(SlaState, Option<NaiveDate>, i64)>>,
+    /// Per SLA (per-lead ones that apply only).
+    sla: Vec<Option<SlaFacts>>,
     /// The main period's start, for the funnel.
     main: Option<NaiveDate>,
 }
@@ -375,6 +375,9 @@ fn funnel(p: &Checked, at_counts: &[u64]) -> Vec<StageCount> {
 }
 
 /// Evaluates every lead of `input` and builds the report.
+//
+// In steps: a `Plan` says what to read of each lead, each lead's `Facts` are added to a
+// `Tally`, and the tally becomes the report's periods.
 pub fn run<R: Read>(
     policy: &Policy,
     input: R,
@@ -383,116 +386,118 @@ pub fn run<R: Read>(
     range: &ReportRange,
     mut on_error: impl FnMut(&crate::LeadError),
 ) -> Result<Report, BatchError> {
-    let p = policy.checked();
-    let tz = p.header.timezone;
-    let at = options.at;
-    let metric_aggs: Vec<Vec<Aggregate>> = p
-        .metrics
-        .iter()
-        .map(|m| {
-            let mut v = Vec::new();
-            collect_aggregates(&m.value, &mut v);
-            v
-        })
-        .collect();
-    let aggregate_slas: Vec<(usize, &SlaDef)> = p
-        .slas
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| matches!(s.body, SlaBody::Aggregate { .. }))
-        .collect();
-    // The main period (funnel, compliance): the first commitment's or metric's.
-    let main: Option<&PeriodDef> = aggregate_slas
-        .iter()
-        .find_map(|(_, s)| match &s.body {
-            SlaBody::Aggregate { period, .. } if period.by.is_some() => Some(period),
-            _ => None,
-        })
-        .or_else(|| p.metrics.first().map(|m| &m.period));
-    let main_unit = main.map(|m| m.unit);
+    let plan = Plan::new(policy.checked());
+    let mut tally = Tally::new(&plan);
+    let (evaluated, failed) = batch::map(
+        policy,
+        input,
+        format,
+        options,
+        || (),
+        |_, _, lead, _| policy.with_state(lead, options.at, |state| plan.facts(state)),
+        |_, _, result| {
+            match result {
+                Ok(facts) => tally.add(&plan, &facts),
+                Err(e) => on_error(&e),
+            }
+            Ok(())
+        },
+    )?;
+    let mut periods = Periods {
+        by_start: BTreeMap::new(),
+        range,
+        at_date: options.at.with_timezone(&plan.tz).date_naive(),
+    };
+    tally.commitments(&plan, &mut periods);
+    tally.metrics(&plan, options.at, &mut periods);
+    tally.funnels_and_compliance(&plan, &mut periods);
+    let p = plan.p;
+    Ok(Report {
+        policy: policy.stamp().clone(),
+        at: options.at.to_rfc3339(),
+        evaluated,
+        failed,
+        periods: periods.by_start.into_values().collect(),
+        funnel: funnel(p, &tally.funnel_all),
+        sla: lead_slas(p, tally.sla_all),
+    })
+}
 
-    let facts = |state: &mut State| -> Facts {
-        let date = |e: &Option<TExpr>, state: &mut State| {
-            e.as_ref().and_then(|e| date_of(&state.eval(e), tz))
-        };
-        let commitment_period = aggregate_slas
-            .iter()
-            .map(|(_, s)| match &s.body {
-                SlaBody::Aggregate {
-                    period, measure, ..
-                } => {
-                    let d = match (&period.by, measure) {
-                        (Some(_), _) => date(&period.by, state),
-                        // A compliance commitment without `by` counts each lead by its SLA's start.
-                        (None, AggregateDef::Compliance(i)) => match &state.out.slas[*i] {
-                            Value::Record(f) => date_of(&f[1], tz),
-                            _ => None,
-                        },
-                        (None, _) => None,
-                    };
-                    d.map(|d| period_start(period.unit, d))
-                }
-                SlaBody::Lead(_) => None,
-            })
-            .collect();
-        let metric = p
+/// What a report reads of each lead, worked out once from the policy.
+struct Plan<'p> {
+    p: &'p Checked,
+    tz: chrono_tz::Tz,
+    /// Each metric's aggregates over `leads`.
+    metric_aggs: Vec<Vec<Aggregate>>,
+    /// The aggregate SLAs (commitments), with their index among the SLAs.
+    aggregate_slas: Vec<(usize, &'p SlaDef)>,
+    /// The main period (of the funnel and the compliance tables): the first commitment's with
+    /// a `by`, or the first metric's.
+    main: Option<&'p PeriodDef>,
+}
+
+impl<'p> Plan<'p> {
+    fn new(p: &'p Checked) -> Plan<'p> {
+        let metric_aggs = p
             .metrics
             .iter()
-            .zip(&metric_aggs)
-            .map(|(m, aggs)| {
-                let d = date(&m.period.by, state).map(|d| period_start(m.period.unit, d));
-                let contributions = aggs
-                    .iter()
-                    .map(|a| {
-                        let pass = a
-                            .filter
-                            .as_ref()
-                            .is_none_or(|f| state.eval(f) == Value::Bool(true));
-                        if !pass {
-                            return None;
-                        }
-                        match (&a.value, a.op) {
-                            (_, ListOp::Count) | (None, _) => Some(1.0),
-                            (Some(v), _) => state.eval(v).as_f64(),
-                        }
-                    })
-                    .collect();
-                (d, contributions)
+            .map(|m| {
+                let mut v = Vec::new();
+                collect_aggregates(&m.value, &mut v);
+                v
             })
             .collect();
-        let sla = p
+        let aggregate_slas: Vec<(usize, &SlaDef)> = p
             .slas
             .iter()
             .enumerate()
-            .map(|(i, s)| {
-                if !matches!(s.body, SlaBody::Lead(_)) {
-                    return None;
-                }
-                let Value::Record(f) = &state.out.slas[i] else {
-                    return None;
-                };
-                let Value::Enum(st) = f[0] else { return None };
-                let state_ = [
-                    SlaState::Met,
-                    SlaState::MetLate,
-                    SlaState::Breached,
-                    SlaState::Warning,
-                    SlaState::Pending,
-                    SlaState::NotApplicable,
-                ][st as usize];
-                if state_ == SlaState::NotApplicable {
-                    return None;
-                }
-                let start = date_of(&f[1], tz)
-                    .map(|d| period_start(main_unit.unwrap_or(PeriodUnit::Month), d));
-                let elapsed = match f[4] {
-                    Value::Duration(e) => e,
-                    _ => 0,
-                };
-                Some((state_, start, elapsed))
-            })
+            .filter(|(_, s)| matches!(s.body, SlaBody::Aggregate { .. }))
             .collect();
-        let main = main.and_then(|m| date(&m.by, state).map(|d| period_start(m.unit, d)));
+        let main = aggregate_slas
+            .iter()
+            .find_map(|(_, s)| match &s.body {
+                SlaBody::Aggregate { period, .. } if period.by.is_some() => Some(period),
+                _ => None,
+            })
+            .or_else(|| p.metrics.first().map(|m| &m.period));
+        Plan {
+            p,
+            tz: p.header.timezone,
+            metric_aggs,
+            aggregate_slas,
+            main,
+        }
+    }
+
+    fn main_unit(&self) -> Option<PeriodUnit> {
+        self.main.map(|m| m.unit)
+    }
+
+    /// The day a lead's `by` expression gives, in the policy's zone.
+    fn date(&self, by: &Option<TExpr>, state: &mut State) -> Option<NaiveDate> {
+        by.as_ref().and_then(|e| date_of(&state.eval(e), self.tz))
+    }
+
+    /// What one evaluated lead contributes.
+    fn facts(&self, state: &mut State) -> Facts {
+        let commitment_period = self
+            .aggregate_slas
+            .iter()
+            .map(|(_, s)| self.commitment_period(s, state))
+            .collect();
+        let metric = self
+            .p
+            .metrics
+            .iter()
+            .zip(&self.metric_aggs)
+            .map(|(m, aggs)| self.metric_facts(m, aggs, state))
+            .collect();
+        let sla = (0..self.p.slas.len())
+            .map(|i| self.sla_facts(i, state))
+            .collect();
+        let main = self
+            .main
+            .and_then(|m| self.date(&m.by, state).map(|d| period_start(m.unit, d)));
         Facts {
             stage: state.out.stage as usize,
             commitment_period,
@@ -500,214 +505,325 @@ pub fn run<R: Read>(
             sla,
             main,
         }
-    };
+    }
 
-    // Accumulators, keyed by period start.
-    let mut commit: Vec<BTreeMap<NaiveDate, (u64, u64)>> =
-        vec![BTreeMap::new(); aggregate_slas.len()];
-    let mut metric_acc: Vec<BTreeMap<NaiveDate, Vec<Acc>>> = vec![BTreeMap::new(); p.metrics.len()];
-    let mut funnel_by: BTreeMap<NaiveDate, Vec<u64>> = BTreeMap::new();
-    let mut funnel_all = vec![0u64; p.stages.len()];
-    let mut sla_by: BTreeMap<NaiveDate, Vec<SlaAcc>> = BTreeMap::new();
-    let mut sla_all = vec![SlaAcc::default(); p.slas.len()];
-
-    let (evaluated, failed) = batch::map(
-        policy,
-        input,
-        format,
-        options,
-        || (),
-        |_, _, lead, _| policy.with_state(lead, at, facts),
-        |_, _, result| {
-            let f = match result {
-                Ok(f) => f,
-                Err(e) => {
-                    on_error(&e);
-                    return Ok(());
-                }
-            };
-            funnel_all[f.stage] += 1;
-            if let Some(m) = f.main {
-                funnel_by
-                    .entry(m)
-                    .or_insert_with(|| vec![0; p.stages.len()])[f.stage] += 1;
-            }
-            for (c, ((_, sla), period)) in
-                aggregate_slas.iter().zip(&f.commitment_period).enumerate()
-            {
-                let Some(period) = period else { continue };
-                let SlaBody::Aggregate { measure, .. } = &sla.body else {
-                    continue;
-                };
-                let slot = commit[c].entry(*period).or_insert((0, 0));
-                match measure {
-                    AggregateDef::Reach(s) => slot.0 += reached(p, f.stage, *s) as u64,
-                    AggregateDef::Conversion(from, to) => {
-                        if reached(p, f.stage, *from) {
-                            slot.1 += 1;
-                            slot.0 += reached(p, f.stage, *to) as u64;
-                        }
-                    }
-                    AggregateDef::Compliance(i) => {
-                        if let Some(Some((state, _, _))) = f.sla.get(*i) {
-                            if matches!(
-                                state,
-                                SlaState::Met | SlaState::MetLate | SlaState::Breached
-                            ) {
-                                slot.1 += 1;
-                                slot.0 += (*state == SlaState::Met) as u64;
-                            }
-                        }
-                    }
-                }
-            }
-            for (m, (period, contributions)) in f.metric.iter().enumerate() {
-                let Some(period) = period else { continue };
-                let accs = metric_acc[m]
-                    .entry(*period)
-                    .or_insert_with(|| vec![Acc::default(); contributions.len()]);
-                for ((acc, c), agg) in accs.iter_mut().zip(contributions).zip(&metric_aggs[m]) {
-                    if let Some(v) = c {
-                        acc.count += 1;
-                        acc.sum += v;
-                        if matches!(agg.op, ListOp::Median | ListOp::Min | ListOp::Max) {
-                            acc.values.push(*v);
-                        }
-                    }
-                }
-            }
-            for (i, s) in f.sla.iter().enumerate() {
-                let Some((state, start, elapsed)) = s else {
-                    continue;
-                };
-                sla_all[i].add(*state, *elapsed);
-                if let Some(start) = start {
-                    sla_by
-                        .entry(*start)
-                        .or_insert_with(|| vec![SlaAcc::default(); p.slas.len()])[i]
-                        .add(*state, *elapsed);
-                }
-            }
-            Ok(())
-        },
-    )?;
-
-    // Assemble periods: every (unit, start) any section used.
-    let mut periods: BTreeMap<(NaiveDate, u8), PeriodReport> = BTreeMap::new();
-    let at_date = at.with_timezone(&tz).date_naive();
-    for (c, (_, sla)) in aggregate_slas.iter().enumerate() {
+    /// The period a commitment counts the lead in.
+    fn commitment_period(&self, sla: &SlaDef, state: &mut State) -> Option<NaiveDate> {
         let SlaBody::Aggregate {
-            bound,
-            target,
-            percent,
-            measure,
-            period,
+            period, measure, ..
         } = &sla.body
         else {
-            continue;
+            return None;
         };
-        for (start, (num, den)) in &commit[c] {
-            let Some(report) = period_entry(&mut periods, range, at_date, period.unit, *start)
-            else {
-                continue;
-            };
-            let is_share = !matches!(measure, AggregateDef::Reach(_));
-            let value = if is_share {
-                (*den > 0).then(|| *num as f64 / *den as f64)
-            } else {
-                Some(*num as f64)
-            };
-            let held = value.map(|v| match bound {
-                Bound::AtLeast => v >= *target,
-                Bound::AtMost => v <= *target,
-            });
-            let status = match held {
-                None => Status::NoData,
-                Some(true) => Status::Held,
-                Some(false) if report.current || report.start > at_date => Status::AtRisk,
-                Some(false) => Status::Missed,
-            };
-            report.commitments.push(Commitment {
-                name: sla.name.clone(),
-                label: sla.label.clone(),
-                owner: sla.owner.clone(),
-                promise: promise(p, *bound, *target, *percent, measure),
-                value,
-                target: *target,
-                percent: *percent,
-                count: *num,
-                base: is_share.then_some(*den),
-                status,
-            });
+        let d = match (&period.by, measure) {
+            (Some(_), _) => self.date(&period.by, state),
+            // A compliance commitment without `by` counts each lead by its SLA's start.
+            (None, AggregateDef::Compliance(i)) => match &state.out.slas[*i] {
+                Value::Record(f) => date_of(&f[sla_slot::START], self.tz),
+                _ => None,
+            },
+            (None, _) => None,
+        };
+        d.map(|d| period_start(period.unit, d))
+    }
+
+    /// A metric's period for the lead, and what the lead adds to each of its aggregates.
+    fn metric_facts(
+        &self,
+        m: &MetricDef,
+        aggs: &[Aggregate],
+        state: &mut State,
+    ) -> (Option<NaiveDate>, Vec<Option<f64>>) {
+        let period = self
+            .date(&m.period.by, state)
+            .map(|d| period_start(m.period.unit, d));
+        let contributions = aggs
+            .iter()
+            .map(|a| {
+                let pass = a
+                    .filter
+                    .as_ref()
+                    .is_none_or(|f| state.eval(f) == Value::Bool(true));
+                if !pass {
+                    return None;
+                }
+                match (&a.value, a.op) {
+                    (_, ListOp::Count) | (None, _) => Some(1.0),
+                    (Some(v), _) => state.eval(v).as_f64(),
+                }
+            })
+            .collect();
+        (period, contributions)
+    }
+
+    /// A per-lead SLA's outcome for the compliance tables, when it applies.
+    fn sla_facts(&self, i: usize, state: &State) -> Option<SlaFacts> {
+        if !matches!(self.p.slas[i].body, SlaBody::Lead(_)) {
+            return None;
+        }
+        let Value::Record(f) = &state.out.slas[i] else {
+            return None;
+        };
+        let Value::Enum(st) = f[sla_slot::STATE] else {
+            return None;
+        };
+        let sla_state = *SlaState::ALL.get(st as usize)?;
+        if sla_state == SlaState::NotApplicable {
+            return None;
+        }
+        let unit = self.main_unit().unwrap_or(PeriodUnit::Month);
+        Some(SlaFacts {
+            state: sla_state,
+            period: date_of(&f[sla_slot::START], self.tz).map(|d| period_start(unit, d)),
+            elapsed: match f[sla_slot::ELAPSED] {
+                Value::Duration(e) => e,
+                _ => 0,
+            },
+        })
+    }
+}
+
+/// A per-lead SLA's outcome, as the compliance tables count it.
+struct SlaFacts {
+    state: SlaState,
+    /// The start's period (of the main unit).
+    period: Option<NaiveDate>,
+    /// Seconds from the start to the meeting (or to now).
+    elapsed: i64,
+}
+
+/// The report's counts so far, keyed by period start.
+struct Tally {
+    /// Per commitment: (counted, base) per period.
+    commit: Vec<BTreeMap<NaiveDate, (u64, u64)>>,
+    metric_acc: Vec<BTreeMap<NaiveDate, Vec<Acc>>>,
+    funnel_by: BTreeMap<NaiveDate, Vec<u64>>,
+    funnel_all: Vec<u64>,
+    sla_by: BTreeMap<NaiveDate, Vec<SlaAcc>>,
+    sla_all: Vec<SlaAcc>,
+}
+
+impl Tally {
+    fn new(plan: &Plan) -> Tally {
+        let p = plan.p;
+        Tally {
+            commit: vec![BTreeMap::new(); plan.aggregate_slas.len()],
+            metric_acc: vec![BTreeMap::new(); p.metrics.len()],
+            funnel_by: BTreeMap::new(),
+            funnel_all: vec![0; p.stages.len()],
+            sla_by: BTreeMap::new(),
+            sla_all: vec![SlaAcc::default(); p.slas.len()],
         }
     }
-    for (m, def) in p.metrics.iter().enumerate() {
-        for (start, accs) in &metric_acc[m] {
-            let Some(report) = period_entry(&mut periods, range, at_date, def.period.unit, *start)
-            else {
+
+    fn add(&mut self, plan: &Plan, f: &Facts) {
+        let p = plan.p;
+        self.funnel_all[f.stage] += 1;
+        if let Some(m) = f.main {
+            self.funnel_by
+                .entry(m)
+                .or_insert_with(|| vec![0; p.stages.len()])[f.stage] += 1;
+        }
+        for (c, ((_, sla), period)) in plan
+            .aggregate_slas
+            .iter()
+            .zip(&f.commitment_period)
+            .enumerate()
+        {
+            let Some(period) = period else { continue };
+            let SlaBody::Aggregate { measure, .. } = &sla.body else {
                 continue;
             };
-            let mut values = HashMap::new();
-            for (agg, acc) in metric_aggs[m].iter().zip(accs) {
-                let mut sorted = acc.values.clone();
-                sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-                let v = match agg.op {
-                    ListOp::Count => Some(acc.count as f64),
-                    ListOp::Sum => Some(acc.sum),
-                    ListOp::Avg => (acc.count > 0).then(|| acc.sum / acc.count as f64),
-                    ListOp::Min => sorted.first().copied(),
-                    ListOp::Max => sorted.last().copied(),
-                    ListOp::Median => {
-                        let n = sorted.len();
-                        (n > 0).then(|| {
-                            if n % 2 == 1 {
-                                sorted[n / 2]
-                            } else {
-                                (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-                            }
-                        })
+            let slot = self.commit[c].entry(*period).or_insert((0, 0));
+            match measure {
+                AggregateDef::Reach(s) => slot.0 += reached(p, f.stage, *s) as u64,
+                AggregateDef::Conversion(from, to) => {
+                    if reached(p, f.stage, *from) {
+                        slot.1 += 1;
+                        slot.0 += reached(p, f.stage, *to) as u64;
                     }
-                    ListOp::Any | ListOp::All => None,
-                };
-                values.insert(agg.key, v.map_or(Value::Missing, Value::Number));
+                }
+                AggregateDef::Compliance(i) => {
+                    if let Some(Some(sla)) = f.sla.get(*i) {
+                        if matches!(
+                            sla.state,
+                            SlaState::Met | SlaState::MetLate | SlaState::Breached
+                        ) {
+                            slot.1 += 1;
+                            slot.0 += (sla.state == SlaState::Met) as u64;
+                        }
+                    }
+                }
             }
-            let empty: [Value; 0] = [];
-            let mut slots = Slots::default();
-            let mut state = State::new(p, &empty, at, false, &mut slots);
-            state.aggregates = Some(values);
-            // A bug in a metric's arithmetic costs that value, not the report.
-            let value = guarded(|| state.eval(&def.value))
-                .ok()
-                .and_then(|v| v.as_f64())
-                .filter(|v| v.is_finite());
-            report.metrics.push(MetricValue {
-                name: def.name.clone(),
-                label: def.label.clone(),
-                value,
-            });
+        }
+        for (m, (period, contributions)) in f.metric.iter().enumerate() {
+            let Some(period) = period else { continue };
+            let accs = self.metric_acc[m]
+                .entry(*period)
+                .or_insert_with(|| vec![Acc::default(); contributions.len()]);
+            for ((acc, c), agg) in accs.iter_mut().zip(contributions).zip(&plan.metric_aggs[m]) {
+                if let Some(v) = c {
+                    acc.count += 1;
+                    acc.sum += v;
+                    if matches!(agg.op, ListOp::Median | ListOp::Min | ListOp::Max) {
+                        acc.values.push(*v);
+                    }
+                }
+            }
+        }
+        for (i, s) in f.sla.iter().enumerate() {
+            let Some(sla) = s else { continue };
+            self.sla_all[i].add(sla.state, sla.elapsed);
+            if let Some(start) = sla.period {
+                self.sla_by
+                    .entry(start)
+                    .or_insert_with(|| vec![SlaAcc::default(); p.slas.len()])[i]
+                    .add(sla.state, sla.elapsed);
+            }
         }
     }
-    if let Some(unit) = main_unit {
-        for (start, counts) in &funnel_by {
-            if let Some(report) = period_entry(&mut periods, range, at_date, unit, *start) {
+
+    /// Each commitment's value per period, against its target.
+    fn commitments(&self, plan: &Plan, periods: &mut Periods) {
+        for (c, (_, sla)) in plan.aggregate_slas.iter().enumerate() {
+            let SlaBody::Aggregate {
+                bound,
+                target,
+                percent,
+                measure,
+                period,
+            } = &sla.body
+            else {
+                continue;
+            };
+            for (start, (num, den)) in &self.commit[c] {
+                let at_date = periods.at_date;
+                let Some(report) = periods.entry(period.unit, *start) else {
+                    continue;
+                };
+                let is_share = !matches!(measure, AggregateDef::Reach(_));
+                let value = if is_share {
+                    (*den > 0).then(|| *num as f64 / *den as f64)
+                } else {
+                    Some(*num as f64)
+                };
+                let held = value.map(|v| match bound {
+                    Bound::AtLeast => v >= *target,
+                    Bound::AtMost => v <= *target,
+                });
+                let status = match held {
+                    None => Status::NoData,
+                    Some(true) => Status::Held,
+                    Some(false) if report.current || report.start > at_date => Status::AtRisk,
+                    Some(false) => Status::Missed,
+                };
+                report.commitments.push(Commitment {
+                    name: sla.name.clone(),
+                    label: sla.label.clone(),
+                    owner: sla.owner.clone(),
+                    promise: promise(plan.p, *bound, *target, *percent, measure),
+                    value,
+                    target: *target,
+                    percent: *percent,
+                    count: *num,
+                    base: is_share.then_some(*den),
+                    status,
+                });
+            }
+        }
+    }
+
+    /// Each metric's value per period: its aggregates, then its expression over them.
+    fn metrics(&self, plan: &Plan, at: DateTime<FixedOffset>, periods: &mut Periods) {
+        let p = plan.p;
+        for (m, def) in p.metrics.iter().enumerate() {
+            for (start, accs) in &self.metric_acc[m] {
+                let Some(report) = periods.entry(def.period.unit, *start) else {
+                    continue;
+                };
+                let values = plan.metric_aggs[m]
+                    .iter()
+                    .zip(accs)
+                    .map(|(agg, acc)| {
+                        let v = acc.value(agg.op);
+                        (agg.key, v.map_or(Value::Missing, Value::Number))
+                    })
+                    .collect();
+                let empty: [Value; 0] = [];
+                let mut slots = Slots::default();
+                let mut state = State::new(p, &empty, at, false, &mut slots);
+                state.aggregates = Some(values);
+                // A bug in a metric's arithmetic costs that value, not the report.
+                let value = guarded(|| state.eval(&def.value))
+                    .ok()
+                    .and_then(|v| v.as_f64())
+                    .filter(|v| v.is_finite());
+                report.metrics.push(MetricValue {
+                    name: def.name.clone(),
+                    label: def.label.clone(),
+                    value,
+                });
+            }
+        }
+    }
+
+    /// The funnel and the compliance tables per period of the main unit.
+    fn funnels_and_compliance(&mut self, plan: &Plan, periods: &mut Periods) {
+        let Some(unit) = plan.main_unit() else {
+            return;
+        };
+        let p = plan.p;
+        for (start, counts) in &self.funnel_by {
+            if let Some(report) = periods.entry(unit, *start) {
                 report.funnel = funnel(p, counts);
             }
         }
-        for (start, accs) in sla_by {
-            if let Some(report) = period_entry(&mut periods, range, at_date, unit, start) {
+        for (start, accs) in std::mem::take(&mut self.sla_by) {
+            if let Some(report) = periods.entry(unit, start) {
                 report.sla = lead_slas(p, accs);
             }
         }
     }
-    Ok(Report {
-        policy: policy.stamp().clone(),
-        at: at.to_rfc3339(),
-        evaluated,
-        failed,
-        periods: periods.into_values().collect(),
-        funnel: funnel(p, &funnel_all),
-        sla: lead_slas(p, sla_all),
-    })
+}
+
+impl Acc {
+    /// The aggregate's value over what was added; `None` for an average or a median of
+    /// nothing.
+    fn value(&self, op: ListOp) -> Option<f64> {
+        let mut sorted = self.values.clone();
+        sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        match op {
+            ListOp::Count => Some(self.count as f64),
+            ListOp::Sum => Some(self.sum),
+            ListOp::Avg => (self.count > 0).then(|| self.sum / self.count as f64),
+            ListOp::Min => sorted.first().copied(),
+            ListOp::Max => sorted.last().copied(),
+            ListOp::Median => {
+                let n = sorted.len();
+                (n > 0).then(|| {
+                    if n % 2 == 1 {
+                        sorted[n / 2]
+                    } else {
+                        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+                    }
+                })
+            }
+            ListOp::Any | ListOp::All => None,
+        }
+    }
+}
+
+/// The report's periods, each created on first use.
+struct Periods<'r> {
+    by_start: BTreeMap<(NaiveDate, u8), PeriodReport>,
+    range: &'r ReportRange,
+    at_date: NaiveDate,
+}
+
+impl Periods<'_> {
+    fn entry(&mut self, unit: PeriodUnit, start: NaiveDate) -> Option<&mut PeriodReport> {
+        period_entry(&mut self.by_start, self.range, self.at_date, unit, start)
+    }
 }
 
 /// The report of one period, created on first use; `None` outside the requested range.
