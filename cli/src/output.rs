@@ -32,12 +32,11 @@ pub fn parse_at(
 ) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
     match at {
         None => Ok(chrono::Utc::now()
-            .with_timezone(&policy.checked().header.timezone)
+            .with_timezone(&policy.timezone())
             .fixed_offset()),
-        Some(s) => funnel_engine::decode::parse_datetime(s, policy.checked().header.timezone)
-            .ok_or_else(|| {
-                format!("--at {s:?} is not a datetime; write e.g. 2026-11-26T10:00:00-03:00")
-            }),
+        Some(s) => policy.parse_at(s).ok_or_else(|| {
+            format!("--at {s:?} is not a datetime; write e.g. 2026-11-26T10:00:00-03:00")
+        }),
     }
 }
 

@@ -90,32 +90,26 @@ pub fn show_score(x: f64) -> String {
 impl<W: Write> DecisionWriter<W> {
     /// A writer for `policy`'s decisions.
     pub fn new(out: W, format: OutputFormat, policy: &Policy) -> Self {
-        let p = policy.checked();
+        let names = policy.names();
         let mut columns = vec!["lead".to_string(), "stage".into(), "route".into()];
-        columns.extend(p.scores.iter().map(|s| s.name.clone()));
+        columns.extend(names.scores.iter().cloned());
         columns.extend(
-            p.grades
+            names
+                .grades
                 .iter()
-                .map(|g| format!("grade({})", p.scores[g.score].name)),
+                .map(|(score, _)| format!("grade({score})")),
         );
         if format == OutputFormat::Csv {
             columns.push("reason".into());
-            columns.extend(p.personas.iter().map(|x| format!("persona {}", x.name)));
-            columns.extend(
-                p.slas
-                    .iter()
-                    .filter(|s| matches!(s.body, funnel_engine::ir::SlaBody::Lead(_)))
-                    .map(|s| format!("sla({})", s.name)),
-            );
+            columns.extend(names.personas.iter().map(|x| format!("persona {x}")));
+            columns.extend(names.lead_slas.iter().map(|s| format!("sla({s})")));
         }
         // Table columns fit their header and the longest name they can hold.
-        let longest = |names: &mut dyn Iterator<Item = &String>| {
-            names.map(|n| n.chars().count()).max().unwrap_or(0)
-        };
-        let letters = p
+        let longest = |names: &[String]| names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        let letters = names
             .grades
             .iter()
-            .map(|g| longest(&mut p.enums[g.letters].values.iter()))
+            .map(|(_, letters)| longest(letters))
             .max()
             .unwrap_or(1);
         let widths = columns
@@ -124,9 +118,9 @@ impl<W: Write> DecisionWriter<W> {
             .map(|(i, c)| {
                 let content = match i {
                     0 => 14,
-                    1 => longest(&mut p.stages.iter().map(|s| &s.name)),
-                    2 => longest(&mut p.routes.iter().map(|r| &r.name)),
-                    i if i < 3 + p.scores.len() => 6,
+                    1 => longest(&names.stages),
+                    2 => longest(&names.routes),
+                    i if i < 3 + names.scores.len() => 6,
                     _ => letters,
                 };
                 c.chars().count().max(content).min(MAX_TABLE_COLUMN)

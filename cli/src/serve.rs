@@ -409,14 +409,13 @@ async fn evaluate(State(state): State<Shared>, request: Request) -> Result<Respo
     let policy = state.live.current();
     let at = match params.at.as_deref() {
         None => crate::output::parse_at(None, &policy).expect("now is a datetime"),
-        Some(s) => funnel_engine::decode::parse_datetime(s, policy.checked().header.timezone)
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad_request",
-                    format!("`at` {s:?} is not a datetime; write e.g. 2026-11-26T10:00:00-03:00"),
-                )
-            })?,
+        Some(s) => policy.parse_at(s).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("`at` {s:?} is not a datetime; write e.g. 2026-11-26T10:00:00-03:00"),
+            )
+        })?,
     };
     let worker = state.clone();
     let outcome = tokio::task::spawn_blocking(move || {

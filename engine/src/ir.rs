@@ -595,6 +595,13 @@ pub struct SlaDef {
     pub span: Span,
 }
 
+impl SlaDef {
+    /// A deadline per lead, rather than a commitment over a period's leads.
+    pub fn is_per_lead(&self) -> bool {
+        matches!(self.body, SlaBody::Lead(_))
+    }
+}
+
 /// A metric.
 #[derive(Debug, Clone)]
 pub struct MetricDef {

@@ -36,7 +36,7 @@ pub use diagnostic::{Code, Diagnostic, Severity};
 pub use eval::{format_duration, format_hours, value_json};
 pub use evaluator::{Evaluation, Evaluator};
 pub use live::{LivePolicy, ReloadEvent, ReloadFailure, WatchOptions};
-pub use policy::{EvalOptions, LoadError, Policy};
+pub use policy::{EvalOptions, LoadError, Policy, PolicyNames};
 pub use source::PolicyDir;
 
 use funnel_grammar::SourceFile;

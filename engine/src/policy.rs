@@ -185,6 +185,56 @@ impl Policy {
         &self.inner.warnings
     }
 
+    /// The time zone of the `policy` header: input times without an offset and periods are
+    /// read in it.
+    pub fn timezone(&self) -> chrono_tz::Tz {
+        self.inner.checked.header.timezone
+    }
+
+    /// An instant written as in `--at` or a test's `at`: RFC 3339, or a local time in the
+    /// policy's zone. `None` when the text is not a time.
+    ///
+    /// ```
+    /// # let policy = funnel_engine::Policy::load("../policies/acme").unwrap();
+    /// let at = policy.parse_at("2026-11-26 10:00:00").unwrap();
+    /// assert_eq!(at.to_rfc3339(), "2026-11-26T10:00:00-03:00");
+    /// assert!(policy.parse_at("soon").is_none());
+    /// ```
+    pub fn parse_at(&self, text: &str) -> Option<DateTime<FixedOffset>> {
+        crate::decode::parse_datetime(text, self.timezone())
+    }
+
+    /// The names the policy defines, in written order: what a tool lists or makes columns of
+    /// without reading the checked form.
+    ///
+    /// ```
+    /// # let policy = funnel_engine::Policy::load("../policies/acme").unwrap();
+    /// let names = policy.names();
+    /// assert_eq!(names.stages.first().map(String::as_str), Some("lead"));
+    /// assert!(names.scores.iter().any(|s| s == "fit"));
+    /// ```
+    pub fn names(&self) -> PolicyNames {
+        let p = &self.inner.checked;
+        let names = |it: &mut dyn Iterator<Item = &String>| it.cloned().collect();
+        PolicyNames {
+            scores: names(&mut p.scores.iter().map(|s| &s.name)),
+            grades: p
+                .grades
+                .iter()
+                .map(|g| {
+                    let letters = p.enums[g.letters].values.clone();
+                    (p.scores[g.score].name.clone(), letters)
+                })
+                .collect(),
+            personas: names(&mut p.personas.iter().map(|x| &x.name)),
+            stages: names(&mut p.stages.iter().map(|x| &x.name)),
+            routes: p.enums[p.route_enum].values.clone(),
+            lead_slas: names(&mut p.slas.iter().filter(|s| s.is_per_lead()).map(|s| &s.name)),
+            commitments: names(&mut p.slas.iter().filter(|s| !s.is_per_lead()).map(|s| &s.name)),
+            metrics: names(&mut p.metrics.iter().map(|m| &m.name)),
+        }
+    }
+
     /// The checked policy, for tools that show its structure.
     pub fn checked(&self) -> &Checked {
         &self.inner.checked
@@ -362,4 +412,25 @@ fn digest(files: &[Arc<SourceFile>]) -> String {
     let bytes = h.finalize();
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
+}
+
+/// The names a policy defines, each list in written order (see [`Policy::names`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyNames {
+    /// Scores.
+    pub scores: Vec<String>,
+    /// Each graded score with its letters, best first.
+    pub grades: Vec<(String, Vec<String>)>,
+    /// Personas.
+    pub personas: Vec<String>,
+    /// Stages, first to last (exclusions included).
+    pub stages: Vec<String>,
+    /// Route branches (without repeats).
+    pub routes: Vec<String>,
+    /// Per-lead SLAs.
+    pub lead_slas: Vec<String>,
+    /// Aggregate SLAs (commitments over a period's leads).
+    pub commitments: Vec<String>,
+    /// Metrics.
+    pub metrics: Vec<String>,
 }
