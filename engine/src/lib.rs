@@ -13,7 +13,7 @@
 
 pub mod batch;
 pub mod calendar;
-pub mod check;
+mod check;
 pub mod decision;
 pub mod decode;
 pub mod diagnostic;
@@ -73,12 +73,12 @@ pub fn check_sources(files: Vec<Arc<SourceFile>>) -> CheckReport {
         diagnostics.extend(errors.into_iter().map(syntax_diagnostic));
         parsed.push((f.clone(), tree));
     }
-    let outcome = check::check(&parsed);
-    diagnostics.extend(outcome.diagnostics);
+    let (checked, found) = check::check(&parsed);
+    diagnostics.extend(found);
     let checked = if diagnostics.iter().any(|d| d.is_error()) {
         None
     } else {
-        outcome.checked
+        checked
     };
     CheckReport {
         files,

@@ -22,17 +22,9 @@ use std::sync::Arc;
 
 pub(crate) use suggest::did_you_mean;
 
-/// The result of checking: the policy when there were no errors, and every diagnostic.
-pub struct CheckOutcome {
-    /// The checked policy, when there were no errors.
-    pub checked: Option<Checked>,
-    /// Errors and warnings, in source order.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Checks a parsed policy set. `base_dirs` gives each file's directory, for the paths that
-/// tests and scripts name.
-pub fn check(files: &[(Arc<SourceFile>, ast::File)]) -> CheckOutcome {
+/// Checks a parsed policy set: the checked policy when there were no errors, and every
+/// diagnostic, in source order.
+pub(crate) fn check(files: &[(Arc<SourceFile>, ast::File)]) -> (Option<Checked>, Vec<Diagnostic>) {
     let mut c = Checker::new(files);
     let checked = c.run();
     let mut diagnostics = c.diags;
@@ -41,10 +33,7 @@ pub fn check(files: &[(Arc<SourceFile>, ast::File)]) -> CheckOutcome {
         key(a).cmp(&key(b))
     });
     let has_errors = diagnostics.iter().any(|d| d.is_error());
-    CheckOutcome {
-        checked: if has_errors { None } else { checked },
-        diagnostics,
-    }
+    (if has_errors { None } else { checked }, diagnostics)
 }
 
 /// The namespace of definitions referred to by name.
