@@ -1,4 +1,6 @@
-//! Shared helpers for the end-to-end tests: policy sets loaded into memory, edited, checked.
+//! Shared helpers for the tests: policy sets loaded into memory, edited, checked, and
+//! directories copied. The CLI's end-to-end tests (`cli/tests/`) use them as a
+//! dev-dependency.
 
 use funnel_engine::{check_sources, CheckReport, Code, Diagnostic};
 use funnel_grammar::SourceFile;
@@ -198,8 +200,10 @@ pub fn codes(report: &CheckReport) -> Vec<Code> {
     report.diagnostics.iter().map(|d| d.code).collect()
 }
 
-/// The `funnel` binary of this build (`target/<profile>/funnel`), built once if needed: a
-/// binary-only crate cannot be a dependency, so the tests ask cargo for it.
+/// The `funnel` binary of this build (`target/<profile>/funnel`), built with a nested
+/// `cargo build` for the benchmarks (`bench/benches`), which run outside the funnel-cli
+/// package. Tests do not use it: the end-to-end tests live in `cli/tests/` and take the
+/// binary Cargo builds for them, `env!("CARGO_BIN_EXE_funnel")`, so nothing compiles twice.
 pub fn funnel() -> &'static std::path::Path {
     static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BIN.get_or_init(|| {

@@ -1,7 +1,8 @@
 //! The Funnel policy (`bench/lead-scoring-v1`) gives what the workload's `reference.py` gives
 //! on every one of 100,000 generated leads, and so do the hand-written rules and the Rhai
-//! script that it is measured against, on 20,000. Skipped (with a notice) without
-//! `../shared/bench`.
+//! script that it is measured against, on 20,000. The tests need the workload's generator and
+//! reference (`../shared/bench`, run with python3), so they are ignored unless asked for:
+//! `.ci/run` runs them with `--include-ignored`, and without the workload they fail.
 
 use funnel_bench::data::{leads_file, read_lines, reference_outputs, Expected};
 use funnel_bench::funnel::{at, workload_policy};
@@ -11,6 +12,9 @@ use funnel_engine::batch::{self, BatchOptions, InputFormat};
 use funnel_engine::EvalOptions;
 
 const LEADS: usize = 20_000;
+
+/// Why an ignored test run without the workload fails.
+const ABSENT: &str = "../shared/bench is absent: no generated leads or reference outputs";
 
 /// The leads and what the reference says about them, or `None` without the workload.
 fn workload() -> Option<(Vec<handwritten::Lead>, Vec<Expected>)> {
@@ -39,10 +43,9 @@ fn assert_same(got: &[Expected], expected: &[Expected], what: &str) {
 }
 
 #[test]
+#[ignore = "needs ../shared/bench and python3"]
 fn handwritten_equals_reference() {
-    let Some((leads, expected)) = workload() else {
-        return;
-    };
+    let (leads, expected) = workload().expect(ABSENT);
     let got: Vec<Expected> = leads
         .iter()
         .map(|lead| {
@@ -60,10 +63,9 @@ fn handwritten_equals_reference() {
 }
 
 #[test]
+#[ignore = "needs ../shared/bench and python3"]
 fn rhai_script_equals_reference() {
-    let Some((leads, expected)) = workload() else {
-        return;
-    };
+    let (leads, expected) = workload().expect(ABSENT);
     let scorer = RhaiScorer::new().expect("the script compiles");
     let got: Vec<Expected> = leads
         .iter()
@@ -92,11 +94,10 @@ fn whole(score: Option<f64>) -> i64 {
 }
 
 #[test]
+#[ignore = "needs ../shared/bench and python3"]
 fn funnel_policy_equals_reference_on_100_000_leads() {
     const MANY: usize = 100_000;
-    let Some(file) = leads_file(MANY) else {
-        return;
-    };
+    let file = leads_file(MANY).expect(ABSENT);
     let expected = reference_outputs(&file).expect("the workload is there");
     let policy = workload_policy().expect("the workload policy compiles");
     let options = BatchOptions {

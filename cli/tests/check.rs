@@ -1,12 +1,12 @@
 //! `funnel check` as a user runs it: exit codes, the summary line, `--deny-warnings`,
 //! `--format json` and plain output under NO_COLOR.
 
-use funnel_tests::{copy_dir, funnel, workspace_root};
+use funnel_tests::{copy_dir, workspace_root};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
-    Command::new(funnel())
+    Command::new(env!("CARGO_BIN_EXE_funnel"))
         .args(args)
         .current_dir(workspace_root())
         .env("NO_COLOR", "1")
@@ -283,7 +283,7 @@ fn scripts_outside_the_policy_directory_are_not_read() {
     for script in cases {
         let used = format!("\nuse script \"{script}\" {{\n  fn f() -> int\n}}\n");
         std::fs::write(dir.join("p.funnel"), small_policy(&used)).unwrap();
-        let out = Command::new(funnel())
+        let out = Command::new(env!("CARGO_BIN_EXE_funnel"))
             .args(["check", dir.to_str().unwrap()])
             .env("NO_COLOR", "1")
             .env("FUNNEL_TEST_SECRET", SECRET)

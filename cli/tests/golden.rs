@@ -7,7 +7,7 @@
 //! changed snapshot by checking its numbers against the rules in `policies/acme/*.funnel`.
 
 use funnel_engine::{EvalOptions, Policy};
-use funnel_tests::{enter_workspace, funnel, workspace_root};
+use funnel_tests::{enter_workspace, workspace_root};
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -107,7 +107,7 @@ golden_decision!(disqualified_intern, "L-1014", "disqualified");
 /// at the workspace root without colour.
 fn explain_human(id: &str) -> String {
     use std::io::Write;
-    let mut child = Command::new(funnel())
+    let mut child = Command::new(env!("CARGO_BIN_EXE_funnel"))
         .args(["explain", "policies/acme", "-", "--at", AT])
         .current_dir(workspace_root())
         .env("NO_COLOR", "1")
