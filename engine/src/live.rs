@@ -139,10 +139,12 @@ impl Shared {
             }
             Ok(p) => {
                 *lock(&self.scripts) = scripts_of(&p);
-                self.current.store(Arc::new(p.clone()));
+                // The count and the time first: whoever sees the new policy (the store
+                // publishes what came before it) also sees the reload that brought it.
+                self.reloads.fetch_add(1, Ordering::Relaxed);
                 *lock(&self.loaded_at) = SystemTime::now();
                 *lock(&self.last_error) = None;
-                self.reloads.fetch_add(1, Ordering::Relaxed);
+                self.current.store(Arc::new(p.clone()));
                 ReloadEvent::Reloaded {
                     policy: p,
                     took: start.elapsed(),
