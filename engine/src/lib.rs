@@ -25,10 +25,10 @@ mod lower;
 pub mod pattern;
 mod policy;
 pub mod report;
-pub mod script;
+mod script;
 pub mod source;
 pub mod testing;
-pub mod value;
+mod value;
 
 pub use decision::Decision;
 pub use decode::{Lead, LeadError};
