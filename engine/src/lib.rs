@@ -19,6 +19,7 @@ pub mod decode;
 pub mod diagnostic;
 mod eval;
 mod evaluator;
+mod guard;
 pub mod ir;
 mod live;
 mod lower;

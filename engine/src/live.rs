@@ -2,11 +2,11 @@
 //! in atomically. A change that does not compile never replaces the policy being served.
 
 use crate::diagnostic::Diagnostic;
+use crate::guard::catch;
 use crate::policy::{LoadError, Policy};
 use arc_swap::ArcSwap;
 use notify::{RecursiveMode, Watcher};
 use serde::Serialize;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -104,16 +104,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Runs `f`; a panic in it becomes a diagnostic saying what was being done.
 fn guarded<T>(doing: &str, f: impl FnOnce() -> Result<T, LoadError>) -> Result<T, LoadError> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| Err(panicked(doing, &*panic).into()))
+    catch(f).unwrap_or_else(|message| Err(panicked(doing, &message).into()))
 }
 
 /// A panic's message as an `internal` diagnostic.
-fn panicked(doing: &str, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
-    let message = panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "no message".to_string());
+fn panicked(doing: &str, message: &str) -> Diagnostic {
     Diagnostic::error(
         crate::Code::Internal,
         format!("Funnel failed while {doing}: {message}"),
@@ -122,6 +117,22 @@ fn panicked(doing: &str, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
 }
 
 impl Shared {
+    /// The state of a directory whose policy was just loaded.
+    fn new(dir: PathBuf, abs: PathBuf, policy: Policy) -> Shared {
+        Shared {
+            dir,
+            abs,
+            scripts: Mutex::new(scripts_of(&policy)),
+            current: ArcSwap::from_pointee(policy),
+            loaded_at: Mutex::new(SystemTime::now()),
+            last_error: Mutex::new(None),
+            subscribers: Mutex::new(Vec::new()),
+            reloads: AtomicU64::new(0),
+            failures: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+        }
+    }
+
     /// Recompiles; swaps the new policy in only when it compiles.
     fn reload(&self) -> ReloadEvent {
         self.reload_with(|| self.read_settled().and_then(Policy::from_sources))
@@ -160,7 +171,7 @@ impl Shared {
     fn fail(&self, diagnostics: Vec<Diagnostic>) -> ReloadEvent {
         self.failures.fetch_add(1, Ordering::Relaxed);
         // Rendering is guarded too: a diagnostic that cannot be drawn must still be reported.
-        let shown = catch_unwind(AssertUnwindSafe(|| {
+        let shown = catch(|| {
             let json = diagnostics.iter().map(|d| d.to_json()).collect();
             let rendered = diagnostics
                 .iter()
@@ -168,7 +179,7 @@ impl Shared {
                 .collect::<Vec<_>>()
                 .join("\n");
             (json, rendered)
-        }));
+        });
         let (diagnostics_json, rendered) = shown.unwrap_or_else(|_| {
             let json = diagnostics
                 .iter()
@@ -327,18 +338,7 @@ impl LivePolicy {
         let dir = dir.as_ref().to_path_buf();
         let policy = guarded("loading the policy", || Policy::load(&dir))?;
         let abs = std::path::absolute(&dir).unwrap_or_else(|_| dir.clone());
-        let shared = Arc::new(Shared {
-            dir,
-            abs,
-            scripts: Mutex::new(scripts_of(&policy)),
-            current: ArcSwap::from_pointee(policy),
-            loaded_at: Mutex::new(SystemTime::now()),
-            last_error: Mutex::new(None),
-            subscribers: Mutex::new(Vec::new()),
-            reloads: AtomicU64::new(0),
-            failures: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-        });
+        let shared = Arc::new(Shared::new(dir, abs, policy));
         let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
         let watcher =
             notify::recommended_watcher(tx.clone()).map_err(|e| watch_error(&shared.dir, e))?;
@@ -516,12 +516,12 @@ impl Follower {
     /// reload failure, and following starts again.
     fn supervise(mut self) {
         loop {
-            match catch_unwind(AssertUnwindSafe(|| self.run())) {
+            match catch(|| self.run()) {
                 Ok(()) => return,
-                Err(panic) => {
+                Err(message) => {
                     let event = self
                         .shared
-                        .fail(vec![panicked("following the policy's files", &*panic)]);
+                        .fail(vec![panicked("following the policy's files", &message)]);
                     self.shared.publish(&event);
                     self.resync = true;
                     // A panic that comes back at once must not spin a core.
@@ -665,18 +665,7 @@ mod tests {
     }
 
     fn shared() -> Shared {
-        Shared {
-            dir: PathBuf::from("p"),
-            abs: PathBuf::from("/p"),
-            scripts: Mutex::new(Vec::new()),
-            current: ArcSwap::from_pointee(policy(1)),
-            loaded_at: Mutex::new(SystemTime::now()),
-            last_error: Mutex::new(None),
-            subscribers: Mutex::new(Vec::new()),
-            reloads: AtomicU64::new(0),
-            failures: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-        }
+        Shared::new(PathBuf::from("p"), PathBuf::from("/p"), policy(1))
     }
 
     #[test]

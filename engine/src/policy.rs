@@ -215,9 +215,15 @@ impl Policy {
     /// ```
     pub fn names(&self) -> PolicyNames {
         let p = &self.inner.checked;
-        let names = |it: &mut dyn Iterator<Item = &String>| it.cloned().collect();
+        let slas = |per_lead: bool| {
+            p.slas
+                .iter()
+                .filter(|s| s.is_per_lead() == per_lead)
+                .map(|s| s.name.clone())
+                .collect()
+        };
         PolicyNames {
-            scores: names(&mut p.scores.iter().map(|s| &s.name)),
+            scores: p.scores.iter().map(|x| x.name.clone()).collect(),
             grades: p
                 .grades
                 .iter()
@@ -226,12 +232,12 @@ impl Policy {
                     (p.scores[g.score].name.clone(), letters)
                 })
                 .collect(),
-            personas: names(&mut p.personas.iter().map(|x| &x.name)),
-            stages: names(&mut p.stages.iter().map(|x| &x.name)),
+            personas: p.personas.iter().map(|x| x.name.clone()).collect(),
+            stages: p.stages.iter().map(|x| x.name.clone()).collect(),
             routes: p.enums[p.route_enum].values.clone(),
-            lead_slas: names(&mut p.slas.iter().filter(|s| s.is_per_lead()).map(|s| &s.name)),
-            commitments: names(&mut p.slas.iter().filter(|s| !s.is_per_lead()).map(|s| &s.name)),
-            metrics: names(&mut p.metrics.iter().map(|m| &m.name)),
+            lead_slas: slas(true),
+            commitments: slas(false),
+            metrics: p.metrics.iter().map(|x| x.name.clone()).collect(),
         }
     }
 

@@ -188,7 +188,7 @@ impl ScriptRuntime {
         let _deadline = DeadlineGuard(DEADLINE.replace(deadline));
         // A panic inside the script engine (a built-in function given an extreme argument)
         // is this lead's error, not the end of the batch or of the server's worker.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let result = crate::guard::catch(|| {
             self.engine
                 // Only the function runs, not the script's top-level statements, on every call.
                 .call_fn_with_options::<Dynamic>(
@@ -198,13 +198,8 @@ impl ScriptRuntime {
                     &def.name,
                     dyn_args,
                 )
-        }))
-        .map_err(|panic| {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "no message".into());
+        })
+        .map_err(|what| {
             format!(
                 "script function `{}` failed: the script engine panicked ({what})",
                 def.name

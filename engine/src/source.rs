@@ -80,10 +80,39 @@ impl PolicyDir {
     }
 }
 
-/// Searches `root` for sets, depth first in name order. Iterative, and each directory (by
-/// its canonical path) is searched once: symlinks that loop (`a -> .`, `b -> ..`) would
-/// otherwise multiply the paths to walk until they grow too long, which took minutes.
+/// Searches `root` for sets: a directory with policy files is a set, one without is searched
+/// further down.
 fn collect(root: &Path, out: &mut Vec<PolicyDir>) -> Result<(), Diagnostic> {
+    walk(root, |dir, files| {
+        if files.is_empty() {
+            return true;
+        }
+        out.push(PolicyDir {
+            dir: dir.to_path_buf(),
+            files,
+        });
+        false
+    })
+}
+
+/// Every `*.funnel` file under `dir` at any depth, in path order (what `funnel fmt` formats),
+/// found as [`PolicyDir::discover`] finds them.
+pub fn funnel_files_under(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut all = Vec::new();
+    walk(dir, |_, files| {
+        all.extend(files);
+        true
+    })?;
+    all.sort();
+    Ok(all)
+}
+
+/// Walks the directories under `root`, depth first in name order, handing `visit` each one's
+/// policy files (sorted); `visit` says whether to go into its subdirectories. Iterative, and
+/// each directory (by its canonical path) is visited once: symlinks that loop (`a -> .`,
+/// `b -> ..`) would otherwise multiply the paths to walk until they grow too long, which took
+/// minutes.
+fn walk(root: &Path, mut visit: impl FnMut(&Path, Vec<PathBuf>) -> bool) -> Result<(), Diagnostic> {
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -108,46 +137,13 @@ fn collect(root: &Path, out: &mut Vec<PolicyDir>) -> Result<(), Diagnostic> {
                 Err(_) => {}
             }
         }
-        if !files.is_empty() {
-            files.sort();
-            out.push(PolicyDir {
-                dir: dir.to_path_buf(),
-                files,
-            });
-            continue;
+        files.sort();
+        if visit(&dir, files) {
+            subdirs.sort();
+            stack.extend(subdirs.into_iter().rev());
         }
-        subdirs.sort();
-        stack.extend(subdirs.into_iter().rev());
     }
     Ok(())
-}
-
-/// Every `*.funnel` file under `dir` at any depth, in path order (what `funnel fmt` formats).
-/// As in [`PolicyDir::discover`], what is not a regular file is skipped and a directory
-/// reached twice through symlinks is searched once.
-pub fn funnel_files_under(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let canonical = std::fs::canonicalize(&dir).map_err(|e| io_error(&dir, &e))?;
-        if !seen.insert(canonical) {
-            continue;
-        }
-        for entry in std::fs::read_dir(&dir).map_err(|e| io_error(&dir, &e))? {
-            let path = entry.map_err(|e| io_error(&dir, &e))?.path();
-            let is_policy = path.extension().is_some_and(|e| e == EXTENSION);
-            match std::fs::metadata(&path) {
-                Ok(m) if m.is_dir() => stack.push(path),
-                Ok(m) if is_policy && m.is_file() => files.push(path),
-                Ok(_) => {}
-                Err(_) if is_policy => files.push(path),
-                Err(_) => {}
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 /// Reads `path` as text when, after resolving symlinks, it is a regular file inside `root`

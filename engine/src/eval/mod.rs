@@ -34,16 +34,10 @@ pub(crate) struct State<'p> {
     pub(crate) aggregates: Option<std::collections::HashMap<usize, Value>>,
 }
 
-/// Runs `f`, turning a panic into the message of an internal error: the last line of defence
-/// that keeps one lead's bug from taking a batch, a test run or a server down. The panic hook
-/// still reports it on standard error, with its place in the code, for a bug report.
+/// Runs `f`, turning a panic into the message of an internal error: one lead's bug does not
+/// take a batch, a test run or a server down.
 pub(crate) fn guarded<R>(f: impl FnOnce() -> R) -> Result<R, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".to_string());
+    crate::guard::catch(f).map_err(|what| {
         format!(
             "internal error while evaluating this lead (a bug in Funnel, please report it): {what}"
         )
