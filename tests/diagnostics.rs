@@ -84,7 +84,7 @@ fn acme_is_clean() {
         "{}",
         render(&report.diagnostics)
     );
-    assert!(report.checked.is_some());
+    assert!(report.is_ok());
 }
 
 // ---------------------------------------------------------------------------------------------

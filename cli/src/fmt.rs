@@ -3,9 +3,8 @@
 use crate::exit;
 use crate::failure::{Failure, Outcome};
 use crate::output::{color_stderr, plural};
-use funnel_engine::{Code, Diagnostic};
-use funnel_grammar::SourceFile;
-use std::path::{Path, PathBuf};
+use funnel_engine::{Code, Diagnostic, PolicyDir};
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -30,10 +29,7 @@ pub fn run(args: Args) -> Outcome {
         let name = path.display().to_string();
         // Confined like `check`: a `*.funnel` symlink to a file elsewhere is not read, so its
         // content never shows in a syntax error.
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-        let text = funnel_engine::source::read_confined(path, dir.unwrap_or(Path::new(".")))
-            .map_err(|reason| Failure::Fmt(format!("{name}: {reason}")))?;
-        let file = SourceFile::new(name.clone(), text);
+        let file = PolicyDir::read_file(path).map_err(|d| Failure::Fmt(d.message))?;
         let formatted = match funnel_grammar::format(&file) {
             Ok(formatted) => formatted,
             Err(errors) => {
@@ -87,7 +83,7 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         let meta =
             std::fs::metadata(path).map_err(|e| format!("{}: {}", path.display(), io_error(&e)))?;
         if meta.is_dir() {
-            let found = funnel_engine::source::funnel_files_under(path).map_err(|d| d.message)?;
+            let found = PolicyDir::files_under(path).map_err(|d| d.message)?;
             files.extend(found);
         } else {
             files.push(path.clone());

@@ -359,7 +359,7 @@ fn a_policy_file_past_the_size_limit_is_refused() {
     let mut text_ = small_policy("");
     // Comments: the file would check if it were read.
     let comment = format!("# {}\n", "x".repeat(1000));
-    while text_.len() as u64 <= funnel_engine::source::MAX_FILE_BYTES {
+    while text_.len() as u64 <= funnel_engine::PolicyDir::MAX_FILE_BYTES {
         text_.push_str(&comment);
     }
     std::fs::write(dir.join("p.funnel"), &text_).unwrap();

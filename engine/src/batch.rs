@@ -7,8 +7,9 @@
 
 use crate::decision::{Decision, Named};
 use crate::decode::{CsvDecoder, Lead, LeadError, Row};
+use crate::evaluator::EvalOptions;
 use crate::evaluator::Evaluation;
-use crate::policy::{EvalOptions, Policy};
+use crate::policy::Policy;
 use chrono::{DateTime, FixedOffset};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, ErrorKind, Read};

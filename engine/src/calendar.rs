@@ -3,7 +3,7 @@
 //! Opening hours are local wall-clock times in the calendar's zone, so a 09:00-18:00 day is
 //! nine hours whatever the UTC offset, and a day whose clocks jump is measured in real time.
 
-use crate::ir::{CalendarDef, HolidaySet};
+use crate::checked::{CalendarDef, HolidaySet};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -231,3 +231,7 @@ pub fn is_brazil_holiday(date: NaiveDate) -> bool {
     let offset = date.signed_duration_since(e).num_days();
     matches!(offset, -48 | -47 | -2 | 60)
 }
+
+#[cfg(test)]
+#[path = "calendar_tests.rs"]
+mod tests;

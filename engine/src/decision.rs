@@ -64,7 +64,7 @@ pub enum SlaState {
 }
 
 impl SlaState {
-    /// Every state, in the order of their names in `ir::SLA_STATES` (an SLA record holds
+    /// Every state, in the order of their names in `checked::SLA_STATES` (an SLA record holds
     /// the index).
     pub(crate) const ALL: [SlaState; 6] = [
         SlaState::Met,
@@ -77,7 +77,7 @@ impl SlaState {
 
     /// The state's name as written in policies.
     pub fn as_str(self) -> &'static str {
-        crate::ir::SLA_STATES[self as usize]
+        crate::checked::SLA_STATES[self as usize]
     }
 }
 

@@ -3,17 +3,26 @@
 //! into a [`Decision`] unless asked for, and an evaluation writes the same JSON a
 //! decision does.
 
+use crate::checked::Checked;
+use crate::compile::CompiledPolicy;
 use crate::decision::{Decision, Named, PersonaResult, PolicyStamp};
 use crate::decode::{key_text, Lead, LeadError};
 use crate::eval::{round2, JsonValue, Slots, State};
-use crate::ir::Checked;
-use crate::policy::{EvalOptions, Policy};
 use crate::value::Value;
 use chrono::{DateTime, FixedOffset};
 use std::sync::OnceLock;
 
+/// Options for evaluating a lead.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EvalOptions {
+    /// Attach the explanation: every rule that fired or was skipped, with its source location.
+    pub explain: bool,
+    /// Report input fields that the schema does not have (they are ignored otherwise).
+    pub strict: bool,
+}
+
 /// Evaluates leads one after another, reusing its working space. One per thread: it is cheap
-/// to make ([`Policy::evaluator`]) and not shared.
+/// to make ([`crate::Policy::evaluator`]) and not shared.
 ///
 /// ```
 /// use funnel_engine::{EvalOptions, Policy};
@@ -47,7 +56,7 @@ use std::sync::OnceLock;
 /// assert_eq!(mqls, [("a".to_string(), 30.0)]);
 /// ```
 pub struct Evaluator<'p> {
-    policy: &'p Policy,
+    policy: &'p CompiledPolicy,
     options: EvalOptions,
     slots: Slots,
     /// The last evaluation instant, its RFC 3339 text and the JSON pieces that hold it: a
@@ -56,7 +65,7 @@ pub struct Evaluator<'p> {
 }
 
 impl<'p> Evaluator<'p> {
-    pub(crate) fn new(policy: &'p Policy, options: EvalOptions) -> Self {
+    pub(crate) fn new(policy: &'p CompiledPolicy, options: EvalOptions) -> Self {
         Evaluator {
             policy,
             options,
@@ -73,14 +82,16 @@ impl<'p> Evaluator<'p> {
         at: DateTime<FixedOffset>,
         record: Option<u64>,
     ) -> Result<Evaluation<'e>, LeadError> {
-        let p = self.policy.checked();
+        let p = &self.policy.checked;
         if !matches!(&self.at, Some((t, ..)) if *t == at) {
             // The JSON parts are made on the first `write_json`: callers that only want a
             // `Decision` never pay for them.
             self.at = Some((at, at.to_rfc3339(), OnceLock::new()));
         }
         let explain = self.options.explain;
-        let mut state = State::new(p, &lead.values, at, explain, &mut self.slots);
+        let mut state = self
+            .policy
+            .state(&lead.values, at, explain, &mut self.slots);
         state.run();
         if let Some(message) = state.error.take() {
             let mut e = LeadError::new(message);
@@ -91,7 +102,7 @@ impl<'p> Evaluator<'p> {
         let (_, at, json) = self.at.as_ref().expect("set above");
         Ok(Evaluation {
             state,
-            stamp: self.policy.stamp(),
+            stamp: &self.policy.stamp,
             at,
             json,
             record,

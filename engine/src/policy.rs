@@ -1,14 +1,14 @@
 //! [`Policy`]: a compiled policy set, ready to evaluate leads.
 
+use crate::checked::Checked;
+use crate::compile::{compile, CompiledPolicy};
 use crate::decision::{Decision, PolicyStamp};
 use crate::decode::{decode_json, FieldIndex, Lead, LeadError};
 use crate::diagnostic::Diagnostic;
 use crate::eval::{guarded, Slots, State};
-use crate::evaluator::Evaluator;
-use crate::ir::Checked;
+use crate::evaluator::{EvalOptions, Evaluator};
 use chrono::{DateTime, FixedOffset};
 use funnel_grammar::SourceFile;
-use sha2::{Digest, Sha256};
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -50,20 +50,9 @@ impl From<Diagnostic> for LoadError {
     }
 }
 
-/// Options for evaluating a lead.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EvalOptions {
-    /// Attach the explanation: every rule that fired or was skipped, with its source location.
-    pub explain: bool,
-    /// Report input fields that the schema does not have (they are ignored otherwise).
-    pub strict: bool,
-}
-
 #[derive(Clone)]
 struct Inner {
-    checked: Checked,
-    index: FieldIndex,
-    stamp: PolicyStamp,
+    compiled: CompiledPolicy,
     warnings: Vec<Diagnostic>,
 }
 
@@ -129,31 +118,14 @@ impl Policy {
     /// Checks and compiles a policy set from its files' texts.
     pub fn from_sources(files: Vec<Arc<SourceFile>>) -> Result<Policy, LoadError> {
         let report = crate::check_sources(files);
-        let Some(mut checked) = report.checked else {
+        let Some((checked, runtime)) = report.checked else {
             let mut diagnostics = report.diagnostics;
             diagnostics.sort_by_key(|d| !d.is_error());
             return Err(LoadError { diagnostics });
         };
-        crate::lower::fold_policy(&mut checked);
-        checked.program = Some(Arc::new(crate::eval::compiled::compile(&checked)));
-        let stamp = PolicyStamp {
-            name: checked.header.name.clone(),
-            version: checked.header.version,
-            // Scripts are part of the policy's text: an edited script is a new policy.
-            digest: digest(
-                &report
-                    .files
-                    .iter()
-                    .cloned()
-                    .chain(checked.scripts.iter().map(|s| s.source.clone()))
-                    .collect::<Vec<_>>(),
-            ),
-        };
         Ok(Policy {
             inner: Arc::new(Inner {
-                index: FieldIndex::new(&checked),
-                checked,
-                stamp,
+                compiled: compile(checked, runtime, &report.files),
                 warnings: report.diagnostics,
             }),
         })
@@ -161,23 +133,23 @@ impl Policy {
 
     /// The `policy` header's name.
     pub fn name(&self) -> &str {
-        &self.inner.stamp.name
+        &self.inner.compiled.stamp.name
     }
 
     /// The header's version.
     pub fn version(&self) -> u64 {
-        self.inner.stamp.version
+        self.inner.compiled.stamp.version
     }
 
     /// `sha256:...` of the sources (file names within the set and their text), the same
     /// whatever the files' order or location on disk.
     pub fn digest(&self) -> &str {
-        &self.inner.stamp.digest
+        &self.inner.compiled.stamp.digest
     }
 
     /// Name, version and digest, as stamped on every decision.
     pub fn stamp(&self) -> &PolicyStamp {
-        &self.inner.stamp
+        &self.inner.compiled.stamp
     }
 
     /// Warnings found when the policy was checked.
@@ -188,7 +160,7 @@ impl Policy {
     /// The time zone of the `policy` header: input times without an offset and periods are
     /// read in it.
     pub fn timezone(&self) -> chrono_tz::Tz {
-        self.inner.checked.header.timezone
+        self.inner.compiled.checked.header.timezone
     }
 
     /// An instant written as in `--at` or a test's `at`: RFC 3339, or a local time in the
@@ -214,7 +186,7 @@ impl Policy {
     /// assert!(names.scores.iter().any(|s| s == "fit"));
     /// ```
     pub fn names(&self) -> PolicyNames {
-        let p = &self.inner.checked;
+        let p = &self.inner.compiled.checked;
         let slas = |per_lead: bool| {
             p.slas
                 .iter()
@@ -241,9 +213,15 @@ impl Policy {
         }
     }
 
-    /// The checked policy, for tools that show its structure.
-    pub fn checked(&self) -> &Checked {
-        &self.inner.checked
+    /// The compiled policy (for the engine's tests and reports, which need more than the
+    /// decision).
+    pub(crate) fn compiled(&self) -> &CompiledPolicy {
+        &self.inner.compiled
+    }
+
+    /// The checked policy (for the engine's own tests and reports).
+    pub(crate) fn checked(&self) -> &Checked {
+        &self.inner.compiled.checked
     }
 
     /// Decodes a lead from JSON text.
@@ -264,8 +242,8 @@ impl Policy {
     pub fn decode_json_str(&self, json: &str, options: &EvalOptions) -> Result<Lead, LeadError> {
         let mut de = serde_json::Deserializer::from_str(json);
         let decoded = decode_json(
-            &self.inner.checked,
-            &self.inner.index,
+            &self.inner.compiled.checked,
+            &self.inner.compiled.index,
             options.strict,
             &mut de,
         )
@@ -285,7 +263,7 @@ impl Policy {
 
     /// The key field's value in a JSON lead that did not decode (for error messages).
     fn key_of_json(&self, json: &[u8]) -> Option<String> {
-        let p = &self.inner.checked;
+        let p = &self.inner.compiled.checked;
         let field = &p.records[p.lead].fields[p.key?];
         let doc: serde_json::Value = serde_json::from_slice(json).ok()?;
         let v = doc
@@ -305,8 +283,8 @@ impl Policy {
         options: &EvalOptions,
     ) -> Result<Lead, LeadError> {
         let values = decode_json(
-            &self.inner.checked,
-            &self.inner.index,
+            &self.inner.compiled.checked,
+            &self.inner.compiled.index,
             options.strict,
             value,
         )?;
@@ -315,7 +293,7 @@ impl Policy {
 
     /// An evaluator for many leads, which reuses its working space from one to the next.
     pub fn evaluator(&self, options: EvalOptions) -> Evaluator<'_> {
-        Evaluator::new(self, options)
+        Evaluator::new(&self.inner.compiled, options)
     }
 
     /// Evaluates a decoded lead at an instant. `record` names the lead in the decision when
@@ -362,9 +340,12 @@ impl Policy {
         at: DateTime<FixedOffset>,
         f: impl FnOnce(&mut State) -> R,
     ) -> Result<R, LeadError> {
-        let p = &self.inner.checked;
+        let p = &self.inner.compiled.checked;
         let mut slots = Slots::default();
-        let mut state = State::new(p, &lead.values, at, false, &mut slots);
+        let mut state = self
+            .inner
+            .compiled
+            .state(&lead.values, at, false, &mut slots);
         state.run();
         let outcome = match state.error.take() {
             Some(message) => Err(message),
@@ -383,41 +364,15 @@ impl Policy {
     #[cfg(test)]
     pub(crate) fn walking(&self) -> Policy {
         let mut inner = (*self.inner).clone();
-        inner.checked.program = None;
+        inner.compiled.program = None;
         Policy {
             inner: Arc::new(inner),
         }
     }
 
     pub(crate) fn index(&self) -> &FieldIndex {
-        &self.inner.index
+        &self.inner.compiled.index
     }
-}
-
-/// The digest of a set's sources and scripts: file names (without directories) and texts,
-/// in name order.
-fn digest(files: &[Arc<SourceFile>]) -> String {
-    let mut named: Vec<(String, &str)> = files
-        .iter()
-        .map(|f| {
-            let name = Path::new(&f.name)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| f.name.clone());
-            (name, f.text.as_str())
-        })
-        .collect();
-    named.sort();
-    let mut h = Sha256::new();
-    for (name, text) in named {
-        h.update((name.len() as u64).to_le_bytes());
-        h.update(name.as_bytes());
-        h.update((text.len() as u64).to_le_bytes());
-        h.update(text.as_bytes());
-    }
-    let bytes = h.finalize();
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
 }
 
 /// The names a policy defines, each list in written order (see [`Policy::names`]).

@@ -6,9 +6,10 @@
 //! the leads whose SLA has an outcome (met, met late or breached); open ones are shown apart.
 
 use crate::batch::{self, BatchError, BatchOptions, InputFormat};
+use crate::checked::*;
+use crate::compile::CompiledPolicy;
 use crate::decision::{PolicyStamp, SlaState};
 use crate::eval::{format_duration, format_hours, guarded, Slots, State};
-use crate::ir::*;
 use crate::policy::Policy;
 use crate::value::Value;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
@@ -386,7 +387,7 @@ pub fn run<R: Read>(
     range: &ReportRange,
     mut on_error: impl FnMut(&crate::LeadError),
 ) -> Result<Report, BatchError> {
-    let plan = Plan::new(policy.checked());
+    let plan = Plan::new(policy.compiled());
     let mut tally = Tally::new(&plan);
     let (evaluated, failed) = batch::map(
         policy,
@@ -426,6 +427,8 @@ pub fn run<R: Read>(
 /// What a report reads of each lead, worked out once from the policy.
 struct Plan<'p> {
     p: &'p Checked,
+    /// The same policy with its compiled code (metrics may call scripts).
+    compiled: &'p CompiledPolicy,
     tz: chrono_tz::Tz,
     /// Each metric's aggregates over `leads`.
     metric_aggs: Vec<Vec<Aggregate>>,
@@ -437,7 +440,8 @@ struct Plan<'p> {
 }
 
 impl<'p> Plan<'p> {
-    fn new(p: &'p Checked) -> Plan<'p> {
+    fn new(compiled: &'p CompiledPolicy) -> Plan<'p> {
+        let p = &compiled.checked;
         let metric_aggs = p
             .metrics
             .iter()
@@ -462,6 +466,7 @@ impl<'p> Plan<'p> {
             .or_else(|| p.metrics.first().map(|m| &m.period));
         Plan {
             p,
+            compiled,
             tz: p.header.timezone,
             metric_aggs,
             aggregate_slas,
@@ -751,7 +756,7 @@ impl Tally {
                     .collect();
                 let empty: [Value; 0] = [];
                 let mut slots = Slots::default();
-                let mut state = State::new(p, &empty, at, false, &mut slots);
+                let mut state = plan.compiled.state(&empty, at, false, &mut slots);
                 state.aggregates = Some(values);
                 // A bug in a metric's arithmetic costs that value, not the report.
                 let value = guarded(|| state.eval(&def.value))

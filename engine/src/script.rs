@@ -6,7 +6,7 @@
 //! breaks a bound, fails, panics or returns the wrong type is an error for that lead, naming the
 //! function and the bound.
 
-use crate::ir::{Checked, Ty};
+use crate::checked::{Checked, Ty};
 use crate::value::Value;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, Position, AST};
 use std::cell::Cell;

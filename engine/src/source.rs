@@ -32,6 +32,26 @@ pub struct PolicyDir {
 }
 
 impl PolicyDir {
+    /// The largest policy file or script read, in bytes (8 MiB): real policies are a few
+    /// kilobytes, and the bound keeps a mistaken file from filling memory.
+    pub const MAX_FILE_BYTES: u64 = MAX_FILE_BYTES;
+
+    /// Every `*.funnel` file under `dir` at any depth, in path order (what `funnel fmt`
+    /// formats), found as [`PolicyDir::discover`] finds sets.
+    pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+        funnel_files_under(dir)
+    }
+
+    /// Reads one policy file, confined to its own directory as [`PolicyDir::read`] confines
+    /// a set's files: a `*.funnel` symlink to a file elsewhere is not read.
+    pub fn read_file(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let text = read_confined(path, dir.unwrap_or(Path::new("."))).map_err(|reason| {
+            Diagnostic::error(Code::Io, format!("{}: {reason}", path.display()))
+        })?;
+        Ok(SourceFile::new(path.display().to_string(), text))
+    }
+
     /// Finds the policy sets under the given paths. A directory holding `.funnel` files is one
     /// set; a directory without any is searched for sets one level down and further; a file
     /// stands for the set of its directory. Entries that are not regular files (FIFOs,
@@ -63,7 +83,9 @@ impl PolicyDir {
         Ok(out)
     }
 
-    /// Reads the set's files, each confined to the set's directory (see [`read_confined`]).
+    /// Reads the set's files, each confined to the set's directory: after following
+    /// symlinks, a file must be a regular file inside it, of at most
+    /// [`PolicyDir::MAX_FILE_BYTES`].
     pub fn read(&self) -> Result<Vec<Arc<SourceFile>>, Diagnostic> {
         self.files
             .iter()
@@ -97,7 +119,7 @@ fn collect(root: &Path, out: &mut Vec<PolicyDir>) -> Result<(), Diagnostic> {
 
 /// Every `*.funnel` file under `dir` at any depth, in path order (what `funnel fmt` formats),
 /// found as [`PolicyDir::discover`] finds them.
-pub fn funnel_files_under(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+pub(crate) fn funnel_files_under(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut all = Vec::new();
     walk(dir, |_, files| {
         all.extend(files);
@@ -149,7 +171,7 @@ fn walk(root: &Path, mut visit: impl FnMut(&Path, Vec<PathBuf>) -> bool) -> Resu
 /// Reads `path` as text when, after resolving symlinks, it is a regular file inside `root`
 /// of at most [`MAX_FILE_BYTES`]; otherwise says why not (the reason names paths, never
 /// content). For policy files and the scripts they use.
-pub fn read_confined(path: &Path, root: &Path) -> Result<String, String> {
+pub(crate) fn read_confined(path: &Path, root: &Path) -> Result<String, String> {
     let root_real = std::fs::canonicalize(root)
         .map_err(|e| format!("the policy directory {}: {}", root.display(), reason(&e)))?;
     let real = std::fs::canonicalize(path).map_err(|e| reason(&e))?;
@@ -203,6 +225,16 @@ fn reason(e: &std::io::Error) -> String {
 /// An I/O error as a diagnostic naming the path.
 pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Code::Io, format!("{}: {}", path.display(), reason(e)))
+}
+
+/// A path a policy file names (a `use script`, a test's `given lead from`), resolved against
+/// that file's directory.
+pub(crate) fn relative_to(file: &SourceFile, path: &str) -> PathBuf {
+    let base = Path::new(&file.name)
+        .parent()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_default();
+    base.join(path)
 }
 
 /// Reads a file a policy file names (a `use script`, a test's `given lead from`), given the

@@ -4,11 +4,12 @@
 //! condition that held, each stage reached, each route taken, and for each per-lead SLA the
 //! states `met`, `breached` and `not_applicable` (and `warning` when it has `warn at`).
 
+use crate::checked::*;
 use crate::decision::{SlaState, Step, Truth};
 use crate::decode::Lead;
 use crate::eval::{guarded, value_json, Slots, State};
-use crate::ir::*;
-use crate::policy::{EvalOptions, Policy};
+use crate::evaluator::EvalOptions;
+use crate::policy::Policy;
 use crate::value::Value;
 use funnel_grammar::Span;
 use serde::Serialize;
@@ -262,7 +263,7 @@ impl Policy {
                 results.push(result);
                 continue;
             };
-            let mut state = State::new(p, &lead.values, at, true, &mut slots);
+            let mut state = self.compiled().state(&lead.values, at, true, &mut slots);
             state.run();
             if let Some(e) = state.error.take() {
                 result.error = Some(e);

@@ -2,8 +2,8 @@
 
 use super::expr::Env;
 use super::Checker;
+use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::*;
 use crate::value::Value;
 use funnel_grammar::ast::{self, ExprKind, Item, Literal};
 use funnel_grammar::Span;

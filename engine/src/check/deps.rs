@@ -2,8 +2,8 @@
 //! evaluation order, and cycles reported as their path.
 
 use super::Checker;
+use crate::checked::Node;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::Node;
 use std::collections::{BTreeSet, HashMap};
 
 /// How many steps of a cycle a diagnostic names and labels.

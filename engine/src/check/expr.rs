@@ -2,8 +2,8 @@
 
 use super::suggest::{closest, did_you_mean, unknown_name};
 use super::{Checker, DefKind};
+use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::*;
 use crate::pattern::{Pattern, PatternError};
 use crate::value::Value;
 use funnel_grammar::ast::{self, BinOp, ExprKind, ListOp, Literal, TextOp};

@@ -13,8 +13,9 @@ mod sla;
 mod suggest;
 mod test_blocks;
 
+use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::*;
+use crate::script::ScriptRuntime;
 use funnel_grammar::ast::{self, Item};
 use funnel_grammar::{SourceFile, Span};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -22,11 +23,21 @@ use std::sync::Arc;
 
 pub(crate) use suggest::did_you_mean;
 
+/// The scripts a set's files name (`use script`), read by the loader: by the name of the
+/// policy file and the script's path resolved beside it, the text or why it could not be read.
+/// The checker reads no files itself.
+pub(crate) type ScriptTexts = HashMap<(String, std::path::PathBuf), Result<String, String>>;
+
 /// Checks a parsed policy set: the checked policy when there were no errors, and every
 /// diagnostic, in source order.
-pub(crate) fn check(files: &[(Arc<SourceFile>, ast::File)]) -> (Option<Checked>, Vec<Diagnostic>) {
-    let mut c = Checker::new(files);
+pub(crate) fn check(
+    files: &[(Arc<SourceFile>, ast::File)],
+    script_texts: &ScriptTexts,
+) -> (Option<(Checked, Option<ScriptRuntime>)>, Vec<Diagnostic>) {
+    let mut c = Checker::new(files, script_texts);
     let checked = c.run();
+    let runtime = c.runtime.take();
+    let checked = checked.map(|checked| (checked, runtime));
     let mut diagnostics = c.diags;
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| d.span().map(|s| (s.file.name.clone(), s.start));
@@ -93,8 +104,10 @@ pub(crate) struct Checker<'a> {
     metrics_ast: Vec<&'a ast::Metric>,
     script_fns: Vec<ScriptFnDef>,
     scripts: Vec<ScriptDef>,
+    /// The texts of the scripts the files name, read by the loader.
+    script_texts: &'a ScriptTexts,
     /// The sandbox the scripts are compiled into (when the policy uses any).
-    runtime: Option<crate::script::ScriptRuntime>,
+    runtime: Option<ScriptRuntime>,
     /// Score index -> grade index.
     grade_of: HashMap<usize, usize>,
     grades: Vec<GradeDef>,
@@ -119,9 +132,13 @@ pub(crate) struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    fn new(files: &'a [(Arc<SourceFile>, ast::File)]) -> Checker<'a> {
+    fn new(
+        files: &'a [(Arc<SourceFile>, ast::File)],
+        script_texts: &'a ScriptTexts,
+    ) -> Checker<'a> {
         Checker {
             files,
+            script_texts,
             diags: Vec::new(),
             records: Vec::new(),
             record_names: HashMap::new(),
@@ -236,9 +253,7 @@ impl<'a> Checker<'a> {
             tests,
             scripts: std::mem::take(&mut self.scripts),
             script_fns: std::mem::take(&mut self.script_fns),
-            runtime: self.runtime.take().map(std::sync::Arc::new),
             order: order?,
-            program: None,
         })
     }
 

@@ -1,11 +1,11 @@
 //! Schemas (record types, enums, keys) and script declarations.
 
 use super::{suggest::did_you_mean, Checker, DefKind};
+use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::*;
+use crate::script::ScriptRuntime;
 use funnel_grammar::ast::{self, Item, TypeKind};
 use funnel_grammar::{SourceFile, Span};
-use std::path::PathBuf;
 
 impl<'a> Checker<'a> {
     /// Declares every schema first (so records may refer to each other), then their fields.
@@ -201,8 +201,12 @@ impl<'a> Checker<'a> {
             })
             .collect();
         for (u, file) in uses {
-            let path = relative_to(file, &u.path.value);
-            let text = match crate::source::read_beside(&file.name, &path) {
+            let path = crate::source::relative_to(file, &u.path.value);
+            let read = self
+                .script_texts
+                .get(&(file.name.clone(), path.clone()))
+                .cloned();
+            let text = match read.unwrap_or_else(|| Err("it was not read".into())) {
                 Ok(t) => t,
                 Err(reason) => {
                     self.error(
@@ -219,7 +223,7 @@ impl<'a> Checker<'a> {
             let source = SourceFile::new(path.display().to_string(), text);
             let runtime = self
                 .runtime
-                .get_or_insert_with(|| crate::script::ScriptRuntime::new(limits));
+                .get_or_insert_with(|| ScriptRuntime::new(limits));
             let compiled = match runtime.compile(&source.text) {
                 Ok(i) => Some(runtime.functions(i)),
                 Err(e) => {
@@ -308,13 +312,4 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
             .take(column.saturating_sub(1))
             .map(char::len_utf8)
             .sum::<usize>()
-}
-
-/// A path written in a policy file, resolved against that file's directory.
-pub(crate) fn relative_to(file: &SourceFile, path: &str) -> PathBuf {
-    let base = std::path::Path::new(&file.name)
-        .parent()
-        .map(|p| p.to_path_buf())
-        .unwrap_or_default();
-    base.join(path)
 }

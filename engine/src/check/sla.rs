@@ -4,8 +4,8 @@ use super::blocks::const_duration;
 use super::expr::Env;
 use super::suggest::unknown_name;
 use super::{did_you_mean, Checker, DefKind};
+use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::*;
 use crate::value::Value;
 use funnel_grammar::ast::{self, ExprKind, Literal};
 

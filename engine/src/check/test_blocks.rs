@@ -3,8 +3,8 @@
 
 use super::expr::Env;
 use super::Checker;
+use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::*;
 use crate::value::Value;
 use funnel_grammar::ast::{self, ExprKind, Item};
 use funnel_grammar::Span;
@@ -51,7 +51,7 @@ impl<'a> Checker<'a> {
                     })
                 }),
                 Some(ast::Given::File(path)) => {
-                    let resolved = super::schema::relative_to(file, &path.value);
+                    let resolved = crate::source::relative_to(file, &path.value);
                     if !resolved.is_file() {
                         self.error(
                             Diagnostic::error(

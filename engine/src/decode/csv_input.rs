@@ -6,7 +6,7 @@
 
 use super::text::parse_scalar;
 use super::{expected, finish_record, FieldIndex, LeadError};
-use crate::ir::{Checked, Ty};
+use crate::checked::{Checked, Ty};
 use crate::value::Value;
 
 /// One CSV row as the batch reader keeps it: the cells' bytes, one after another, in a

@@ -2,7 +2,7 @@
 
 use super::text::{parse_scalar, MAX_DURATION};
 use super::{expected, finish_record, FieldIndex, LeadError};
-use crate::ir::{Checked, FieldDef, RecordId, Ty};
+use crate::checked::{Checked, FieldDef, RecordId, Ty};
 use crate::value::Value;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::cell::{Cell, RefCell};

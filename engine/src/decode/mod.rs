@@ -13,7 +13,7 @@ pub(crate) use csv_input::Row;
 pub(crate) use json::decode_json;
 pub use text::parse_datetime;
 
-use crate::ir::{Checked, RecordId, Ty};
+use crate::checked::{Checked, RecordId, Ty};
 use crate::value::Value;
 use serde::Serialize;
 use std::collections::HashMap;

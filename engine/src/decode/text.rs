@@ -1,6 +1,6 @@
 //! Scalars written as text: datetimes with or without offsets, dates, durations, enum values.
 
-use crate::ir::{Checked, Ty};
+use crate::checked::{Checked, Ty};
 use crate::value::Value;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;

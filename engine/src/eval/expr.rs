@@ -2,8 +2,8 @@
 
 use super::ops::{self, Accept, N};
 use super::State;
+use crate::checked::*;
 use crate::decision::Truth;
-use crate::ir::*;
 use crate::value::Value;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use funnel_grammar::ast::{BinOp, ListOp, TextOp};

@@ -10,8 +10,9 @@ pub(crate) mod ops;
 mod panic_tests;
 mod sla;
 
+use crate::checked::*;
 use crate::decision::*;
-use crate::ir::*;
+use crate::script::ScriptRuntime;
 use crate::value::Value;
 use chrono::{DateTime, FixedOffset};
 use compiled::{Program, Rule, RuleCode, Test};
@@ -32,6 +33,11 @@ pub(crate) struct State<'p> {
     /// A metric's aggregates over a period's leads, by the aggregate's source position
     /// (only while a report computes a metric's value).
     pub(crate) aggregates: Option<std::collections::HashMap<usize, Value>>,
+    /// The policy's expressions as closures (absent while the policy is being compiled, and
+    /// in the tests that walk every tree).
+    program: Option<&'p Program>,
+    /// The scripts' sandbox (when the policy uses scripts).
+    runtime: Option<&'p ScriptRuntime>,
 }
 
 /// Runs `f`, turning a panic into the message of an internal error: one lead's bug does not
@@ -122,12 +128,25 @@ impl<'p> State<'p> {
             out,
             error: None,
             aggregates: None,
+            program: None,
+            runtime: None,
         }
     }
 
-    /// The policy's compiled expressions (absent while the policy is being lowered).
+    /// The same state running the policy's compiled expressions and scripts.
+    pub(crate) fn with_code(
+        mut self,
+        program: Option<&'p Program>,
+        runtime: Option<&'p ScriptRuntime>,
+    ) -> Self {
+        self.program = program;
+        self.runtime = runtime;
+        self
+    }
+
+    /// The policy's compiled expressions.
     fn program(&self) -> Option<&'p Program> {
-        self.policy.program.as_deref()
+        self.program
     }
 
     /// A condition's truth: by its compiled code when there is some, else by walking it.
@@ -424,7 +443,7 @@ impl<'p> State<'p> {
 
     /// A script function call; a failure is an error for the lead (the first one is kept).
     pub(crate) fn call_script(&mut self, i: usize, args: &[Value]) -> Value {
-        let Some(runtime) = &self.policy.runtime else {
+        let Some(runtime) = self.runtime else {
             return Value::Missing;
         };
         match runtime.call(self.policy, i, args) {

@@ -2,8 +2,8 @@
 
 use super::{format_duration, format_hours, State};
 use crate::calendar::BusinessCalendar;
+use crate::checked::*;
 use crate::decision::{SlaOutcome, SlaState, Step};
-use crate::ir::*;
 use crate::value::Value;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;

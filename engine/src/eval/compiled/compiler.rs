@@ -1,9 +1,9 @@
 //! The compiled forms made from a checked policy's typed expressions.
 
 use super::forms::*;
+use crate::checked::*;
 use crate::eval::ops::{Accept, N};
 use crate::eval::truth;
-use crate::ir::*;
 use crate::value::Value;
 use funnel_grammar::ast::{BinOp, TextOp};
 use memchr::memmem::Finder;

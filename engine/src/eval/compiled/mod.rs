@@ -17,7 +17,7 @@ mod forms;
 #[cfg(test)]
 mod tests;
 
-use crate::ir::{Checked, RuleDef};
+use crate::checked::{Checked, RuleDef};
 use compiler::Compiler;
 pub(crate) use forms::{LetCode, Rule, RuleCode, Test};
 

@@ -2,7 +2,7 @@
 //! without, for the example policy sets on their own leads and on real data.
 
 use crate::batch::{self, BatchOptions, InputFormat};
-use crate::ir::TestLead;
+use crate::checked::TestLead;
 use crate::{EvalOptions, Lead, Policy};
 use std::path::PathBuf;
 
@@ -153,7 +153,7 @@ stages {
     .collect();
     assert_eq!(agree_on(&policy, &leads), 10);
     // The fused forms really are used (not the walker), and they score what the rules say.
-    let program = policy.checked().program.clone().unwrap();
+    let program = policy.compiled().program.clone().unwrap();
     let walked = program.rules[0]
         .iter()
         .filter(|r| matches!(r.code, super::RuleCode::When(super::Test::Walk(_))))

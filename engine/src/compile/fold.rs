@@ -1,8 +1,8 @@
 //! Lowering a checked policy for evaluation: constant subexpressions are computed once, here,
 //! instead of once per lead.
 
+use crate::checked::*;
 use crate::eval::{Slots, State};
-use crate::ir::*;
 use crate::value::Value;
 
 /// Folds every expression of the policy in place.
@@ -151,13 +151,13 @@ mod tests {
         let lets = &p.checked().lets;
         assert!(matches!(
             lets[0].value.kind,
-            crate::ir::TKind::Const(crate::value::Value::Int(2500))
+            crate::checked::TKind::Const(crate::value::Value::Int(2500))
         ));
         match &lets[1].value.kind {
-            crate::ir::TKind::Binary(_, _, rhs) => {
+            crate::checked::TKind::Binary(_, _, rhs) => {
                 assert!(matches!(
                     rhs.kind,
-                    crate::ir::TKind::Const(crate::value::Value::Int(2000))
+                    crate::checked::TKind::Const(crate::value::Value::Int(2000))
                 ))
             }
             other => panic!("unexpected {other:?}"),

@@ -1,8 +1,8 @@
 //! Business calendars: worked cases and properties.
 
+use super::{easter, is_brazil_holiday, BusinessCalendar};
+use crate::checked::{CalendarDef, HolidaySet};
 use chrono::{DateTime, NaiveDate, Utc};
-use funnel_engine::calendar::{easter, is_brazil_holiday, BusinessCalendar};
-use funnel_engine::ir::{CalendarDef, HolidaySet};
 use funnel_grammar::Span;
 use proptest::prelude::*;
 

@@ -716,10 +716,6 @@ pub struct Checked {
     pub scripts: Vec<ScriptDef>,
     /// Script functions.
     pub script_fns: Vec<ScriptFnDef>,
-    /// The compiled scripts in their sandbox (when the policy uses any).
-    pub runtime: Option<Arc<crate::script::ScriptRuntime>>,
     /// The order definitions are evaluated in (dependencies first).
     pub order: Vec<Node>,
-    /// The definitions' expressions compiled to closures (once the policy is lowered).
-    pub(crate) program: Option<Arc<crate::eval::compiled::Program>>,
 }
