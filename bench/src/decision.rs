@@ -39,14 +39,15 @@ impl DecisionWriter {
         out.write_all(&self.middle)?;
         writeln!(
             out,
-            r#"{}.0,"activity":{}.0,"engagement":{}.0}},"grades":{{"fit":"{}"}},"values":{{"half_quiet":{},"gone_quiet":{}}},"stage":"{}","route":null,"sla":{{}}}}"#,
+            r#"{}.0,"activity":{}.0,"engagement":{}.0}},"grades":{{"fit":"{}"}},"values":{{"half_quiet":{},"gone_quiet":{}}},"stage":"{stage}","reached":"{stage}","route":null,"sla":{{}}}}"#,
             s.fit,
             s.activity,
             s.engagement,
             s.grade.as_str(),
             s.half_quiet,
             s.gone_quiet,
-            s.stage.as_str(),
+            // The workload's stages have no exclusion: the furthest stage is the stage.
+            stage = s.stage.as_str(),
         )
     }
 }

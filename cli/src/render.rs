@@ -41,6 +41,7 @@ impl OutputFormat {
         row.extend(d.grades.iter().map(|(_, g)| g.clone()));
         if self == OutputFormat::Csv {
             row.push(d.reason.unwrap_or_default());
+            row.push(d.reached);
             row.extend(d.personas.iter().map(|(_, p)| p.matched.to_string()));
             row.extend(d.sla.iter().map(|(_, s)| s.state.as_str().to_string()));
         }
@@ -101,6 +102,7 @@ impl<W: Write> DecisionWriter<W> {
         );
         if format == OutputFormat::Csv {
             columns.push("reason".into());
+            columns.push("reached".into());
             columns.extend(names.personas.iter().map(|x| format!("persona {x}")));
             columns.extend(names.lead_slas.iter().map(|s| format!("sla({s})")));
         }
@@ -322,7 +324,12 @@ pub fn explain_text(d: &Decision) -> String {
         .as_ref()
         .map(|r| format!("  (because \"{r}\")"))
         .unwrap_or_default();
-    line(format!("stage {}{reason}", d.stage));
+    let reached = if d.reached != d.stage {
+        format!(", having reached {}", d.reached)
+    } else {
+        String::new()
+    };
+    line(format!("stage {}{reason}{reached}", d.stage));
     for s in steps {
         if let Step::Stage {
             stage,

@@ -4,7 +4,7 @@ use crate::args::{Leads, PolicyAt};
 use crate::exit;
 use crate::failure::{Failure, Outcome};
 use funnel_engine::batch::{self, BatchOptions};
-use funnel_engine::report::{self, Report, ReportRange};
+use funnel_engine::report::{self, Funnel, Report, ReportRange};
 use funnel_engine::EvalOptions;
 use std::fmt::Write as _;
 
@@ -80,15 +80,53 @@ fn num(x: f64) -> String {
     }
 }
 
-fn funnel_line(stages: &[funnel_engine::report::StageCount]) -> String {
-    stages
+/// The funnel's lines: the stages in order (leads that reached each), then the excluded
+/// leads by exclusion with the stages they had reached, then the stage velocity.
+fn funnel_lines(out: &mut String, f: &Funnel) {
+    let chain = f
+        .stages
         .iter()
         .map(|s| match s.conversion {
             Some(c) => format!("{} {} ({})", s.stage, s.reached, pct(c)),
             None => format!("{} {}", s.stage, s.reached),
         })
         .collect::<Vec<_>>()
-        .join(" -> ")
+        .join(" -> ");
+    let _ = writeln!(out, "  funnel: {chain}");
+    if !f.excluded.is_empty() {
+        let excluded = f
+            .excluded
+            .iter()
+            .map(|e| {
+                let reached = e
+                    .reached
+                    .iter()
+                    .map(|r| format!("{} {}", r.stage, r.leads))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!(
+                    "{} {} \"{}\" (had reached: {reached})",
+                    e.stage, e.leads, e.reason
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let _ = writeln!(out, "  excluded: {excluded}");
+    }
+    let mut prev: Option<&str> = None;
+    let mut velocity = Vec::new();
+    for s in &f.stages {
+        if let (Some(from), Some(v)) = (prev, &s.velocity) {
+            velocity.push(format!(
+                "{from} -> {} median {}d, p90 {}d ({} leads)",
+                s.stage, v.median_days, v.p90_days, v.leads
+            ));
+        }
+        prev = Some(&s.stage);
+    }
+    if !velocity.is_empty() {
+        let _ = writeln!(out, "  velocity: {}", velocity.join("; "));
+    }
 }
 
 fn compliance_line(c: &funnel_engine::report::Compliance) -> String {
@@ -164,14 +202,14 @@ pub fn table(r: &Report) -> String {
             );
         }
         if !p.funnel.is_empty() {
-            let _ = writeln!(out, "  funnel: {}", funnel_line(&p.funnel));
+            funnel_lines(&mut out, &p.funnel);
         }
         for c in &p.sla {
             let _ = writeln!(out, "  sla {}", compliance_line(c));
         }
     }
     let _ = writeln!(out, "\nall periods");
-    let _ = writeln!(out, "  funnel: {}", funnel_line(&r.funnel));
+    funnel_lines(&mut out, &r.funnel);
     for c in &r.sla {
         let _ = writeln!(out, "  sla {}", compliance_line(c));
     }
@@ -197,8 +235,23 @@ fn csv(r: &Report) -> String {
         for m in &p.metrics {
             let _ = writeln!(out, "{},metric,{},{},,", p.period, m.name, opt(m.value));
         }
-        for s in &p.funnel {
+        for s in &p.funnel.stages {
             let _ = writeln!(out, "{},stage,{},{},,", p.period, s.stage, s.reached);
+            if let Some(v) = &s.velocity {
+                let _ = writeln!(
+                    out,
+                    "{},velocity_median_days,{},{},,",
+                    p.period, s.stage, v.median_days
+                );
+                let _ = writeln!(
+                    out,
+                    "{},velocity_p90_days,{},{},,",
+                    p.period, s.stage, v.p90_days
+                );
+            }
+        }
+        for e in &p.funnel.excluded {
+            let _ = writeln!(out, "{},excluded,{},{},,", p.period, e.stage, e.leads);
         }
         for c in &p.sla {
             let _ = writeln!(

@@ -562,7 +562,7 @@ stages {
     );
     let rows = text(&rows.stdout);
     let mut lines = rows.lines();
-    assert_eq!(lines.next(), Some("lead,stage,route,fit,reason"));
+    assert_eq!(lines.next(), Some("lead,stage,route,fit,reason,reached"));
     let decisions: Vec<serde_json::Value> = text(&json.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -631,6 +631,6 @@ fn a_huge_score_is_written_with_an_exponent_in_csv() {
     );
     assert_eq!(
         text(&out.stdout),
-        "lead,stage,route,s,reason\na,lead,,1e308,\nb,lead,,-2.50,\n"
+        "lead,stage,route,s,reason,reached\na,lead,,1e308,,lead\nb,lead,,-2.50,,lead\n"
     );
 }

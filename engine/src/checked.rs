@@ -183,6 +183,8 @@ impl Builtin {
         "grade",
         "match",
         "sla",
+        "reached",
+        "reached_at",
     ];
 }
 
@@ -260,6 +262,11 @@ pub enum TKind {
     PersonaMatch(usize),
     /// The lead's stage.
     Stage,
+    /// `reached(S)`: the lead reached stage S (its furthest stage is S or later; for an
+    /// exclusion, the lead is in it).
+    Reached(usize),
+    /// `reached_at(S)`: the instant stage S's `at` field holds, when the lead reached S.
+    ReachedAt(usize),
     /// The lead's route.
     Route,
     /// The result record of a per-lead SLA.
@@ -445,6 +452,8 @@ pub struct GradeDef {
 pub struct StageDef {
     /// Name.
     pub name: String,
+    /// `at FIELD`: the lead field holding when the stage was reached.
+    pub at: Option<TExpr>,
     /// Condition (none for the first).
     pub when: Option<TExpr>,
     /// Exclusion reason.

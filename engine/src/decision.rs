@@ -250,8 +250,11 @@ pub struct Decision {
     pub grades: Named<String>,
     /// Each `let`'s value.
     pub values: Named<serde_json::Value>,
-    /// The stage reached.
+    /// The lead's stage: the last listed stage whose condition holds, an exclusion winning.
     pub stage: String,
+    /// The furthest stage reached, exclusions left out: a lost or disqualified lead keeps
+    /// the stage it had got to (for any other lead, its stage).
+    pub reached: String,
     /// Why, when the stage is an exclusion (`because`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,

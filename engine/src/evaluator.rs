@@ -149,6 +149,15 @@ impl<'e> Evaluation<'e> {
             .map_or("", |s| s.name.as_str())
     }
 
+    /// The furthest stage the lead reached, exclusions left out: for a lead in an exclusion,
+    /// the stage it had got to; otherwise its stage.
+    pub fn reached(&self) -> &'e str {
+        self.policy()
+            .stages
+            .get(self.state.out.furthest as usize)
+            .map_or("", |s| s.name.as_str())
+    }
+
     /// The stage's position in the `stages` block.
     pub(crate) fn stage_index(&self) -> usize {
         self.state.out.stage as usize
@@ -244,6 +253,7 @@ impl<'e> Evaluation<'e> {
                     .collect(),
             ),
             stage: self.stage().to_string(),
+            reached: self.reached().to_string(),
             reason: self.reason().map(str::to_string),
             route: self.route().map(str::to_string),
             sla: Named(
@@ -374,6 +384,11 @@ impl Evaluation<'_> {
         }
         out.extend_from_slice(b"},\"stage\":");
         match json.stages.get(s.out.stage as usize) {
+            Some(stage) => out.extend_from_slice(stage),
+            None => out.extend_from_slice(b"\"\""),
+        }
+        out.extend_from_slice(b",\"reached\":");
+        match json.stages.get(s.out.furthest as usize) {
             Some(stage) => out.extend_from_slice(stage),
             None => out.extend_from_slice(b"\"\""),
         }

@@ -93,18 +93,72 @@ pub struct MetricValue {
     pub value: Option<f64>,
 }
 
+/// The funnel of a period: its stages in order, and apart, the leads excluded.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Funnel {
+    /// The stages that are not exclusions, first to last.
+    pub stages: Vec<StageCount>,
+    /// The exclusions (stages with `because`), each with the stages its leads had reached.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<Excluded>,
+}
+
+impl Funnel {
+    /// Whether no lead was counted.
+    pub fn is_empty(&self) -> bool {
+        self.stages.is_empty() && self.excluded.is_empty()
+    }
+}
+
 /// One stage of the funnel in a period.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageCount {
     /// The stage.
     pub stage: String,
-    /// Leads whose stage it is.
+    /// Leads whose stage it is now.
     pub at: u64,
-    /// Leads that reached it (it or a later non-exclusion stage).
+    /// Leads that reached it: their furthest stage is it or a later one, excluded leads
+    /// included (a lost deal that had reached `engaging` reached `engaging`).
     pub reached: u64,
     /// Share of the previous stage's reached leads that reached this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion: Option<f64>,
+    /// Time from the previous stage to this one, when both name their instant (`at`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub velocity: Option<Velocity>,
+}
+
+/// Stage velocity: how long leads took from one stage to the next, in days.
+#[derive(Debug, Clone, Serialize)]
+pub struct Velocity {
+    /// Leads with both instants.
+    pub leads: u64,
+    /// Median, in days (to a tenth).
+    pub median_days: f64,
+    /// 90th percentile, in days (to a tenth).
+    pub p90_days: f64,
+}
+
+/// The leads in one exclusion.
+#[derive(Debug, Clone, Serialize)]
+pub struct Excluded {
+    /// The exclusion stage.
+    pub stage: String,
+    /// Its `because`.
+    pub reason: String,
+    /// Leads in it.
+    pub leads: u64,
+    /// How many of them had reached each stage (their furthest), in stage order.
+    pub reached: Vec<ReachedCount>,
+}
+
+/// A count of leads by the furthest stage they reached.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReachedCount {
+    /// The stage.
+    pub stage: String,
+    /// Leads.
+    pub leads: u64,
 }
 
 /// A per-lead SLA's compliance in one period (by the SLA's start).
@@ -144,8 +198,8 @@ pub struct PeriodReport {
     /// Metrics bucketed by this period.
     pub metrics: Vec<MetricValue>,
     /// The funnel of the leads in this period (by the report's main period).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub funnel: Vec<StageCount>,
+    #[serde(skip_serializing_if = "Funnel::is_empty")]
+    pub funnel: Funnel,
     /// Per-lead SLA compliance for SLAs that started in this period.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sla: Vec<Compliance>,
@@ -165,7 +219,7 @@ pub struct Report {
     /// Per period, oldest first.
     pub periods: Vec<PeriodReport>,
     /// The funnel over all leads.
-    pub funnel: Vec<StageCount>,
+    pub funnel: Funnel,
     /// Per-lead SLA compliance over all leads.
     pub sla: Vec<Compliance>,
 }
@@ -262,6 +316,11 @@ fn collect_aggregates(e: &TExpr, out: &mut Vec<Aggregate>) {
 /// What one lead contributes to a report.
 struct Facts {
     stage: usize,
+    /// The furthest stage reached, exclusions left out.
+    furthest: usize,
+    /// Per stage: seconds since the previous non-exclusion stage's instant, when the lead
+    /// reached the stage and both instants are known (empty when no stage names one).
+    gaps: Vec<Option<i64>>,
     /// Per aggregate SLA: its period's start for this lead.
     commitment_period: Vec<Option<NaiveDate>>,
     /// Per metric: its period's start, and each aggregate's contribution.
@@ -341,38 +400,96 @@ impl SlaAcc {
     }
 }
 
-/// Whether a lead at stage `at` reached stage `s`.
-fn reached(p: &Checked, at: usize, s: usize) -> bool {
-    at == s || (at > s && p.stages[at].because.is_none() && p.stages[s].because.is_none())
+/// Whether a lead reached stage `s`: an exclusion by being in it, any other stage by its
+/// furthest stage (so an excluded lead keeps what it had reached).
+fn reached(p: &Checked, f: &Facts, s: usize) -> bool {
+    if p.stages[s].because.is_some() {
+        f.stage == s
+    } else {
+        f.furthest >= s
+    }
 }
 
-fn funnel(p: &Checked, at_counts: &[u64]) -> Vec<StageCount> {
-    let mut out: Vec<StageCount> = Vec::new();
-    let mut prev_reached: Option<u64> = None;
-    for (s, stage) in p.stages.iter().enumerate() {
-        let reach: u64 = at_counts
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| reached(p, *k, s))
-            .map(|(_, n)| n)
-            .sum();
-        let conversion = if stage.because.is_some() {
-            None
-        } else {
-            let c = prev_reached
+/// A funnel's counts: leads by (stage, furthest stage), and the time between consecutive
+/// stages that name their instant.
+#[derive(Clone)]
+struct FunnelAcc {
+    /// `[stage * n + furthest]`.
+    counts: Vec<u64>,
+    /// Per stage: seconds from the previous non-exclusion stage's instant to its own.
+    gaps: Vec<Vec<i64>>,
+}
+
+impl FunnelAcc {
+    fn new(n: usize) -> FunnelAcc {
+        FunnelAcc {
+            counts: vec![0; n * n],
+            gaps: vec![Vec::new(); n],
+        }
+    }
+
+    fn add(&mut self, p: &Checked, f: &Facts) {
+        let n = p.stages.len();
+        self.counts[f.stage * n + f.furthest] += 1;
+        for (s, gap) in f.gaps.iter().enumerate() {
+            if let Some(g) = gap {
+                self.gaps[s].push(*g);
+            }
+        }
+    }
+
+    fn finish(mut self, p: &Checked) -> Funnel {
+        let n = p.stages.len();
+        let at = |s: usize| -> u64 { (0..n).map(|f| self.counts[s * n + f]).sum() };
+        // Leads whose furthest stage is `s`, whatever their stage now.
+        let furthest = |s: usize| -> u64 { (0..n).map(|k| self.counts[k * n + s]).sum() };
+        let mut out = Funnel::default();
+        let mut prev_reached: Option<u64> = None;
+        for (s, stage) in p.stages.iter().enumerate() {
+            if let Some(reason) = &stage.because {
+                out.excluded.push(Excluded {
+                    stage: stage.name.clone(),
+                    reason: reason.clone(),
+                    leads: at(s),
+                    reached: (0..n)
+                        .filter(|&f| self.counts[s * n + f] > 0)
+                        .map(|f| ReachedCount {
+                            stage: p.stages[f].name.clone(),
+                            leads: self.counts[s * n + f],
+                        })
+                        .collect(),
+                });
+                continue;
+            }
+            let reach: u64 = (s..n)
+                .filter(|&k| p.stages[k].because.is_none())
+                .map(furthest)
+                .sum();
+            let conversion = prev_reached
                 .filter(|n| *n > 0)
                 .map(|n| reach as f64 / n as f64);
             prev_reached = Some(reach);
-            c
-        };
-        out.push(StageCount {
-            stage: stage.name.clone(),
-            at: at_counts[s],
-            reached: reach,
-            conversion,
-        });
+            let gaps = &mut self.gaps[s];
+            gaps.sort_unstable();
+            let days = |q: f64| {
+                let i = ((gaps.len() as f64 - 1.0) * q).round() as usize;
+                (gaps[i] as f64 / 8640.0).round() / 10.0
+            };
+            let velocity = (!gaps.is_empty()).then(|| Velocity {
+                leads: gaps.len() as u64,
+                median_days: days(0.5),
+                p90_days: days(0.9),
+            });
+            out.stages.push(StageCount {
+                stage: stage.name.clone(),
+                at: at(s),
+                reached: reach,
+                conversion,
+                velocity,
+            });
+        }
+        out
     }
-    out
 }
 
 /// Evaluates every lead of `input` and builds the report.
@@ -419,7 +536,7 @@ pub fn run<R: Read>(
         evaluated,
         failed,
         periods: periods.by_start.into_values().collect(),
-        funnel: funnel(p, &tally.funnel_all),
+        funnel: tally.funnel_all.finish(p),
         sla: lead_slas(p, tally.sla_all),
     })
 }
@@ -503,13 +620,47 @@ impl<'p> Plan<'p> {
         let main = self
             .main
             .and_then(|m| self.date(&m.by, state).map(|d| period_start(m.unit, d)));
+        let gaps = self.gaps(state);
         Facts {
             stage: state.out.stage as usize,
+            furthest: state.out.furthest as usize,
+            gaps,
             commitment_period,
             metric,
             sla,
             main,
         }
+    }
+
+    /// The time from each stage's previous stage to it, by their `at` instants.
+    fn gaps(&self, state: &mut State) -> Vec<Option<i64>> {
+        if !self.p.stages.iter().any(|s| s.at.is_some()) {
+            return Vec::new();
+        }
+        let mut prev: Option<Option<i64>> = None;
+        let mut out = vec![None; self.p.stages.len()];
+        for (s, stage) in self.p.stages.iter().enumerate() {
+            if stage.because.is_some() {
+                continue;
+            }
+            let when = match state.reached_at(s) {
+                Value::DateTime(d) => Some(d.timestamp()),
+                Value::Date(d) => d
+                    .and_hms_opt(0, 0, 0)
+                    .and_then(|t| t.and_local_timezone(self.tz).earliest())
+                    .map(|t| t.timestamp()),
+                _ => None,
+            };
+            if stage.at.is_some() {
+                if let (Some(Some(from)), Some(to)) = (prev, when) {
+                    out[s] = Some(to - from);
+                }
+                prev = Some(when);
+            } else {
+                prev = None;
+            }
+        }
+        out
     }
 
     /// The period a commitment counts the lead in.
@@ -602,8 +753,8 @@ struct Tally {
     /// Per commitment: (counted, base) per period.
     commit: Vec<BTreeMap<NaiveDate, (u64, u64)>>,
     metric_acc: Vec<BTreeMap<NaiveDate, Vec<Acc>>>,
-    funnel_by: BTreeMap<NaiveDate, Vec<u64>>,
-    funnel_all: Vec<u64>,
+    funnel_by: BTreeMap<NaiveDate, FunnelAcc>,
+    funnel_all: FunnelAcc,
     sla_by: BTreeMap<NaiveDate, Vec<SlaAcc>>,
     sla_all: Vec<SlaAcc>,
 }
@@ -615,7 +766,7 @@ impl Tally {
             commit: vec![BTreeMap::new(); plan.aggregate_slas.len()],
             metric_acc: vec![BTreeMap::new(); p.metrics.len()],
             funnel_by: BTreeMap::new(),
-            funnel_all: vec![0; p.stages.len()],
+            funnel_all: FunnelAcc::new(p.stages.len()),
             sla_by: BTreeMap::new(),
             sla_all: vec![SlaAcc::default(); p.slas.len()],
         }
@@ -623,11 +774,12 @@ impl Tally {
 
     fn add(&mut self, plan: &Plan, f: &Facts) {
         let p = plan.p;
-        self.funnel_all[f.stage] += 1;
+        self.funnel_all.add(p, f);
         if let Some(m) = f.main {
             self.funnel_by
                 .entry(m)
-                .or_insert_with(|| vec![0; p.stages.len()])[f.stage] += 1;
+                .or_insert_with(|| FunnelAcc::new(p.stages.len()))
+                .add(p, f);
         }
         for (c, ((_, sla), period)) in plan
             .aggregate_slas
@@ -641,11 +793,11 @@ impl Tally {
             };
             let slot = self.commit[c].entry(*period).or_insert((0, 0));
             match measure {
-                AggregateDef::Reach(s) => slot.0 += reached(p, f.stage, *s) as u64,
+                AggregateDef::Reach(s) => slot.0 += reached(p, f, *s) as u64,
                 AggregateDef::Conversion(from, to) => {
-                    if reached(p, f.stage, *from) {
+                    if reached(p, f, *from) {
                         slot.1 += 1;
-                        slot.0 += reached(p, f.stage, *to) as u64;
+                        slot.0 += reached(p, f, *to) as u64;
                     }
                 }
                 AggregateDef::Compliance(i) => {
@@ -778,9 +930,9 @@ impl Tally {
             return;
         };
         let p = plan.p;
-        for (start, counts) in &self.funnel_by {
-            if let Some(report) = periods.entry(unit, *start) {
-                report.funnel = funnel(p, counts);
+        for (start, acc) in std::mem::take(&mut self.funnel_by) {
+            if let Some(report) = periods.entry(unit, start) {
+                report.funnel = acc.finish(p);
             }
         }
         for (start, accs) in std::mem::take(&mut self.sla_by) {
@@ -853,7 +1005,7 @@ fn period_entry<'m>(
                 current: start <= at_date && at_date < period_end(unit, start),
                 commitments: Vec::new(),
                 metrics: Vec::new(),
-                funnel: Vec::new(),
+                funnel: Funnel::default(),
                 sla: Vec::new(),
             }),
     )

@@ -55,9 +55,11 @@ metric median_fit "Median fit" = median(fit of leads) per month by created_at
 "#;
 
 // October: 4 leads. a: fit 25 (sql, called after 2h: met); b: fit 12 (mql); c: fit 30 but
-// spam (junk); d: fit 5 (lead). MQLs reached: a, b = 2 (junk does not count) -> volume 2 < 3,
-// missed. Conversion: of a, b, one (a) reached sql = 50% -> held. Calls: a met = 1/1 -> held.
-// Cost: 10 + 20 + 30 + 40 = 100 over 2 MQLs = 50. Median fit of 25, 12, 30, 5 = (12+25)/2.
+// spam (junk, having reached sql); d: fit 5 (lead). MQLs reached: a, b and c (an excluded lead
+// keeps what it had reached) = 3 -> volume held. Conversion: of a, b, c, two (a, c) reached
+// sql = 2/3 -> held. Calls: a met = 1/1 -> held. Cost: 10 + 20 + 30 + 40 = 100 over the 2
+// leads whose stage is mql or later (c's is junk) = 50. Median fit of 25, 12, 30, 5 =
+// (12+25)/2.
 // November (current at 2026-11-15): e: fit 22 (sql, not called, started 11-10: breached);
 // f: fit 21 (sql, called 30h after: met late). Volume 2 (e, f): at risk. Conversion 2/2 held.
 // Calls: 0 of 2 on time: at risk. Cost 5 / 2 = 2.5; median fit (21+22)/2 = 21.5.
@@ -107,11 +109,15 @@ fn commitments_metrics_funnel_and_compliance_per_month() {
     };
     assert_eq!(
         (c(oct, "volume").value, c(oct, "volume").status),
-        (Some(2.0), Status::Missed)
+        (Some(3.0), Status::Held)
     );
     assert_eq!(
         (c(oct, "conversion").value, c(oct, "conversion").status),
-        (Some(0.5), Status::Held)
+        (Some(2.0 / 3.0), Status::Held)
+    );
+    assert_eq!(
+        (c(oct, "conversion").count, c(oct, "conversion").base),
+        (2, Some(3))
     );
     assert_eq!(
         (c(oct, "calls").value, c(oct, "calls").status),
@@ -139,21 +145,33 @@ fn commitments_metrics_funnel_and_compliance_per_month() {
     assert_eq!(m(nov, "cost_per_mql"), Some(2.5));
     assert_eq!(m(nov, "median_fit"), Some(21.5));
 
-    let reached: Vec<(String, u64)> = oct
+    let reached: Vec<(String, u64, u64)> = oct
         .funnel
+        .stages
         .iter()
-        .map(|s| (s.stage.clone(), s.reached))
+        .map(|s| (s.stage.clone(), s.at, s.reached))
         .collect();
     assert_eq!(
         reached,
         [
-            ("lead".into(), 3),
-            ("mql".into(), 2),
-            ("sql".into(), 1),
-            ("junk".into(), 1)
+            ("lead".into(), 1, 4),
+            ("mql".into(), 1, 3),
+            ("sql".into(), 1, 2),
         ]
     );
-    assert_eq!(oct.funnel[2].conversion, Some(0.5));
+    assert_eq!(oct.funnel.stages[2].conversion, Some(2.0 / 3.0));
+    // The excluded lead is apart, with the stage it had reached.
+    let junk = &oct.funnel.excluded[0];
+    assert_eq!(
+        (junk.stage.as_str(), junk.reason.as_str(), junk.leads),
+        ("junk", "spam", 1)
+    );
+    let had: Vec<(&str, u64)> = junk
+        .reached
+        .iter()
+        .map(|r| (r.stage.as_str(), r.leads))
+        .collect();
+    assert_eq!(had, [("sql", 1)]);
 
     // Compliance by the SLA's start: a (October) met; f (November) late, e breached.
     let all = &r.sla[0];

@@ -385,6 +385,8 @@ pub struct Stages {
 pub struct StageDecl {
     /// Its name.
     pub name: Ident,
+    /// `at FIELD`: the lead field holding when the stage was reached.
+    pub at: Option<Ident>,
     /// `when COND` (the first stage has none).
     pub when: Option<Expr>,
     /// `because "reason"`: a terminal exclusion.

@@ -284,12 +284,21 @@ fn stages_with_because_on_the_next_line() {
         s.stages[0],
         StageDecl {
             name: id("lead"),
+            at: None,
             when: None,
             because: None,
             span: sp()
         }
     );
     assert_eq!(s.stages[1].when, Some(bin(BinOp::Ge, name("fit"), int(40))));
+    let Item::Stages(at) =
+        item("stages {\n  lead at created_at\n  won at close_date when won\n}\n")
+    else {
+        panic!()
+    };
+    assert_eq!(at.stages[0].at, Some(id("created_at")));
+    assert_eq!(at.stages[1].at, Some(id("close_date")));
+    assert_eq!(at.stages[1].when, Some(name("won")));
     assert_eq!(s.stages[2].because, Some(strlit("Not a buyer")));
     assert_eq!(
         s.stages[2].span.text(),

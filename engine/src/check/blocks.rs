@@ -497,8 +497,10 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
+            let at = s.at.as_ref().and_then(|at| self.stage_at(at, true));
             out.push(StageDef {
                 name: s.name.name.clone(),
+                at,
                 when,
                 because: s.because.as_ref().map(|b| b.value.clone()),
                 span: s.span.clone(),
@@ -524,6 +526,46 @@ impl<'a> Checker<'a> {
         }
         self.end_node(Node::Stages, &block.span);
         out
+    }
+
+    /// A stage's `at FIELD`: a date or datetime field of the lead. `report` says whether to
+    /// report what is wrong (once, when the stages are checked; not again at each
+    /// `reached_at`).
+    pub(super) fn stage_at(&mut self, at: &ast::Ident, report: bool) -> Option<TExpr> {
+        let lead = self.lead?;
+        let fields = &self.records[lead].fields;
+        let Some(slot) = fields.iter().position(|f| f.name == at.name) else {
+            if report {
+                let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+                self.error(super::suggest::unknown_name(
+                    Code::UnknownField,
+                    "field",
+                    at,
+                    names.iter().map(String::as_str),
+                ));
+            }
+            return None;
+        };
+        let ty = fields[slot].ty.clone();
+        if !matches!(ty, Ty::Date | Ty::DateTime) {
+            if report {
+                let found = self.ty_name(&ty);
+                self.error(
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("`{}` is a {found}, not a date or datetime", at.name),
+                    )
+                    .label(&at.span, "the instant the stage was reached")
+                    .help("name a `date` or `datetime` field of the lead"),
+                );
+            }
+            return None;
+        }
+        Some(TExpr {
+            kind: TKind::Field(slot),
+            ty,
+            span: at.span.clone(),
+        })
     }
 
     pub(super) fn declare_routes(&mut self, blocks: &[&ast::Route]) {

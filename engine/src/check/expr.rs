@@ -1065,6 +1065,8 @@ impl<'a> Checker<'a> {
             "grade" => "grade(score)".into(),
             "match" => "match(persona)".into(),
             "sla" => "sla(name)".into(),
+            "reached" => "reached(stage)".into(),
+            "reached_at" => "reached_at(stage)".into(),
             _ => {
                 let (_, i, _) = self.defs.get(name).filter(|d| d.0 == DefKind::ScriptFn)?;
                 let f = &self.script_fns[*i];
@@ -1151,7 +1153,12 @@ impl<'a> Checker<'a> {
 
     fn call(&mut self, f: &ast::Ident, args: &[ast::Expr], env: &Env, span: &Span) -> TExpr {
         let error = |_: &mut Self| mk(TKind::Const(Value::Missing), Ty::Error, span);
-        if env.metric && matches!(f.name.as_str(), "grade" | "match" | "sla") {
+        if env.metric
+            && matches!(
+                f.name.as_str(),
+                "grade" | "match" | "sla" | "reached" | "reached_at"
+            )
+        {
             return self.misplaced_lead_value(span, &f.name);
         }
         match f.name.as_str() {
@@ -1190,6 +1197,60 @@ impl<'a> Checker<'a> {
                 };
                 match self.persona_ref(id) {
                     Some(p) => mk(TKind::PersonaMatch(p), Ty::Number, span),
+                    None => error(self),
+                }
+            }
+            "reached" | "reached_at" => {
+                let Some(id) = self.name_arg(f, args, span, "stage") else {
+                    return error(self);
+                };
+                let Some(s) = self.enums[self.stage_enum]
+                    .values
+                    .iter()
+                    .position(|v| *v == id.name)
+                else {
+                    if !self.open_enums.contains(&self.stage_enum) {
+                        let names = self.enums[self.stage_enum].values.clone();
+                        self.error(unknown_name(
+                            Code::UnknownStage,
+                            "stage",
+                            id,
+                            names.iter().map(String::as_str),
+                        ));
+                    }
+                    return error(self);
+                };
+                self.uses(Node::Stages, span);
+                if f.name == "reached" {
+                    return mk(TKind::Reached(s), Ty::Bool, span);
+                }
+                let at = self
+                    .items()
+                    .find_map(|i| match i {
+                        ast::Item::Stages(b) => Some(b),
+                        _ => None,
+                    })
+                    .and_then(|b| b.stages.get(s))
+                    .map(|decl| decl.at.clone());
+                match at {
+                    Some(Some(at)) => match self.stage_at(&at, false) {
+                        Some(field) => mk(TKind::ReachedAt(s), field.ty, span),
+                        None => error(self),
+                    },
+                    Some(None) => {
+                        self.error(
+                            Diagnostic::error(
+                                Code::BadStage,
+                                format!("the stage `{}` names no instant", id.name),
+                            )
+                            .label(&id.span, "no `at` on this stage")
+                            .help(format!(
+                                "say which lead field holds when it was reached: `{} at FIELD when ...`",
+                                id.name
+                            )),
+                        );
+                        error(self)
+                    }
                     None => error(self),
                 }
             }

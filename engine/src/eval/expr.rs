@@ -180,6 +180,8 @@ impl<'p> State<'p> {
             TKind::PersonaMatch(i) => Value::Number(self.out.personas[*i].1),
             TKind::Stage => Value::Enum(self.out.stage),
             TKind::Route => self.out.route.map_or(Value::Missing, Value::Enum),
+            TKind::Reached(s) => Value::Bool(self.reached(*s)),
+            TKind::ReachedAt(s) => self.reached_at(*s),
             TKind::Sla(i) => self.out.slas[*i].clone(),
             TKind::Now => Value::DateTime(self.now),
             TKind::Not(inner) => ops::truth_value(ops::not(ops::truth(&self.eval(inner)))),

@@ -74,6 +74,8 @@ pub(crate) struct Slots {
     pub(crate) personas: Vec<(bool, f64)>,
     pub(crate) grades: Vec<u16>,
     pub(crate) stage: u16,
+    /// The furthest stage reached, exclusions left out: an excluded lead keeps it.
+    pub(crate) furthest: u16,
     pub(crate) reason: Option<usize>,
     pub(crate) route: Option<u16>,
     pub(crate) slas: Vec<Value>,
@@ -114,6 +116,7 @@ impl<'p> State<'p> {
         size(&mut out.slas, policy.slas.len(), Value::Missing);
         size(&mut out.sla_outcomes, policy.slas.len(), None);
         out.stage = 0;
+        out.furthest = 0;
         out.reason = None;
         out.route = None;
         out.items.clear();
@@ -405,11 +408,31 @@ impl<'p> State<'p> {
                 });
             }
         }
+        self.out.furthest = reached as u16;
         if let Some(e) = excluded {
             reached = e;
             self.out.reason = Some(e);
         }
         self.out.stage = reached as u16;
+    }
+
+    /// Whether the lead reached stage `s`: an exclusion only by being in it, any other stage
+    /// by having got to it or further before any exclusion.
+    pub(crate) fn reached(&self, s: usize) -> bool {
+        if self.policy.stages[s].because.is_some() {
+            self.out.stage as usize == s
+        } else {
+            self.out.furthest as usize >= s
+        }
+    }
+
+    /// When the lead reached stage `s`, by the stage's `at` field; unknown when it did not
+    /// reach it or the field is missing.
+    pub(crate) fn reached_at(&mut self, s: usize) -> Value {
+        match &self.policy.stages[s].at {
+            Some(at) if self.reached(s) => self.eval(at),
+            _ => Value::Missing,
+        }
     }
 
     fn eval_route(&mut self) {

@@ -405,6 +405,11 @@ impl Printer<'_> {
             self.open(2, stage.span.start);
             self.push(&stage.name.name);
             self.end_at(stage.name.span.end);
+            if let Some(at) = &stage.at {
+                self.push(" at ");
+                self.push(&at.name);
+                self.end_at(at.span.end);
+            }
             if let Some(when) = &stage.when {
                 self.push(" when ");
                 self.expr(when, 0, true);

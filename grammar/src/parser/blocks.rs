@@ -409,6 +409,7 @@ impl Ctx<'_> {
         let span = self.span(&pair);
         let mut stage = StageDecl {
             name: empty_ident(&span),
+            at: None,
             when: None,
             because: None,
             span,
@@ -416,6 +417,7 @@ impl Ctx<'_> {
         for part in kids(pair) {
             match part.as_rule() {
                 Rule::name => stage.name = self.ident(&part),
+                Rule::stage_at => stage.at = kids(part).next().map(|n| self.ident(&n)),
                 Rule::string => stage.because = Some(self.string(&part)),
                 _ => stage.when = Some(self.expr(part)),
             }
