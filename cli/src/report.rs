@@ -129,10 +129,21 @@ fn funnel_lines(out: &mut String, f: &Funnel) {
     }
 }
 
+/// The width of a figure's first column: its name, or its segment indented under it.
+fn first_column(name: &str, segment: &Option<String>) -> usize {
+    segment
+        .as_ref()
+        .map_or(name.len(), |s| s.chars().count() + 2)
+}
+
 fn compliance_line(c: &funnel_engine::report::Compliance) -> String {
+    let name = match &c.segment {
+        Some(s) => format!("{} [{s}]", c.name),
+        None => c.name.clone(),
+    };
     let mut s = format!(
         "{}: {} applicable, {} met on time{}, {} late, {} breached, {} open",
-        c.name,
+        name,
         c.applicable,
         c.met,
         c.share_met
@@ -161,12 +172,13 @@ pub fn table(r: &Report) -> String {
     let names = r.periods.iter().flat_map(|p| {
         p.commitments
             .iter()
-            .map(|c| (c.name.len(), c.promise.len()))
-            .chain(
-                p.metrics
-                    .iter()
-                    .map(|m| (m.name.len(), m.label.as_deref().unwrap_or("metric").len())),
-            )
+            .map(|c| (first_column(&c.name, &c.segment), c.promise.len()))
+            .chain(p.metrics.iter().map(|m| {
+                (
+                    first_column(&m.name, &m.segment),
+                    m.label.as_deref().unwrap_or("metric").len(),
+                )
+            }))
     });
     let (w, d) = names.fold((8, 8), |(w, d), (a, b)| (w.max(a), d.max(b)));
     for p in &r.periods {
@@ -182,24 +194,39 @@ pub fn table(r: &Report) -> String {
                 (Some(v), false) => num(v),
                 (None, _) => "-".into(),
             };
+            // A segment row sits under its total, indented, without the promise again.
+            let (name, promise) = match &c.segment {
+                Some(s) => (format!("  {s}"), ""),
+                None => (c.name.clone(), c.promise.as_str()),
+            };
             let _ = writeln!(
                 out,
                 "  {:<w$} {:<d$} {:<22} {}",
-                c.name,
-                c.promise,
+                name,
+                promise,
                 value,
                 c.status.as_str()
             );
         }
         for m in &p.metrics {
-            let v = m.value.map_or("-".to_string(), num);
-            let _ = writeln!(
-                out,
-                "  {:<w$} {:<d$} {}",
-                m.name,
-                m.label.as_deref().unwrap_or("metric"),
-                v
-            );
+            let v = m.display.clone().unwrap_or_else(|| "-".to_string());
+            let (name, label) = match &m.segment {
+                Some(s) => (format!("  {s}"), ""),
+                None => (m.name.clone(), m.label.as_deref().unwrap_or("metric")),
+            };
+            let line = match &m.goal {
+                Some(g) => format!(
+                    "  {:<w$} {:<d$} {:<22} {} {} {}",
+                    name,
+                    label,
+                    v,
+                    g.bound,
+                    g.display,
+                    g.status.as_str()
+                ),
+                None => format!("  {:<w$} {:<d$} {}", name, label, v),
+            };
+            let _ = writeln!(out, "{}", line.trim_end());
         }
         if !p.funnel.is_empty() {
             funnel_lines(&mut out, &p.funnel);
@@ -218,50 +245,76 @@ pub fn table(r: &Report) -> String {
 
 /// One CSV row per period and figure.
 fn csv(r: &Report) -> String {
-    let mut out = String::from("period,kind,name,value,target,status\n");
+    let mut out = String::from("period,kind,name,segment,value,target,status\n");
+    let seg = |s: &Option<String>| s.as_deref().map(csv_cell).unwrap_or_default();
     let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
     for p in &r.periods {
         for c in &p.commitments {
             let _ = writeln!(
                 out,
-                "{},commitment,{},{},{},{}",
+                "{},commitment,{},{},{},{},{}",
                 p.period,
                 c.name,
+                seg(&c.segment),
                 opt(c.value),
                 c.target,
                 c.status.as_str()
             );
         }
         for m in &p.metrics {
-            let _ = writeln!(out, "{},metric,{},{},,", p.period, m.name, opt(m.value));
+            let (target, status) = match &m.goal {
+                Some(g) => (g.target.to_string(), g.status.as_str()),
+                None => (String::new(), ""),
+            };
+            let _ = writeln!(
+                out,
+                "{},metric,{},{},{},{},{}",
+                p.period,
+                m.name,
+                seg(&m.segment),
+                opt(m.value),
+                target,
+                status
+            );
         }
         for s in &p.funnel.stages {
-            let _ = writeln!(out, "{},stage,{},{},,", p.period, s.stage, s.reached);
+            let _ = writeln!(out, "{},stage,{},,{},,", p.period, s.stage, s.reached);
             if let Some(v) = &s.velocity {
                 let _ = writeln!(
                     out,
-                    "{},velocity_median_days,{},{},,",
+                    "{},velocity_median_days,{},,{},,",
                     p.period, s.stage, v.median_days
                 );
                 let _ = writeln!(
                     out,
-                    "{},velocity_p90_days,{},{},,",
+                    "{},velocity_p90_days,{},,{},,",
                     p.period, s.stage, v.p90_days
                 );
             }
         }
         for e in &p.funnel.excluded {
-            let _ = writeln!(out, "{},excluded,{},{},,", p.period, e.stage, e.leads);
+            let _ = writeln!(out, "{},excluded,{},,{},,", p.period, e.stage, e.leads);
         }
         for c in &p.sla {
             let _ = writeln!(
                 out,
-                "{},sla_met_share,{},{},,",
+                "{},sla_met_share,{},{},{},,",
                 p.period,
                 c.name,
+                seg(&c.segment),
                 opt(c.share_met)
             );
         }
     }
     out
+}
+
+/// A CSV cell: quoted when it holds a comma, a quote or a line break (a segment such as
+/// `sector=retail, grade(fit)=A`).
+fn csv_cell(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
 }

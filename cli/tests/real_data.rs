@@ -202,26 +202,28 @@ fn olist_report_gives_april_2018_volume_conversion_and_sla_compliance() {
     let l = line("win_rate");
     assert!(l.contains("13.5") && l.contains("(183 of 1352)"), "{l}");
     assert!(l.ends_with("held"), "{l}");
-    assert_eq!(last("mql_to_won"), "0.1354");
+    assert_eq!(last("mql_to_won"), "13.54%");
     assert!(
         line("funnel:").contains("mql 1352 -> qualified 183"),
         "{april}"
     );
 
     // Conversion by origin: won / MQLs of that origin in April 2018.
-    assert_eq!(last("paid_mql_to_won"), "0.0971"); //        61 of 628 (paid media)
-    assert_eq!(last("organic_mql_to_won"), "0.1706"); //     80 of 469 (organic)
-    assert_eq!(last("won_rate_organic_search"), "0.1691"); // 59 of 349
-    assert_eq!(last("won_rate_paid_search"), "0.1581"); //    43 of 272
-    assert_eq!(last("won_rate_social"), "0.0492"); //         16 of 325
-    assert_eq!(last("won_rate_direct_traffic"), "0.1733"); // 13 of 75
-    assert_eq!(last("won_rate_email"), "0.0600"); //           3 of 50
-    assert_eq!(last("won_rate_referral"), "0.1778"); //        8 of 45
-    assert_eq!(last("won_rate_display"), "0.1053"); //         2 of 19
-    assert_eq!(last("won_rate_other_publicities"), "0"); //    0 of 12
-    assert_eq!(last("won_rate_other"), "0.0769"); //           2 of 26
-    assert_eq!(last("won_rate_unknown"), "0.2108"); //        35 of 166
-    assert_eq!(last("won_rate_no_origin"), "0.1538"); //       2 of 13 (empty origin)
+    assert_eq!(last("paid_mql_to_won"), "9.71%"); //     61 of 628 (paid media)
+    assert_eq!(last("organic_mql_to_won"), "17.06%"); // 80 of 469 (organic)
+                                                      // One metric split by origin: its total, then a row per origin.
+    assert_eq!(last("won_rate_by_origin"), "13.54%");
+    assert_eq!(last("origin=organic_search"), "16.91%"); //    59 of 349
+    assert_eq!(last("origin=paid_search"), "15.81%"); //       43 of 272
+    assert_eq!(last("origin=social"), "4.92%"); //             16 of 325
+    assert_eq!(last("origin=direct_traffic"), "17.33%"); //    13 of 75
+    assert_eq!(last("origin=email"), "6.00%"); //               3 of 50
+    assert_eq!(last("origin=referral"), "17.78%"); //           8 of 45
+    assert_eq!(last("origin=display"), "10.53%"); //            2 of 19
+    assert_eq!(last("origin=other_publicities"), "0.00%"); //   0 of 12
+    assert_eq!(last("origin=other"), "7.69%"); //               2 of 26
+    assert_eq!(last("origin=unknown"), "21.08%"); //           35 of 166
+    assert_eq!(last("origin=(missing)"), "15.38%"); //          2 of 13 (empty origin)
 
     // SLA compliance. time_to_win: all 183 won deals apply (none stale), 162 were won within
     // 60 days of first contact. priority_close: 488 priority MQLs (acquisition A, or priority
@@ -345,9 +347,21 @@ fn quarter(date: &str) -> String {
 #[test]
 #[ignore = "needs ../shared/data"]
 fn maven_report_counts_lost_deals_in_the_win_rate_and_gives_stage_velocity() {
-    let csv = data().join("maven-crm-sales-opportunities/sales_pipeline.csv");
-    // Count from the CSV: no field holds a comma.
+    let dir = data().join("maven-crm-sales-opportunities");
+    let csv = dir.join("sales_pipeline.csv");
+    // Count from the CSVs: no field holds a comma.
     let text_csv = std::fs::read_to_string(&csv).unwrap();
+    let accounts = std::fs::read_to_string(dir.join("accounts.csv")).unwrap();
+    let sector_of: HashMap<&str, &str> = accounts
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.trim_end_matches('\r').split(',').collect();
+            (f[0], f[1])
+        })
+        .collect();
+    // 2017-Q3 by close date, per sector: (won, closed).
+    let mut q3_sector: HashMap<String, (u64, u64)> = HashMap::new();
     let mut closed: HashMap<String, (u64, u64)> = HashMap::new(); // quarter -> (won, lost)
     let mut cohort: HashMap<String, (u64, u64)> = HashMap::new(); // quarter -> (won, engaged)
     let mut won_days: Vec<i64> = Vec::new();
@@ -361,6 +375,13 @@ fn maven_report_counts_lost_deals_in_the_win_rate_and_gives_stage_velocity() {
             let c = cohort.entry(quarter(engage)).or_default();
             c.1 += 1;
             c.0 += (stage == "Won") as u64;
+        }
+        if matches!(stage, "Won" | "Lost") && quarter(close) == "2017-Q3" {
+            let row = q3_sector
+                .entry(format!("sector={}", sector_of[f[3]]))
+                .or_default();
+            row.0 += (stage == "Won") as u64;
+            row.1 += 1;
         }
         match stage {
             "Won" => {
@@ -377,10 +398,33 @@ fn maven_report_counts_lost_deals_in_the_win_rate_and_gives_stage_velocity() {
     assert_eq!((rows, engaged, lost), (8800, 8300, 2473));
     assert_eq!(closed["2017-Q3"], (1257, 790));
 
+    // The report runs on the pipeline joined with the accounts and the sales teams, as the
+    // policy's README says.
+    let tmp = tempfile::tempdir().unwrap();
+    let with_accounts = tmp.path().join("with_accounts.csv");
+    let joined = tmp.path().join("joined.csv");
+    for (left, right, on, out) in [
+        (&csv, &dir.join("accounts.csv"), "account", &with_accounts),
+        (
+            &with_accounts,
+            &dir.join("sales_teams.csv"),
+            "sales_agent",
+            &joined,
+        ),
+    ] {
+        let status = Command::new(BIN)
+            .arg("join")
+            .args([left, right])
+            .args(["--on", on, "-q", "--output"])
+            .arg(out)
+            .status()
+            .expect("run funnel join");
+        assert!(status.success());
+    }
     let out = Command::new(BIN)
         .arg("report")
         .arg(root().join("policies/maven"))
-        .arg(&csv)
+        .arg(&joined)
         .args(["--at", "2018-01-01T00:00:00Z", "--format", "json"])
         .output()
         .expect("run funnel report");
@@ -392,6 +436,14 @@ fn maven_report_counts_lost_deals_in_the_win_rate_and_gives_stage_velocity() {
         let q = period["period"].as_str().unwrap();
         for c in period["commitments"].as_array().unwrap() {
             let (count, base) = (c["count"].as_u64().unwrap(), c["base"].as_u64().unwrap());
+            if let Some(segment) = c["segment"].as_str() {
+                // Per sector and per sales agent: the sectors are checked in 2017-Q3.
+                if q == "2017-Q3" && segment.starts_with("sector=") {
+                    assert_eq!((count, base), q3_sector[segment], "{segment}");
+                    q3_sector.remove(segment);
+                }
+                continue;
+            }
             match c["name"].as_str().unwrap() {
                 "win_rate" => {
                     let (won, lost) = closed[q];
@@ -404,6 +456,7 @@ fn maven_report_counts_lost_deals_in_the_win_rate_and_gives_stage_velocity() {
         }
     }
     assert_eq!(quarters_seen, 4);
+    assert!(q3_sector.is_empty(), "sectors not reported: {q3_sector:?}");
     let q3 = r["periods"]
         .as_array()
         .unwrap()

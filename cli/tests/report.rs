@@ -56,9 +56,12 @@ fn report_json_on_acme_leads() {
 fn report_csv_on_acme_leads() {
     let text = report("csv");
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("period,kind,name,value,target,status"));
+    assert_eq!(
+        lines.next(),
+        Some("period,kind,name,segment,value,target,status")
+    );
     for line in lines {
-        assert_eq!(line.split(',').count(), 6, "six columns: {line}");
+        assert_eq!(line.split(',').count(), 7, "seven columns: {line}");
     }
     insta::assert_snapshot!("report_csv_acme", text);
 }

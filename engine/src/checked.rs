@@ -600,6 +600,8 @@ pub struct SlaDef {
     pub owner: Option<String>,
     /// Per lead or aggregate.
     pub body: SlaBody,
+    /// Its breakdowns (compliance or the commitment per segment).
+    pub splits: Vec<SplitDef>,
     /// Where.
     pub span: Span,
 }
@@ -609,6 +611,44 @@ impl SlaDef {
     pub fn is_per_lead(&self) -> bool {
         matches!(self.body, SlaBody::Lead(_))
     }
+}
+
+/// `split by DIM, ...`: figures broken down per combination of the dimensions' values.
+#[derive(Debug, Clone)]
+pub struct SplitDef {
+    /// The dimensions, each about one lead (text, enum, bool or int).
+    pub dims: Vec<TExpr>,
+    /// Each dimension as written (on one line), for row labels: `origin`, `grade(fit)`.
+    pub names: Vec<String>,
+    /// Where.
+    pub span: Span,
+}
+
+/// How a metric's number reads.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "unit", content = "currency")]
+pub enum Unit {
+    /// A plain number (the default).
+    Number,
+    /// A count.
+    Count,
+    /// A share, printed as a percent.
+    Percent,
+    /// Money, in a currency (`BRL`, `USD`).
+    Money(String),
+    /// A number of days.
+    Days,
+    /// A number of hours.
+    Hours,
+}
+
+/// A metric's target: it is held when the value is at least (at most) the target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Goal {
+    /// At least or at most.
+    pub bound: Bound,
+    /// The target, in the metric's number (a share for a percent).
+    pub target: f64,
 }
 
 /// A metric.
@@ -622,6 +662,14 @@ pub struct MetricDef {
     pub value: TExpr,
     /// Bucketing.
     pub period: PeriodDef,
+    /// How it reads.
+    pub unit: Unit,
+    /// Its target, when it is a commitment.
+    pub goal: Option<Goal>,
+    /// Who promised the target.
+    pub owner: Option<String>,
+    /// Its breakdowns.
+    pub splits: Vec<SplitDef>,
     /// Where.
     pub span: Span,
 }

@@ -6,10 +6,11 @@
 //! the leads whose SLA has an outcome (met, met late or breached); open ones are shown apart.
 
 use crate::batch::{self, BatchError, BatchOptions, InputFormat};
+pub use crate::checked::Unit;
 use crate::checked::*;
 use crate::compile::CompiledPolicy;
 use crate::decision::{PolicyStamp, SlaState};
-use crate::eval::{format_duration, format_hours, guarded, Slots, State};
+use crate::eval::{guarded, Slots, State};
 use crate::policy::Policy;
 use crate::value::Value;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
@@ -79,6 +80,10 @@ pub struct Commitment {
     pub base: Option<u64>,
     /// Held, missed, at risk.
     pub status: Status,
+    /// The segment (`origin=social`, `sector=retail, grade(fit)=A`) of a `split by` row;
+    /// absent on the total.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
 }
 
 /// A metric in one period.
@@ -89,8 +94,35 @@ pub struct MetricValue {
     /// Its label.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The segment of a `split by` row; absent on the total.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
     /// Its value (`null` when it has none, e.g. a ratio of zero leads).
     pub value: Option<f64>,
+    /// How it reads: `{"unit": "percent"}`, `{"unit": "money", "currency": "BRL"}`.
+    #[serde(flatten)]
+    pub unit: Unit,
+    /// The value for people: `61.41%`, `BRL 4,833.33`, `49d`.
+    pub display: Option<String>,
+    /// The target of a metric that is a commitment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal: Option<MetricGoal>,
+}
+
+/// A metric's target and whether it held in the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricGoal {
+    /// `at least` or `at most`.
+    pub bound: &'static str,
+    /// The target, in the metric's number.
+    pub target: f64,
+    /// The target for people, in the metric's unit.
+    pub display: String,
+    /// Who promised it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Held, missed, at risk or no data.
+    pub status: Status,
 }
 
 /// The funnel of a period: its stages in order, and apart, the leads excluded.
@@ -166,6 +198,12 @@ pub struct ReachedCount {
 pub struct Compliance {
     /// The SLA.
     pub name: String,
+    /// The segment of a `split by` row; absent on the total.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// Which `split by` line the segment is of (for ordering).
+    #[serde(skip)]
+    split_line: usize,
     /// Leads it applied to.
     pub applicable: u64,
     /// Met on time.
@@ -329,6 +367,24 @@ struct Facts {
     sla: Vec<Option<SlaFacts>>,
     /// The main period's start, for the funnel.
     main: Option<NaiveDate>,
+    /// Per aggregate SLA, per metric and per SLA: the lead's segment in each `split by`.
+    commitment_segments: Vec<Vec<String>>,
+    metric_segments: Vec<Vec<String>>,
+    sla_segments: Vec<Vec<String>>,
+}
+
+/// A figure's key in a tally: its period, and its segment (`None` for the total) by the
+/// index of its `split by` line, so that rows come in the order the lines are written.
+type Key = (NaiveDate, Option<(usize, String)>);
+
+/// The keys a lead adds to: the total and one row per `split by`.
+fn keys(period: NaiveDate, segments: &[String]) -> impl Iterator<Item = Key> + '_ {
+    std::iter::once((period, None)).chain(
+        segments
+            .iter()
+            .enumerate()
+            .map(move |(j, s)| (period, Some((j, s.clone())))),
+    )
 }
 
 fn date_of(v: &Value, tz: chrono_tz::Tz) -> Option<NaiveDate> {
@@ -379,15 +435,12 @@ impl SlaAcc {
                 return None;
             }
             let i = ((self.times.len() as f64 - 1.0) * q).round() as usize;
-            let t = self.times[i];
-            Some(if business {
-                format_hours(t)
-            } else {
-                format_duration(t)
-            })
+            Some(time_display(self.times[i], business))
         };
         Compliance {
             name: name.to_string(),
+            segment: None,
+            split_line: 0,
             applicable: self.applicable,
             met: self.met,
             met_late: self.met_late,
@@ -537,7 +590,14 @@ pub fn run<R: Read>(
         failed,
         periods: periods.by_start.into_values().collect(),
         funnel: tally.funnel_all.finish(p),
-        sla: lead_slas(p, tally.sla_all),
+        sla: {
+            let mut all = lead_slas(p, tally.sla_all);
+            for ((i, segment), acc) in tally.sla_seg_all {
+                all.push(segment_compliance(p, i, segment, acc));
+            }
+            all.sort_by_key(|c| sla_order(p, c));
+            all
+        },
     })
 }
 
@@ -621,7 +681,30 @@ impl<'p> Plan<'p> {
             .main
             .and_then(|m| self.date(&m.by, state).map(|d| period_start(m.unit, d)));
         let gaps = self.gaps(state);
+        let commitment_segments = self
+            .aggregate_slas
+            .iter()
+            .map(|(_, s)| self.segments(&s.splits, state))
+            .collect();
+        let metric_segments = self
+            .p
+            .metrics
+            .iter()
+            .map(|m| self.segments(&m.splits, state))
+            .collect();
+        let sla_segments = self
+            .p
+            .slas
+            .iter()
+            .map(|s| match s.body {
+                SlaBody::Lead(_) => self.segments(&s.splits, state),
+                SlaBody::Aggregate { .. } => Vec::new(),
+            })
+            .collect();
         Facts {
+            commitment_segments,
+            metric_segments,
+            sla_segments,
             stage: state.out.stage as usize,
             furthest: state.out.furthest as usize,
             gaps,
@@ -630,6 +713,39 @@ impl<'p> Plan<'p> {
             sla,
             main,
         }
+    }
+
+    /// The lead's row in each `split by`: `origin=social`, `sector=retail, grade(fit)=A`.
+    fn segments(&self, splits: &[SplitDef], state: &mut State) -> Vec<String> {
+        splits
+            .iter()
+            .map(|split| {
+                split
+                    .dims
+                    .iter()
+                    .zip(&split.names)
+                    .map(|(dim, name)| {
+                        let value = match state.eval(dim) {
+                            Value::Missing => "(missing)".to_string(),
+                            Value::Text(t) => t.to_string(),
+                            Value::Enum(i) => match &dim.ty {
+                                Ty::Enum(e) => self.p.enums[*e]
+                                    .values
+                                    .get(i as usize)
+                                    .cloned()
+                                    .unwrap_or_default(),
+                                _ => i.to_string(),
+                            },
+                            Value::Bool(b) => b.to_string(),
+                            Value::Int(n) => n.to_string(),
+                            other => format!("{other:?}"),
+                        };
+                        format!("{name}={value}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .collect()
     }
 
     /// The time from each stage's previous stage to it, by their `at` instants.
@@ -750,13 +866,16 @@ struct SlaFacts {
 
 /// The report's counts so far, keyed by period start.
 struct Tally {
-    /// Per commitment: (counted, base) per period.
-    commit: Vec<BTreeMap<NaiveDate, (u64, u64)>>,
-    metric_acc: Vec<BTreeMap<NaiveDate, Vec<Acc>>>,
+    /// Per commitment: (counted, base) per period and segment.
+    commit: Vec<BTreeMap<Key, (u64, u64)>>,
+    metric_acc: Vec<BTreeMap<Key, Vec<Acc>>>,
     funnel_by: BTreeMap<NaiveDate, FunnelAcc>,
     funnel_all: FunnelAcc,
     sla_by: BTreeMap<NaiveDate, Vec<SlaAcc>>,
     sla_all: Vec<SlaAcc>,
+    /// Per-lead SLA compliance per segment: by (period, SLA, segment), and over all periods.
+    sla_seg_by: BTreeMap<(NaiveDate, usize, (usize, String)), SlaAcc>,
+    sla_seg_all: BTreeMap<(usize, (usize, String)), SlaAcc>,
 }
 
 impl Tally {
@@ -769,6 +888,8 @@ impl Tally {
             funnel_all: FunnelAcc::new(p.stages.len()),
             sla_by: BTreeMap::new(),
             sla_all: vec![SlaAcc::default(); p.slas.len()],
+            sla_seg_by: BTreeMap::new(),
+            sla_seg_all: BTreeMap::new(),
         }
     }
 
@@ -791,39 +912,45 @@ impl Tally {
             let SlaBody::Aggregate { measure, .. } = &sla.body else {
                 continue;
             };
-            let slot = self.commit[c].entry(*period).or_insert((0, 0));
-            match measure {
-                AggregateDef::Reach(s) => slot.0 += reached(p, f, *s) as u64,
-                AggregateDef::Conversion(from, to) => {
-                    if reached(p, f, *from) {
-                        slot.1 += 1;
-                        slot.0 += reached(p, f, *to) as u64;
-                    }
-                }
-                AggregateDef::Compliance(i) => {
-                    if let Some(Some(sla)) = f.sla.get(*i) {
+            // (counted, base) this lead adds.
+            let add = match measure {
+                AggregateDef::Reach(s) => (reached(p, f, *s) as u64, 0),
+                AggregateDef::Conversion(from, to) => match reached(p, f, *from) {
+                    true => (reached(p, f, *to) as u64, 1),
+                    false => (0, 0),
+                },
+                AggregateDef::Compliance(i) => match f.sla.get(*i) {
+                    Some(Some(sla))
                         if matches!(
                             sla.state,
                             SlaState::Met | SlaState::MetLate | SlaState::Breached
-                        ) {
-                            slot.1 += 1;
-                            slot.0 += (sla.state == SlaState::Met) as u64;
-                        }
+                        ) =>
+                    {
+                        ((sla.state == SlaState::Met) as u64, 1)
                     }
-                }
+                    _ => (0, 0),
+                },
+            };
+            for key in keys(*period, &f.commitment_segments[c]) {
+                let slot = self.commit[c].entry(key).or_insert((0, 0));
+                slot.0 += add.0;
+                slot.1 += add.1;
             }
         }
         for (m, (period, contributions)) in f.metric.iter().enumerate() {
             let Some(period) = period else { continue };
-            let accs = self.metric_acc[m]
-                .entry(*period)
-                .or_insert_with(|| vec![Acc::default(); contributions.len()]);
-            for ((acc, c), agg) in accs.iter_mut().zip(contributions).zip(&plan.metric_aggs[m]) {
-                if let Some(v) = c {
-                    acc.count += 1;
-                    acc.sum += v;
-                    if matches!(agg.op, ListOp::Median | ListOp::Min | ListOp::Max) {
-                        acc.values.push(*v);
+            for key in keys(*period, &f.metric_segments[m]) {
+                let accs = self.metric_acc[m]
+                    .entry(key)
+                    .or_insert_with(|| vec![Acc::default(); contributions.len()]);
+                for ((acc, c), agg) in accs.iter_mut().zip(contributions).zip(&plan.metric_aggs[m])
+                {
+                    if let Some(v) = c {
+                        acc.count += 1;
+                        acc.sum += v;
+                        if matches!(agg.op, ListOp::Median | ListOp::Min | ListOp::Max) {
+                            acc.values.push(*v);
+                        }
                     }
                 }
             }
@@ -836,6 +963,18 @@ impl Tally {
                     .entry(start)
                     .or_insert_with(|| vec![SlaAcc::default(); p.slas.len()])[i]
                     .add(sla.state, sla.elapsed);
+            }
+            for seg in f.sla_segments[i].iter().cloned().enumerate() {
+                self.sla_seg_all
+                    .entry((i, seg.clone()))
+                    .or_default()
+                    .add(sla.state, sla.elapsed);
+                if let Some(start) = sla.period {
+                    self.sla_seg_by
+                        .entry((start, i, seg.clone()))
+                        .or_default()
+                        .add(sla.state, sla.elapsed);
+                }
             }
         }
     }
@@ -853,7 +992,7 @@ impl Tally {
             else {
                 continue;
             };
-            for (start, (num, den)) in &self.commit[c] {
+            for ((start, segment), (num, den)) in &self.commit[c] {
                 let at_date = periods.at_date;
                 let Some(report) = periods.entry(period.unit, *start) else {
                     continue;
@@ -864,16 +1003,8 @@ impl Tally {
                 } else {
                     Some(*num as f64)
                 };
-                let held = value.map(|v| match bound {
-                    Bound::AtLeast => v >= *target,
-                    Bound::AtMost => v <= *target,
-                });
-                let status = match held {
-                    None => Status::NoData,
-                    Some(true) => Status::Held,
-                    Some(false) if report.current || report.start > at_date => Status::AtRisk,
-                    Some(false) => Status::Missed,
-                };
+                let open = report.current || report.start > at_date;
+                let status = status(*bound, *target, value, open);
                 report.commitments.push(Commitment {
                     name: sla.name.clone(),
                     label: sla.label.clone(),
@@ -885,6 +1016,7 @@ impl Tally {
                     count: *num,
                     base: is_share.then_some(*den),
                     status,
+                    segment: segment.as_ref().map(|(_, s)| s.clone()),
                 });
             }
         }
@@ -894,7 +1026,8 @@ impl Tally {
     fn metrics(&self, plan: &Plan, at: DateTime<FixedOffset>, periods: &mut Periods) {
         let p = plan.p;
         for (m, def) in p.metrics.iter().enumerate() {
-            for (start, accs) in &self.metric_acc[m] {
+            for ((start, segment), accs) in &self.metric_acc[m] {
+                let at_date = periods.at_date;
                 let Some(report) = periods.entry(def.period.unit, *start) else {
                     continue;
                 };
@@ -915,10 +1048,25 @@ impl Tally {
                     .ok()
                     .and_then(|v| v.as_f64())
                     .filter(|v| v.is_finite());
+                let open = report.current || report.start > at_date;
+                let goal = def.goal.map(|g| MetricGoal {
+                    bound: match g.bound {
+                        Bound::AtLeast => "at least",
+                        Bound::AtMost => "at most",
+                    },
+                    target: g.target,
+                    display: display(&def.unit, g.target),
+                    owner: def.owner.clone(),
+                    status: status(g.bound, g.target, value, open),
+                });
                 report.metrics.push(MetricValue {
                     name: def.name.clone(),
                     label: def.label.clone(),
+                    segment: segment.as_ref().map(|(_, s)| s.clone()),
                     value,
+                    unit: def.unit.clone(),
+                    display: value.map(|v| display(&def.unit, v)),
+                    goal,
                 });
             }
         }
@@ -939,6 +1087,14 @@ impl Tally {
             if let Some(report) = periods.entry(unit, start) {
                 report.sla = lead_slas(p, accs);
             }
+        }
+        for ((start, i, segment), acc) in std::mem::take(&mut self.sla_seg_by) {
+            if let Some(report) = periods.entry(unit, start) {
+                report.sla.push(segment_compliance(p, i, segment, acc));
+            }
+        }
+        for report in periods.by_start.values_mut() {
+            report.sla.sort_by_key(|c| sla_order(p, c));
         }
     }
 }
@@ -1009,6 +1165,110 @@ fn period_entry<'m>(
                 sla: Vec::new(),
             }),
     )
+}
+
+/// Held, missed, at risk (not held yet in a period not over) or no data.
+fn status(bound: Bound, target: f64, value: Option<f64>, open: bool) -> Status {
+    let held = value.map(|v| match bound {
+        Bound::AtLeast => v >= target,
+        Bound::AtMost => v <= target,
+    });
+    match held {
+        None => Status::NoData,
+        Some(true) => Status::Held,
+        Some(false) if open => Status::AtRisk,
+        Some(false) => Status::Missed,
+    }
+}
+
+/// A per-lead SLA's compliance in one segment (with its `split by` line's index).
+fn segment_compliance(
+    p: &Checked,
+    i: usize,
+    (line, segment): (usize, String),
+    acc: SlaAcc,
+) -> Compliance {
+    let s = &p.slas[i];
+    let business = matches!(&s.body, SlaBody::Lead(l) if l.calendar.is_some());
+    let mut c = acc.finish(&s.name, business);
+    c.segment = Some(segment);
+    c.split_line = line;
+    c
+}
+
+/// Compliance rows in the SLAs' order, each total before its segments, the segments in
+/// the order of their `split by` lines.
+fn sla_order(p: &Checked, c: &Compliance) -> (usize, Option<(usize, String)>) {
+    let i = p
+        .slas
+        .iter()
+        .position(|s| s.name == c.name)
+        .unwrap_or(usize::MAX);
+    (i, c.segment.clone().map(|s| (c.split_line, s)))
+}
+
+/// A metric's value as people read it, in its unit: `61.41%`, `BRL 4,833.33`, `1,257`,
+/// `49d`, `67.7h`; a plain number with two decimals (two significant digits below 0.01).
+pub fn display(unit: &Unit, v: f64) -> String {
+    match unit {
+        Unit::Percent => format!("{}%", grouped(v * 100.0, 2)),
+        Unit::Money(code) => format!("{code} {}", grouped(v, 2)),
+        Unit::Count if v.fract() == 0.0 => grouped(v, 0),
+        Unit::Days => format!("{}d", tenths(v)),
+        Unit::Hours => format!("{}h", tenths(v)),
+        _ if v.fract() == 0.0 && v.abs() < 1e15 => grouped(v, 0),
+        _ if v != 0.0 && v.abs() < 0.01 => {
+            // Two significant digits: 0.0084, 0.00012.
+            let digits = (-v.abs().log10().floor()) as usize + 1;
+            format!("{v:.digits$}")
+        }
+        _ => grouped(v, 2),
+    }
+}
+
+/// A time to meet, to a tenth of the unit that reads best: hours of open time for a
+/// business-time SLA (`67.7h`), days for a wall-clock one (`9.6d`, hours below a day).
+fn time_display(seconds: i64, business: bool) -> String {
+    let (hours, days) = (seconds as f64 / 3_600.0, seconds as f64 / 86_400.0);
+    if business || days < 1.0 {
+        format!("{}h", tenths(hours))
+    } else {
+        format!("{}d", tenths(days))
+    }
+}
+
+/// A number to one decimal, without a trailing `.0`: `49`, `14.6`.
+fn tenths(v: f64) -> String {
+    let t = (v * 10.0).round() / 10.0;
+    if t.fract() == 0.0 {
+        grouped(t, 0)
+    } else {
+        grouped(t, 1)
+    }
+}
+
+/// `v` with `decimals` decimals and `,` between thousands: `74,666.67`.
+fn grouped(v: f64, decimals: usize) -> String {
+    let text = format!("{:.decimals$}", v.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    if whole.len() > 18 || !v.is_finite() {
+        return format!("{v:.decimals$}");
+    }
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    if v < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.insert(0, '-');
+    }
+    out
 }
 
 fn lead_slas(p: &Checked, accs: Vec<SlaAcc>) -> Vec<Compliance> {

@@ -44,6 +44,7 @@ sla volume "Three MQLs a month" {
 
 sla conversion "Half of the MQLs become SQLs" {
   at least 50% of leads reaching mql reach sql per month by created_at
+  split by spam
 }
 
 sla calls "Nine in ten SQLs called on time" {
@@ -52,6 +53,13 @@ sla calls "Nine in ten SQLs called on time" {
 
 metric cost_per_mql "Cost per MQL" = sum(cost of leads) / count(leads where stage >= mql) per month by created_at
 metric median_fit "Median fit" = median(fit of leads) per month by created_at
+metric mql_share "Share of leads at MQL or later" =
+  count(leads where stage >= mql) / count(leads)
+  per month by created_at
+  split by spam
+  as percent
+  at least 50%
+  owner marketing
 "#;
 
 // October: 4 leads. a: fit 25 (sql, called after 2h: met); b: fit 12 (mql); c: fit 30 but
@@ -186,7 +194,8 @@ fn commitments_metrics_funnel_and_compliance_per_month() {
         (3, 1, 1, 1, 0)
     );
     assert_eq!(all.share_met, Some(1.0 / 3.0));
-    assert_eq!(all.median_time_to_meet.as_deref(), Some("1d 6h"));
+    // 2h and 30h: the upper middle, to a tenth of a day.
+    assert_eq!(all.median_time_to_meet.as_deref(), Some("1.3d"));
     assert_eq!(nov.sla[0].met_late, 1);
 }
 
@@ -205,4 +214,82 @@ fn from_and_to_select_periods() {
     });
     assert_eq!(r.periods.len(), 1);
     assert_eq!(r.periods[0].period, "2026-10");
+}
+
+#[test]
+fn split_rows_follow_their_total_with_units_and_goals() {
+    let r = run(ReportRange::default());
+    let oct = &r.periods[0];
+    // October: a, b (mql or later) and d are not spam; c is (junk, having reached sql).
+    type Row<'r> = (Option<&'r str>, Option<f64>, Option<&'r str>, Status);
+    let rows: Vec<Row> = oct
+        .metrics
+        .iter()
+        .filter(|m| m.name == "mql_share")
+        .map(|m| {
+            let g = m.goal.as_ref().unwrap();
+            (
+                m.segment.as_deref(),
+                m.value,
+                m.display.as_deref(),
+                g.status,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (None, Some(0.5), Some("50.00%"), Status::Held),
+            (
+                Some("spam=false"),
+                Some(2.0 / 3.0),
+                Some("66.67%"),
+                Status::Held
+            ),
+            (Some("spam=true"), Some(0.0), Some("0.00%"), Status::Missed),
+        ]
+    );
+    let goal = oct.metrics.iter().find(|m| m.name == "mql_share").unwrap();
+    let goal = goal.goal.as_ref().unwrap();
+    assert_eq!(
+        (goal.bound, goal.target, goal.display.as_str()),
+        ("at least", 0.5, "50.00%")
+    );
+    assert_eq!(goal.owner.as_deref(), Some("marketing"));
+    // Conversion per segment: of a and b one reached sql; c (spam) reached mql and sql.
+    let conv: Vec<(Option<&str>, u64, Option<u64>)> = oct
+        .commitments
+        .iter()
+        .filter(|c| c.name == "conversion")
+        .map(|c| (c.segment.as_deref(), c.count, c.base))
+        .collect();
+    assert_eq!(
+        conv,
+        [
+            (None, 2, Some(3)),
+            (Some("spam=false"), 1, Some(2)),
+            (Some("spam=true"), 1, Some(1)),
+        ]
+    );
+}
+
+#[test]
+fn numbers_read_in_their_unit() {
+    use funnel_engine::report::{display, Unit};
+    assert_eq!(display(&Unit::Percent, 0.614_069), "61.41%");
+    assert_eq!(
+        display(&Unit::Money("BRL".into()), 4833.333),
+        "BRL 4,833.33"
+    );
+    assert_eq!(
+        display(&Unit::Money("USD".into()), -1_234_567.0),
+        "USD -1,234,567.00"
+    );
+    assert_eq!(display(&Unit::Count, 1257.0), "1,257");
+    assert_eq!(display(&Unit::Days, 49.0), "49d");
+    assert_eq!(display(&Unit::Days, 14.64), "14.6d");
+    assert_eq!(display(&Unit::Hours, 67.69), "67.7h");
+    assert_eq!(display(&Unit::Number, 74_666.666_7), "74,666.67");
+    assert_eq!(display(&Unit::Number, 0.0084), "0.0084");
+    assert_eq!(display(&Unit::Number, 790.0), "790");
 }

@@ -664,3 +664,98 @@ fn round_keeps_0_to_12_decimals() {
     let v = values(&p, r#"{"id":"a","x":2.675,"n":99,"events":[]}"#);
     assert_eq!(v("r"), serde_json::json!(2.675));
 }
+
+// Issue 18: metric targets in the metric's unit, split dimensions, stage instants.
+
+#[test]
+fn a_metric_target_is_written_in_the_metrics_unit() {
+    let metric = |lines: &str| {
+        format!("metric m = count(leads) / count(leads) per month by created_at\n{lines}")
+    };
+    check_rejects(
+        &metric("  as percent\n  at least 60"),
+        (
+            "funnel::bad_metric",
+            "the target of a percent metric is a percent",
+        ),
+    );
+    check_rejects(
+        &metric("  at least 60%"),
+        (
+            "funnel::bad_metric",
+            "a percent target needs a percent metric",
+        ),
+    );
+    check_rejects(
+        &metric("  as money \"BRL\"\n  at most 45d"),
+        (
+            "funnel::bad_metric",
+            "a duration target needs a metric in days or hours",
+        ),
+    );
+    // In its unit it checks clean.
+    policy(&metric("  as days\n  at most 45d\n  owner sales"));
+    policy(&metric("  as percent\n  at least 60%"));
+}
+
+#[test]
+fn a_split_takes_text_an_enum_a_bool_or_an_int() {
+    check_rejects(
+        "metric m = count(leads) per month by created_at\n  split by x",
+        (
+            "funnel::type_mismatch",
+            "a split takes text, an enum, a bool or an int, but this is number",
+        ),
+    );
+    policy("metric m = count(leads) per month by created_at\n  split by s, b\n  split by n");
+}
+
+#[test]
+fn a_stage_instant_is_a_date_field_and_reached_at_needs_one() {
+    let with_stages = |stages: &str, rest: &str| {
+        let source = format!("{SCHEMA}\n{rest}\nstages {{\n{stages}\n}}\n");
+        Policy::from_sources(vec![SourceFile::new("m.funnel", source)])
+    };
+    let err = with_stages("  lead\n  won at x when b", "").unwrap_err();
+    let d = &err.diagnostics[0];
+    assert_eq!(
+        (d.code.as_str(), d.message.as_str()),
+        (
+            "funnel::type_mismatch",
+            "`x` is a number, not a date or datetime"
+        )
+    );
+    let err = with_stages("  lead\n  won at createdat when b", "").unwrap_err();
+    assert_eq!(err.diagnostics[0].code.as_str(), "funnel::unknown_field");
+    let err = with_stages("  lead\n  won when b", "let w = reached_at(won)").unwrap_err();
+    assert_eq!(
+        err.diagnostics[0].message,
+        "the stage `won` names no instant"
+    );
+    let err = with_stages("  lead\n  won when b", "let w = reached(wno)").unwrap_err();
+    assert_eq!(err.diagnostics[0].code.as_str(), "funnel::unknown_stage");
+    // A lost lead keeps what it had reached; `reached_at` reads the stage's field.
+    let p = with_stages(
+        "  lead\n  won at created_at when b\n  lost when c because \"gone\"",
+        "let was_won = reached(won)\nlet won_at = reached_at(won)",
+    )
+    .unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00Z").unwrap();
+    let d = p
+        .evaluate_json(
+            br#"{"id":"a","b":true,"c":true,"created_at":"2026-11-01T09:00:00Z","events":[]}"#,
+            at,
+        )
+        .unwrap();
+    assert_eq!((d.stage.as_str(), d.reached.as_str()), ("lost", "won"));
+    assert_eq!(d.values.get("was_won"), Some(&serde_json::json!(true)));
+    assert_eq!(
+        d.values.get("won_at"),
+        Some(&serde_json::json!("2026-11-01T09:00:00+00:00"))
+    );
+    let d = p
+        .evaluate_json(br#"{"id":"b","b":false,"c":true,"events":[]}"#, at)
+        .unwrap();
+    assert_eq!((d.stage.as_str(), d.reached.as_str()), ("lost", "lead"));
+    assert_eq!(d.values.get("won_at"), Some(&serde_json::Value::Null));
+}

@@ -487,6 +487,8 @@ pub struct Sla {
     pub owner: Option<Ident>,
     /// Per lead or aggregate.
     pub kind: SlaKind,
+    /// `split by DIM, ...` lines: compliance or the commitment per segment.
+    pub splits: Vec<Split>,
     /// The whole block.
     pub span: Span,
 }
@@ -638,7 +640,61 @@ pub struct Metric {
     pub value: Expr,
     /// `per PERIOD by EXPR`.
     pub period: Period,
+    /// `split by DIM, ...` lines: the segments it is broken down by.
+    pub splits: Vec<Split>,
+    /// `as UNIT`: how it reads.
+    pub unit: Option<Unit>,
+    /// `at least|at most TARGET`: the metric is a commitment.
+    pub goal: Option<Goal>,
+    /// `owner TEAM`: who promised the goal.
+    pub owner: Option<Ident>,
     /// The whole block.
+    pub span: Span,
+}
+
+/// `split by origin, grade(fit)`: a row per combination of the dimensions' values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    /// The dimensions, each an expression about one lead.
+    pub dims: Vec<Expr>,
+    /// The whole line.
+    pub span: Span,
+}
+
+/// How a metric reads (`as percent`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnitKind {
+    /// `as number` (the default).
+    Number,
+    /// `as count`.
+    Count,
+    /// `as percent`: a share, printed as a percent.
+    Percent,
+    /// `as money "BRL"`.
+    Money(StrLit),
+    /// `as days`: a duration, in days.
+    Days,
+    /// `as hours`: a duration, in hours.
+    Hours,
+}
+
+/// `as UNIT`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    /// Which.
+    pub kind: UnitKind,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `at least 60%`, `at most 80`: a metric's target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    /// At least or at most.
+    pub bound: Bound,
+    /// The target: a percent, duration or number literal.
+    pub target: Expr,
+    /// The whole clause.
     pub span: Span,
 }
 

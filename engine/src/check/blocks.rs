@@ -654,15 +654,125 @@ impl<'a> Checker<'a> {
                 let value = self.expr(&m.value, &Env::metric(), None);
                 let value = self.want(value, &Ty::Number, "a metric");
                 let period = self.period(&m.period);
+                let unit = match m.unit.as_ref().map(|u| &u.kind) {
+                    None | Some(ast::UnitKind::Number) => Unit::Number,
+                    Some(ast::UnitKind::Count) => Unit::Count,
+                    Some(ast::UnitKind::Percent) => Unit::Percent,
+                    Some(ast::UnitKind::Money(code)) => Unit::Money(code.value.clone()),
+                    Some(ast::UnitKind::Days) => Unit::Days,
+                    Some(ast::UnitKind::Hours) => Unit::Hours,
+                };
+                let goal = m.goal.as_ref().and_then(|g| self.goal(g, &unit));
+                let splits = self.splits(&m.splits);
                 MetricDef {
                     name: m.name.name.clone(),
                     label: m.label.as_ref().map(|l| l.value.clone()),
                     value,
                     period,
+                    unit,
+                    goal,
+                    owner: m.owner.as_ref().map(|o| o.name.clone()),
+                    splits,
                     span: m.span.clone(),
                 }
             })
             .collect()
+    }
+
+    /// A metric's `at least|at most TARGET`, written in the metric's unit: a percent for
+    /// `as percent`, a duration or a number for `as days`/`as hours`, a number otherwise.
+    fn goal(&mut self, g: &ast::Goal, unit: &Unit) -> Option<Goal> {
+        let ExprKind::Lit(lit) = &g.target.kind else {
+            return None;
+        };
+        let target = match (lit, unit) {
+            (Literal::Percent(p), Unit::Percent) => Some(*p),
+            (Literal::Number(n), Unit::Percent) => {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadMetric,
+                        "the target of a percent metric is a percent",
+                    )
+                    .label(&g.target.span, "not a percent")
+                    .help(format!(
+                        "write `{}%` (or `{}%` if `{}` is already a share)",
+                        n.value,
+                        n.value * 100.0,
+                        n.value
+                    )),
+                );
+                None
+            }
+            (Literal::Duration(secs), Unit::Days) => Some(*secs as f64 / 86_400.0),
+            (Literal::Duration(secs), Unit::Hours) => Some(*secs as f64 / 3_600.0),
+            (Literal::Number(n), _) => Some(n.value),
+            (Literal::Percent(_), _) => {
+                self.error(
+                    Diagnostic::error(Code::BadMetric, "a percent target needs a percent metric")
+                        .label(&g.target.span, "a percent")
+                        .help("add `as percent` to the metric (its value is a share, 0 to 1), or write the target as a number"),
+                );
+                None
+            }
+            (_, _) => {
+                self.error(
+                    Diagnostic::error(Code::BadMetric, "a duration target needs a metric in days or hours")
+                        .label(&g.target.span, "a duration")
+                        .help("add `as days` (the metric's number is days) or write the target as a number"),
+                );
+                None
+            }
+        };
+        target.map(|target| Goal {
+            bound: g.bound,
+            target,
+        })
+    }
+
+    /// `split by DIM, ...` lines. A dimension is about one lead and takes few values: text,
+    /// an enum, a bool or an int. They are checked outside any definition: a report reads
+    /// them after the lead is evaluated.
+    pub(super) fn splits(&mut self, splits: &[ast::Split]) -> Vec<SplitDef> {
+        let saved = std::mem::take(&mut self.deps);
+        let out = splits
+            .iter()
+            .map(|s| {
+                let dims: Vec<TExpr> = s
+                    .dims
+                    .iter()
+                    .map(|d| {
+                        let t = self.expr(d, &Env::lead(), None);
+                        if !matches!(
+                            t.ty,
+                            Ty::Text | Ty::Enum(_) | Ty::Bool | Ty::Int | Ty::Error
+                        ) {
+                            let found = self.ty_name(&t.ty);
+                            self.error(
+                                Diagnostic::error(
+                                    Code::TypeMismatch,
+                                    format!("a split takes text, an enum, a bool or an int, but this is {found}"),
+                                )
+                                .label(&t.span, format!("this is {found}"))
+                                .help("bucket it first, e.g. `split by if amount >= 1000 then \"large\" else \"small\"`"),
+                            );
+                        }
+                        t
+                    })
+                    .collect();
+                let names = s
+                    .dims
+                    .iter()
+                    .map(|d| d.span.text().split_whitespace().collect::<Vec<_>>().join(" "))
+                    .collect();
+                SplitDef {
+                    dims,
+                    names,
+                    span: s.span.clone(),
+                }
+            })
+            .collect();
+        self.deps = saved;
+        out
     }
 
     /// `per PERIOD by EXPR`: the expression places a lead in a bucket.

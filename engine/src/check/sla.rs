@@ -173,12 +173,14 @@ impl<'a> Checker<'a> {
                 }
                 ast::SlaKind::Aggregate(a) => self.aggregate(a, stages),
             };
+            let splits = self.splits(&s.splits);
             if let Some(body) = body {
                 out.push(SlaDef {
                     name: s.name.name.clone(),
                     label: s.label.as_ref().map(|l| l.value.clone()),
                     owner: s.owner.as_ref().map(|o| o.name.clone()),
                     body,
+                    splits,
                     span: s.span.clone(),
                 });
             }

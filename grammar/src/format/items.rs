@@ -533,6 +533,7 @@ impl Printer<'_> {
             WarnAt(&'s Expr),
             Breach(Vec<&'s BreachAction>),
             Aggregate(&'s AggregateSla),
+            Split(&'s Split),
         }
         let mut lines: Vec<(usize, SlaLine<'_>)> = Vec::new();
         if let Some(owner) = &s.owner {
@@ -577,6 +578,9 @@ impl Printer<'_> {
                 }
             }
             SlaKind::Aggregate(a) => lines.push((a.span.start, SlaLine::Aggregate(a))),
+        }
+        for split in &s.splits {
+            lines.push((split.span.start, SlaLine::Split(split)));
         }
         lines.sort_by_key(|(start, _)| *start);
         for (start, line) in lines {
@@ -633,9 +637,22 @@ impl Printer<'_> {
                     }
                 }
                 SlaLine::Aggregate(a) => self.aggregate(a),
+                SlaLine::Split(split) => self.split(split),
             }
         }
         self.block_close(&s.span, 0);
+    }
+
+    /// `split by DIM, DIM`.
+    fn split(&mut self, split: &Split) {
+        self.push("split by ");
+        for (i, dim) in split.dims.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.expr(dim, 0, true);
+        }
+        self.end_at(split.span.end);
     }
 
     fn aggregate(&mut self, a: &AggregateSla) {
@@ -676,6 +693,64 @@ impl Printer<'_> {
         self.end_at(a.span.end);
     }
 
+    /// A metric's `split by`, `as`, `at least|most` and `owner` lines, in written order.
+    fn metric_clauses(&mut self, m: &Metric) {
+        enum Clause<'m> {
+            Split(&'m Split),
+            Unit(&'m Unit),
+            Goal(&'m Goal),
+            Owner(&'m Ident),
+        }
+        let mut clauses: Vec<(usize, Clause<'_>)> = m
+            .splits
+            .iter()
+            .map(|s| (s.span.start, Clause::Split(s)))
+            .collect();
+        if let Some(u) = &m.unit {
+            clauses.push((u.span.start, Clause::Unit(u)));
+        }
+        if let Some(g) = &m.goal {
+            clauses.push((g.span.start, Clause::Goal(g)));
+        }
+        if let Some(o) = &m.owner {
+            clauses.push((o.span.start, Clause::Owner(o)));
+        }
+        clauses.sort_by_key(|(start, _)| *start);
+        for (start, clause) in clauses {
+            self.open_glued(2, start);
+            match clause {
+                Clause::Split(s) => self.split(s),
+                Clause::Unit(u) => {
+                    match &u.kind {
+                        UnitKind::Number => self.push("as number"),
+                        UnitKind::Count => self.push("as count"),
+                        UnitKind::Percent => self.push("as percent"),
+                        UnitKind::Days => self.push("as days"),
+                        UnitKind::Hours => self.push("as hours"),
+                        UnitKind::Money(code) => {
+                            self.push("as money ");
+                            self.push(&str_text(code));
+                        }
+                    }
+                    self.end_at(u.span.end);
+                }
+                Clause::Goal(g) => {
+                    self.push(match g.bound {
+                        Bound::AtLeast => "at least ",
+                        Bound::AtMost => "at most ",
+                    });
+                    self.expr(&g.target, 0, true);
+                    self.end_at(g.span.end);
+                }
+                Clause::Owner(o) => {
+                    self.push("owner ");
+                    self.push(&o.name);
+                    self.end_at(o.span.end);
+                }
+            }
+        }
+    }
+
     fn period(&mut self, p: &Period) {
         self.push(match p.unit {
             PeriodUnit::Day => "per day",
@@ -698,7 +773,9 @@ impl Printer<'_> {
             p.push(" ");
             p.period(&m.period);
         });
-        let flat = head.chars().count() + 3 + width <= WIDTH;
+        let clauses =
+            !m.splits.is_empty() || m.unit.is_some() || m.goal.is_some() || m.owner.is_some();
+        let flat = head.chars().count() + 3 + width <= WIDTH && !clauses;
         if flat && !self.comment_inside(m.span.start, m.span.end) {
             self.open(0, m.span.start);
             self.push(&head);
@@ -716,6 +793,7 @@ impl Printer<'_> {
             self.end_at(m.value.span.end);
             self.open_glued(2, m.period.span.start);
             self.period(&m.period);
+            self.metric_clauses(m);
         }
         self.end_at(m.span.end);
         self.finish();

@@ -561,6 +561,7 @@ impl Ctx<'_> {
             on_breach: Vec::new(),
         };
         let mut per_lead_line: Option<Span> = None;
+        let mut splits = Vec::new();
         let mut aggregate: Option<AggregateSla> = None;
         for part in kids(pair) {
             match part.as_rule() {
@@ -578,6 +579,7 @@ impl Ctx<'_> {
                                 self.once(&mut owner, team, at, "`owner`");
                             }
                         }
+                        Rule::split => splits.push(self.split(line)),
                         Rule::aggregate => {
                             let agg = self.aggregate(line);
                             self.once(&mut aggregate, agg, at, "a commitment (`at least ...`)");
@@ -609,6 +611,7 @@ impl Ctx<'_> {
             label,
             owner,
             kind,
+            splits,
             span,
         }
     }
@@ -769,6 +772,10 @@ impl Ctx<'_> {
                 by: None,
                 span: span.clone(),
             },
+            splits: Vec::new(),
+            unit: None,
+            goal: None,
+            owner: None,
             span,
         };
         for part in kids(pair) {
@@ -776,10 +783,88 @@ impl Ctx<'_> {
                 Rule::name => metric.name = self.ident(&part),
                 Rule::string => metric.label = Some(self.string(&part)),
                 Rule::period_by => metric.period = self.period(part),
+                Rule::metric_line => {
+                    let Some(line) = kids(part).next() else {
+                        continue;
+                    };
+                    let at = self.span(&line);
+                    match line.as_rule() {
+                        Rule::split => metric.splits.push(self.split(line)),
+                        Rule::metric_unit => {
+                            let unit = self.unit(line);
+                            self.once(&mut metric.unit, unit, at, "`as`");
+                        }
+                        Rule::metric_goal => {
+                            let goal = self.goal(line);
+                            self.once(&mut metric.goal, goal, at, "a target (`at least ...`)");
+                        }
+                        _ => {
+                            if let Some(team) = kids(line).next().map(|t| self.ident(&t)) {
+                                self.once(&mut metric.owner, team, at, "`owner`");
+                            }
+                        }
+                    }
+                }
                 _ => metric.value = self.expr(part),
             }
         }
         metric
+    }
+
+    /// `split by DIM, DIM`.
+    fn split(&self, pair: P<'_>) -> Split {
+        let span = self.span(&pair);
+        Split {
+            dims: kids(pair).map(|d| self.expr(d)).collect(),
+            span,
+        }
+    }
+
+    /// `as percent`, `as money "BRL"`.
+    fn unit(&self, pair: P<'_>) -> Unit {
+        let span = self.span(&pair);
+        let kind = match kids(pair).next() {
+            Some(p) if p.as_rule() == Rule::string => UnitKind::Money(self.string(&p)),
+            Some(p) => match p.as_str() {
+                "percent" => UnitKind::Percent,
+                "count" => UnitKind::Count,
+                "days" => UnitKind::Days,
+                "hours" => UnitKind::Hours,
+                _ => UnitKind::Number,
+            },
+            None => UnitKind::Number,
+        };
+        Unit { kind, span }
+    }
+
+    /// `at least 60%`, `at most 80`, `at most 45d`.
+    fn goal(&self, pair: P<'_>) -> Goal {
+        let span = self.span(&pair);
+        let mut goal = Goal {
+            bound: Bound::AtLeast,
+            target: false_at(&span),
+            span,
+        };
+        for part in kids(pair) {
+            match part.as_rule() {
+                Rule::bound if part.as_str() == "most" => goal.bound = Bound::AtMost,
+                Rule::bound => goal.bound = Bound::AtLeast,
+                _ => {
+                    let Some(value) = kids(part).next() else {
+                        continue;
+                    };
+                    let literal = match value.as_rule() {
+                        Rule::signed_number => Literal::Number(self.number(&value)),
+                        _ => self.literal(&value),
+                    };
+                    goal.target = Expr {
+                        kind: ExprKind::Lit(literal),
+                        span: self.span(&value),
+                    };
+                }
+            }
+        }
+        goal
     }
 
     fn test(&self, pair: P<'_>) -> Test {

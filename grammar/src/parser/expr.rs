@@ -338,7 +338,7 @@ impl Ctx<'_> {
 
     /// A literal's value; malformed contents (a 13th month, an unknown escape) are reported
     /// here with the literal's span.
-    fn literal(&self, pair: &P<'_>) -> Literal {
+    pub(super) fn literal(&self, pair: &P<'_>) -> Literal {
         let text = pair.as_str();
         match pair.as_rule() {
             Rule::number => Literal::Number(self.number(pair)),
