@@ -268,6 +268,122 @@ warning!(route_branch_after_otherwise: UnreachableRoute in "funnel.funnel",
     "  inside_sales otherwise" => "  inside_sales otherwise\n  partners when source == partner", at "partners when");
 warning!(presence_test_on_required_field: AlwaysPresent in "scoring.funnel",
     "+5 when company is present" => "+5 when email is present");
+warning!(days_of_open_time: AmbiguousDuration in "sla.funnel",
+    "within 4h of sao_paulo_office" => "within 90d of sao_paulo_office");
+warning!(decay_every_minute: AmbiguousDuration in "scoring.funnel",
+    "decay 50% every 30d since" => "decay 50% every 1m since");
+warning!(half_life_of_minutes: AmbiguousDuration in "scoring.funnel",
+    "decay half-life 21d since" => "decay half-life 30m since");
+warning!(lead_field_in_where: LeadFieldInWhere in "scoring.funnel",
+    "+30 when any event where kind == demo_request within 14d" =>
+    "+30 when any event where kind == demo_request or newsletter_opt_in");
+
+/// The forms next to each warning that do not warn.
+#[test]
+fn what_the_duration_and_where_lints_leave_alone() {
+    let cases = [
+        (
+            "sla.funnel",
+            "within 4h of sao_paulo_office",
+            "within 2160h of sao_paulo_office",
+        ),
+        (
+            "sla.funnel",
+            "within 4h of sao_paulo_office",
+            "within 4h 30m of sao_paulo_office",
+        ),
+        (
+            "sla.funnel",
+            "within 4h of sao_paulo_office",
+            "within 3 business days of sao_paulo_office",
+        ),
+        (
+            "sla.funnel",
+            "within 4h of sao_paulo_office",
+            "within 1 business day of sao_paulo_office",
+        ),
+        (
+            "scoring.funnel",
+            "decay 50% every 30d since",
+            "decay 50% every 60s since",
+        ),
+        (
+            "scoring.funnel",
+            "decay 50% every 30d since",
+            "decay 50% every 1h since",
+        ),
+        (
+            "scoring.funnel",
+            "decay 50% every 30d since",
+            "decay 50% every 2h 30m since",
+        ),
+        (
+            "scoring.funnel",
+            "decay half-life 21d since",
+            "decay half-life 90m since",
+        ),
+        (
+            "scoring.funnel",
+            "+30 when any event where kind == demo_request within 14d",
+            "+30 when any event where (kind == demo_request or newsletter_opt_in)",
+        ),
+        (
+            "scoring.funnel",
+            "+30 when any event where kind == demo_request within 14d",
+            "+30 when (any event where kind == demo_request) or newsletter_opt_in",
+        ),
+        (
+            "scoring.funnel",
+            "+30 when any event where kind == demo_request within 14d",
+            "+30 when any(event where kind == demo_request or newsletter_opt_in)",
+        ),
+        (
+            "scoring.funnel",
+            "+30 when any event where kind == demo_request within 14d",
+            "+30 when any event where kind == demo_request or page is present within 14d",
+        ),
+        (
+            "scoring.funnel",
+            "+30 when any event where kind == demo_request within 14d",
+            "+30 when any event where kind == demo_request and at >= created_at",
+        ),
+    ];
+    for (file, from, to) in cases {
+        let report = PolicySet::acme().replace(file, from, to).check();
+        assert!(
+            report.diagnostics.is_empty(),
+            "{to}:\n{}",
+            render(&report.diagnostics)
+        );
+    }
+}
+
+/// Each lead operand of the chain warns; one in the middle of it too.
+#[test]
+fn every_lead_operand_of_a_where_chain_warns() {
+    let report = PolicySet::acme()
+        .replace(
+            "scoring.funnel",
+            "+30 when any event where kind == demo_request within 14d",
+            "+30 when any event where newsletter_opt_in or kind == demo_request or fit > 10 within 14d",
+        )
+        .check();
+    let rendered = render(&report.diagnostics);
+    let warned: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::LeadFieldInWhere)
+        .map(|d| d.labels[0].span.text().to_string())
+        .collect();
+    assert_eq!(warned, ["newsletter_opt_in", "fit > 10"], "{rendered}");
+    let help = report.diagnostics[0].help.as_deref().unwrap_or("");
+    assert!(
+        help.contains(
+            "write `(any event where kind == demo_request within 14d) or newsletter_opt_in or fit > 10`"
+        ),
+        "{rendered}"
+    );
+}
 
 // ---------------------------------------------------------------------------------------------
 // More of the same kinds
@@ -502,3 +618,8 @@ fn a_syntax_error_in_one_block_keeps_the_next_block_of_the_file() {
         "{rendered}"
     );
 }
+
+mistake!(business_days_without_calendar: BadSla in "sla.funnel",
+    "within 4h of sao_paulo_office" => "within 3 business days");
+mistake!(zero_business_days: BadDuration in "sla.funnel",
+    "within 4h of sao_paulo_office" => "within 0 business days of sao_paulo_office");

@@ -95,19 +95,7 @@ impl<'a> BusinessCalendar<'a> {
         } else {
             date.and_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)?
         };
-        let tz = self.tz();
-        match tz.from_local_datetime(&naive) {
-            chrono::LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
-            chrono::LocalResult::Ambiguous(a, _) => Some(a.with_timezone(&Utc)),
-            chrono::LocalResult::None => {
-                // Walk forward minute by minute out of the gap (gaps are at most a few hours).
-                (1..=180).find_map(|m| {
-                    tz.from_local_datetime(&naive.checked_add_signed(Duration::minutes(m))?)
-                        .earliest()
-                        .map(|t| t.with_timezone(&Utc))
-                })
-            }
-        }
+        self.local_clock(naive)
     }
 
     fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
@@ -179,6 +167,61 @@ impl<'a> BusinessCalendar<'a> {
             years: MAX_DAYS / 366,
             from,
         })
+    }
+
+    /// The deadline `days` business days after `from`: a business day is a local day with
+    /// any opening. The start moves to the next opening (as [`Self::add`] does), and the
+    /// deadline is the moved start's local clock time on the `days`-th business day after
+    /// the moved start's day, or that day's last closing if it closes earlier: a deadline
+    /// never leaves its business day. The walk is bounded like [`Self::add`]'s.
+    pub fn add_business_days(
+        &self,
+        from: DateTime<Utc>,
+        days: u32,
+    ) -> Result<DateTime<Utc>, CalendarError> {
+        let start = self.add(from, 0)?;
+        if days == 0 {
+            return Ok(start);
+        }
+        let local = start.with_timezone(&self.tz()).naive_local();
+        let mut date = local.date();
+        let mut left = days;
+        for _ in 0..MAX_DAYS {
+            date = date.succ_opt().ok_or(CalendarError::DateOutOfRange)?;
+            let open = self.open_intervals(date);
+            let Some(&(_, last_close)) = open.iter().max_by_key(|(_, e)| *e) else {
+                continue;
+            };
+            left -= 1;
+            if left > 0 {
+                continue;
+            }
+            let due = self
+                .local_clock(date.and_time(local.time()))
+                .ok_or(CalendarError::DateOutOfRange)?;
+            return Ok(due.min(last_close));
+        }
+        Err(CalendarError::NoOpenTime {
+            calendar: self.def.name.clone(),
+            years: MAX_DAYS / 366,
+            from,
+        })
+    }
+
+    /// A local wall-clock time as an instant: a time skipped by a daylight-saving jump is the
+    /// first instant after the jump; a repeated time its first occurrence.
+    fn local_clock(&self, naive: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
+        let tz = self.tz();
+        match tz.from_local_datetime(&naive) {
+            chrono::LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+            chrono::LocalResult::Ambiguous(a, _) => Some(a.with_timezone(&Utc)),
+            // Walk forward minute by minute out of the gap (gaps are at most a few hours).
+            chrono::LocalResult::None => (1..=180).find_map(|m| {
+                tz.from_local_datetime(&naive.checked_add_signed(Duration::minutes(m))?)
+                    .earliest()
+                    .map(|t| t.with_timezone(&Utc))
+            }),
+        }
     }
 }
 

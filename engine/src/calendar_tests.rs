@@ -227,6 +227,108 @@ fn brazil_holidays_follow_easter() {
     }
 }
 
+// Business days: office mon-fri 09:00-18:00 in São Paulo, with Brazil's holidays.
+fn nine_to_six() -> CalendarDef {
+    let hours: &'static [(u16, u16)] = &[(9 * 60, 18 * 60)];
+    cal("America/Sao_Paulo", &weekdays(hours), &[], &["brazil"])
+}
+
+#[test]
+fn one_business_day_from_friday_afternoon_is_monday_afternoon() {
+    let def = nine_to_six();
+    let c = BusinessCalendar::new(&def);
+    let due = c
+        .add_business_days(t("2026-11-27T16:00:00-03:00"), 1)
+        .unwrap();
+    assert_eq!(due, t("2026-11-30T16:00:00-03:00"));
+    // Friday 16:00-18:00 and Monday 09:00-16:00: nine hours of open time.
+    assert_eq!(
+        c.elapsed(t("2026-11-27T16:00:00-03:00"), due).unwrap(),
+        9 * H
+    );
+}
+
+#[test]
+fn a_weekend_start_moves_to_the_next_opening() {
+    let def = nine_to_six();
+    let c = BusinessCalendar::new(&def);
+    // Saturday 10:00 starts Monday 09:00, due Tuesday 09:00.
+    assert_eq!(
+        c.add_business_days(t("2026-11-28T10:00:00-03:00"), 1)
+            .unwrap(),
+        t("2026-12-01T09:00:00-03:00")
+    );
+    // After closing on Tuesday: starts Wednesday 09:00, three business days later is Monday.
+    assert_eq!(
+        c.add_business_days(t("2026-12-01T19:30:00-03:00"), 3)
+            .unwrap(),
+        t("2026-12-07T09:00:00-03:00")
+    );
+}
+
+#[test]
+fn carnival_is_not_a_business_day() {
+    let def = nine_to_six();
+    let c = BusinessCalendar::new(&def);
+    // Friday 9 February 2018; Monday 12 and Tuesday 13 are Carnival, Ash Wednesday is open.
+    assert_eq!(
+        c.add_business_days(t("2018-02-09T10:00:00-02:00"), 2)
+            .unwrap(),
+        t("2018-02-15T10:00:00-02:00")
+    );
+}
+
+#[test]
+fn a_deadline_never_leaves_its_business_day() {
+    // Saturdays close at 13:00: Friday 16:00 + 1 business day is Saturday's closing.
+    let def = cal(
+        "America/Sao_Paulo",
+        &[
+            (0, NINE_TO_FIVE),
+            (1, NINE_TO_FIVE),
+            (2, NINE_TO_FIVE),
+            (3, NINE_TO_FIVE),
+            (4, NINE_TO_FIVE),
+            (5, &[(9 * 60, 13 * 60)]),
+        ],
+        &[],
+        &[],
+    );
+    let c = BusinessCalendar::new(&def);
+    assert_eq!(
+        c.add_business_days(t("2026-11-27T16:00:00-03:00"), 1)
+            .unwrap(),
+        t("2026-11-28T13:00:00-03:00")
+    );
+    // Zero business days is the moved start itself.
+    assert_eq!(
+        c.add_business_days(t("2026-11-29T10:00:00-03:00"), 0)
+            .unwrap(),
+        t("2026-11-30T09:00:00-03:00")
+    );
+}
+
+#[test]
+fn business_days_on_a_calendar_never_open_are_an_error_not_a_hang() {
+    let def = cal("UTC", &[], &[], &[]);
+    let c = BusinessCalendar::new(&def);
+    let err = c
+        .add_business_days(t("2026-01-01T00:00:00Z"), 3)
+        .unwrap_err();
+    assert!(err.to_string().contains("no open time"), "{err}");
+    // More business days than 20 years hold is an error too.
+    let def = nine_to_six();
+    let c = BusinessCalendar::new(&def);
+    let err = c
+        .add_business_days(t("2026-01-05T10:00:00-03:00"), u32::MAX)
+        .unwrap_err();
+    assert!(err.to_string().contains("no open time"), "{err}");
+    // Near the end of time: an error, never a panic.
+    assert!(c
+        .add_business_days(DateTime::<Utc>::MAX_UTC - chrono::Duration::days(3), 5)
+        .is_err());
+}
+
 fn office() -> CalendarDef {
     let hours: &'static [(u16, u16)] = &[(9 * 60, 12 * 60), (13 * 60, 18 * 60)];
     cal(
@@ -260,6 +362,22 @@ proptest! {
         let a = instant(start);
         let (lo, hi) = if d1 <= d2 { (d1, d2) } else { (d2, d1) };
         prop_assert!(c.add(a, lo).unwrap() <= c.add(a, hi).unwrap());
+    }
+
+    #[test]
+    fn business_days_are_in_order_and_land_on_an_open_day(start in 0i64..4_102_444_800, n in 1u32..30) {
+        let def = office();
+        let c = BusinessCalendar::new(&def);
+        let a = instant(start);
+        let d1 = c.add_business_days(a, n).unwrap();
+        let d2 = c.add_business_days(a, n + 1).unwrap();
+        prop_assert!(a < d1 && d1 < d2);
+        let tz = def.timezone;
+        let day = d1.with_timezone(&tz).date_naive();
+        prop_assert!(!c.open_intervals(day).is_empty());
+        // At least one business day of open time, at most n + 1.
+        let open = c.elapsed(a, d1).unwrap();
+        prop_assert!(open > 0 && open <= i64::from(n + 1) * 8 * H);
     }
 
     #[test]

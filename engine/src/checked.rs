@@ -537,14 +537,24 @@ pub struct LeadSlaDef {
     pub starts: TExpr,
     /// Met instant (unknown while not met).
     pub met_by: TExpr,
-    /// Allowed time in seconds.
-    pub within: i64,
+    /// How long the SLA allows.
+    pub deadline: Deadline,
     /// Business calendar, by index.
     pub calendar: Option<usize>,
     /// Warning point as a share of `within`.
     pub warn_at: Option<f64>,
     /// Breach actions.
     pub on_breach: Vec<ActionDef>,
+}
+
+/// How long a per-lead SLA allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    /// Seconds: wall-clock time, or open time of the SLA's calendar.
+    Time(i64),
+    /// Business days of the SLA's calendar (which it always has): the same local clock time
+    /// on the N-th following day with any opening.
+    BusinessDays(u32),
 }
 
 /// What an aggregate SLA measures.

@@ -86,6 +86,8 @@ codes! {
     UnusedCalendar => "unused_calendar": "A calendar that no SLA uses.",
     ZeroPoints => "zero_points": "A score rule worth 0 points.",
     AlwaysPresent => "always_present": "A presence test on a required field, which always has a value.",
+    AmbiguousDuration => "ambiguous_duration": "A duration that likely does not mean what it says: days of open time on a calendar, or minutes in a decay.",
+    LeadFieldInWhere => "lead_field_in_where": "A condition about the lead inside a list's `where` filter, joined by `and`/`or`.",
     BadLead => "bad_lead": "A lead that does not fit the schema.",
     Evaluation => "evaluation": "An error while evaluating a lead.",
     Internal => "internal": "A failure inside Funnel itself (a bug): the message says where; please report it with the files that caused it.",

@@ -208,3 +208,108 @@ fn due_reads_as_the_local_clock_across_a_dst_change_and_business_time_in_hours()
     // Elapsed to Wednesday 10:00: 1h Fri + 8h Mon + 8h Tue + 1h Wed = 18 business hours.
     assert_eq!(o.elapsed.as_deref(), Some("18h"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Business days
+
+const BUSINESS_DAYS: &str = r#"
+policy "business-days" version 1
+  timezone "America/Sao_Paulo"
+
+schema lead {
+  id: text key
+  created_at: datetime
+  replied_at: datetime?
+}
+
+stages {
+  lead
+}
+
+calendar office {
+  timezone "America/Sao_Paulo"
+  mon-fri 09:00-18:00
+  holidays brazil
+}
+
+sla reply "Support replies within 1 business day" {
+  starts at created_at
+  met by replied_at
+  within 1 business day of office
+  warn at 50%
+}
+
+sla follow_up "A proposal within 2 business days" {
+  starts at created_at
+  met by replied_at
+  within 2 business days of office
+}
+"#;
+
+fn business_days(created: &str, replied: Option<&str>, now: &str) -> Decision {
+    let p = Policy::from_sources(vec![SourceFile::new("bd.funnel", BUSINESS_DAYS)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let replied = replied.map_or("null".to_string(), |r| format!("\"{r}\""));
+    let lead = format!(r#"{{"id":"x","created_at":"{created}","replied_at":{replied}}}"#);
+    p.evaluate_json(lead.as_bytes(), at(now)).unwrap()
+}
+
+#[test]
+fn one_business_day_from_friday_afternoon_is_due_monday_afternoon() {
+    // Friday 16:00; the allowed time is the open time to Monday 16:00: 2h + 7h.
+    let d = business_days(
+        "2026-11-27T16:00:00-03:00",
+        None,
+        "2026-11-30T09:00:00-03:00",
+    );
+    let o = d.sla.get("reply").unwrap();
+    assert_eq!(o.due.as_deref(), Some("2026-11-30T16:00:00-03:00"));
+    assert_eq!(o.elapsed.as_deref(), Some("2h"));
+    assert_eq!(o.remaining.as_deref(), Some("7h"));
+    assert_eq!(o.state, SlaState::Pending);
+    // `warn at 50%` is 4h 30m of the 9h: Monday 11:30.
+    let d = business_days(
+        "2026-11-27T16:00:00-03:00",
+        None,
+        "2026-11-30T11:30:00-03:00",
+    );
+    assert_eq!(d.sla.get("reply").unwrap().state, SlaState::Warning);
+    let d = business_days(
+        "2026-11-27T16:00:00-03:00",
+        None,
+        "2026-11-30T16:00:01-03:00",
+    );
+    assert_eq!(d.sla.get("reply").unwrap().state, SlaState::Breached);
+    let met = business_days(
+        "2026-11-27T16:00:00-03:00",
+        Some("2026-11-30T16:00:00-03:00"),
+        "2026-12-01T09:00:00-03:00",
+    );
+    assert_eq!(met.sla.get("reply").unwrap().state, SlaState::Met);
+}
+
+#[test]
+fn a_saturday_lead_starts_monday_and_is_due_tuesday_at_opening() {
+    let d = business_days(
+        "2026-11-28T10:00:00-03:00",
+        None,
+        "2026-11-30T10:00:00-03:00",
+    );
+    let o = d.sla.get("reply").unwrap();
+    assert_eq!(o.due.as_deref(), Some("2026-12-01T09:00:00-03:00"));
+    assert_eq!(o.elapsed.as_deref(), Some("1h"));
+    assert_eq!(o.remaining.as_deref(), Some("8h"));
+}
+
+#[test]
+fn carnival_days_are_not_business_days() {
+    // Friday 9 February 2018 10:00 + 2 business days: Monday 12 and Tuesday 13 are Carnival.
+    let d = business_days(
+        "2018-02-09T10:00:00-02:00",
+        None,
+        "2018-02-09T10:00:00-02:00",
+    );
+    let o = d.sla.get("follow_up").unwrap();
+    assert_eq!(o.due.as_deref(), Some("2018-02-15T10:00:00-02:00"));
+    assert_eq!(o.remaining.as_deref(), Some("18h"));
+}

@@ -519,14 +519,38 @@ pub struct PerLeadSla {
     pub starts: Option<Expr>,
     /// `met by EXPR` (a datetime; unknown while not met).
     pub met_by: Option<Expr>,
-    /// `within D`.
-    pub within: Option<Expr>,
+    /// `within D` or `within N business days`.
+    pub within: Option<Deadline>,
     /// `of CALENDAR`: business time.
     pub calendar: Option<Ident>,
     /// `warn at P%`.
     pub warn_at: Option<Expr>,
     /// `on breach ...` actions.
     pub on_breach: Vec<BreachAction>,
+}
+
+/// How long a per-lead SLA allows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Deadline {
+    /// `within 4h`: a duration (of open time, with a calendar).
+    Time(Expr),
+    /// `within 3 business days`: the same clock time on the N-th following business day.
+    BusinessDays {
+        /// How many business days.
+        days: NumLit,
+        /// The whole `3 business days`.
+        span: Span,
+    },
+}
+
+impl Deadline {
+    /// Where the deadline was written (without `within`).
+    pub fn span(&self) -> &Span {
+        match self {
+            Deadline::Time(e) => &e.span,
+            Deadline::BusinessDays { span, .. } => span,
+        }
+    }
 }
 
 /// What the host service should do on a breach.

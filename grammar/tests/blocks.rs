@@ -394,7 +394,7 @@ fn per_lead_sla() {
     );
     assert_eq!(p.starts, Some(name("sql_at")));
     assert!(matches!(&p.met_by, Some(Expr { kind: ExprKind::Field(_, f), .. }) if f.name == "at"));
-    assert_eq!(p.within, Some(dur(4 * 3600)));
+    assert_eq!(p.within, Some(Deadline::Time(dur(4 * 3600))));
     assert_eq!(p.calendar, Some(id("sao_paulo_office")));
     assert_eq!(p.warn_at, Some(pct(0.75)));
     assert_eq!(
@@ -415,8 +415,34 @@ fn sla_within_without_calendar() {
     let SlaKind::PerLead(p) = s.kind else {
         panic!()
     };
-    assert_eq!(p.within, Some(dur(2 * 86_400 + 4 * 3600)));
+    assert_eq!(p.within, Some(Deadline::Time(dur(2 * 86_400 + 4 * 3600))));
     assert_eq!(p.calendar, None);
+}
+
+#[test]
+fn sla_within_business_days() {
+    for (src, n) in [
+        ("sla s {\n  within 3 business days of office\n}\n", 3.0),
+        ("sla s {\n  within 1 business day of office\n}\n", 1.0),
+    ] {
+        let Item::Sla(s) = item(src) else { panic!() };
+        let SlaKind::PerLead(p) = s.kind else {
+            panic!()
+        };
+        let Some(Deadline::BusinessDays { days, span }) = &p.within else {
+            panic!("{:?}", p.within)
+        };
+        assert_eq!(days.value, n);
+        assert!(span.text().ends_with("business days") || span.text() == "1 business day");
+        assert_eq!(p.calendar, Some(id("office")));
+    }
+    // `business` alone is not a unit.
+    assert!(!funnel_grammar::parse(&funnel_grammar::SourceFile::new(
+        "b.funnel",
+        "sla s {\n  within 3 business of office\n}\n"
+    ))
+    .1
+    .is_empty());
 }
 
 fn aggregate(src: &str) -> AggregateSla {

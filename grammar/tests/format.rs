@@ -396,14 +396,20 @@ fn calendar() -> impl Strategy<Value = Block> {
 }
 
 fn sla() -> impl Strategy<Value = Block> {
+    let deadline = select(vec![
+        "within 4h 30m of office",
+        "within 2d",
+        "within 3 business days of office",
+        "within 1 business day of office",
+    ]);
     prop_oneof![
-        expr().prop_map(|applies| vec![
+        (expr(), deadline).prop_map(|(applies, deadline)| vec![
             top("sla first_touch \"Sales calls every SQL\" {"),
             inner("owner sales"),
             inner(format!("applies when {applies}")),
             inner("starts at sql_at"),
             inner("met by first(touches where kind in [call, meeting]).at"),
-            inner("within 4h 30m of office"),
+            inner(deadline),
             inner("warn at 75%"),
             inner("on breach escalate \"sales-manager\", recycle to mql"),
             inner("on breach notify \"#sales\""),
@@ -742,6 +748,39 @@ metric short=count(leads)per week by created_at
 ";
     insta::assert_snapshot!("messy_stages_routes_calendars_and_slas", fmt(text));
     check_properties("messy.funnel", text).unwrap();
+}
+
+#[test]
+fn business_days_round_trip() {
+    let text = "\
+sla reply {
+  starts at created_at
+  met by first(touches).at
+  within   3   business    days   of office
+}
+sla quick {
+  starts at created_at
+  met by first(touches).at
+  within 1 business days of office # one day, whatever the plural
+}
+";
+    assert_eq!(
+        fmt(text),
+        "\
+sla reply {
+  starts at created_at
+  met by first(touches).at
+  within 3 business days of office
+}
+
+sla quick {
+  starts at created_at
+  met by first(touches).at
+  within 1 business day of office  # one day, whatever the plural
+}
+"
+    );
+    check_properties("business_days.funnel", text).unwrap();
 }
 
 #[test]

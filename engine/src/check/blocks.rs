@@ -135,7 +135,10 @@ impl<'a> Checker<'a> {
         let since = self.want(since, &Ty::DateTime, "the instant after `since`");
         let positive = |c: &mut Self, e: &ast::Expr, what: &str| -> Option<i64> {
             match const_duration(e) {
-                Some(s) if s > 0 => Some(s),
+                Some(s) if s > 0 => {
+                    c.minutes_in_decay(e, s);
+                    Some(s)
+                }
                 _ => {
                     c.error(
                         Diagnostic::error(
@@ -177,6 +180,27 @@ impl<'a> Checker<'a> {
                 since,
             }),
         }
+    }
+
+    /// `decay 50% every 1m` decays every minute: `m` is minutes, and there are no months.
+    fn minutes_in_decay(&mut self, e: &ast::Expr, secs: i64) {
+        let text = e.span.text();
+        if secs >= 3600 || !text.split_whitespace().any(|p| p.ends_with('m')) {
+            return;
+        }
+        let length = match (secs / 60, secs % 60) {
+            (1, 0) => "one minute".to_string(),
+            (m, 0) => format!("{m} minutes"),
+            _ => format!("{secs} seconds"),
+        };
+        self.error(
+            Diagnostic::warning(
+                Code::AmbiguousDuration,
+                format!("`{text}` is {length}: in durations `m` means minutes"),
+            )
+            .label(&e.span, "minutes, not months")
+            .help("there are no months: write `30d` for about a month; for minutes, write seconds (`60s`) to silence this"),
+        );
     }
 
     /// Grades give their score an enum of letters, needed before expressions are checked.

@@ -1621,6 +1621,7 @@ impl<'a> Checker<'a> {
         span: &Span,
     ) -> TExpr {
         let (query, elem) = self.query(q, env, span);
+        self.lead_condition_in_where(q, &query, &elem, value, span);
         let is_leads = matches!(query.list.kind, TKind::Leads);
         let item_env = if is_leads {
             Env::lead()

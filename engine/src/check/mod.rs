@@ -8,6 +8,7 @@ mod blocks;
 mod broken;
 mod deps;
 mod expr;
+mod lints;
 mod schema;
 mod sla;
 mod suggest;

@@ -230,8 +230,36 @@ impl<'a> Checker<'a> {
             }
         };
         let within = match &p.within {
-            Some(e) => match const_duration(e) {
-                Some(d) if d > 0 => Some(d),
+            Some(ast::Deadline::BusinessDays { days, span }) => {
+                match days.int.and_then(|n| u32::try_from(n).ok()) {
+                    Some(n) if n >= 1 => Some(Deadline::BusinessDays(n)),
+                    _ => {
+                        self.error(
+                            Diagnostic::error(
+                                Code::BadDuration,
+                                "a number of business days must be a whole number of at least 1",
+                            )
+                            .label(&days.span, "not a whole number from 1 up")
+                            .help("write `within 1 business day of ...` or `within 3 business days of ...`"),
+                        );
+                        None
+                    }
+                }
+                .inspect(|_| {
+                    if p.calendar.is_none() {
+                        self.error(
+                            Diagnostic::error(Code::BadSla, "business days need a calendar")
+                                .label(span, "business days of which calendar?")
+                                .help(format!(
+                                    "name the calendar whose opening days count: `within {} of office_hours`; without one, write a duration such as `within 3d`",
+                                    span.text()
+                                )),
+                        );
+                    }
+                })
+            }
+            Some(ast::Deadline::Time(e)) => match const_duration(e) {
+                Some(d) if d > 0 => Some(Deadline::Time(d)),
                 _ => {
                     self.error(
                         Diagnostic::error(
@@ -272,6 +300,11 @@ impl<'a> Checker<'a> {
             },
             None => Some(None),
         };
+        if let (Some(ast::Deadline::Time(e)), Some(Some(cal)), Some(Deadline::Time(secs))) =
+            (&p.within, calendar, within)
+        {
+            self.days_of_open_time(e, &calendars[cal], secs);
+        }
         let warn_at = match &p.warn_at {
             Some(e) => match &e.kind {
                 ExprKind::Lit(Literal::Percent(v)) if *v > 0.0 && *v < 1.0 => Some(Some(*v)),
@@ -300,11 +333,66 @@ impl<'a> Checker<'a> {
             applies,
             starts: starts?,
             met_by: met_by?,
-            within: within?,
+            deadline: within?,
             calendar: calendar?,
             warn_at: warn_at?,
             on_breach,
         })
+    }
+
+    /// `within 90d of CAL` is 2,160 hours of open time, which is rarely what was meant.
+    fn days_of_open_time(&mut self, e: &ast::Expr, cal: &CalendarDef, secs: i64) {
+        let text = e.span.text();
+        let by_day = text
+            .split_whitespace()
+            .any(|part| part.ends_with('d') || part.ends_with('w'));
+        if !by_day {
+            return;
+        }
+        let open_days = cal.week.iter().filter(|d| !d.is_empty()).count();
+        let open_minutes: u32 = cal
+            .week
+            .iter()
+            .flatten()
+            .map(|&(s, e)| u32::from(e.saturating_sub(s)))
+            .sum();
+        let name = &cal.name;
+        let hours = hours_literal(secs);
+        let whole_days = (secs % 86_400 == 0).then_some(secs / 86_400);
+        let days = match whole_days {
+            Some(1) => "1 business day".to_string(),
+            Some(n) => format!("{} business days", thousands(n)),
+            None => format!("{:.1} business days", secs as f64 / 86_400.0),
+        };
+        let mut d = Diagnostic::warning(
+            Code::AmbiguousDuration,
+            format!(
+                "`{text}` of `{name}` is {} of open time, not {days}",
+                hours_words(secs)
+            ),
+        );
+        if open_days > 0 && open_minutes > 0 {
+            let day_hours = f64::from(open_minutes) / 60.0 / open_days as f64;
+            let about = (secs as f64 / 3600.0 / day_hours).round() as i64;
+            d = d.label(
+                &e.span,
+                format!(
+                    "about {} business days of {} hours",
+                    thousands(about),
+                    one_decimal(day_hours)
+                ),
+            );
+        } else {
+            d = d.label(&e.span, "hours of open time");
+        }
+        let help = match whole_days {
+            Some(n) => format!(
+                "write `within {n} business {} of {name}`, or the open hours: `within {hours} of {name}`",
+                if n == 1 { "day" } else { "days" }
+            ),
+            None => format!("write the open hours: `within {hours} of {name}`"),
+        };
+        self.error(d.help(help));
     }
 
     fn aggregate(&mut self, a: &ast::AggregateSla, stages: &[StageDef]) -> Option<SlaBody> {
@@ -378,5 +466,53 @@ impl<'a> Checker<'a> {
             measure,
             period,
         })
+    }
+}
+
+/// A whole number with `,` between thousands: `2,160`.
+pub(super) fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out: Vec<char> = Vec::new();
+    for (i, c) in digits.chars().rev().enumerate() {
+        if i > 0 && i % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    out.iter().rev().collect()
+}
+
+/// `9`, `7.3`: one decimal, dropped when it is zero.
+fn one_decimal(x: f64) -> String {
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
+
+/// Seconds as a duration literal in hours: `2160h`, `36h 30m`.
+fn hours_literal(secs: i64) -> String {
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let mut parts = Vec::new();
+    if h > 0 {
+        parts.push(format!("{h}h"));
+    }
+    if m > 0 {
+        parts.push(format!("{m}m"));
+    }
+    if s > 0 || parts.is_empty() {
+        parts.push(format!("{s}s"));
+    }
+    parts.join(" ")
+}
+
+/// Seconds in words, in hours: `2,160 hours`, `36.5 hours`.
+fn hours_words(secs: i64) -> String {
+    if secs % 3600 == 0 {
+        let h = secs / 3600;
+        format!("{} hour{}", thousands(h), if h == 1 { "" } else { "s" })
+    } else {
+        format!("{} hours", one_decimal(secs as f64 / 3600.0))
     }
 }

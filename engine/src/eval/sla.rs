@@ -73,18 +73,32 @@ impl State<'_> {
             .as_ref()
             .map_or(self.policy.header.timezone, |c| c.timezone());
         let start_utc = start.with_timezone(&Utc);
-        let due = match &calendar {
-            Some(cal) => match cal.add(start_utc, sla.within) {
-                Ok(d) => d,
-                Err(e) => {
-                    self.error.get_or_insert(e.to_string());
-                    return (na, None, None);
-                }
-            },
+        // The deadline, and the time it allows (open time with a calendar).
+        let deadline = match (sla.deadline, &calendar) {
+            (Deadline::Time(within), Some(cal)) => cal.add(start_utc, within).map(|d| (d, within)),
+            (Deadline::BusinessDays(n), Some(cal)) => cal
+                .add_business_days(start_utc, n)
+                .and_then(|d| Ok((d, cal.elapsed(start_utc, d)?))),
             // A deadline past the end of the representable time is never reached.
-            None => chrono::Duration::try_seconds(sla.within)
-                .and_then(|d| start_utc.checked_add_signed(d))
-                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            (Deadline::Time(within), None) => Ok((
+                chrono::Duration::try_seconds(within)
+                    .and_then(|d| start_utc.checked_add_signed(d))
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC),
+                within,
+            )),
+            // The checker requires a calendar for business days.
+            (Deadline::BusinessDays(_), None) => {
+                self.error
+                    .get_or_insert_with(|| "business days need a calendar".to_string());
+                return (na, None, None);
+            }
+        };
+        let (due, within) = match deadline {
+            Ok(d) => d,
+            Err(e) => {
+                self.error.get_or_insert(e.to_string());
+                return (na, None, None);
+            }
         };
         let now = self.now.with_timezone(&Utc);
         let end = met.map_or(now, |m| m.with_timezone(&Utc));
@@ -98,14 +112,14 @@ impl State<'_> {
             },
             None => (end - start_utc).num_seconds().max(0),
         };
-        let remaining = (sla.within - elapsed).max(0);
+        let remaining = (within - elapsed).max(0);
         let state = match met {
             Some(m) if m.with_timezone(&Utc) <= due => SlaState::Met,
             Some(_) => SlaState::MetLate,
             None if now > due => SlaState::Breached,
             None if sla
                 .warn_at
-                .is_some_and(|w| elapsed as f64 >= w * sla.within as f64) =>
+                .is_some_and(|w| elapsed as f64 >= w * within as f64) =>
             {
                 SlaState::Warning
             }

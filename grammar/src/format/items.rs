@@ -529,7 +529,7 @@ impl Printer<'_> {
         enum SlaLine<'s> {
             Owner(&'s Ident),
             Expr(&'static str, &'s Expr),
-            Within(&'s Expr, Option<&'s Ident>),
+            Within(&'s Deadline, Option<&'s Ident>),
             WarnAt(&'s Expr),
             Breach(Vec<&'s BreachAction>),
             Aggregate(&'s AggregateSla),
@@ -552,7 +552,7 @@ impl Printer<'_> {
                     }
                 }
                 if let Some(w) = &p.within {
-                    lines.push((w.span.start, SlaLine::Within(w, p.calendar.as_ref())));
+                    lines.push((w.span().start, SlaLine::Within(w, p.calendar.as_ref())));
                 }
                 if let Some(w) = &p.warn_at {
                     lines.push((w.span.start, SlaLine::WarnAt(w)));
@@ -598,8 +598,15 @@ impl Printer<'_> {
                 }
                 SlaLine::Within(d, calendar) => {
                     self.push("within ");
-                    self.expr(d, ARITH, calendar.is_none());
-                    self.end_at(d.span.end);
+                    match d {
+                        Deadline::Time(e) => self.expr(e, ARITH, calendar.is_none()),
+                        Deadline::BusinessDays { days, .. } => {
+                            self.push(&num_text(days));
+                            let unit = if days.int == Some(1) { "day" } else { "days" };
+                            self.push(&format!(" business {unit}"));
+                        }
+                    }
+                    self.end_at(d.span().end);
                     if let Some(cal) = calendar {
                         self.push(" of ");
                         self.push(&cal.name);

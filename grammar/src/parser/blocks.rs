@@ -638,8 +638,18 @@ impl Ctx<'_> {
                 }
             }
             Rule::sla_within => {
-                if let Some(e) = first_expr(parts.next()) {
-                    self.once(&mut sla.within, e, at, "`within`");
+                let deadline = parts.next().map(|d| match d.as_rule() {
+                    Rule::business_days => {
+                        let span = self.span(&d);
+                        let days = kids(d)
+                            .next()
+                            .map_or_else(|| zero(&span), |n| self.number(&n));
+                        Deadline::BusinessDays { days, span }
+                    }
+                    _ => Deadline::Time(self.expr(d)),
+                });
+                if let Some(d) = deadline {
+                    self.once(&mut sla.within, d, at, "`within`");
                 }
                 sla.calendar = parts.next().map(|c| self.ident(&c));
             }

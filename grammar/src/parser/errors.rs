@@ -353,6 +353,7 @@ fn phrase(rule: Rule) -> Option<(u8, String)> {
         list_query | list_source | per_query => (1, "a list such as `events`"),
         where_clause => (2, "`where`"),
         within_clause => (2, "`within`"),
+        business_days => (1, "a number of business days such as `3 business days`"),
         record_lit => (1, "a record such as `{ id: \"t1\" }`"),
         name => (1, "a name"),
         string => (1, "a text in double quotes"),
