@@ -146,6 +146,8 @@ fn reads(e: &TExpr, depth: usize, item: &mut bool, lead: &mut bool) {
         | TKind::Persona(_)
         | TKind::PersonaMatch(_)
         | TKind::Stage
+        | TKind::Reached(_)
+        | TKind::ReachedAt(_)
         | TKind::Route
         | TKind::Sla(_) => *lead = true,
         TKind::List(xs) | TKind::Call(_, xs) | TKind::Script(_, xs) => xs.iter().for_each(go),
