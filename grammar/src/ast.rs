@@ -734,7 +734,7 @@ pub struct Goal {
 pub struct Test {
     /// The test's name.
     pub name: StrLit,
-    /// The lead.
+    /// The lead, or the batch of leads.
     pub given: Option<Given>,
     /// `at DATETIME`: the evaluation instant.
     pub at: Option<Expr>,
@@ -751,6 +751,18 @@ pub enum Given {
     Inline(Expr),
     /// `given lead from "file.json"` (relative to the policy file).
     File(StrLit),
+    /// `given leads [{ ... }, { ... }]`: a batch written inline, as a list literal.
+    Leads(Expr),
+    /// `given leads from "leads.jsonl"`: a batch read from a JSONL, CSV or JSON file
+    /// (relative to the policy file).
+    LeadsFile(StrLit),
+}
+
+impl Given {
+    /// Whether the test is over a batch of leads (`given leads`).
+    pub fn is_batch(&self) -> bool {
+        matches!(self, Given::Leads(_) | Given::LeadsFile(_))
+    }
 }
 
 /// `use script "scripts/tiers.rhai" { fn domain_tier(email: text) -> int }`.

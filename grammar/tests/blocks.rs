@@ -591,6 +591,35 @@ fn test_block_with_lead_from_file_and_record_lines() {
 }
 
 #[test]
+fn test_block_over_a_batch_inline_or_from_a_file() {
+    let Item::Test(t) = item(
+        "test \"b\" {\n  given leads [\n    { id: \"a\", size: 3 },\n    { id: \"b\", size: 4 }\n  ]\n  expect funnel(mql) == 1\n}\n",
+    ) else {
+        panic!()
+    };
+    let Some(Given::Leads(Expr {
+        kind: ExprKind::List(ref rows),
+        ..
+    })) = t.given
+    else {
+        panic!("{:?}", t.given)
+    };
+    assert_eq!(rows.len(), 2);
+    assert!(t.given.as_ref().is_some_and(Given::is_batch));
+    let Item::Test(t) =
+        item("test \"f\" {\n  given leads from \"leads/q3.csv\"\n  expect funnel(mql) == 1\n}\n")
+    else {
+        panic!()
+    };
+    assert_eq!(t.given, Some(Given::LeadsFile(strlit("leads/q3.csv"))));
+    // `lead` (one) is not `leads` (a batch).
+    let Item::Test(t) = item("test \"g\" {\n  given lead from \"l.json\"\n}\n") else {
+        panic!()
+    };
+    assert!(!t.given.as_ref().is_some_and(Given::is_batch));
+}
+
+#[test]
 fn use_script_functions() {
     let src = "use script \"scripts/tiers.rhai\" {\n  fn domain_tier(email: text) -> int\n  fn score_of(a: text, b: list<int>?) -> number\n  fn now_ish() -> datetime\n}\n";
     let Item::UseScript(u) = item(src) else {

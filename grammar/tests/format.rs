@@ -445,10 +445,17 @@ fn metric() -> impl Strategy<Value = Block> {
 }
 
 fn test_block() -> impl Strategy<Value = Block> {
-    (0..3usize, prop::collection::vec(expr(), 0..3)).prop_map(|(given, expects)| {
+    (0..5usize, prop::collection::vec(expr(), 0..3)).prop_map(|(given, expects)| {
         let mut b = vec![top("test \"a gmail lead stays a lead\" {")];
         match given {
             0 => b.push(inner("given lead from \"leads/one.json\"")),
+            3 => b.push(inner("given leads from \"leads/batch.jsonl\"")),
+            4 => {
+                b.push(inner("given leads ["));
+                b.push(inner("{ id: \"t1\", email: \"ana@gmail.com\", tags: [] },"));
+                b.push(inner("{ id: \"t2\", email: \"bia@gmail.com\", tags: [], events: [] }"));
+                b.push(inner("]"));
+            }
             1 => b.push(inner(
                 "given lead { id: \"t1\", email: \"ana@gmail.com\", tags: [], events: [] }",
             )),
@@ -798,6 +805,17 @@ test \"short\" {
   expect persona buyer
 }
 test \"from a file\" { given lead from \"leads/x.json\"
+}
+test \"a batch\" {
+  given leads [{ id: \"a\", email: \"ana@gmail.com\", company_size: 200, industry: saas, role: \"Head of Growth\", tags: [] },
+    {id: \"b\"
+      tags: []}]
+  at 2026-11-26T10:00:00-03:00
+  expect metric(sql_rate,\"2026-11\") == 1/2
+  expect funnel( mql ) == 1
+}
+test \"a batch from a file\" { given leads from \"leads/batch.jsonl\"
+  expect status(mql_volume, \"2026-11\") == held
 }
 use script \"scripts/tiers.rhai\" {
   fn domain_tier( email : text,n:int? )->int

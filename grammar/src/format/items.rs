@@ -818,8 +818,8 @@ impl Printer<'_> {
         let mut lines: Vec<(usize, TestLine<'_>)> = Vec::new();
         if let Some(g) = &t.given {
             let start = match g {
-                Given::Inline(e) => e.span.start,
-                Given::File(s) => s.span.start,
+                Given::Inline(e) | Given::Leads(e) => e.span.start,
+                Given::File(s) | Given::LeadsFile(s) => s.span.start,
             };
             lines.push((start, TestLine::Given(g)));
         }
@@ -839,8 +839,18 @@ impl Printer<'_> {
                     self.end_at(s.span.end);
                     continue;
                 }
+                TestLine::Given(Given::LeadsFile(s)) => {
+                    self.push("given leads from ");
+                    self.push(&str_text(s));
+                    self.end_at(s.span.end);
+                    continue;
+                }
                 TestLine::Given(Given::Inline(e)) => {
                     self.push("given lead ");
+                    e
+                }
+                TestLine::Given(Given::Leads(e)) => {
+                    self.push("given leads ");
                     e
                 }
                 TestLine::At(e) => {

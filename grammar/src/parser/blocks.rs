@@ -911,11 +911,17 @@ impl Ctx<'_> {
         test
     }
 
-    /// `given lead { ... }` or `given lead from "file.json"`.
+    /// `given lead { ... }` or `given lead from "file.json"`; `given leads [ ... ]` or
+    /// `given leads from "leads.jsonl"`.
     fn given(&self, pair: P<'_>) -> Given {
         let span = self.span(&pair);
         match kids(pair).next() {
             Some(p) if p.as_rule() == Rule::string => Given::File(self.string(&p)),
+            Some(p) if p.as_rule() == Rule::leads_file => match kids(p).next() {
+                Some(s) => Given::LeadsFile(self.string(&s)),
+                None => Given::LeadsFile(empty_str(&span)),
+            },
+            Some(p) if p.as_rule() == Rule::list_lit => Given::Leads(self.operand(p)),
             Some(p) => Given::Inline(self.operand(p)),
             None => Given::File(empty_str(&span)),
         }

@@ -322,7 +322,7 @@ fn phrase(rule: Rule) -> Option<(u8, String)> {
         sla_line => (1, "an SLA line such as `within 4h` or `starts at ...`"),
         test_line => (
             1,
-            "a test line (`given lead ...`, `at ...` or `expect ...`)",
+            "a test line (`given lead ...`, `given leads ...`, `at ...` or `expect ...`)",
         ),
         script_fn => (1, "a function such as `fn tier(email: text) -> int`"),
         setting => (1, "a setting such as `operations 100_000`"),
@@ -356,7 +356,7 @@ fn phrase(rule: Rule) -> Option<(u8, String)> {
         business_days => (1, "a number of business days such as `3 business days`"),
         record_lit => (1, "a record such as `{ id: \"t1\" }`"),
         name => (1, "a name"),
-        string => (1, "a text in double quotes"),
+        string | leads_file => (1, "a text in double quotes"),
         number | signed_number => (1, "a number"),
         percent => (1, "a percent such as `75%`"),
         duration => (1, "a duration such as `30d`"),
