@@ -232,6 +232,34 @@ pub const SLA_STATES: &[&str] = &[
     "not_applicable",
 ];
 
+/// What `status(..)` gives, in enum order (the report's statuses).
+pub const FIGURE_STATUSES: &[&str] = &["held", "missed", "at_risk", "no_data"];
+
+/// What a figure of a test's batch report is of.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FigureOf {
+    /// A metric, by name.
+    Metric(String),
+    /// An aggregate SLA, by name.
+    Sla(String),
+    /// A stage of the funnel, by index.
+    Stage(usize),
+}
+
+/// `metric(NAME, "PERIOD"[, "SEGMENT"])`, `status(..)` or `funnel(STAGE[, "PERIOD"])`: a
+/// figure of the report over a test's batch of leads (only in a batch test's `expect` lines).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Whose figure.
+    pub of: FigureOf,
+    /// `status(..)`: held, missed, at risk or no data, rather than the value.
+    pub status: bool,
+    /// The report's label of the period (`2017-Q3`); `None` for the funnel over all periods.
+    pub period: Option<String>,
+    /// A `split by` row's label (`sector=retail`); `None` for the total.
+    pub segment: Option<String>,
+}
+
 /// The forms of typed expressions.
 #[derive(Debug, Clone)]
 pub enum TKind {
@@ -331,6 +359,8 @@ pub enum TKind {
     Pick(PickKind, TQuery),
     /// The batch of leads (only inside a metric's aggregates).
     Leads,
+    /// A figure of the report over a test's batch (only in a batch test's `expect` lines).
+    Figure(Box<Figure>),
 }
 
 /// The policy header.
@@ -691,6 +721,19 @@ pub enum TestLead {
     Inline(TExpr),
     /// A JSON file, path resolved against the policy file's directory.
     File(std::path::PathBuf, Span),
+    /// `given leads [...]`: a batch written in the test (each record checked against the
+    /// schema).
+    Batch(Vec<TExpr>),
+    /// `given leads from "file"`: a batch in a JSONL, CSV or JSON file, path resolved against
+    /// the policy file's directory.
+    BatchFile(std::path::PathBuf, Span),
+}
+
+impl TestLead {
+    /// Whether the test is over a batch of leads, read through its report.
+    pub fn is_batch(&self) -> bool {
+        matches!(self, TestLead::Batch(_) | TestLead::BatchFile(..))
+    }
 }
 
 /// A test.
@@ -698,7 +741,7 @@ pub enum TestLead {
 pub struct TestDef {
     /// Name.
     pub name: String,
-    /// The lead.
+    /// The lead, or the batch of leads.
     pub lead: TestLead,
     /// The evaluation instant.
     pub at: TExpr,
@@ -755,6 +798,8 @@ pub struct Checked {
     pub route_enum: EnumId,
     /// The enum of SLA states.
     pub sla_state_enum: EnumId,
+    /// The enum of `status(..)` in batch tests: held, missed, at_risk, no_data.
+    pub status_enum: EnumId,
     /// The record type of `sla(NAME)`.
     pub sla_record: RecordId,
     /// Compiled regexes.

@@ -601,6 +601,58 @@ pub fn run<R: Read>(
     })
 }
 
+/// The report over leads already decoded (a test's batch), as [`run`] builds it over an
+/// input: each lead evaluated at `at`, one whose evaluation fails counted as failed and
+/// handed to `on_error`.
+pub(crate) fn run_leads(
+    policy: &Policy,
+    leads: &[crate::decode::Lead],
+    at: DateTime<FixedOffset>,
+    range: &ReportRange,
+    mut on_error: impl FnMut(&crate::LeadError),
+) -> Report {
+    let plan = Plan::new(policy.compiled());
+    let mut tally = Tally::new(&plan);
+    let (mut evaluated, mut failed) = (0, 0);
+    for lead in leads {
+        match policy.with_state(lead, at, |state| plan.facts(state)) {
+            Ok(facts) => {
+                evaluated += 1;
+                tally.add(&plan, &facts);
+            }
+            Err(e) => {
+                failed += 1;
+                on_error(&e);
+            }
+        }
+    }
+    let mut periods = Periods {
+        by_start: BTreeMap::new(),
+        range,
+        at_date: at.with_timezone(&plan.tz).date_naive(),
+    };
+    tally.commitments(&plan, &mut periods);
+    tally.metrics(&plan, at, &mut periods);
+    tally.funnels_and_compliance(&plan, &mut periods);
+    let p = plan.p;
+    Report {
+        policy: policy.stamp().clone(),
+        at: at.to_rfc3339(),
+        evaluated,
+        failed,
+        periods: periods.by_start.into_values().collect(),
+        funnel: tally.funnel_all.finish(p),
+        sla: {
+            let mut all = lead_slas(p, tally.sla_all);
+            for ((i, segment), acc) in tally.sla_seg_all {
+                all.push(segment_compliance(p, i, segment, acc));
+            }
+            all.sort_by_key(|c| sla_order(p, c));
+            all
+        },
+    }
+}
+
 /// What a report reads of each lead, worked out once from the policy.
 struct Plan<'p> {
     p: &'p Checked,

@@ -2,7 +2,13 @@
 //!
 //! Coverage counts, over all tests of a set: each score rule that fired, each persona
 //! condition that held, each stage reached, each route taken, and for each per-lead SLA the
-//! states `met`, `breached` and `not_applicable` (and `warning` when it has `warn at`).
+//! states `met`, `breached` and `not_applicable` (and `warning` when it has `warn at`); and
+//! each metric and aggregate SLA a test over a batch expects a figure of (`metric(..)`,
+//! `status(..)`), each stage it expects a funnel count of (`funnel(..)`).
+//!
+//! A test over a batch (`given leads`) builds the report of its leads at its `at`, as
+//! `funnel report --at AT` would over all periods, and its `expect` lines read the report's
+//! figures.
 
 use crate::checked::*;
 use crate::decision::{SlaState, Step, Truth};
@@ -10,6 +16,7 @@ use crate::decode::Lead;
 use crate::eval::{guarded, value_json, Slots, State};
 use crate::evaluator::EvalOptions;
 use crate::policy::Policy;
+use crate::report::{Report, Status};
 use crate::value::Value;
 use funnel_grammar::Span;
 use serde::Serialize;
@@ -148,7 +155,21 @@ fn all_items(p: &Checked) -> Vec<(String, CoverageItem)> {
             format!("route {}", r.name),
         ));
     }
+    for m in &p.metrics {
+        out.push(item(
+            format!("metric {}", m.name),
+            &m.span,
+            format!("metric {}", m.name),
+        ));
+    }
     for s in &p.slas {
+        if !s.is_per_lead() {
+            out.push(item(
+                format!("sla {}", s.name),
+                &s.span,
+                format!("sla {}", s.name),
+            ));
+        }
         let SlaBody::Lead(l) = &s.body else { continue };
         let mut states = vec![SlaState::Met, SlaState::Breached, SlaState::NotApplicable];
         if l.warn_at.is_some() {
@@ -182,15 +203,178 @@ fn show(p: &Checked, v: &Value, ty: &Ty) -> String {
 /// Why an expectation failed: the compared sides' values, or what the condition was.
 fn explain_failure(state: &mut State, e: &TExpr, result: &Value) -> String {
     let p = state.policy;
-    if let TKind::Binary(op, l, _) = &e.kind {
+    if let TKind::Binary(op, l, r) = &e.kind {
         if op.is_comparison() {
-            let lv = state.eval(l);
-            return format!("{} is {}", squash(l.span.text()), show(p, &lv, &l.ty));
+            // The figure of a batch's report, wherever it stands.
+            let side = match (&l.kind, &r.kind) {
+                (TKind::Figure(_), _) | (_, TKind::Figure(_))
+                    if !matches!(l.kind, TKind::Figure(_)) =>
+                {
+                    r
+                }
+                _ => l,
+            };
+            let v = state.eval(side);
+            return format!("{} is {}", squash(side.span.text()), show_side(p, side, &v));
+        }
+    }
+    if let TKind::IsMissing { value, .. } = &e.kind {
+        if let TKind::Figure(_) = value.kind {
+            let v = state.eval(value);
+            return format!(
+                "{} is {}",
+                squash(value.span.text()),
+                show_side(p, value, &v)
+            );
         }
     }
     match result {
         Value::Missing => "it is unknown (a value it needs is missing)".into(),
         _ => "it is false".into(),
+    }
+}
+
+/// A compared value for a failure message: a figure of a batch's report in its unit and in
+/// full (`61.41% (0.6140692640692641)`), anything else as [`show`] gives it.
+fn show_side(p: &Checked, e: &TExpr, v: &Value) -> String {
+    let TKind::Figure(f) = &e.kind else {
+        return show(p, v, &e.ty);
+    };
+    let n = match v {
+        Value::Missing => return "unknown (the report has no value there)".into(),
+        Value::Number(n) => *n,
+        _ => return show(p, v, &e.ty),
+    };
+    if f.status {
+        return show(p, v, &e.ty);
+    }
+    let unit = match &f.of {
+        FigureOf::Metric(name) => p
+            .metrics
+            .iter()
+            .find(|m| &m.name == name)
+            .map_or(Unit::Number, |m| m.unit.clone()),
+        FigureOf::Sla(name) => match p.slas.iter().find(|s| &s.name == name).map(|s| &s.body) {
+            Some(SlaBody::Aggregate {
+                measure: AggregateDef::Reach(_),
+                ..
+            }) => Unit::Count,
+            _ => Unit::Percent,
+        },
+        FigureOf::Stage(_) => Unit::Count,
+    };
+    let shown = crate::report::display(&unit, n);
+    let full = format!("{n}");
+    if shown == full {
+        shown
+    } else {
+        format!("{shown} ({full})")
+    }
+}
+
+/// Every figure of a batch's report an expectation reads.
+fn figures<'e>(e: &'e TExpr, out: &mut Vec<&'e TExpr>) {
+    let mut go = |x: &'e TExpr| figures(x, out);
+    match &e.kind {
+        TKind::Figure(_) => out.push(e),
+        TKind::Not(a) | TKind::Neg(a) | TKind::Get(a, _) | TKind::Matches(a, _) => go(a),
+        TKind::IsMissing { value, .. } => go(value),
+        TKind::Binary(_, a, b) | TKind::ListContains(a, b) => {
+            go(a);
+            go(b);
+        }
+        TKind::If(a, b, c) | TKind::Between(a, b, c) => {
+            go(a);
+            go(b);
+            go(c);
+        }
+        TKind::In { value, list, .. } => {
+            go(value);
+            go(list);
+        }
+        TKind::Text { value, arg, .. } => {
+            go(value);
+            go(arg);
+        }
+        TKind::Call(_, args) | TKind::Script(_, args) | TKind::List(args) => {
+            args.iter().for_each(go)
+        }
+        _ => {}
+    }
+}
+
+/// A figure's value in a report: unknown when the report has none (a metric or an SLA
+/// without a row for the period or segment), `no_data` for the status of such a row, 0 for
+/// a funnel count of a period without leads.
+fn figure_value(p: &Checked, report: &Report, f: &Figure) -> Value {
+    let period = f
+        .period
+        .as_ref()
+        .and_then(|label| report.periods.iter().find(|r| &r.period == label));
+    let no_data = || {
+        Value::Enum(
+            FIGURE_STATUSES
+                .iter()
+                .position(|s| *s == "no_data")
+                .unwrap_or(3) as u16,
+        )
+    };
+    let status = |s: Status| {
+        let name = match s {
+            Status::Held => "held",
+            Status::Missed => "missed",
+            Status::AtRisk => "at_risk",
+            Status::NoData => "no_data",
+        };
+        Value::Enum(FIGURE_STATUSES.iter().position(|x| *x == name).unwrap_or(3) as u16)
+    };
+    let number = |v: Option<f64>| v.map_or(Value::Missing, Value::Number);
+    match &f.of {
+        FigureOf::Metric(name) => {
+            let row = period.and_then(|r| {
+                r.metrics
+                    .iter()
+                    .find(|m| &m.name == name && m.segment == f.segment)
+            });
+            match (row, f.status) {
+                (Some(m), true) => m.goal.as_ref().map_or(Value::Missing, |g| status(g.status)),
+                (None, true) => no_data(),
+                (row, false) => number(row.and_then(|m| m.value)),
+            }
+        }
+        FigureOf::Sla(name) => {
+            let row = period.and_then(|r| {
+                r.commitments
+                    .iter()
+                    .find(|c| &c.name == name && c.segment == f.segment)
+            });
+            match (row, f.status) {
+                (Some(c), true) => status(c.status),
+                (None, true) => no_data(),
+                (row, false) => number(row.and_then(|c| c.value)),
+            }
+        }
+        FigureOf::Stage(s) => {
+            let funnel = match &f.period {
+                None => Some(&report.funnel),
+                Some(_) => period.map(|r| &r.funnel),
+            };
+            let name = &p.stages[*s].name;
+            let count = funnel.map_or(0, |fun| {
+                fun.stages
+                    .iter()
+                    .find(|c| &c.stage == name)
+                    .map(|c| c.reached)
+                    .or_else(|| {
+                        fun.excluded
+                            .iter()
+                            .find(|x| &x.stage == name)
+                            .map(|x| x.leads)
+                    })
+                    .unwrap_or(0)
+            });
+            Value::Int(count as i64)
+        }
     }
 }
 
@@ -231,8 +415,16 @@ impl Policy {
                 failures: Vec::new(),
                 error: None,
             };
+            if t.lead.is_batch() {
+                self.run_batch(t, &mut result, &mut seen);
+                results.push(result);
+                continue;
+            }
             let lead = match &t.lead {
                 TestLead::Inline(e) => inline_lead(p, e),
+                TestLead::Batch(_) | TestLead::BatchFile(..) => {
+                    Err("the test's leads are a batch".to_string())
+                }
                 // Confined like scripts: a lead file outside the policy directory is not read.
                 TestLead::File(path, span) => crate::source::read_beside(&span.file.name, path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))
@@ -249,19 +441,14 @@ impl Policy {
                     continue;
                 }
             };
-            let empty: [Value; 0] = [];
             let mut slots = Slots::default();
-            let Value::DateTime(at) = State::new(
-                p,
-                &empty,
-                chrono::DateTime::UNIX_EPOCH.fixed_offset(),
-                false,
-                &mut slots,
-            )
-            .eval(&t.at) else {
-                result.error = Some("the test's `at` is not a datetime".into());
-                results.push(result);
-                continue;
+            let at = match test_at(p, t) {
+                Ok(at) => at,
+                Err(e) => {
+                    result.error = Some(e);
+                    results.push(result);
+                    continue;
+                }
             };
             let mut state = self.compiled().state(&lead.values, at, true, &mut slots);
             state.run();
@@ -300,6 +487,145 @@ impl Policy {
             missed,
         };
         TestRun { results, coverage }
+    }
+}
+
+impl Policy {
+    /// A test over a batch: its leads reported at its `at`, then its expectations read the
+    /// report's figures.
+    fn run_batch(&self, t: &TestDef, result: &mut TestResult, seen: &mut BTreeSet<String>) {
+        let p = self.checked();
+        let mut found: Vec<&TExpr> = Vec::new();
+        for e in &t.expects {
+            figures(e, &mut found);
+        }
+        // Coverage is what the test asks about, pass or fail.
+        for f in &found {
+            let TKind::Figure(fig) = &f.kind else {
+                continue;
+            };
+            seen.insert(match &fig.of {
+                FigureOf::Metric(name) => format!("metric {name}"),
+                FigureOf::Sla(name) => format!("sla {name}"),
+                FigureOf::Stage(s) => format!("stage {}", p.stages[*s].name),
+            });
+        }
+        let at = match test_at(p, t) {
+            Ok(at) => at,
+            Err(e) => {
+                result.error = Some(e);
+                return;
+            }
+        };
+        let leads = match self.batch_leads(&t.lead, at) {
+            Ok(leads) => leads,
+            Err(e) => {
+                result.error = Some(e);
+                return;
+            }
+        };
+        let mut failed: Option<String> = None;
+        let report = crate::report::run_leads(self, &leads, at, &Default::default(), |e| {
+            failed.get_or_insert_with(|| e.to_string());
+        });
+        if let Some(e) = failed {
+            result.error = Some(e);
+            return;
+        }
+        let values = found
+            .iter()
+            .filter_map(|f| match &f.kind {
+                TKind::Figure(fig) => Some((f.span.start, figure_value(p, &report, fig))),
+                _ => None,
+            })
+            .collect();
+        let empty: [Value; 0] = [];
+        let mut slots = Slots::default();
+        let mut state = self.compiled().state(&empty, at, false, &mut slots);
+        state.aggregates = Some(values);
+        let checked = guarded(|| {
+            for e in &t.expects {
+                let v = state.eval(e);
+                if v != Value::Bool(true) {
+                    result.failures.push(ExpectFailure {
+                        expect: squash(e.span.text()),
+                        at: e.span.location(),
+                        actual: explain_failure(&mut state, e, &v),
+                    });
+                }
+            }
+        });
+        if let Err(e) = checked {
+            result.error = Some(e);
+        }
+        result.passed = result.failures.is_empty() && result.error.is_none();
+    }
+
+    /// A batch test's leads: its records, or its file decoded as `funnel report` decodes its
+    /// input (the first bad record fails the test, with the decoder's message).
+    fn batch_leads(
+        &self,
+        lead: &TestLead,
+        at: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<Vec<Lead>, String> {
+        let p = self.checked();
+        match lead {
+            TestLead::Batch(rows) => rows.iter().map(|e| inline_lead(p, e)).collect(),
+            TestLead::BatchFile(path, span) => {
+                // Confined like scripts and lead files: nothing outside the policy directory.
+                let text = crate::source::read_beside(&span.file.name, path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let options = crate::batch::BatchOptions {
+                    at,
+                    eval: EvalOptions::default(),
+                    jobs: 1,
+                    chunk: crate::batch::CHUNK,
+                };
+                let mut leads = Vec::new();
+                let mut bad: Option<String> = None;
+                crate::batch::map(
+                    self,
+                    text.as_bytes(),
+                    crate::batch::InputFormat::from_path(path),
+                    &options,
+                    || (),
+                    |_, _, lead, _| Ok(lead.clone()),
+                    |_, _, decoded| {
+                        match decoded {
+                            Ok(lead) => leads.push(lead),
+                            Err(e) => {
+                                bad.get_or_insert_with(|| format!("{}: {e}", path.display()));
+                            }
+                        }
+                        Ok(())
+                    },
+                )
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+                match bad {
+                    Some(e) => Err(e),
+                    None => Ok(leads),
+                }
+            }
+            TestLead::Inline(_) | TestLead::File(..) => Err("the test has one lead".into()),
+        }
+    }
+}
+
+/// The test's instant.
+fn test_at(p: &Checked, t: &TestDef) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    let empty: [Value; 0] = [];
+    let mut slots = Slots::default();
+    match State::new(
+        p,
+        &empty,
+        chrono::DateTime::UNIX_EPOCH.fixed_offset(),
+        false,
+        &mut slots,
+    )
+    .eval(&t.at)
+    {
+        Value::DateTime(at) => Ok(at),
+        _ => Err("the test's `at` is not a datetime".into()),
     }
 }
 

@@ -21,6 +21,44 @@ pub(crate) struct Env {
     /// Inside a query over a list whose type is already in error: its items' fields are not
     /// known, so unknown names are not reported again.
     lenient: bool,
+    /// In a test's `expect` lines: which figures they may read.
+    pub(super) test: TestScope,
+}
+
+/// Where `metric(..)`, `status(..)` and `funnel(..)` may be called.
+#[derive(Debug, Clone)]
+pub(crate) enum TestScope {
+    /// Not in a test.
+    None,
+    /// The `expect` lines of a test of one lead: they read its values, not a report.
+    OneLead,
+    /// The `expect` lines of a test over a batch: they read the batch's report.
+    Batch(Arc<ReportShape>),
+}
+
+/// What a report has, for checking the figures a batch test expects.
+#[derive(Debug, Default)]
+pub(crate) struct ReportShape {
+    /// Metrics and aggregate SLAs by name.
+    pub(crate) figures: std::collections::HashMap<String, FigureShape>,
+    /// The per-lead SLAs (which have no figure of their own).
+    pub(crate) per_lead_slas: Vec<String>,
+    /// The unit of the funnel's periods (the first aggregate SLA's with a `by`, or the first
+    /// metric's), `None` when the report has no periods.
+    pub(crate) main: Option<ast::PeriodUnit>,
+}
+
+/// A metric's or an aggregate SLA's figures in a report.
+#[derive(Debug)]
+pub(crate) struct FigureShape {
+    /// An aggregate SLA rather than a metric.
+    pub(crate) sla: bool,
+    /// The unit of its periods.
+    pub(crate) unit: ast::PeriodUnit,
+    /// Whether it has a target (an SLA always does), so a status.
+    pub(crate) target: bool,
+    /// Each `split by` line's dimensions as written.
+    pub(crate) splits: Vec<Vec<String>>,
 }
 
 impl Env {
@@ -30,6 +68,7 @@ impl Env {
             items: Vec::new(),
             metric: false,
             lenient: false,
+            test: TestScope::None,
         }
     }
 
@@ -39,7 +78,29 @@ impl Env {
             items: Vec::new(),
             metric: true,
             lenient: false,
+            test: TestScope::None,
         }
+    }
+
+    /// The `expect` lines of a test of one lead.
+    pub(crate) fn one_lead_test() -> Env {
+        Env {
+            test: TestScope::OneLead,
+            ..Env::lead()
+        }
+    }
+
+    /// The `expect` lines of a test over a batch: like the top of a metric (no one lead's
+    /// values), with the report's figures.
+    pub(crate) fn batch_test(shape: Arc<ReportShape>) -> Env {
+        Env {
+            test: TestScope::Batch(shape),
+            ..Env::metric()
+        }
+    }
+
+    pub(super) fn batch(&self) -> bool {
+        matches!(self.test, TestScope::Batch(_))
     }
 
     fn with_item(&self, item: Option<RecordId>) -> Env {
@@ -183,14 +244,14 @@ impl<'a> Checker<'a> {
             ExprKind::Now => mk(TKind::Now, Ty::DateTime, span),
             ExprKind::Stage => {
                 if env.metric {
-                    return self.misplaced_lead_value(span, "stage");
+                    return self.misplaced_lead_value(env, span, "stage");
                 }
                 self.uses(Node::Stages, span);
                 mk(TKind::Stage, Ty::Enum(self.stage_enum), span)
             }
             ExprKind::RouteRef => {
                 if env.metric {
-                    return self.misplaced_lead_value(span, "route");
+                    return self.misplaced_lead_value(env, span, "route");
                 }
                 self.uses(Node::Route, span);
                 mk(TKind::Route, Ty::Enum(self.route_enum), span)
@@ -359,6 +420,9 @@ impl<'a> Checker<'a> {
                 mk(TKind::If(boxed(c), boxed(a), boxed(b)), ty, span)
             }
             ExprKind::Call(f, args) => self.call(f, args, env, span),
+            ExprKind::Persona(name) if env.batch() => {
+                self.misplaced_lead_value(env, span, &format!("persona {}", name.name))
+            }
             ExprKind::Persona(name) => match self.persona_ref(name) {
                 Some(i) => mk(TKind::Persona(i), Ty::Bool, span),
                 None => mk(TKind::Const(Value::Missing), Ty::Error, span),
@@ -381,7 +445,18 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn misplaced_lead_value(&mut self, span: &Span, what: &str) -> TExpr {
+    fn misplaced_lead_value(&mut self, env: &Env, span: &Span, what: &str) -> TExpr {
+        if env.batch() {
+            self.error(
+                Diagnostic::error(
+                    Code::BadTest,
+                    format!("a test over a batch expects figures of its report, not `{what}` of one lead"),
+                )
+                .label(span, "a single lead's value")
+                .help("expect `metric(NAME, \"PERIOD\")`, `status(NAME, \"PERIOD\")` or `funnel(STAGE)`; test one lead's values in a test with `given lead`"),
+            );
+            return mk(TKind::Const(Value::Missing), Ty::Error, span);
+        }
         self.error(
             Diagnostic::error(
                 Code::MisplacedAggregate,
@@ -657,13 +732,13 @@ impl<'a> Checker<'a> {
         match self.lookup(&id.name, env) {
             Some((TKind::Field(slot), ty)) => {
                 if env.metric {
-                    return self.misplaced_lead_value(span, &id.name);
+                    return self.misplaced_lead_value(env, span, &id.name);
                 }
                 mk(TKind::Field(slot), ty, span)
             }
             Some((TKind::Let(i), _)) => {
                 if env.metric {
-                    return self.misplaced_lead_value(span, &id.name);
+                    return self.misplaced_lead_value(env, span, &id.name);
                 }
                 self.uses(Node::Let(i), span);
                 let ty = self.let_type(i);
@@ -671,7 +746,7 @@ impl<'a> Checker<'a> {
             }
             Some((TKind::Score(i), ty)) => {
                 if env.metric {
-                    return self.misplaced_lead_value(span, &id.name);
+                    return self.misplaced_lead_value(env, span, &id.name);
                 }
                 self.uses(Node::Score(i), span);
                 mk(TKind::Score(i), ty, span)
@@ -1067,6 +1142,10 @@ impl<'a> Checker<'a> {
             "sla" => "sla(name)".into(),
             "reached" => "reached(stage)".into(),
             "reached_at" => "reached_at(stage)".into(),
+            "metric" | "status" => {
+                format!("{name}(NAME, \"PERIOD\") or {name}(NAME, \"PERIOD\", \"SEGMENT\")")
+            }
+            "funnel" => "funnel(STAGE) or funnel(STAGE, \"PERIOD\")".into(),
             _ => {
                 let (_, i, _) = self.defs.get(name).filter(|d| d.0 == DefKind::ScriptFn)?;
                 let f = &self.script_fns[*i];
@@ -1076,7 +1155,7 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn arity(
+    pub(super) fn arity(
         &mut self,
         f: &ast::Ident,
         args: &[ast::Expr],
@@ -1159,7 +1238,7 @@ impl<'a> Checker<'a> {
                 "grade" | "match" | "sla" | "reached" | "reached_at"
             )
         {
-            return self.misplaced_lead_value(span, &f.name);
+            return self.misplaced_lead_value(env, span, &f.name);
         }
         match f.name.as_str() {
             "grade" => {
@@ -1289,6 +1368,11 @@ impl<'a> Checker<'a> {
                         error(self)
                     }
                 }
+            }
+            "metric" | "status" | "funnel"
+                if !matches!(self.defs.get(&f.name), Some((DefKind::ScriptFn, ..))) =>
+            {
+                self.figure(f, args, env, span)
             }
             name => {
                 if let Some(b) = Builtin::from_name(name) {
@@ -1520,7 +1604,7 @@ impl<'a> Checker<'a> {
         let (item_env, elem) = match &list_ty {
             // `leads`: conditions are about each lead, as at the top of a lead expression.
             None => {
-                if !env.metric {
+                if !env.metric || env.batch() {
                     self.error(
                         Diagnostic::error(Code::MisplacedAggregate, "`leads` (the whole batch) can only be used in a metric")
                             .label(&q.list.span, "the batch of leads")

@@ -8,6 +8,7 @@ mod blocks;
 mod broken;
 mod deps;
 mod expr;
+mod figures;
 mod lints;
 mod schema;
 mod sla;
@@ -115,6 +116,7 @@ pub(crate) struct Checker<'a> {
     stage_enum: EnumId,
     route_enum: EnumId,
     sla_state_enum: EnumId,
+    status_enum: EnumId,
     sla_record: RecordId,
     /// Definitions referred to by the node being checked.
     /// (With the place of the first use of each.)
@@ -164,6 +166,7 @@ impl<'a> Checker<'a> {
             stage_enum: 0,
             route_enum: 0,
             sla_state_enum: 0,
+            status_enum: 0,
             sla_record: 0,
             deps: BTreeMap::new(),
             graph: HashMap::new(),
@@ -222,7 +225,7 @@ impl<'a> Checker<'a> {
         let calendars = self.check_calendars();
         let slas = self.check_slas(&calendars, &stages);
         let metrics = self.check_metrics();
-        let tests = self.check_tests();
+        let tests = self.check_tests(&slas, &metrics);
         self.warn_unused(&personas, &calendars);
         let order = self.order();
 
@@ -240,6 +243,7 @@ impl<'a> Checker<'a> {
             stage_enum: self.stage_enum,
             route_enum: self.route_enum,
             sla_state_enum: self.sla_state_enum,
+            status_enum: self.status_enum,
             sla_record: self.sla_record,
             regexes: std::mem::take(&mut self.regexes),
             lets,
@@ -607,6 +611,11 @@ impl<'a> Checker<'a> {
             span: Span::synthetic(),
         });
         self.sla_record = self.records.len() - 1;
+        self.status_enum = self.add_enum(
+            "status",
+            FIGURE_STATUSES.iter().map(|s| s.to_string()).collect(),
+            false,
+        );
     }
 
     fn warn_unused(&mut self, personas: &[PersonaDef], calendars: &[CalendarDef]) {

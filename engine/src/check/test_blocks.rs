@@ -1,7 +1,8 @@
-//! Test blocks: each test's lead, written as a record literal or read from a JSON file, its
-//! instant and its expectations.
+//! Test blocks: each test's lead, written as a record literal or read from a JSON file (or
+//! its batch of leads, inline or from a JSONL, CSV or JSON file), its instant and its
+//! expectations.
 
-use super::expr::Env;
+use super::expr::{Env, FigureShape, ReportShape};
 use super::Checker;
 use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
@@ -10,7 +11,8 @@ use funnel_grammar::ast::{self, ExprKind, Item};
 use funnel_grammar::Span;
 
 impl<'a> Checker<'a> {
-    pub(super) fn check_tests(&mut self) -> Vec<TestDef> {
+    pub(super) fn check_tests(&mut self, slas: &[SlaDef], metrics: &[MetricDef]) -> Vec<TestDef> {
+        let shape = std::sync::Arc::new(report_shape(slas, metrics));
         let tests: Vec<(
             &'a ast::Test,
             &'a std::sync::Arc<funnel_grammar::SourceFile>,
@@ -50,30 +52,18 @@ impl<'a> Checker<'a> {
                         })
                     })
                 }),
-                Some(ast::Given::File(path)) => {
-                    let resolved = crate::source::relative_to(file, &path.value);
-                    if !resolved.is_file() {
-                        self.error(
-                            Diagnostic::error(
-                                Code::BadTest,
-                                format!(
-                                    "the test lead file `{}` does not exist",
-                                    resolved.display()
-                                ),
-                            )
-                            .label(&path.span, "no such file")
-                            .help("paths are relative to the policy file"),
-                        );
-                        None
-                    } else {
-                        Some(TestLead::File(resolved, path.span.clone()))
-                    }
-                }
+                Some(ast::Given::File(path)) => self
+                    .test_file(file, path, "lead")
+                    .map(|p| TestLead::File(p, path.span.clone())),
+                Some(ast::Given::LeadsFile(path)) => self
+                    .test_file(file, path, "leads")
+                    .map(|p| TestLead::BatchFile(p, path.span.clone())),
+                Some(ast::Given::Leads(list)) => self.lead.and_then(|l| self.batch_rows(list, l)),
                 None => {
                     self.error(
                         Diagnostic::error(Code::BadTest, format!("the test \"{}\" gives no lead", t.name.value))
                             .label(&t.name.span, "no `given lead`")
-                            .help("add `given lead { id: \"t1\", ... }` or `given lead from \"lead.json\"`"),
+                            .help("add `given lead { id: \"t1\", ... }` or `given lead from \"lead.json\"`, or a batch: `given leads from \"leads.jsonl\"`"),
                     );
                     None
                 }
@@ -103,10 +93,14 @@ impl<'a> Checker<'a> {
                 );
             }
             let saved = std::mem::take(&mut self.deps);
+            let env = match &t.given {
+                Some(g) if g.is_batch() => Env::batch_test(shape.clone()),
+                _ => Env::one_lead_test(),
+            };
             let expects = t
                 .expects
                 .iter()
-                .map(|e| self.condition(e, &Env::lead(), "an `expect` line"))
+                .map(|e| self.condition(e, &env, "an `expect` line"))
                 .collect();
             self.deps = saved;
             if let (Some(lead), Some(at)) = (lead, at) {
@@ -120,6 +114,59 @@ impl<'a> Checker<'a> {
             }
         }
         out
+    }
+
+    /// A test's lead or leads file, resolved against the policy file (it must exist).
+    fn test_file(
+        &mut self,
+        file: &funnel_grammar::SourceFile,
+        path: &ast::StrLit,
+        what: &str,
+    ) -> Option<std::path::PathBuf> {
+        let resolved = crate::source::relative_to(file, &path.value);
+        if resolved.is_file() {
+            return Some(resolved);
+        }
+        self.error(
+            Diagnostic::error(
+                Code::BadTest,
+                format!(
+                    "the test {what} file `{}` does not exist",
+                    resolved.display()
+                ),
+            )
+            .label(&path.span, "no such file")
+            .help("paths are relative to the policy file"),
+        );
+        None
+    }
+
+    /// `given leads [{ ... }, ...]`: each record checked against the lead schema.
+    fn batch_rows(&mut self, list: &ast::Expr, lead: RecordId) -> Option<TestLead> {
+        let ExprKind::List(items) = &list.kind else {
+            return None;
+        };
+        if items.is_empty() {
+            self.error(
+                Diagnostic::error(Code::BadTest, "the test's batch has no lead")
+                    .label(&list.span, "an empty list")
+                    .help("write the leads as records: `given leads [{ id: \"a\", ... }, { id: \"b\", ... }]`"),
+            );
+            return None;
+        }
+        let mut rows = Vec::new();
+        let mut ok = true;
+        for item in items {
+            match self.record_value(item, lead) {
+                Some(v) => rows.push(TExpr {
+                    kind: TKind::Const(v),
+                    ty: Ty::Record(lead),
+                    span: item.span.clone(),
+                }),
+                None => ok = false,
+            }
+        }
+        ok.then_some(TestLead::Batch(rows))
     }
 
     /// Turns a record literal into a value of the given record type, field by field.
@@ -259,4 +306,37 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// What the report of a test's batch holds: its metrics and aggregate SLAs, their periods and
+/// segments, and the funnel's period (as `report::Plan` chooses it).
+fn report_shape(slas: &[SlaDef], metrics: &[MetricDef]) -> ReportShape {
+    let splits = |s: &[SplitDef]| s.iter().map(|s| s.names.clone()).collect();
+    let mut shape = ReportShape::default();
+    for s in slas {
+        match &s.body {
+            SlaBody::Aggregate { period, .. } => {
+                shape.figures.entry(s.name.clone()).or_insert(FigureShape {
+                    sla: true,
+                    unit: period.unit,
+                    target: true,
+                    splits: splits(&s.splits),
+                });
+                if shape.main.is_none() && period.by.is_some() {
+                    shape.main = Some(period.unit);
+                }
+            }
+            SlaBody::Lead(_) => shape.per_lead_slas.push(s.name.clone()),
+        }
+    }
+    for m in metrics {
+        shape.figures.entry(m.name.clone()).or_insert(FigureShape {
+            sla: false,
+            unit: m.period.unit,
+            target: m.goal.is_some(),
+            splits: splits(&m.splits),
+        });
+    }
+    shape.main = shape.main.or(metrics.first().map(|m| m.period.unit));
+    shape
 }

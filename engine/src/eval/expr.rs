@@ -294,6 +294,12 @@ impl<'p> State<'p> {
             TKind::Pick(pick, query) => self.pick(pick, query),
             // Only metric aggregates see the batch; the report evaluates those itself.
             TKind::Leads => Value::Missing,
+            // A batch test reads its report's figures, which it puts beside the aggregates.
+            TKind::Figure(_) => self
+                .aggregates
+                .as_ref()
+                .and_then(|a| a.get(&e.span.start).cloned())
+                .unwrap_or(Value::Missing),
         }
     }
 

@@ -31,7 +31,8 @@ pub(crate) struct State<'p> {
     /// The first error that stopped a value from being computed (a failing script).
     pub(crate) error: Option<String>,
     /// A metric's aggregates over a period's leads, by the aggregate's source position
-    /// (only while a report computes a metric's value).
+    /// (only while a report computes a metric's value); in a test over a batch, the report's
+    /// figures its `expect` lines read, by the figure's source position.
     pub(crate) aggregates: Option<std::collections::HashMap<usize, Value>>,
     /// The policy's expressions as closures (absent while the policy is being compiled, and
     /// in the tests that walk every tree).

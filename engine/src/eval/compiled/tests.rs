@@ -26,7 +26,7 @@ fn inline_leads(policy: &Policy) -> Vec<Lead> {
         .iter()
         .filter_map(|t| match &t.lead {
             TestLead::Inline(e) => crate::testing::inline_lead(p, e).ok(),
-            TestLead::File(..) => None,
+            TestLead::File(..) | TestLead::Batch(_) | TestLead::BatchFile(..) => None,
         })
         .collect()
 }
