@@ -76,7 +76,7 @@ pub fn run(args: Args) -> Outcome {
                 if args.coverage {
                     let c = &run.coverage;
                     println!(
-                        "  coverage: {:.1}% ({} of {} rules, conditions, stages, routes and SLA states)",
+                        "  coverage: {:.1}% ({} of {} rules, conditions, stages, routes, SLA states, metrics and aggregate SLAs)",
                         c.share() * 100.0,
                         c.covered,
                         c.total
