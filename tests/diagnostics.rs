@@ -154,6 +154,16 @@ mistake!(bad_regex: BadRegex in "personas.funnel",
 
 mistake!(bad_date: BadDate in "sla.funnel",
     "holidays 2026-12-24" => "holidays 2026-02-30");
+mistake!(batch_test_period_of_the_wrong_unit: BadTest in "tests.funnel",
+    "expect metric(mql_volume, \"2026-11\") == 6" => "expect metric(mql_volume, \"2026-Q4\") == 6");
+mistake!(batch_test_unknown_metric: UnknownName in "tests.funnel",
+    "expect metric(qualified_rate, \"2026-11\") == 3 / 19" => "expect metric(qualified_rat, \"2026-11\") == 3 / 19");
+mistake!(batch_test_expects_a_leads_stage: BadTest in "tests.funnel",
+    "expect funnel(mql) == 6" => "expect stage == mql");
+mistake!(batch_test_status_of_a_metric_without_target: BadTest in "tests.funnel",
+    "expect metric(qualified_rate, \"2026-11\") == 3 / 19" => "expect status(qualified_rate, \"2026-11\") == held");
+mistake!(one_lead_test_expects_a_funnel_count: BadTest in "tests.funnel",
+    "expect stage == opportunity" => "expect funnel(opportunity) == 1");
 mistake!(bad_datetime_in_test: BadDate in "tests.funnel",
     "at 2026-11-26T10:00:00-03:00" => "at 2026-11-31T10:00:00-03:00");
 mistake!(zero_deadline: BadDuration in "sla.funnel",

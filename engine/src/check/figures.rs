@@ -5,7 +5,7 @@
 
 use super::expr::{Env, FigureShape, TestScope};
 use super::suggest::unknown_name;
-use super::Checker;
+use super::{Checker, DefKind};
 use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::value::Value;
@@ -254,7 +254,13 @@ impl Checker<'_> {
             );
             return;
         }
-        if self.broken.defines(&id.name) {
+        // A metric or SLA whose own check failed: its error is reported already.
+        if self.broken.defines(&id.name)
+            || matches!(
+                self.defs.get(&id.name),
+                Some((DefKind::Sla | DefKind::Metric, ..))
+            )
+        {
             return;
         }
         let mut names: Vec<&str> = figures.keys().map(String::as_str).collect();
