@@ -9,7 +9,7 @@ use super::{Checker, DefKind};
 use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::value::Value;
-use chrono::{NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use funnel_grammar::ast::{self, ExprKind, Literal, PeriodUnit};
 use funnel_grammar::Span;
 
@@ -276,7 +276,7 @@ impl Checker<'_> {
 
 /// The first day of the period a report labels `text` in `unit`, when `text` is written as
 /// the report writes it (`2017-Q3`, `2018-04`, `2018-W05`, `2018-04-30`).
-pub(crate) fn period_of(unit: PeriodUnit, text: &str) -> Option<NaiveDate> {
+fn period_of(unit: PeriodUnit, text: &str) -> Option<NaiveDate> {
     let start = match unit {
         PeriodUnit::Day => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?,
         PeriodUnit::Week => {
@@ -293,7 +293,21 @@ pub(crate) fn period_of(unit: PeriodUnit, text: &str) -> Option<NaiveDate> {
             NaiveDate::from_ymd_opt(y.parse().ok()?, (q - 1) * 3 + 1, 1)?
         }
     };
-    (crate::report::period_label(unit, start) == text).then_some(start)
+    (label(unit, start) == text).then_some(start)
+}
+
+/// A period's label as the report writes it (`report::period_label`, which the checker does
+/// not import: the report is built on the checked policy).
+fn label(unit: PeriodUnit, start: NaiveDate) -> String {
+    match unit {
+        PeriodUnit::Day => start.to_string(),
+        PeriodUnit::Week => {
+            let w = start.iso_week();
+            format!("{}-W{:02}", w.year(), w.week())
+        }
+        PeriodUnit::Month => format!("{}-{:02}", start.year(), start.month()),
+        PeriodUnit::Quarter => format!("{}-Q{}", start.year(), start.month0() / 3 + 1),
+    }
 }
 
 /// A unit's noun and a period label of it.
