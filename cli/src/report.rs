@@ -34,6 +34,37 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: ReportFormat,
+    /// The rows of a table the policy declares (e.g. `spend=spend.csv`): a JSONL, CSV or JSON
+    /// file, by its extension. Repeat for each table.
+    #[arg(long = "table", value_name = "NAME=FILE")]
+    tables: Vec<String>,
+}
+
+/// Opens each `--table NAME=FILE`.
+fn open_tables(specs: &[String]) -> Result<Vec<report::TableInput>, Failure> {
+    specs
+        .iter()
+        .map(|spec| {
+            let Some((name, path)) = spec.split_once('=') else {
+                return Err(Failure::Usage(format!(
+                    "--table {spec}: write NAME=FILE, e.g. `--table spend=spend.csv`"
+                )));
+            };
+            let path = std::path::Path::new(path);
+            let file = std::fs::File::open(path).map_err(|e| {
+                Failure::Usage(format!(
+                    "--table {name}: {}: {}",
+                    path.display(),
+                    crate::output::io_reason(&e)
+                ))
+            })?;
+            Ok(report::TableInput {
+                name: name.to_string(),
+                input: Box::new(std::io::BufReader::new(file)),
+                format: batch::InputFormat::from_path(path),
+            })
+        })
+        .collect()
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -49,8 +80,14 @@ pub fn run(args: Args) -> Outcome {
         from: args.from,
         to: args.to,
     };
-    let result = report::run(&policy, input, format, &options, &range, |e| {
-        eprintln!("error: {source}: {e}")
+    let tables = open_tables(&args.tables)?;
+    let result = report::run_with_tables(&policy, input, format, tables, &options, &range, |e| {
+        // A table's bad row names its table; a lead's, the leads' input.
+        if e.message.starts_with("table `") {
+            eprintln!("error: {e}")
+        } else {
+            eprintln!("error: {source}: {e}")
+        }
     });
     let report = result.map_err(|e| Failure::Usage(format!("{source}: {e}")))?;
     match args.format {

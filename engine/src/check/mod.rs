@@ -86,6 +86,8 @@ pub(crate) struct Checker<'a> {
     files: &'a [(Arc<SourceFile>, ast::File)],
     pub(crate) diags: Vec<Diagnostic>,
     records: Vec<RecordDef>,
+    /// `table` blocks, checked after the schemas.
+    tables: Vec<TableDef>,
     record_names: HashMap<String, RecordId>,
     enums: Vec<EnumDef>,
     regexes: Vec<crate::pattern::Pattern>,
@@ -142,6 +144,7 @@ impl<'a> Checker<'a> {
             script_texts,
             diags: Vec::new(),
             records: Vec::new(),
+            tables: Vec::new(),
             record_names: HashMap::new(),
             enums: Vec::new(),
             regexes: Vec::new(),
@@ -185,6 +188,7 @@ impl<'a> Checker<'a> {
     fn run(&mut self) -> Option<Checked> {
         let header = self.check_header();
         self.collect_schemas();
+        self.check_tables();
         self.add_builtin_enums();
         self.collect_definitions();
         let limits = crate::script::ScriptLimits::from_settings(
@@ -250,6 +254,7 @@ impl<'a> Checker<'a> {
             routes,
             calendars,
             slas,
+            tables: std::mem::take(&mut self.tables),
             metrics,
             tests,
             scripts: std::mem::take(&mut self.scripts),
