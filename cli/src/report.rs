@@ -117,9 +117,17 @@ fn num(x: f64) -> String {
     }
 }
 
+/// The funnel's lines (see [`funnel_lines`]), then each segment's under it.
+fn funnels(out: &mut String, f: &Funnel, segments: &[report::SegmentFunnel]) {
+    funnel_lines(out, f, "funnel");
+    for s in segments {
+        funnel_lines(out, &s.funnel, &format!("funnel [{}]", s.segment));
+    }
+}
+
 /// The funnel's lines: the stages in order (leads that reached each), then the excluded
 /// leads by exclusion with the stages they had reached, then the stage velocity.
-fn funnel_lines(out: &mut String, f: &Funnel) {
+fn funnel_lines(out: &mut String, f: &Funnel, title: &str) {
     let chain = f
         .stages
         .iter()
@@ -129,7 +137,7 @@ fn funnel_lines(out: &mut String, f: &Funnel) {
         })
         .collect::<Vec<_>>()
         .join(" -> ");
-    let _ = writeln!(out, "  funnel: {chain}");
+    let _ = writeln!(out, "  {title}: {chain}");
     if !f.excluded.is_empty() {
         let excluded = f
             .excluded
@@ -266,14 +274,14 @@ pub fn table(r: &Report) -> String {
             let _ = writeln!(out, "{}", line.trim_end());
         }
         if !p.funnel.is_empty() {
-            funnel_lines(&mut out, &p.funnel);
+            funnels(&mut out, &p.funnel, &p.funnel_segments);
         }
         for c in &p.sla {
             let _ = writeln!(out, "  sla {}", compliance_line(c));
         }
     }
     let _ = writeln!(out, "\nall periods");
-    funnel_lines(&mut out, &r.funnel);
+    funnels(&mut out, &r.funnel, &r.funnel_segments);
     for c in &r.sla {
         let _ = writeln!(out, "  sla {}", compliance_line(c));
     }
@@ -331,6 +339,18 @@ fn csv(r: &Report) -> String {
         }
         for e in &p.funnel.excluded {
             let _ = writeln!(out, "{},excluded,{},,{},,", p.period, e.stage, e.leads);
+        }
+        for seg in &p.funnel_segments {
+            for s in &seg.funnel.stages {
+                let _ = writeln!(
+                    out,
+                    "{},stage,{},{},{},,",
+                    p.period,
+                    s.stage,
+                    csv_cell(&seg.segment),
+                    s.reached
+                );
+            }
         }
         for c in &p.sla {
             let _ = writeln!(

@@ -825,6 +825,8 @@ pub struct Checked {
     pub grades: Vec<GradeDef>,
     /// Stages, first to last.
     pub stages: Vec<StageDef>,
+    /// The funnel's breakdowns (`split by` in `stages`).
+    pub funnel_splits: Vec<SplitDef>,
     /// Route branches.
     pub routes: Vec<RouteDef>,
     /// Calendars.

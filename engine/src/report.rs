@@ -142,6 +142,15 @@ impl Funnel {
     }
 }
 
+/// The funnel of one segment (`grade(fit)=A`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentFunnel {
+    /// The segment.
+    pub segment: String,
+    /// Its funnel.
+    pub funnel: Funnel,
+}
+
 /// One stage of the funnel in a period.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageCount {
@@ -238,6 +247,9 @@ pub struct PeriodReport {
     /// The funnel of the leads in this period (by the report's main period).
     #[serde(skip_serializing_if = "Funnel::is_empty")]
     pub funnel: Funnel,
+    /// The funnel per segment (`split by` in `stages`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub funnel_segments: Vec<SegmentFunnel>,
     /// Per-lead SLA compliance for SLAs that started in this period.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sla: Vec<Compliance>,
@@ -258,6 +270,9 @@ pub struct Report {
     pub periods: Vec<PeriodReport>,
     /// The funnel over all leads.
     pub funnel: Funnel,
+    /// The funnel over all leads per segment.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub funnel_segments: Vec<SegmentFunnel>,
     /// Per-lead SLA compliance over all leads.
     pub sla: Vec<Compliance>,
 }
@@ -373,6 +388,7 @@ struct Facts {
     commitment_segments: Vec<Vec<String>>,
     metric_segments: Vec<Vec<String>>,
     sla_segments: Vec<Vec<String>>,
+    funnel_segments: Vec<String>,
 }
 
 /// A figure's key in a tally: its period, and its segment (`None` for the total) by the
@@ -668,6 +684,14 @@ pub fn run_with_tables<R: Read>(
         failed: failed + table_failed,
         periods: periods.by_start.into_values().collect(),
         funnel: tally.funnel_all.finish(p),
+        funnel_segments: tally
+            .funnel_seg_all
+            .into_iter()
+            .map(|((_, segment), acc)| SegmentFunnel {
+                segment,
+                funnel: acc.finish(p),
+            })
+            .collect(),
         sla: {
             let mut all = lead_slas(p, tally.sla_all);
             for ((i, segment), acc) in tally.sla_seg_all {
@@ -779,7 +803,9 @@ impl<'p> Plan<'p> {
                 SlaBody::Aggregate { .. } => Vec::new(),
             })
             .collect();
+        let funnel_segments = self.segments(&self.p.funnel_splits, state);
         Facts {
+            funnel_segments,
             commitment_segments,
             metric_segments,
             sla_segments,
@@ -943,6 +969,9 @@ struct Tally {
     metric_acc: Vec<BTreeMap<Key, Vec<Acc>>>,
     funnel_by: BTreeMap<NaiveDate, FunnelAcc>,
     funnel_all: FunnelAcc,
+    /// The funnel per segment: by (period, segment), and over all periods.
+    funnel_seg_by: BTreeMap<Key, FunnelAcc>,
+    funnel_seg_all: BTreeMap<(usize, String), FunnelAcc>,
     sla_by: BTreeMap<NaiveDate, Vec<SlaAcc>>,
     sla_all: Vec<SlaAcc>,
     /// Per-lead SLA compliance per segment: by (period, SLA, segment), and over all periods.
@@ -958,6 +987,8 @@ impl Tally {
             metric_acc: vec![BTreeMap::new(); p.metrics.len()],
             funnel_by: BTreeMap::new(),
             funnel_all: FunnelAcc::new(p.stages.len()),
+            funnel_seg_by: BTreeMap::new(),
+            funnel_seg_all: BTreeMap::new(),
             sla_by: BTreeMap::new(),
             sla_all: vec![SlaAcc::default(); p.slas.len()],
             sla_seg_by: BTreeMap::new(),
@@ -973,6 +1004,19 @@ impl Tally {
                 .entry(m)
                 .or_insert_with(|| FunnelAcc::new(p.stages.len()))
                 .add(p, f);
+        }
+        for (j, segment) in f.funnel_segments.iter().enumerate() {
+            let n = p.stages.len();
+            self.funnel_seg_all
+                .entry((j, segment.clone()))
+                .or_insert_with(|| FunnelAcc::new(n))
+                .add(p, f);
+            if let Some(m) = f.main {
+                self.funnel_seg_by
+                    .entry((m, Some((j, segment.clone()))))
+                    .or_insert_with(|| FunnelAcc::new(n))
+                    .add(p, f);
+            }
         }
         for (c, ((_, sla), period)) in plan
             .aggregate_slas
@@ -1217,6 +1261,14 @@ impl Tally {
                 report.funnel = acc.finish(p);
             }
         }
+        for ((start, segment), acc) in std::mem::take(&mut self.funnel_seg_by) {
+            if let (Some(report), Some((_, segment))) = (periods.entry(unit, start), segment) {
+                report.funnel_segments.push(SegmentFunnel {
+                    segment,
+                    funnel: acc.finish(p),
+                });
+            }
+        }
         for (start, accs) in std::mem::take(&mut self.sla_by) {
             if let Some(report) = periods.entry(unit, start) {
                 report.sla = lead_slas(p, accs);
@@ -1296,6 +1348,7 @@ fn period_entry<'m>(
                 commitments: Vec::new(),
                 metrics: Vec::new(),
                 funnel: Funnel::default(),
+                funnel_segments: Vec::new(),
                 sla: Vec::new(),
             }),
     )

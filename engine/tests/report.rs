@@ -29,6 +29,7 @@ stages {
   mql when fit >= 10
   sql when fit >= 20
   junk when spam because "spam"
+  split by spam
 }
 
 sla call_back "Call every SQL within a day" {
@@ -271,6 +272,30 @@ fn split_rows_follow_their_total_with_units_and_goals() {
             (Some("spam=true"), 1, Some(1)),
         ]
     );
+}
+
+#[test]
+fn the_funnel_splits_by_segment_with_its_exclusions() {
+    let r = run(ReportRange::default());
+    let oct = &r.periods[0];
+    let rows: Vec<(&str, Vec<u64>, u64)> = oct
+        .funnel_segments
+        .iter()
+        .map(|s| {
+            let reached = s.funnel.stages.iter().map(|st| st.reached).collect();
+            let excluded = s.funnel.excluded.iter().map(|e| e.leads).sum();
+            (s.segment.as_str(), reached, excluded)
+        })
+        .collect();
+    // Not spam: a (sql), b (mql), d (lead). Spam: c, junk, having reached sql.
+    assert_eq!(
+        rows,
+        [
+            ("spam=false", vec![3, 2, 1], 0),
+            ("spam=true", vec![1, 1, 1], 1)
+        ]
+    );
+    assert_eq!(r.funnel_segments.len(), 2);
 }
 
 #[test]

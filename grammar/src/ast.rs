@@ -397,6 +397,8 @@ pub struct GradeBand {
 pub struct Stages {
     /// The stages, first to last.
     pub stages: Vec<StageDecl>,
+    /// `split by DIM, ...` lines: the report's funnel per segment.
+    pub splits: Vec<Split>,
     /// The whole block.
     pub span: Span,
 }

@@ -222,6 +222,10 @@ impl<'a> Checker<'a> {
         let scores = self.check_scores();
         self.check_grades();
         let stages = self.check_stages(stages_ast.first().copied());
+        let funnel_splits = match stages_ast.first() {
+            Some(block) => self.splits(&block.splits),
+            None => Vec::new(),
+        };
         let routes = self.check_routes(routes_ast.first().copied());
         let calendars = self.check_calendars();
         let slas = self.check_slas(&calendars, &stages);
@@ -255,6 +259,7 @@ impl<'a> Checker<'a> {
             calendars,
             slas,
             tables: std::mem::take(&mut self.tables),
+            funnel_splits,
             metrics,
             tests,
             scripts: std::mem::take(&mut self.scripts),

@@ -414,6 +414,7 @@ impl Printer<'_> {
 
     fn stages(&mut self, s: &Stages) {
         self.block_open(&s.span, "stages", s.span.start);
+        // Stages first, in their order; the `split by` lines after them.
         for stage in &s.stages {
             self.open(2, stage.span.start);
             self.push(&stage.name.name);
@@ -434,6 +435,10 @@ impl Printer<'_> {
                 self.push(&str_text(because));
                 self.end_at(because.span.end);
             }
+        }
+        for split in &s.splits {
+            self.open(2, split.span.start);
+            self.split(split);
         }
         self.block_close(&s.span, 0);
     }

@@ -423,8 +423,17 @@ impl Ctx<'_> {
 
     fn stages(&self, pair: P<'_>) -> Stages {
         let span = self.span(&pair);
+        let mut stages = Vec::new();
+        let mut splits = Vec::new();
+        for line in kids(pair) {
+            match line.as_rule() {
+                Rule::split => splits.push(self.split(line)),
+                _ => stages.push(self.stage_line(line)),
+            }
+        }
         Stages {
-            stages: kids(pair).map(|s| self.stage_line(s)).collect(),
+            stages,
+            splits,
             span,
         }
     }
