@@ -495,6 +495,7 @@ fn maven_report_counts_lost_deals_in_the_win_rate_and_gives_stage_velocity() {
     let mut closed: HashMap<String, (u64, u64)> = HashMap::new(); // quarter -> (won, lost)
     let mut cohort: HashMap<String, (u64, u64)> = HashMap::new(); // quarter -> (won, engaged)
     let mut won_days: Vec<i64> = Vec::new();
+    let mut q3_won_value = 0.0; // close_value of the deals won in 2017-Q3
     let (mut rows, mut engaged, mut lost) = (0u64, 0u64, 0u64);
     for line in text_csv.lines().skip(1) {
         let f: Vec<&str> = line.trim_end_matches('\r').split(',').collect();
@@ -516,6 +517,9 @@ fn maven_report_counts_lost_deals_in_the_win_rate_and_gives_stage_velocity() {
         match stage {
             "Won" => {
                 closed.entry(quarter(close)).or_default().0 += 1;
+                if quarter(close) == "2017-Q3" {
+                    q3_won_value += f[7].parse::<f64>().unwrap();
+                }
                 won_days.push(days(close) - days(engage));
             }
             "Lost" => {
@@ -587,6 +591,27 @@ fn maven_report_counts_lost_deals_in_the_win_rate_and_gives_stage_velocity() {
     }
     assert_eq!(quarters_seen, 4);
     assert!(q3_sector.is_empty(), "sectors not reported: {q3_sector:?}");
+    // Deals won per quarter by the won stage's own date, the average ticket and the LTV
+    // from the policy's constants (margin 40%, churn 25%).
+    for period in r["periods"].as_array().unwrap() {
+        let q = period["period"].as_str().unwrap();
+        let metric = |name: &str| {
+            period["metrics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|m| m["name"] == name)
+                .and_then(|m| m["value"].as_f64())
+        };
+        if let Some(&(won, _)) = closed.get(q) {
+            assert_eq!(metric("deals_won"), Some(won as f64), "{q}");
+        }
+        if q == "2017-Q3" {
+            let average = q3_won_value / 1257.0;
+            assert!((metric("average_ticket").unwrap() - average).abs() < 1e-9);
+            assert!((metric("ltv").unwrap() - average * 0.4 / 0.25).abs() < 1e-9);
+        }
+    }
     let q3 = r["periods"]
         .as_array()
         .unwrap()
