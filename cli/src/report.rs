@@ -34,6 +34,37 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: ReportFormat,
+    /// The rows of a table the policy declares (e.g. `spend=spend.csv`): a JSONL, CSV or JSON
+    /// file, by its extension. Repeat for each table.
+    #[arg(long = "table", value_name = "NAME=FILE")]
+    tables: Vec<String>,
+}
+
+/// Opens each `--table NAME=FILE`.
+fn open_tables(specs: &[String]) -> Result<Vec<report::TableInput>, Failure> {
+    specs
+        .iter()
+        .map(|spec| {
+            let Some((name, path)) = spec.split_once('=') else {
+                return Err(Failure::Usage(format!(
+                    "--table {spec}: write NAME=FILE, e.g. `--table spend=spend.csv`"
+                )));
+            };
+            let path = std::path::Path::new(path);
+            let file = std::fs::File::open(path).map_err(|e| {
+                Failure::Usage(format!(
+                    "--table {name}: {}: {}",
+                    path.display(),
+                    crate::output::io_reason(&e)
+                ))
+            })?;
+            Ok(report::TableInput {
+                name: name.to_string(),
+                input: Box::new(std::io::BufReader::new(file)),
+                format: batch::InputFormat::from_path(path),
+            })
+        })
+        .collect()
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -49,8 +80,14 @@ pub fn run(args: Args) -> Outcome {
         from: args.from,
         to: args.to,
     };
-    let result = report::run(&policy, input, format, &options, &range, |e| {
-        eprintln!("error: {source}: {e}")
+    let tables = open_tables(&args.tables)?;
+    let result = report::run_with_tables(&policy, input, format, tables, &options, &range, |e| {
+        // A table's bad row names its table; a lead's, the leads' input.
+        if e.message.starts_with("table `") {
+            eprintln!("error: {e}")
+        } else {
+            eprintln!("error: {source}: {e}")
+        }
     });
     let report = result.map_err(|e| Failure::Usage(format!("{source}: {e}")))?;
     match args.format {
@@ -80,9 +117,17 @@ fn num(x: f64) -> String {
     }
 }
 
+/// The funnel's lines (see [`funnel_lines`]), then each segment's under it.
+fn funnels(out: &mut String, f: &Funnel, segments: &[report::SegmentFunnel]) {
+    funnel_lines(out, f, "funnel");
+    for s in segments {
+        funnel_lines(out, &s.funnel, &format!("funnel [{}]", s.segment));
+    }
+}
+
 /// The funnel's lines: the stages in order (leads that reached each), then the excluded
 /// leads by exclusion with the stages they had reached, then the stage velocity.
-fn funnel_lines(out: &mut String, f: &Funnel) {
+fn funnel_lines(out: &mut String, f: &Funnel, title: &str) {
     let chain = f
         .stages
         .iter()
@@ -92,7 +137,7 @@ fn funnel_lines(out: &mut String, f: &Funnel) {
         })
         .collect::<Vec<_>>()
         .join(" -> ");
-    let _ = writeln!(out, "  funnel: {chain}");
+    let _ = writeln!(out, "  {title}: {chain}");
     if !f.excluded.is_empty() {
         let excluded = f
             .excluded
@@ -229,14 +274,14 @@ pub fn table(r: &Report) -> String {
             let _ = writeln!(out, "{}", line.trim_end());
         }
         if !p.funnel.is_empty() {
-            funnel_lines(&mut out, &p.funnel);
+            funnels(&mut out, &p.funnel, &p.funnel_segments);
         }
         for c in &p.sla {
             let _ = writeln!(out, "  sla {}", compliance_line(c));
         }
     }
     let _ = writeln!(out, "\nall periods");
-    funnel_lines(&mut out, &r.funnel);
+    funnels(&mut out, &r.funnel, &r.funnel_segments);
     for c in &r.sla {
         let _ = writeln!(out, "  sla {}", compliance_line(c));
     }
@@ -294,6 +339,18 @@ fn csv(r: &Report) -> String {
         }
         for e in &p.funnel.excluded {
             let _ = writeln!(out, "{},excluded,{},,{},,", p.period, e.stage, e.leads);
+        }
+        for seg in &p.funnel_segments {
+            for s in &seg.funnel.stages {
+                let _ = writeln!(
+                    out,
+                    "{},stage,{},{},{},,",
+                    p.period,
+                    s.stage,
+                    csv_cell(&seg.segment),
+                    s.reached
+                );
+            }
         }
         for c in &p.sla {
             let _ = writeln!(

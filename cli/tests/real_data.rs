@@ -322,6 +322,136 @@ fn policies_for_real_data_check_clean_and_pass_their_tests() {
     }
 }
 
+/// CPL, CAC and ROI per month and channel on Olist with the illustrative spend table equal
+/// the same divisions made from the three CSVs: spend of the month and channel over the
+/// month's MQLs of that origin (by first contact), over its won deals (by won date), and
+/// (won × 2,400 − spend) / spend.
+#[test]
+#[ignore = "needs ../shared/data"]
+fn olist_spend_table_gives_cpl_cac_and_roi_per_month_and_channel() {
+    let dir = data().join("olist-marketing-funnel");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    // MQLs by (month of first contact, origin); no field of these files holds a comma.
+    let mqls = read("olist_marketing_qualified_leads_dataset.csv");
+    let mut origin_of: HashMap<&str, &str> = HashMap::new();
+    let mut mql_count: HashMap<(String, String), f64> = HashMap::new();
+    for line in mqls.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        origin_of.insert(f[0], f[3]);
+        *mql_count
+            .entry((f[1][..7].to_string(), f[3].to_string()))
+            .or_default() += 1.0;
+        *mql_count
+            .entry((f[1][..7].to_string(), "*".into()))
+            .or_default() += 1.0;
+    }
+    let deals = read("olist_closed_deals_dataset.csv");
+    let mut won: HashMap<(String, String), f64> = HashMap::new();
+    for line in deals.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (month, origin) = (f[4][..7].to_string(), origin_of[f[0]].to_string());
+        *won.entry((month.clone(), origin)).or_default() += 1.0;
+        *won.entry((month, "*".into())).or_default() += 1.0;
+    }
+    let spend_csv =
+        std::fs::read_to_string(root().join("policies/olist/spend/illustrative_spend.csv"))
+            .unwrap();
+    let mut spend: HashMap<(String, String), f64> = HashMap::new();
+    for line in spend_csv.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let amount: f64 = f[2].parse().unwrap();
+        *spend
+            .entry((f[0][..7].to_string(), f[1].to_string()))
+            .or_default() += amount;
+        *spend
+            .entry((f[0][..7].to_string(), "*".into()))
+            .or_default() += amount;
+    }
+
+    let joined = tempfile::NamedTempFile::new().unwrap();
+    let status = Command::new(BIN)
+        .arg("join")
+        .arg(dir.join("olist_marketing_qualified_leads_dataset.csv"))
+        .arg(dir.join("olist_closed_deals_dataset.csv"))
+        .args(["--on", "mql_id", "-q", "--output"])
+        .arg(joined.path())
+        .status()
+        .expect("run funnel join");
+    assert!(status.success());
+    let out = Command::new(BIN)
+        .arg("report")
+        .arg(root().join("policies/olist"))
+        .arg(joined.path())
+        .args([
+            "--input-format",
+            "csv",
+            "--at",
+            OLIST_AT,
+            "--format",
+            "json",
+        ])
+        .arg("--table")
+        .arg(format!(
+            "spend={}",
+            root()
+                .join("policies/olist/spend/illustrative_spend.csv")
+                .display()
+        ))
+        .output()
+        .expect("run funnel report");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut checked = 0;
+    for period in r["periods"].as_array().unwrap() {
+        let month = period["period"].as_str().unwrap().to_string();
+        for m in period["metrics"].as_array().unwrap() {
+            let name = m["name"].as_str().unwrap();
+            if !matches!(name, "cpl" | "cac" | "roi") {
+                continue;
+            }
+            let origin = m["segment"]
+                .as_str()
+                .map_or("*", |s| s.trim_start_matches("origin="));
+            let key = (month.clone(), origin.to_string());
+            let s = spend.get(&key).copied();
+            let expected = match name {
+                "cpl" => s.zip(mql_count.get(&key)).map(|(s, n)| s / n),
+                "cac" => s.zip(won.get(&key)).map(|(s, n)| s / n),
+                _ => s.map(|s| (won.get(&key).copied().unwrap_or(0.0) * 2400.0 - s) / s),
+            };
+            let got = m["value"].as_f64();
+            match (got, expected) {
+                (Some(g), Some(e)) => assert!((g - e).abs() < 1e-9, "{name} {key:?}: {g} != {e}"),
+                (g, e) => assert_eq!(g, e, "{name} {key:?}"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked} figures checked");
+    // The figures of the policy's README, for April 2018.
+    let april = r["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["period"] == "2018-04")
+        .unwrap();
+    let shown = |name: &str, segment: Option<&str>| -> String {
+        april["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name && m["segment"].as_str() == segment)
+            .map(|m| m["display"].as_str().unwrap_or("-").to_string())
+            .unwrap()
+    };
+    assert_eq!(shown("cpl", None), "BRL 18.49");
+    assert_eq!(shown("cpl", Some("origin=paid_search")), "BRL 44.12");
+    assert_eq!(shown("cac", Some("origin=paid_search")), "BRL 255.32");
+    assert_eq!(shown("roi", Some("origin=paid_search")), "840.00%");
+    assert_eq!(shown("roi", None), "1,887.20%");
+    assert_eq!(shown("cpl", Some("origin=organic_search")), "-");
+}
+
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (the civil-from-days inverse, for a few
 /// lines of plain arithmetic rather than the engine's own date code).
 fn days(date: &str) -> i64 {
@@ -365,6 +495,7 @@ fn maven_report_counts_lost_deals_in_the_win_rate_and_gives_stage_velocity() {
     let mut closed: HashMap<String, (u64, u64)> = HashMap::new(); // quarter -> (won, lost)
     let mut cohort: HashMap<String, (u64, u64)> = HashMap::new(); // quarter -> (won, engaged)
     let mut won_days: Vec<i64> = Vec::new();
+    let mut q3_won_value = 0.0; // close_value of the deals won in 2017-Q3
     let (mut rows, mut engaged, mut lost) = (0u64, 0u64, 0u64);
     for line in text_csv.lines().skip(1) {
         let f: Vec<&str> = line.trim_end_matches('\r').split(',').collect();
@@ -386,6 +517,9 @@ fn maven_report_counts_lost_deals_in_the_win_rate_and_gives_stage_velocity() {
         match stage {
             "Won" => {
                 closed.entry(quarter(close)).or_default().0 += 1;
+                if quarter(close) == "2017-Q3" {
+                    q3_won_value += f[7].parse::<f64>().unwrap();
+                }
                 won_days.push(days(close) - days(engage));
             }
             "Lost" => {
@@ -457,6 +591,27 @@ fn maven_report_counts_lost_deals_in_the_win_rate_and_gives_stage_velocity() {
     }
     assert_eq!(quarters_seen, 4);
     assert!(q3_sector.is_empty(), "sectors not reported: {q3_sector:?}");
+    // Deals won per quarter by the won stage's own date, the average ticket and the LTV
+    // from the policy's constants (margin 40%, churn 25%).
+    for period in r["periods"].as_array().unwrap() {
+        let q = period["period"].as_str().unwrap();
+        let metric = |name: &str| {
+            period["metrics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|m| m["name"] == name)
+                .and_then(|m| m["value"].as_f64())
+        };
+        if let Some(&(won, _)) = closed.get(q) {
+            assert_eq!(metric("deals_won"), Some(won as f64), "{q}");
+        }
+        if q == "2017-Q3" {
+            let average = q3_won_value / 1257.0;
+            assert!((metric("average_ticket").unwrap() - average).abs() < 1e-9);
+            assert!((metric("ltv").unwrap() - average * 0.4 / 0.25).abs() < 1e-9);
+        }
+    }
     let q3 = r["periods"]
         .as_array()
         .unwrap()

@@ -106,6 +106,14 @@ pub enum BatchError {
     /// The sink returned an error (e.g. the output pipe closed).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
+    /// A table given to a report is not one of the policy's, or cannot be read.
+    #[error("table `{table}`: {message}")]
+    Table {
+        /// The table's name as given.
+        table: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// Why the input as a whole cannot be read on. Records before it were handed on; a bad

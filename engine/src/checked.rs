@@ -125,6 +125,43 @@ pub struct TExpr {
     pub span: Span,
 }
 
+impl TExpr {
+    /// Calls `f` on each aggregate over the batch (`count(leads ...)`, `sum(x of spend)`) in
+    /// a metric's expression: the queries over `leads` or a table, outside any other query.
+    pub fn for_each_aggregate(&self, f: &mut impl FnMut(&TExpr)) {
+        let mut visit = |x: &TExpr| x.for_each_aggregate(f);
+        match &self.kind {
+            TKind::Query { query, .. }
+                if matches!(query.list.kind, TKind::Leads | TKind::Table(_)) =>
+            {
+                f(self)
+            }
+            TKind::Not(a) | TKind::Neg(a) | TKind::Get(a, _) | TKind::Matches(a, _) => visit(a),
+            TKind::Binary(_, a, b) | TKind::ListContains(a, b) => {
+                visit(a);
+                visit(b);
+            }
+            TKind::If(a, b, c) | TKind::Between(a, b, c) => {
+                visit(a);
+                visit(b);
+                visit(c);
+            }
+            TKind::In { value, list, .. } => {
+                visit(value);
+                visit(list);
+            }
+            TKind::Text { value, arg, .. } => {
+                visit(value);
+                visit(arg);
+            }
+            TKind::Call(_, args) | TKind::Script(_, args) | TKind::List(args) => {
+                args.iter().for_each(visit)
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Built-in functions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Builtin {
@@ -288,6 +325,8 @@ pub enum TKind {
     Persona(usize),
     /// The share of a persona's conditions that hold.
     PersonaMatch(usize),
+    /// The rows of a table (only in a metric's aggregates).
+    Table(usize),
     /// The lead's stage.
     Stage,
     /// `reached(S)`: the lead reached stage S (its furthest stage is S or later; for an
@@ -653,6 +692,21 @@ impl SlaDef {
     }
 }
 
+/// A `table`: a second input of dated rows (spend), which metrics aggregate like leads.
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    /// Name.
+    pub name: String,
+    /// Label.
+    pub label: Option<String>,
+    /// The record type of a row.
+    pub record: RecordId,
+    /// The slot of the `by` field (a date or datetime) that places a row in a period.
+    pub by: usize,
+    /// Where.
+    pub span: Span,
+}
+
 /// `split by DIM, ...`: figures broken down per combination of the dimensions' values.
 #[derive(Debug, Clone)]
 pub struct SplitDef {
@@ -660,6 +714,8 @@ pub struct SplitDef {
     pub dims: Vec<TExpr>,
     /// Each dimension as written (on one line), for row labels: `origin`, `grade(fit)`.
     pub names: Vec<String>,
+    /// The same dimensions about a row of each table the figure aggregates, by table index.
+    pub per_table: Vec<(usize, Vec<TExpr>)>,
     /// Where.
     pub span: Span,
 }
@@ -814,12 +870,16 @@ pub struct Checked {
     pub grades: Vec<GradeDef>,
     /// Stages, first to last.
     pub stages: Vec<StageDef>,
+    /// The funnel's breakdowns (`split by` in `stages`).
+    pub funnel_splits: Vec<SplitDef>,
     /// Route branches.
     pub routes: Vec<RouteDef>,
     /// Calendars.
     pub calendars: Vec<CalendarDef>,
     /// SLAs.
     pub slas: Vec<SlaDef>,
+    /// Tables of dated rows.
+    pub tables: Vec<TableDef>,
     /// Metrics.
     pub metrics: Vec<MetricDef>,
     /// Tests.

@@ -210,6 +210,7 @@ impl Policy {
             lead_slas: slas(true),
             commitments: slas(false),
             metrics: p.metrics.iter().map(|x| x.name.clone()).collect(),
+            tables: p.tables.iter().map(|x| x.name.clone()).collect(),
         }
     }
 
@@ -217,6 +218,20 @@ impl Policy {
     /// decision).
     pub(crate) fn compiled(&self) -> &CompiledPolicy {
         &self.inner.compiled
+    }
+
+    /// The same policy reading the rows of table `t` as its records (for decoding a table's
+    /// input with the batch reader; it evaluates nothing).
+    pub(crate) fn table_rows(&self, t: usize) -> Policy {
+        let mut compiled = self.inner.compiled.clone();
+        compiled.checked.lead = compiled.checked.tables[t].record;
+        compiled.checked.key = None;
+        Policy {
+            inner: Arc::new(Inner {
+                compiled,
+                warnings: Vec::new(),
+            }),
+        }
     }
 
     /// The checked policy (for the engine's own tests and reports).
@@ -394,4 +409,6 @@ pub struct PolicyNames {
     pub commitments: Vec<String>,
     /// Metrics.
     pub metrics: Vec<String>,
+    /// Tables of dated rows (spend), given to `funnel report` with `--table NAME=FILE`.
+    pub tables: Vec<String>,
 }

@@ -142,6 +142,15 @@ impl Funnel {
     }
 }
 
+/// The funnel of one segment (`grade(fit)=A`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentFunnel {
+    /// The segment.
+    pub segment: String,
+    /// Its funnel.
+    pub funnel: Funnel,
+}
+
 /// One stage of the funnel in a period.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageCount {
@@ -238,6 +247,9 @@ pub struct PeriodReport {
     /// The funnel of the leads in this period (by the report's main period).
     #[serde(skip_serializing_if = "Funnel::is_empty")]
     pub funnel: Funnel,
+    /// The funnel per segment (`split by` in `stages`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub funnel_segments: Vec<SegmentFunnel>,
     /// Per-lead SLA compliance for SLAs that started in this period.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sla: Vec<Compliance>,
@@ -258,6 +270,9 @@ pub struct Report {
     pub periods: Vec<PeriodReport>,
     /// The funnel over all leads.
     pub funnel: Funnel,
+    /// The funnel over all leads per segment.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub funnel_segments: Vec<SegmentFunnel>,
     /// Per-lead SLA compliance over all leads.
     pub sla: Vec<Compliance>,
 }
@@ -313,42 +328,44 @@ struct Aggregate {
     op: ListOp,
     value: Option<TExpr>,
     filter: Option<TExpr>,
+    /// The table it aggregates (`None`: the leads).
+    table: Option<usize>,
+}
+
+impl Aggregate {
+    /// What one lead or row (the state's lead, or its innermost item) adds: 1 to a count,
+    /// its value to the others; nothing when the filter does not hold or the value is
+    /// unknown.
+    fn contribution(&self, state: &mut State) -> Option<f64> {
+        let pass = self
+            .filter
+            .as_ref()
+            .is_none_or(|f| state.eval(f) == Value::Bool(true));
+        if !pass {
+            return None;
+        }
+        match (&self.value, self.op) {
+            (_, ListOp::Count) | (None, _) => Some(1.0),
+            (Some(v), _) => state.eval(v).as_f64(),
+        }
+    }
 }
 
 fn collect_aggregates(e: &TExpr, out: &mut Vec<Aggregate>) {
-    let mut visit = |x: &TExpr| collect_aggregates(x, out);
-    match &e.kind {
-        TKind::Query { op, value, query } if matches!(query.list.kind, TKind::Leads) => {
+    e.for_each_aggregate(&mut |e| {
+        if let TKind::Query { op, value, query } = &e.kind {
             out.push(Aggregate {
                 key: e.span.start,
                 op: *op,
                 value: value.as_deref().cloned(),
                 filter: query.filter.as_deref().cloned(),
+                table: match query.list.kind {
+                    TKind::Table(t) => Some(t),
+                    _ => None,
+                },
             });
         }
-        TKind::Not(a) | TKind::Neg(a) | TKind::Get(a, _) | TKind::Matches(a, _) => visit(a),
-        TKind::Binary(_, a, b) | TKind::ListContains(a, b) => {
-            visit(a);
-            visit(b);
-        }
-        TKind::If(a, b, c) | TKind::Between(a, b, c) => {
-            visit(a);
-            visit(b);
-            visit(c);
-        }
-        TKind::In { value, list, .. } => {
-            visit(value);
-            visit(list);
-        }
-        TKind::Text { value, arg, .. } => {
-            visit(value);
-            visit(arg);
-        }
-        TKind::Call(_, args) | TKind::Script(_, args) | TKind::List(args) => {
-            args.iter().for_each(visit)
-        }
-        _ => {}
-    }
+    });
 }
 
 /// What one lead contributes to a report.
@@ -371,6 +388,7 @@ struct Facts {
     commitment_segments: Vec<Vec<String>>,
     metric_segments: Vec<Vec<String>>,
     sla_segments: Vec<Vec<String>>,
+    funnel_segments: Vec<String>,
 }
 
 /// A figure's key in a tally: its period, and its segment (`None` for the total) by the
@@ -397,6 +415,9 @@ fn date_of(v: &Value, tz: chrono_tz::Tz) -> Option<NaiveDate> {
 
 #[derive(Default, Clone)]
 struct Acc {
+    /// Table rows in the bucket, before the filter: a table aggregate with none has no
+    /// value (a month without a spend row is not a month of zero spend).
+    rows: u64,
     count: u64,
     sum: f64,
     values: Vec<f64>,
@@ -555,10 +576,83 @@ pub fn run<R: Read>(
     format: InputFormat,
     options: &BatchOptions,
     range: &ReportRange,
+    on_error: impl FnMut(&crate::LeadError),
+) -> Result<Report, BatchError> {
+    run_with_tables(policy, input, format, Vec::new(), options, range, on_error)
+}
+
+/// The rows of a policy's `table`, given to a report beside the leads.
+pub struct TableInput {
+    /// The table's name in the policy.
+    pub name: String,
+    /// Its rows.
+    pub input: Box<dyn Read>,
+    /// How they are written.
+    pub format: InputFormat,
+}
+
+/// [`run`], with the rows of the policy's tables (spend) that its metrics aggregate. A bad
+/// row is handed to `on_error` (its message names the table) and counted in `failed`; a
+/// table the policy does not declare is an error.
+pub fn run_with_tables<R: Read>(
+    policy: &Policy,
+    input: R,
+    format: InputFormat,
+    tables: Vec<TableInput>,
+    options: &BatchOptions,
+    range: &ReportRange,
     mut on_error: impl FnMut(&crate::LeadError),
 ) -> Result<Report, BatchError> {
     let plan = Plan::new(policy.compiled());
     let mut tally = Tally::new(&plan);
+    let mut table_failed = 0;
+    for table in tables {
+        let Some(t) = plan.p.tables.iter().position(|d| d.name == table.name) else {
+            let names: Vec<&str> = plan.p.tables.iter().map(|d| d.name.as_str()).collect();
+            return Err(BatchError::Table {
+                table: table.name,
+                message: if names.is_empty() {
+                    "the policy declares no table".into()
+                } else {
+                    format!(
+                        "not a table of the policy (its tables: {})",
+                        names.join(", ")
+                    )
+                },
+            });
+        };
+        let rows = policy.table_rows(t);
+        let name = &plan.p.tables[t].name;
+        let one_reader = BatchOptions {
+            jobs: 1,
+            ..*options
+        };
+        let (_, failed) = batch::map(
+            &rows,
+            table.input,
+            table.format,
+            &one_reader,
+            || (),
+            |_, _, row, _| Ok(row.values.clone()),
+            |_, _, result| {
+                match result {
+                    // A bug in a metric's arithmetic costs that row, not the report.
+                    Ok(row) => {
+                        let added = guarded(|| tally.add_row(&plan, t, row, options.at));
+                        if let Err(message) = added {
+                            on_error(&crate::LeadError::new(format!("table `{name}`: {message}")));
+                        }
+                    }
+                    Err(mut e) => {
+                        e.message = format!("table `{name}`: {}", e.message);
+                        on_error(&e);
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        table_failed += failed;
+    }
     let (evaluated, failed) = batch::map(
         policy,
         input,
@@ -587,9 +681,17 @@ pub fn run<R: Read>(
         policy: policy.stamp().clone(),
         at: options.at.to_rfc3339(),
         evaluated,
-        failed,
+        failed: failed + table_failed,
         periods: periods.by_start.into_values().collect(),
         funnel: tally.funnel_all.finish(p),
+        funnel_segments: tally
+            .funnel_seg_all
+            .into_iter()
+            .map(|((_, segment), acc)| SegmentFunnel {
+                segment,
+                funnel: acc.finish(p),
+            })
+            .collect(),
         sla: {
             let mut all = lead_slas(p, tally.sla_all);
             for ((i, segment), acc) in tally.sla_seg_all {
@@ -603,7 +705,7 @@ pub fn run<R: Read>(
 
 /// The report over leads already decoded (a test's batch), as [`run`] builds it over an
 /// input: each lead evaluated at `at`, one whose evaluation fails counted as failed and
-/// handed to `on_error`.
+/// handed to `on_error`. No table rows are given (a test gives leads only).
 pub(crate) fn run_leads(
     policy: &Policy,
     leads: &[crate::decode::Lead],
@@ -642,6 +744,14 @@ pub(crate) fn run_leads(
         failed,
         periods: periods.by_start.into_values().collect(),
         funnel: tally.funnel_all.finish(p),
+        funnel_segments: tally
+            .funnel_seg_all
+            .into_iter()
+            .map(|((_, segment), acc)| SegmentFunnel {
+                segment,
+                funnel: acc.finish(p),
+            })
+            .collect(),
         sla: {
             let mut all = lead_slas(p, tally.sla_all);
             for ((i, segment), acc) in tally.sla_seg_all {
@@ -753,7 +863,9 @@ impl<'p> Plan<'p> {
                 SlaBody::Aggregate { .. } => Vec::new(),
             })
             .collect();
+        let funnel_segments = self.segments(&self.p.funnel_splits, state);
         Facts {
+            funnel_segments,
             commitment_segments,
             metric_segments,
             sla_segments,
@@ -771,33 +883,34 @@ impl<'p> Plan<'p> {
     fn segments(&self, splits: &[SplitDef], state: &mut State) -> Vec<String> {
         splits
             .iter()
-            .map(|split| {
-                split
-                    .dims
-                    .iter()
-                    .zip(&split.names)
-                    .map(|(dim, name)| {
-                        let value = match state.eval(dim) {
-                            Value::Missing => "(missing)".to_string(),
-                            Value::Text(t) => t.to_string(),
-                            Value::Enum(i) => match &dim.ty {
-                                Ty::Enum(e) => self.p.enums[*e]
-                                    .values
-                                    .get(i as usize)
-                                    .cloned()
-                                    .unwrap_or_default(),
-                                _ => i.to_string(),
-                            },
-                            Value::Bool(b) => b.to_string(),
-                            Value::Int(n) => n.to_string(),
-                            other => format!("{other:?}"),
-                        };
-                        format!("{name}={value}")
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
+            .map(|split| self.segment_label(&split.names, &split.dims, state))
             .collect()
+    }
+
+    /// A row label: each dimension's name and its value, `sector=retail, grade(fit)=A`.
+    fn segment_label(&self, names: &[String], dims: &[TExpr], state: &mut State) -> String {
+        dims.iter()
+            .zip(names)
+            .map(|(dim, name)| {
+                let value = match state.eval(dim) {
+                    Value::Missing => "(missing)".to_string(),
+                    Value::Text(t) => t.to_string(),
+                    Value::Enum(i) => match &dim.ty {
+                        Ty::Enum(e) => self.p.enums[*e]
+                            .values
+                            .get(i as usize)
+                            .cloned()
+                            .unwrap_or_default(),
+                        _ => i.to_string(),
+                    },
+                    Value::Bool(b) => b.to_string(),
+                    Value::Int(n) => n.to_string(),
+                    other => format!("{other:?}"),
+                };
+                format!("{name}={value}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The time from each stage's previous stage to it, by their `at` instants.
@@ -864,17 +977,10 @@ impl<'p> Plan<'p> {
         let contributions = aggs
             .iter()
             .map(|a| {
-                let pass = a
-                    .filter
-                    .as_ref()
-                    .is_none_or(|f| state.eval(f) == Value::Bool(true));
-                if !pass {
-                    return None;
+                if a.table.is_some() {
+                    return None; // a table's rows are added by `Tally::add_row`
                 }
-                match (&a.value, a.op) {
-                    (_, ListOp::Count) | (None, _) => Some(1.0),
-                    (Some(v), _) => state.eval(v).as_f64(),
-                }
+                a.contribution(state)
             })
             .collect();
         (period, contributions)
@@ -923,6 +1029,9 @@ struct Tally {
     metric_acc: Vec<BTreeMap<Key, Vec<Acc>>>,
     funnel_by: BTreeMap<NaiveDate, FunnelAcc>,
     funnel_all: FunnelAcc,
+    /// The funnel per segment: by (period, segment), and over all periods.
+    funnel_seg_by: BTreeMap<Key, FunnelAcc>,
+    funnel_seg_all: BTreeMap<(usize, String), FunnelAcc>,
     sla_by: BTreeMap<NaiveDate, Vec<SlaAcc>>,
     sla_all: Vec<SlaAcc>,
     /// Per-lead SLA compliance per segment: by (period, SLA, segment), and over all periods.
@@ -938,6 +1047,8 @@ impl Tally {
             metric_acc: vec![BTreeMap::new(); p.metrics.len()],
             funnel_by: BTreeMap::new(),
             funnel_all: FunnelAcc::new(p.stages.len()),
+            funnel_seg_by: BTreeMap::new(),
+            funnel_seg_all: BTreeMap::new(),
             sla_by: BTreeMap::new(),
             sla_all: vec![SlaAcc::default(); p.slas.len()],
             sla_seg_by: BTreeMap::new(),
@@ -953,6 +1064,19 @@ impl Tally {
                 .entry(m)
                 .or_insert_with(|| FunnelAcc::new(p.stages.len()))
                 .add(p, f);
+        }
+        for (j, segment) in f.funnel_segments.iter().enumerate() {
+            let n = p.stages.len();
+            self.funnel_seg_all
+                .entry((j, segment.clone()))
+                .or_insert_with(|| FunnelAcc::new(n))
+                .add(p, f);
+            if let Some(m) = f.main {
+                self.funnel_seg_by
+                    .entry((m, Some((j, segment.clone()))))
+                    .or_insert_with(|| FunnelAcc::new(n))
+                    .add(p, f);
+            }
         }
         for (c, ((_, sla), period)) in plan
             .aggregate_slas
@@ -1031,6 +1155,65 @@ impl Tally {
         }
     }
 
+    /// One row of table `t`: what it adds to each metric aggregate over the table, in the
+    /// period of its `by` date and in its segments.
+    fn add_row(&mut self, plan: &Plan, t: usize, row: Box<[Value]>, at: DateTime<FixedOffset>) {
+        let p = plan.p;
+        let Some(date) = date_of(&row[p.tables[t].by], plan.tz) else {
+            return;
+        };
+        let empty: [Value; 0] = [];
+        let mut slots = Slots::default();
+        let mut state = plan.compiled.state(&empty, at, false, &mut slots);
+        state.out.items.push(Value::Record(row.into()));
+        for (m, def) in p.metrics.iter().enumerate() {
+            let aggs = &plan.metric_aggs[m];
+            if !aggs.iter().any(|a| a.table == Some(t)) {
+                continue;
+            }
+            let period = period_start(def.period.unit, date);
+            // The row's segments, read from the row by each split's dimensions for `t`.
+            let segments: Vec<String> = def
+                .splits
+                .iter()
+                .map(|split| {
+                    let dims = split
+                        .per_table
+                        .iter()
+                        .find(|(table, _)| *table == t)
+                        .map(|(_, dims)| dims.as_slice())
+                        .unwrap_or_default();
+                    plan.segment_label(&split.names, dims, &mut state)
+                })
+                .collect();
+            let contributions: Vec<Option<f64>> = aggs
+                .iter()
+                .map(|a| match a.table == Some(t) {
+                    true => a.contribution(&mut state),
+                    false => None,
+                })
+                .collect();
+            for key in keys(period, &segments) {
+                let accs = self.metric_acc[m]
+                    .entry(key)
+                    .or_insert_with(|| vec![Acc::default(); aggs.len()]);
+                for ((acc, c), agg) in accs.iter_mut().zip(&contributions).zip(aggs) {
+                    if agg.table != Some(t) {
+                        continue;
+                    }
+                    acc.rows += 1;
+                    if let Some(v) = c {
+                        acc.count += 1;
+                        acc.sum += v;
+                        if matches!(agg.op, ListOp::Median | ListOp::Min | ListOp::Max) {
+                            acc.values.push(*v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Each commitment's value per period, against its target.
     fn commitments(&self, plan: &Plan, periods: &mut Periods) {
         for (c, (_, sla)) in plan.aggregate_slas.iter().enumerate() {
@@ -1087,7 +1270,10 @@ impl Tally {
                     .iter()
                     .zip(accs)
                     .map(|(agg, acc)| {
-                        let v = acc.value(agg.op);
+                        let v = match agg.table {
+                            Some(_) if acc.rows == 0 => None,
+                            _ => acc.value(agg.op),
+                        };
                         (agg.key, v.map_or(Value::Missing, Value::Number))
                     })
                     .collect();
@@ -1133,6 +1319,14 @@ impl Tally {
         for (start, acc) in std::mem::take(&mut self.funnel_by) {
             if let Some(report) = periods.entry(unit, start) {
                 report.funnel = acc.finish(p);
+            }
+        }
+        for ((start, segment), acc) in std::mem::take(&mut self.funnel_seg_by) {
+            if let (Some(report), Some((_, segment))) = (periods.entry(unit, start), segment) {
+                report.funnel_segments.push(SegmentFunnel {
+                    segment,
+                    funnel: acc.finish(p),
+                });
             }
         }
         for (start, accs) in std::mem::take(&mut self.sla_by) {
@@ -1214,6 +1408,7 @@ fn period_entry<'m>(
                 commitments: Vec::new(),
                 metrics: Vec::new(),
                 funnel: Funnel::default(),
+                funnel_segments: Vec::new(),
                 sla: Vec::new(),
             }),
     )

@@ -29,6 +29,7 @@ stages {
   mql when fit >= 10
   sql when fit >= 20
   junk when spam because "spam"
+  split by spam
 }
 
 sla call_back "Call every SQL within a day" {
@@ -274,6 +275,30 @@ fn split_rows_follow_their_total_with_units_and_goals() {
 }
 
 #[test]
+fn the_funnel_splits_by_segment_with_its_exclusions() {
+    let r = run(ReportRange::default());
+    let oct = &r.periods[0];
+    let rows: Vec<(&str, Vec<u64>, u64)> = oct
+        .funnel_segments
+        .iter()
+        .map(|s| {
+            let reached = s.funnel.stages.iter().map(|st| st.reached).collect();
+            let excluded = s.funnel.excluded.iter().map(|e| e.leads).sum();
+            (s.segment.as_str(), reached, excluded)
+        })
+        .collect();
+    // Not spam: a (sql), b (mql), d (lead). Spam: c, junk, having reached sql.
+    assert_eq!(
+        rows,
+        [
+            ("spam=false", vec![3, 2, 1], 0),
+            ("spam=true", vec![1, 1, 1], 1)
+        ]
+    );
+    assert_eq!(r.funnel_segments.len(), 2);
+}
+
+#[test]
 fn numbers_read_in_their_unit() {
     use funnel_engine::report::{display, Unit};
     assert_eq!(display(&Unit::Percent, 0.614_069), "61.41%");
@@ -292,4 +317,153 @@ fn numbers_read_in_their_unit() {
     assert_eq!(display(&Unit::Number, 74_666.666_7), "74,666.67");
     assert_eq!(display(&Unit::Number, 0.0084), "0.0084");
     assert_eq!(display(&Unit::Number, 790.0), "790");
+}
+
+/// A policy with a spend table: cost per lead per month and channel.
+const SPEND_POLICY: &str = r#"
+policy "spend-test" version 1
+  timezone "UTC"
+
+schema lead {
+  id: text key
+  created_at: datetime
+  channel: enum(ads, social, organic)
+  won: bool
+}
+
+stages {
+  lead
+  won when won
+}
+
+table spend "Spend per channel and month" by month {
+  month: date
+  channel: enum(ads, social) from "medium"
+  amount: number
+}
+
+let value_per_win = 1_000
+
+metric cpl "Spend per lead" =
+  sum(amount of spend) / count(leads)
+  per month by created_at
+  split by channel
+  as money "USD"
+
+metric roi "Return on spend" =
+  (count(leads where stage == won) * value_per_win - sum(amount of spend)) / sum(amount of spend)
+  per month by created_at
+  as percent
+"#;
+
+fn spend_report(spend: &str) -> (report::Report, Vec<String>) {
+    let policy = Policy::from_sources(vec![SourceFile::new("s.funnel", SPEND_POLICY)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(policy.names().tables, ["spend"]);
+    let leads = r#"{"id":"a","created_at":"2026-10-03T10:00:00Z","channel":"ads","won":true}
+{"id":"b","created_at":"2026-10-04T10:00:00Z","channel":"ads","won":false}
+{"id":"c","created_at":"2026-10-05T10:00:00Z","channel":"social","won":false}
+{"id":"d","created_at":"2026-10-06T10:00:00Z","channel":"organic","won":false}
+{"id":"e","created_at":"2026-11-06T10:00:00Z","channel":"ads","won":false}
+"#;
+    let options = BatchOptions {
+        at: DateTime::parse_from_rfc3339("2026-12-15T12:00:00Z").unwrap(),
+        eval: EvalOptions::default(),
+        jobs: 1,
+        chunk: 2,
+    };
+    let mut errors = Vec::new();
+    let tables = vec![report::TableInput {
+        name: "spend".into(),
+        input: Box::new(std::io::Cursor::new(spend.to_string())),
+        format: InputFormat::Csv,
+    }];
+    let r = report::run_with_tables(
+        &policy,
+        leads.as_bytes(),
+        InputFormat::Jsonl,
+        tables,
+        &options,
+        &ReportRange::default(),
+        |e| errors.push(e.to_string()),
+    )
+    .unwrap();
+    (r, errors)
+}
+
+#[test]
+fn a_spend_table_is_bucketed_by_its_own_month_and_split_like_the_leads() {
+    let (r, errors) = spend_report(
+        "month,medium,amount\n2026-10-01,ads,300\n2026-10-01,social,100\n2026-11-01,social,50\n",
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let value = |period: &str, name: &str, segment: Option<&str>| {
+        let p = r.periods.iter().find(|p| p.period == period).unwrap();
+        p.metrics
+            .iter()
+            .find(|m| m.name == name && m.segment.as_deref() == segment)
+            .map(|m| m.value)
+    };
+    // October: 400 over 4 leads; ads 300 over 2; social 100 over 1; no organic spend row.
+    assert_eq!(value("2026-10", "cpl", None), Some(Some(100.0)));
+    assert_eq!(
+        value("2026-10", "cpl", Some("channel=ads")),
+        Some(Some(150.0))
+    );
+    assert_eq!(
+        value("2026-10", "cpl", Some("channel=social")),
+        Some(Some(100.0))
+    );
+    assert_eq!(value("2026-10", "cpl", Some("channel=organic")), Some(None));
+    // November: social spent 50 with no lead (no value), ads had a lead and no spend row.
+    assert_eq!(value("2026-11", "cpl", Some("channel=social")), Some(None));
+    assert_eq!(value("2026-11", "cpl", Some("channel=ads")), Some(None));
+    assert_eq!(value("2026-11", "cpl", None), Some(Some(50.0)));
+    // A constant let in a metric: (1 win × 1,000 − 400) / 400.
+    assert_eq!(value("2026-10", "roi", None), Some(Some(1.5)));
+}
+
+#[test]
+fn a_bad_spend_row_is_reported_with_its_table_and_record_and_the_rest_counts() {
+    let (r, errors) =
+        spend_report("month,medium,amount\n2026-10-01,ads,lots\n2026-10-01,social,100\n");
+    assert_eq!(r.failed, 1);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].contains("table `spend`"), "{errors:?}");
+    assert!(errors[0].contains("record 1"), "{errors:?}");
+    assert!(errors[0].contains("amount"), "{errors:?}");
+    let oct = &r.periods[0];
+    let cpl = oct.metrics.iter().find(|m| m.name == "cpl").unwrap();
+    assert_eq!(cpl.value, Some(25.0)); // 100 over 4 leads
+}
+
+#[test]
+fn a_table_the_policy_does_not_declare_is_an_error() {
+    let policy = Policy::from_sources(vec![SourceFile::new("s.funnel", SPEND_POLICY)]).unwrap();
+    let options = BatchOptions {
+        at: DateTime::parse_from_rfc3339("2026-12-15T12:00:00Z").unwrap(),
+        eval: EvalOptions::default(),
+        jobs: 1,
+        chunk: 2,
+    };
+    let tables = vec![report::TableInput {
+        name: "costs".into(),
+        input: Box::new(std::io::empty()),
+        format: InputFormat::Csv,
+    }];
+    let err = report::run_with_tables(
+        &policy,
+        &b""[..],
+        InputFormat::Jsonl,
+        tables,
+        &options,
+        &ReportRange::default(),
+        |_| {},
+    )
+    .err()
+    .unwrap();
+    assert_eq!(
+        err.to_string(),
+        "table `costs`: not a table of the policy (its tables: spend)"
+    );
 }

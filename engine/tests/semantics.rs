@@ -759,3 +759,33 @@ fn a_stage_instant_is_a_date_field_and_reached_at_needs_one() {
     assert_eq!((d.stage.as_str(), d.reached.as_str()), ("lost", "lead"));
     assert_eq!(d.values.get("won_at"), Some(&serde_json::Value::Null));
 }
+
+#[test]
+fn a_table_is_flat_dated_and_aggregated_only_in_metrics() {
+    check_rejects(
+        "table spend by amount {\n  month: date\n  amount: number\n}",
+        (
+            "funnel::bad_table",
+            "`by amount` needs a date or datetime field, but it is number",
+        ),
+    );
+    check_rejects(
+        "table spend by month {\n  month: date\n  tags: list<text>\n}",
+        (
+            "funnel::bad_table",
+            "the table field `tags` holds a list or a record",
+        ),
+    );
+    check_rejects(
+        "table spend by month {\n  month: date\n  amount: number\n}\nlet spent = count(spend)",
+        (
+            "funnel::misplaced_aggregate",
+            "the table `spend` can only be used in a metric",
+        ),
+    );
+    check_rejects(
+        "table spend by month {\n  month: date\n  amount: number\n}\nmetric m = count(spend within 30d) per month by created_at",
+        ("funnel::bad_metric", "a table takes no `within`"),
+    );
+    policy("table spend by month {\n  month: date\n  amount: number\n}\nlet margin = 40%\nmetric m = sum(amount of spend) * margin per month by created_at");
+}

@@ -64,6 +64,8 @@ pub enum Item {
     Policy(PolicyHeader),
     /// `schema NAME { ... }`
     Schema(Schema),
+    /// `table NAME "label" by FIELD { ... }`
+    Table(Table),
     /// `persona NAME "label" { ... }`
     Persona(Persona),
     /// `score NAME "label" { ... }`
@@ -94,6 +96,7 @@ impl Item {
         match self {
             Item::Policy(x) => &x.span,
             Item::Schema(x) => &x.span,
+            Item::Table(x) => &x.schema.span,
             Item::Persona(x) => &x.span,
             Item::Score(x) => &x.span,
             Item::Let(x) => &x.span,
@@ -168,6 +171,24 @@ pub struct Schema {
     pub fields: Vec<FieldDecl>,
     /// The whole block.
     pub span: Span,
+}
+
+/// ```text
+/// table spend "Media spend per channel and month" by month {
+///   month: date
+///   channel: text
+///   amount: number
+/// }
+/// ```
+/// A second input of dated rows (spend, first of all), which metrics aggregate like leads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Its name and fields, as a schema's (the span is the whole block).
+    pub schema: Schema,
+    /// The human label.
+    pub label: Option<StrLit>,
+    /// `by FIELD`: the date or datetime field that places a row in a period.
+    pub by: Ident,
 }
 
 /// One field of a schema.
@@ -376,6 +397,8 @@ pub struct GradeBand {
 pub struct Stages {
     /// The stages, first to last.
     pub stages: Vec<StageDecl>,
+    /// `split by DIM, ...` lines: the report's funnel per segment.
+    pub splits: Vec<Split>,
     /// The whole block.
     pub span: Span,
 }

@@ -15,6 +15,7 @@ fn the_language_example_parses_without_errors() {
         .map(|i| match i {
             Item::Policy(_) => "policy",
             Item::Schema(_) => "schema",
+            Item::Table(_) => "table",
             Item::Persona(_) => "persona",
             Item::Score(_) => "score",
             Item::Let(_) => "let",

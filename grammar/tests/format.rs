@@ -824,3 +824,58 @@ use script \"scripts/tiers.rhai\" {
     insta::assert_snapshot!("messy_tests_and_scripts", fmt(text));
     check_properties("messy.funnel", text).unwrap();
 }
+
+#[test]
+fn stage_history_segments_units_targets_and_tables_round_trip() {
+    let text = "\
+stages {
+  prospect
+  engaging   at   engage_date when engage_date is present
+  lost when deal_stage == Lost because \"Deal lost\"
+}
+table  spend \"Spend\"   by month {
+  month: date
+  origin: enum(ads, social) from \"channel\"
+  amount:   number
+}
+metric cpl \"Spend per MQL\" = sum(amount of spend) / count(leads) per month by created_at
+  split by origin,grade(fit)
+  as money   \"BRL\"
+  at most 80
+  owner   marketing
+sla win_rate {
+  at least 60% of leads reaching engaging reach won per quarter by close_date
+  split   by sector
+}
+";
+    let expected = "\
+stages {
+  prospect
+  engaging at engage_date when engage_date is present
+  lost when deal_stage == Lost
+    because \"Deal lost\"
+}
+
+table spend \"Spend\" by month {
+  month: date
+  origin: enum(ads, social) from \"channel\"
+  amount: number
+}
+
+metric cpl \"Spend per MQL\" =
+  sum(amount of spend) / count(leads)
+  per month by created_at
+  split by origin, grade(fit)
+  as money \"BRL\"
+  at most 80
+  owner marketing
+
+sla win_rate {
+  at least 60% of leads reaching engaging reach won per quarter by close_date
+  split by sector
+}
+";
+    assert_eq!(fmt(text), expected);
+    // Formatting is stable.
+    assert_eq!(fmt(expected), expected);
+}

@@ -687,7 +687,25 @@ impl<'a> Checker<'a> {
                     Some(ast::UnitKind::Hours) => Unit::Hours,
                 };
                 let goal = m.goal.as_ref().and_then(|g| self.goal(g, &unit));
-                let splits = self.splits(&m.splits);
+                let mut splits = self.splits(&m.splits);
+                // A split over a table's rows reads the same dimensions from each row.
+                let mut tables = Vec::new();
+                value.for_each_aggregate(&mut |a| {
+                    if let TKind::Query { query, .. } = &a.kind {
+                        if let TKind::Table(t) = query.list.kind {
+                            if !tables.contains(&t) {
+                                tables.push(t);
+                            }
+                        }
+                    }
+                });
+                for t in tables {
+                    let env = Env::metric().with_item(Some(self.tables[t].record));
+                    for (split, ast) in splits.iter_mut().zip(&m.splits) {
+                        let dims = ast.dims.iter().map(|d| self.expr(d, &env, None)).collect();
+                        split.per_table.push((t, dims));
+                    }
+                }
                 MetricDef {
                     name: m.name.name.clone(),
                     label: m.label.as_ref().map(|l| l.value.clone()),
@@ -791,6 +809,7 @@ impl<'a> Checker<'a> {
                 SplitDef {
                     dims,
                     names,
+                    per_table: Vec::new(),
                     span: s.span.clone(),
                 }
             })

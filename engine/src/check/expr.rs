@@ -103,7 +103,7 @@ impl Env {
         matches!(self.test, TestScope::Batch(_))
     }
 
-    fn with_item(&self, item: Option<RecordId>) -> Env {
+    pub(super) fn with_item(&self, item: Option<RecordId>) -> Env {
         let mut e = self.clone();
         e.items.push(item);
         e
@@ -445,6 +445,29 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A checked expression built only from literals, arithmetic and other such lets, with
+    /// those lets written out; `None` when it reads anything of a lead.
+    fn constant(&mut self, e: &TExpr) -> Option<TExpr> {
+        let kind = match &e.kind {
+            TKind::Const(_) => e.kind.clone(),
+            TKind::Neg(a) => TKind::Neg(boxed(self.constant(a)?)),
+            TKind::Binary(op, a, b) => {
+                TKind::Binary(*op, boxed(self.constant(a)?), boxed(self.constant(b)?))
+            }
+            TKind::Let(j) => {
+                self.let_type(*j);
+                let value = self.lets[*j].as_ref()?.value.clone();
+                return self.constant(&value);
+            }
+            _ => return None,
+        };
+        Some(TExpr {
+            kind,
+            ty: e.ty.clone(),
+            span: e.span.clone(),
+        })
+    }
+
     fn misplaced_lead_value(&mut self, env: &Env, span: &Span, what: &str) -> TExpr {
         if env.batch() {
             self.error(
@@ -464,7 +487,7 @@ impl<'a> Checker<'a> {
             )
             .label(span, "a single lead's value")
             .help(format!(
-                "count or sum over the period's leads, e.g. `count(leads where {what} ...)`"
+                "count or sum over the period's leads, e.g. `count(leads where {what} ...)`; a `let` of literals (`let margin = 40%`) may be used as it is"
             )),
         );
         mk(TKind::Const(Value::Missing), Ty::Error, span)
@@ -738,6 +761,13 @@ impl<'a> Checker<'a> {
             }
             Some((TKind::Let(i), _)) => {
                 if env.metric {
+                    // A let of literals (a margin, a churn rate) is the same for every lead.
+                    self.let_type(i);
+                    if let Some(value) = self.lets[i].as_ref().map(|l| l.value.clone()) {
+                        if let Some(constant) = self.constant(&value) {
+                            return constant;
+                        }
+                    }
                     return self.misplaced_lead_value(env, span, &id.name);
                 }
                 self.uses(Node::Let(i), span);
@@ -1553,6 +1583,22 @@ impl<'a> Checker<'a> {
             if id.name == "leads" && self.lookup("leads", env).is_none() {
                 return (mk(TKind::Leads, Ty::Error, &list.span), None);
             }
+            if let Some(t) = self.tables.iter().position(|t| t.name == id.name) {
+                if self.lookup(&id.name, env).is_none() {
+                    let ty = Ty::List(Box::new(Ty::Record(self.tables[t].record)));
+                    if !env.metric {
+                        self.error(
+                            Diagnostic::error(
+                                Code::MisplacedAggregate,
+                                format!("the table `{}` can only be used in a metric", id.name),
+                            )
+                            .label(&id.span, "rows given beside the leads")
+                            .help("a score, stage or SLA is about one lead; aggregate a table's rows in a `metric`"),
+                        );
+                    }
+                    return (mk(TKind::Table(t), ty.clone(), &list.span), Some(ty));
+                }
+            }
             if self.lookup(&id.name, env).is_none() {
                 if let (Some(&rec), Some(lead)) = (self.record_names.get(&id.name), self.lead) {
                     let want = Ty::List(Box::new(Ty::Record(rec)));
@@ -1656,6 +1702,13 @@ impl<'a> Checker<'a> {
                             .help("a metric's periods come from `per UNIT by EXPR`: remove the `within`, or filter with `where` on a date of the lead"),
                     );
                 }
+                _ if matches!(list.kind, TKind::Table(_)) => {
+                    self.error(
+                        Diagnostic::error(Code::BadMetric, "a table takes no `within`")
+                            .label(&w.span, "time window")
+                            .help("a table's rows are placed in periods by its `by` field: remove the `within`"),
+                    );
+                }
                 Ty::Record(r) => {
                     at_slot = self.records[*r].at_slot;
                     if at_slot.is_none() {
@@ -1707,6 +1760,7 @@ impl<'a> Checker<'a> {
         let (query, elem) = self.query(q, env, span);
         self.lead_condition_in_where(q, &query, &elem, value, span);
         let is_leads = matches!(query.list.kind, TKind::Leads);
+        let is_batch = is_leads || matches!(query.list.kind, TKind::Table(_));
         let item_env = if is_leads {
             Env::lead()
         } else {
@@ -1716,12 +1770,12 @@ impl<'a> Checker<'a> {
             };
             env.with_item(rec)
         };
-        if is_leads && matches!(op, ListOp::Any | ListOp::All) {
+        if is_batch && matches!(op, ListOp::Any | ListOp::All) {
             // A report computes a metric's aggregates as numbers per period; a yes or no over
             // the batch would be silently null there.
             let word = if op == ListOp::Any { "any" } else { "all" };
             self.error(
-                Diagnostic::error(Code::BadMetric, format!("`{word}` over `leads` has no value in a metric"))
+                Diagnostic::error(Code::BadMetric, format!("`{word}` over `{}` has no value in a metric", q.list.span.text()))
                     .label(span, "a yes or no over the whole batch")
                     .help("count instead: `count(leads where C)` (how many), or compare it with `count(leads)`"),
             );

@@ -131,7 +131,7 @@ fn chain<'e>(e: &'e TExpr, op: BinOp, out: &mut Vec<&'e TExpr>) {
 fn reads(e: &TExpr, depth: usize, item: &mut bool, lead: &mut bool) {
     let mut go = |x: &TExpr| reads(x, depth, item, lead);
     match &e.kind {
-        TKind::Const(_) | TKind::Now | TKind::Leads | TKind::Figure(_) => {}
+        TKind::Const(_) | TKind::Now | TKind::Leads | TKind::Table(_) | TKind::Figure(_) => {}
         TKind::Item { depth: d, .. } => {
             if *d == depth {
                 *item = true;

@@ -87,6 +87,8 @@ pub(crate) struct Checker<'a> {
     files: &'a [(Arc<SourceFile>, ast::File)],
     pub(crate) diags: Vec<Diagnostic>,
     records: Vec<RecordDef>,
+    /// `table` blocks, checked after the schemas.
+    tables: Vec<TableDef>,
     record_names: HashMap<String, RecordId>,
     enums: Vec<EnumDef>,
     regexes: Vec<crate::pattern::Pattern>,
@@ -144,6 +146,7 @@ impl<'a> Checker<'a> {
             script_texts,
             diags: Vec::new(),
             records: Vec::new(),
+            tables: Vec::new(),
             record_names: HashMap::new(),
             enums: Vec::new(),
             regexes: Vec::new(),
@@ -188,6 +191,7 @@ impl<'a> Checker<'a> {
     fn run(&mut self) -> Option<Checked> {
         let header = self.check_header();
         self.collect_schemas();
+        self.check_tables();
         self.add_builtin_enums();
         self.collect_definitions();
         let limits = crate::script::ScriptLimits::from_settings(
@@ -221,6 +225,10 @@ impl<'a> Checker<'a> {
         let scores = self.check_scores();
         self.check_grades();
         let stages = self.check_stages(stages_ast.first().copied());
+        let funnel_splits = match stages_ast.first() {
+            Some(block) => self.splits(&block.splits),
+            None => Vec::new(),
+        };
         let routes = self.check_routes(routes_ast.first().copied());
         let calendars = self.check_calendars();
         let slas = self.check_slas(&calendars, &stages);
@@ -254,6 +262,8 @@ impl<'a> Checker<'a> {
             routes,
             calendars,
             slas,
+            tables: std::mem::take(&mut self.tables),
+            funnel_splits,
             metrics,
             tests,
             scripts: std::mem::take(&mut self.scripts),

@@ -10,10 +10,12 @@ use funnel_grammar::{SourceFile, Span};
 impl<'a> Checker<'a> {
     /// Declares every schema first (so records may refer to each other), then their fields.
     pub(super) fn collect_schemas(&mut self) {
+        // A table's rows are records like a schema's.
         let schemas: Vec<&'a ast::Schema> = self
             .items()
             .filter_map(|i| match i {
                 Item::Schema(s) => Some(s),
+                Item::Table(t) => Some(&t.schema),
                 _ => None,
             })
             .collect();
@@ -185,6 +187,87 @@ impl<'a> Checker<'a> {
                     Ty::Error
                 }
             },
+        }
+    }
+
+    /// `table` blocks: the `by` field is a date or datetime, the fields are flat, and the name
+    /// is not a definition's.
+    pub(super) fn check_tables(&mut self) {
+        let tables: Vec<&'a ast::Table> = self
+            .items()
+            .filter_map(|i| match i {
+                Item::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        for t in tables {
+            let name = &t.schema.name;
+            if name.name == "lead" || name.name == "leads" {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadTable,
+                        format!("a table cannot be named `{}`", name.name),
+                    )
+                    .label(&name.span, "the leads' name")
+                    .help("name the rows: `table spend ...`"),
+                );
+                continue;
+            }
+            let Some(&record) = self.record_names.get(&name.name) else {
+                continue; // defined twice: reported with the schemas
+            };
+            if self.records[record].span != name.span {
+                continue;
+            }
+            let fields = self.records[record].fields.clone();
+            for f in &fields {
+                if matches!(f.ty, Ty::List(_) | Ty::Record(_)) {
+                    let span = f.span.clone();
+                    self.error(
+                        Diagnostic::error(
+                            Code::BadTable,
+                            format!("the table field `{}` holds a list or a record", f.name),
+                        )
+                        .label(&span, "not a flat value")
+                        .help("a table row is flat, like a CSV row: text, numbers, dates, enums, bools"),
+                    );
+                }
+            }
+            let by = match fields.iter().position(|f| f.name == t.by.name) {
+                Some(slot) if matches!(fields[slot].ty, Ty::Date | Ty::DateTime) => slot,
+                Some(slot) => {
+                    let found = self.ty_name(&fields[slot].ty.clone());
+                    self.error(
+                        Diagnostic::error(
+                            Code::BadTable,
+                            format!(
+                                "`by {}` needs a date or datetime field, but it is {found}",
+                                t.by.name
+                            ),
+                        )
+                        .label(&t.by.span, "places each row in a period")
+                        .help("name the row's date, e.g. `by month` with `month: date`"),
+                    );
+                    continue;
+                }
+                None => {
+                    let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+                    self.error(super::suggest::unknown_name(
+                        Code::UnknownField,
+                        "field",
+                        &t.by,
+                        names.iter().map(String::as_str),
+                    ));
+                    continue;
+                }
+            };
+            self.tables.push(TableDef {
+                name: name.name.clone(),
+                label: t.label.as_ref().map(|l| l.value.clone()),
+                record,
+                by,
+                span: t.schema.span.clone(),
+            });
         }
     }
 

@@ -285,15 +285,18 @@ impl<'p> State<'p> {
                 let args: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
                 self.call_script(*i, &args)
             }
-            TKind::Query { query, .. } if matches!(query.list.kind, TKind::Leads) => self
-                .aggregates
-                .as_ref()
-                .and_then(|a| a.get(&e.span.start).cloned())
-                .unwrap_or(Value::Missing),
+            TKind::Query { query, .. }
+                if matches!(query.list.kind, TKind::Leads | TKind::Table(_)) =>
+            {
+                self.aggregates
+                    .as_ref()
+                    .and_then(|a| a.get(&e.span.start).cloned())
+                    .unwrap_or(Value::Missing)
+            }
             TKind::Query { op, value, query } => self.query(*op, value.as_deref(), query),
             TKind::Pick(pick, query) => self.pick(pick, query),
             // Only metric aggregates see the batch; the report evaluates those itself.
-            TKind::Leads => Value::Missing,
+            TKind::Leads | TKind::Table(_) => Value::Missing,
             // A batch test reads its report's figures, which it puts beside the aggregates.
             TKind::Figure(_) => self
                 .aggregates

@@ -35,6 +35,7 @@ impl Printer<'_> {
         match item {
             Item::Policy(x) => self.policy(x),
             Item::Schema(x) => self.schema(x),
+            Item::Table(x) => self.table(x),
             Item::Persona(x) => self.persona(x),
             Item::Score(x) => self.score(x),
             Item::Let(x) => self.let_item(x),
@@ -190,6 +191,18 @@ impl Printer<'_> {
     fn schema(&mut self, s: &Schema) {
         let head = format!("schema {}", s.name.name);
         self.block_open(&s.span, &head, s.name.span.end);
+        self.fields(s);
+    }
+
+    fn table(&mut self, t: &Table) {
+        let (head, _) = Self::named_head("table", &t.schema.name, t.label.as_ref());
+        let head = format!("{head} by {}", t.by.name);
+        self.block_open(&t.schema.span, &head, t.by.span.end);
+        self.fields(&t.schema);
+    }
+
+    /// A schema's or a table's fields, and the closing brace.
+    fn fields(&mut self, s: &Schema) {
         for f in &s.fields {
             self.open(2, f.span.start);
             self.push(&f.name.name);
@@ -401,6 +414,7 @@ impl Printer<'_> {
 
     fn stages(&mut self, s: &Stages) {
         self.block_open(&s.span, "stages", s.span.start);
+        // Stages first, in their order; the `split by` lines after them.
         for stage in &s.stages {
             self.open(2, stage.span.start);
             self.push(&stage.name.name);
@@ -421,6 +435,10 @@ impl Printer<'_> {
                 self.push(&str_text(because));
                 self.end_at(because.span.end);
             }
+        }
+        for split in &s.splits {
+            self.open(2, split.span.start);
+            self.split(split);
         }
         self.block_close(&s.span, 0);
     }

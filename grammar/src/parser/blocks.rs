@@ -10,6 +10,7 @@ impl Ctx<'_> {
         Some(match pair.as_rule() {
             Rule::policy => Item::Policy(self.policy(pair)),
             Rule::schema => Item::Schema(self.schema(pair)),
+            Rule::table => Item::Table(self.table(pair)),
             Rule::persona => Item::Persona(self.persona(pair)),
             Rule::score => Item::Score(self.score(pair)),
             Rule::let_item => Item::Let(self.let_item(pair)),
@@ -127,6 +128,29 @@ impl Ctx<'_> {
             .unwrap_or_else(|| empty_ident(&span));
         let fields = parts.map(|f| self.field_decl(f)).collect();
         Schema { name, fields, span }
+    }
+
+    /// `table NAME "label" by FIELD { fields }`.
+    fn table(&self, pair: P<'_>) -> Table {
+        let span = self.span(&pair);
+        let mut names = Vec::new();
+        let mut label = None;
+        let mut fields = Vec::new();
+        for part in kids(pair) {
+            match part.as_rule() {
+                Rule::name => names.push(self.ident(&part)),
+                Rule::string => label = Some(self.string(&part)),
+                _ => fields.push(self.field_decl(part)),
+            }
+        }
+        let mut names = names.into_iter();
+        let name = names.next().unwrap_or_else(|| empty_ident(&span));
+        let by = names.next().unwrap_or_else(|| empty_ident(&span));
+        Table {
+            schema: Schema { name, fields, span },
+            label,
+            by,
+        }
     }
 
     /// `name: type [key] [from "Column"] [missing "x", ""]`, modifiers in any order.
@@ -399,8 +423,17 @@ impl Ctx<'_> {
 
     fn stages(&self, pair: P<'_>) -> Stages {
         let span = self.span(&pair);
+        let mut stages = Vec::new();
+        let mut splits = Vec::new();
+        for line in kids(pair) {
+            match line.as_rule() {
+                Rule::split => splits.push(self.split(line)),
+                _ => stages.push(self.stage_line(line)),
+            }
+        }
         Stages {
-            stages: kids(pair).map(|s| self.stage_line(s)).collect(),
+            stages,
+            splits,
             span,
         }
     }

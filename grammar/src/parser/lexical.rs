@@ -2,9 +2,9 @@
 //! comments of blocks that did not parse.
 
 /// The keywords that start a top-level block when written in column 1.
-pub(super) const BLOCK_KEYWORDS: [&str; 13] = [
-    "policy", "schema", "persona", "score", "let", "grade", "stages", "route", "calendar", "sla",
-    "metric", "test", "use",
+pub(super) const BLOCK_KEYWORDS: [&str; 14] = [
+    "policy", "schema", "table", "persona", "score", "let", "grade", "stages", "route", "calendar",
+    "sla", "metric", "test", "use",
 ];
 
 /// A piece of a file parsed on its own.
