@@ -41,9 +41,10 @@ impl OutputFormat {
         row.extend(d.grades.iter().map(|(_, g)| g.clone()));
         if self == OutputFormat::Csv {
             row.push(d.reason.unwrap_or_default());
-            row.push(d.reached);
             row.extend(d.personas.iter().map(|(_, p)| p.matched.to_string()));
             row.extend(d.sla.iter().map(|(_, s)| s.state.as_str().to_string()));
+            // Last, so that the columns written before it keep their places.
+            row.push(d.reached);
         }
         row
     }
@@ -102,9 +103,9 @@ impl<W: Write> DecisionWriter<W> {
         );
         if format == OutputFormat::Csv {
             columns.push("reason".into());
-            columns.push("reached".into());
             columns.extend(names.personas.iter().map(|x| format!("persona {x}")));
             columns.extend(names.lead_slas.iter().map(|s| format!("sla({s})")));
+            columns.push("reached".into());
         }
         // Table columns fit their header and the longest name they can hold.
         let longest = |names: &[String]| names.iter().map(|n| n.chars().count()).max().unwrap_or(0);

@@ -81,6 +81,13 @@ pub fn run(args: Args) -> Outcome {
         to: args.to,
     };
     let tables = open_tables(&args.tables)?;
+    for name in policy.names().tables {
+        if !tables.iter().any(|t| t.name == name) {
+            eprintln!(
+                "note: no `--table {name}=FILE` given: the metrics over `{name}` have no value"
+            );
+        }
+    }
     let result = report::run_with_tables(&policy, input, format, tables, &options, &range, |e| {
         // A table's bad row names its table; a lead's, the leads' input.
         if e.message.starts_with("table `") {
@@ -89,7 +96,11 @@ pub fn run(args: Args) -> Outcome {
             eprintln!("error: {source}: {e}")
         }
     });
-    let report = result.map_err(|e| Failure::Usage(format!("{source}: {e}")))?;
+    let report = result.map_err(|e| match e {
+        // A table's error names the table, not the leads' input.
+        batch::BatchError::Table { .. } => Failure::Usage(e.to_string()),
+        e => Failure::Usage(format!("{source}: {e}")),
+    })?;
     match args.format {
         ReportFormat::Table => print!("{}", table(&report)),
         ReportFormat::Json => println!(
@@ -322,35 +333,9 @@ fn csv(r: &Report) -> String {
                 status
             );
         }
-        for s in &p.funnel.stages {
-            let _ = writeln!(out, "{},stage,{},,{},,", p.period, s.stage, s.reached);
-            if let Some(v) = &s.velocity {
-                let _ = writeln!(
-                    out,
-                    "{},velocity_median_days,{},,{},,",
-                    p.period, s.stage, v.median_days
-                );
-                let _ = writeln!(
-                    out,
-                    "{},velocity_p90_days,{},,{},,",
-                    p.period, s.stage, v.p90_days
-                );
-            }
-        }
-        for e in &p.funnel.excluded {
-            let _ = writeln!(out, "{},excluded,{},,{},,", p.period, e.stage, e.leads);
-        }
-        for seg in &p.funnel_segments {
-            for s in &seg.funnel.stages {
-                let _ = writeln!(
-                    out,
-                    "{},stage,{},{},{},,",
-                    p.period,
-                    s.stage,
-                    csv_cell(&seg.segment),
-                    s.reached
-                );
-            }
+        funnel_csv(&mut out, &p.period, "", &p.funnel);
+        for f in &p.funnel_segments {
+            funnel_csv(&mut out, &p.period, &csv_cell(&f.segment), &f.funnel);
         }
         for c in &p.sla {
             let _ = writeln!(
@@ -364,6 +349,29 @@ fn csv(r: &Report) -> String {
         }
     }
     out
+}
+
+/// A funnel's CSV rows: each stage's leads reached and velocity, each exclusion's leads.
+fn funnel_csv(out: &mut String, period: &str, segment: &str, f: &Funnel) {
+    for s in &f.stages {
+        let _ = writeln!(out, "{period},stage,{},{segment},{},,", s.stage, s.reached);
+        if let Some(v) = &s.velocity {
+            let (median, p90) = (v.median_days, v.p90_days);
+            let _ = writeln!(
+                out,
+                "{period},velocity_median_days,{},{segment},{median},,",
+                s.stage
+            );
+            let _ = writeln!(
+                out,
+                "{period},velocity_p90_days,{},{segment},{p90},,",
+                s.stage
+            );
+        }
+    }
+    for e in &f.excluded {
+        let _ = writeln!(out, "{period},excluded,{},{segment},{},,", e.stage, e.leads);
+    }
 }
 
 /// A CSV cell: quoted when it holds a comma, a quote or a line break (a segment such as

@@ -1,8 +1,9 @@
 //! Reports over a batch: aggregate SLAs (commitments), metrics, the funnel and per-lead SLA
 //! compliance, per period.
 //!
-//! A lead *reaches* a stage when its stage is that stage or a later one that is not an
-//! exclusion; an exclusion (`because`) is reached only by the leads it holds. Compliance counts
+//! A lead *reaches* a stage when its furthest stage (the last non-exclusion stage whose
+//! condition holds) is that stage or a later one, even if an exclusion took it out after;
+//! an exclusion (`because`) is reached by the leads it holds. Compliance counts
 //! the leads whose SLA has an outcome (met, met late or breached); open ones are shown apart.
 
 use crate::batch::{self, BatchError, BatchOptions, InputFormat};
@@ -395,6 +396,11 @@ struct Facts {
 /// index of its `split by` line, so that rows come in the order the lines are written.
 type Key = (NaiveDate, Option<(usize, String)>);
 
+/// A figure's segments in a lead's facts (none when the policy has no `split by`).
+fn segments_of(all: &[Vec<String>], i: usize) -> &[String] {
+    all.get(i).map_or(&[], Vec::as_slice)
+}
+
 /// The keys a lead adds to: the total and one row per `split by`.
 fn keys(period: NaiveDate, segments: &[String]) -> impl Iterator<Item = Key> + '_ {
     std::iter::once((period, None)).chain(
@@ -606,11 +612,13 @@ pub fn run_with_tables<R: Read>(
     let plan = Plan::new(policy.compiled());
     let mut tally = Tally::new(&plan);
     let mut table_failed = 0;
-    for table in tables {
+    // Every name is checked before any row is read.
+    let mut given: Vec<usize> = Vec::new();
+    for table in &tables {
         let Some(t) = plan.p.tables.iter().position(|d| d.name == table.name) else {
             let names: Vec<&str> = plan.p.tables.iter().map(|d| d.name.as_str()).collect();
             return Err(BatchError::Table {
-                table: table.name,
+                table: table.name.clone(),
                 message: if names.is_empty() {
                     "the policy declares no table".into()
                 } else {
@@ -621,37 +629,52 @@ pub fn run_with_tables<R: Read>(
                 },
             });
         };
+        if given.contains(&t) {
+            return Err(BatchError::Table {
+                table: table.name.clone(),
+                message: "given twice (its rows would count twice)".into(),
+            });
+        }
+        given.push(t);
+    }
+    for (table, t) in tables.into_iter().zip(given) {
         let rows = policy.table_rows(t);
         let name = &plan.p.tables[t].name;
         let one_reader = BatchOptions {
             jobs: 1,
             ..*options
         };
-        let (_, failed) = batch::map(
+        let mut bad_rows = 0;
+        batch::map(
             &rows,
             table.input,
             table.format,
             &one_reader,
             || (),
             |_, _, row, _| Ok(row.values.clone()),
-            |_, _, result| {
-                match result {
-                    // A bug in a metric's arithmetic costs that row, not the report.
-                    Ok(row) => {
-                        let added = guarded(|| tally.add_row(&plan, t, row, options.at));
-                        if let Err(message) = added {
-                            on_error(&crate::LeadError::new(format!("table `{name}`: {message}")));
-                        }
-                    }
+            |_, record, result| {
+                // A bug in a metric's arithmetic costs that row, not the report.
+                let facts = result.and_then(|row| {
+                    guarded(|| plan.row_facts(t, row, options.at))
+                        .and_then(|r| r)
+                        .map_err(|m| crate::LeadError::new(m).at_record(record))
+                });
+                match facts {
+                    Ok(facts) => tally.add_row(&plan, t, facts),
                     Err(mut e) => {
                         e.message = format!("table `{name}`: {}", e.message);
+                        bad_rows += 1;
                         on_error(&e);
                     }
                 }
                 Ok(())
             },
-        )?;
-        table_failed += failed;
+        )
+        .map_err(|e| BatchError::Table {
+            table: name.clone(),
+            message: e.to_string(),
+        })?;
+        table_failed += bad_rows;
     }
     let (evaluated, failed) = batch::map(
         policy,
@@ -766,6 +789,8 @@ pub(crate) fn run_leads(
 /// What a report reads of each lead, worked out once from the policy.
 struct Plan<'p> {
     p: &'p Checked,
+    /// Some metric, SLA or the funnel has a `split by`.
+    splits: bool,
     /// The same policy with its compiled code (metrics may call scripts).
     compiled: &'p CompiledPolicy,
     tz: chrono_tz::Tz,
@@ -803,8 +828,12 @@ impl<'p> Plan<'p> {
                 _ => None,
             })
             .or_else(|| p.metrics.first().map(|m| &m.period));
+        let splits = p.metrics.iter().any(|m| !m.splits.is_empty())
+            || p.slas.iter().any(|s| !s.splits.is_empty())
+            || !p.funnel_splits.is_empty();
         Plan {
             p,
+            splits,
             compiled,
             tz: p.header.timezone,
             metric_aggs,
@@ -843,26 +872,30 @@ impl<'p> Plan<'p> {
             .main
             .and_then(|m| self.date(&m.by, state).map(|d| period_start(m.unit, d)));
         let gaps = self.gaps(state);
-        let commitment_segments = self
-            .aggregate_slas
-            .iter()
-            .map(|(_, s)| self.segments(&s.splits, state))
-            .collect();
-        let metric_segments = self
-            .p
-            .metrics
-            .iter()
-            .map(|m| self.segments(&m.splits, state))
-            .collect();
-        let sla_segments = self
-            .p
-            .slas
-            .iter()
-            .map(|s| match s.body {
-                SlaBody::Lead(_) => self.segments(&s.splits, state),
-                SlaBody::Aggregate { .. } => Vec::new(),
-            })
-            .collect();
+        // Without a `split by`, no segment is read and nothing is allocated for them.
+        let (commitment_segments, metric_segments, sla_segments) = if self.splits {
+            (
+                self.aggregate_slas
+                    .iter()
+                    .map(|(_, s)| self.segments(&s.splits, state))
+                    .collect(),
+                self.p
+                    .metrics
+                    .iter()
+                    .map(|m| self.segments(&m.splits, state))
+                    .collect(),
+                self.p
+                    .slas
+                    .iter()
+                    .map(|s| match s.body {
+                        SlaBody::Lead(_) => self.segments(&s.splits, state),
+                        SlaBody::Aggregate { .. } => Vec::new(),
+                    })
+                    .collect(),
+            )
+        } else {
+            (Vec::new(), Vec::new(), Vec::new())
+        };
         let funnel_segments = self.segments(&self.p.funnel_splits, state);
         Facts {
             funnel_segments,
@@ -911,6 +944,62 @@ impl<'p> Plan<'p> {
             })
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// What one row of table `t` adds to each metric over the table: its period (by the
+    /// table's `by`), its segments and each aggregate's contribution. An error for a row
+    /// without its date.
+    fn row_facts(
+        &self,
+        t: usize,
+        row: Box<[Value]>,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Vec<RowFacts>, String> {
+        let p = self.p;
+        let table = &p.tables[t];
+        let Some(date) = date_of(&row[table.by], self.tz) else {
+            let by = &p.records[table.record].fields[table.by].name;
+            return Err(format!("the row has no `{by}`, so it is in no period"));
+        };
+        let empty: [Value; 0] = [];
+        let mut slots = Slots::default();
+        let mut state = self.compiled.state(&empty, at, false, &mut slots);
+        state.out.items.push(Value::Record(row.into()));
+        let mut out = Vec::new();
+        for (m, def) in p.metrics.iter().enumerate() {
+            let aggs = &self.metric_aggs[m];
+            if !aggs.iter().any(|a| a.table == Some(t)) {
+                continue;
+            }
+            // The row's segments, read from the row by each split's dimensions for `t`.
+            let segments = def
+                .splits
+                .iter()
+                .map(|split| {
+                    let dims = split
+                        .per_table
+                        .iter()
+                        .find(|(table, _)| *table == t)
+                        .map(|(_, dims)| dims.as_slice())
+                        .unwrap_or_default();
+                    self.segment_label(&split.names, dims, &mut state)
+                })
+                .collect();
+            let contributions = aggs
+                .iter()
+                .map(|a| match a.table == Some(t) {
+                    true => a.contribution(&mut state),
+                    false => None,
+                })
+                .collect();
+            out.push(RowFacts {
+                metric: m,
+                period: period_start(def.period.unit, date),
+                segments,
+                contributions,
+            });
+        }
+        Ok(out)
     }
 
     /// The time from each stage's previous stage to it, by their `at` instants.
@@ -1013,6 +1102,14 @@ impl<'p> Plan<'p> {
     }
 }
 
+/// What a table row adds to one metric.
+struct RowFacts {
+    metric: usize,
+    period: NaiveDate,
+    segments: Vec<String>,
+    contributions: Vec<Option<f64>>,
+}
+
 /// A per-lead SLA's outcome, as the compliance tables count it.
 struct SlaFacts {
     state: SlaState,
@@ -1107,7 +1204,7 @@ impl Tally {
                     _ => (0, 0),
                 },
             };
-            for key in keys(*period, &f.commitment_segments[c]) {
+            for key in keys(*period, segments_of(&f.commitment_segments, c)) {
                 let slot = self.commit[c].entry(key).or_insert((0, 0));
                 slot.0 += add.0;
                 slot.1 += add.1;
@@ -1115,7 +1212,7 @@ impl Tally {
         }
         for (m, (period, contributions)) in f.metric.iter().enumerate() {
             let Some(period) = period else { continue };
-            for key in keys(*period, &f.metric_segments[m]) {
+            for key in keys(*period, segments_of(&f.metric_segments, m)) {
                 let accs = self.metric_acc[m]
                     .entry(key)
                     .or_insert_with(|| vec![Acc::default(); contributions.len()]);
@@ -1140,7 +1237,7 @@ impl Tally {
                     .or_insert_with(|| vec![SlaAcc::default(); p.slas.len()])[i]
                     .add(sla.state, sla.elapsed);
             }
-            for seg in f.sla_segments[i].iter().cloned().enumerate() {
+            for seg in segments_of(&f.sla_segments, i).iter().cloned().enumerate() {
                 self.sla_seg_all
                     .entry((i, seg.clone()))
                     .or_default()
@@ -1155,49 +1252,15 @@ impl Tally {
         }
     }
 
-    /// One row of table `t`: what it adds to each metric aggregate over the table, in the
-    /// period of its `by` date and in its segments.
-    fn add_row(&mut self, plan: &Plan, t: usize, row: Box<[Value]>, at: DateTime<FixedOffset>) {
-        let p = plan.p;
-        let Some(date) = date_of(&row[p.tables[t].by], plan.tz) else {
-            return;
-        };
-        let empty: [Value; 0] = [];
-        let mut slots = Slots::default();
-        let mut state = plan.compiled.state(&empty, at, false, &mut slots);
-        state.out.items.push(Value::Record(row.into()));
-        for (m, def) in p.metrics.iter().enumerate() {
-            let aggs = &plan.metric_aggs[m];
-            if !aggs.iter().any(|a| a.table == Some(t)) {
-                continue;
-            }
-            let period = period_start(def.period.unit, date);
-            // The row's segments, read from the row by each split's dimensions for `t`.
-            let segments: Vec<String> = def
-                .splits
-                .iter()
-                .map(|split| {
-                    let dims = split
-                        .per_table
-                        .iter()
-                        .find(|(table, _)| *table == t)
-                        .map(|(_, dims)| dims.as_slice())
-                        .unwrap_or_default();
-                    plan.segment_label(&split.names, dims, &mut state)
-                })
-                .collect();
-            let contributions: Vec<Option<f64>> = aggs
-                .iter()
-                .map(|a| match a.table == Some(t) {
-                    true => a.contribution(&mut state),
-                    false => None,
-                })
-                .collect();
-            for key in keys(period, &segments) {
-                let accs = self.metric_acc[m]
+    /// One row of table `t`, as [`Plan::row_facts`] read it.
+    fn add_row(&mut self, plan: &Plan, t: usize, facts: Vec<RowFacts>) {
+        for f in facts {
+            let aggs = &plan.metric_aggs[f.metric];
+            for key in keys(f.period, &f.segments) {
+                let accs = self.metric_acc[f.metric]
                     .entry(key)
                     .or_insert_with(|| vec![Acc::default(); aggs.len()]);
-                for ((acc, c), agg) in accs.iter_mut().zip(&contributions).zip(aggs) {
+                for ((acc, c), agg) in accs.iter_mut().zip(&f.contributions).zip(aggs) {
                     if agg.table != Some(t) {
                         continue;
                     }

@@ -438,6 +438,17 @@ fn a_bad_spend_row_is_reported_with_its_table_and_record_and_the_rest_counts() {
 }
 
 #[test]
+fn a_spend_row_without_its_month_is_a_failed_record() {
+    let (r, errors) = spend_report("month,medium,amount\n,ads,300\n2026-10-01,social,100\n");
+    assert_eq!(r.failed, 1);
+    assert!(
+        errors[0].contains("field `month`") && errors[0].contains("table `spend`"),
+        "{errors:?}"
+    );
+    assert!(errors[0].contains("record 1"), "{errors:?}");
+}
+
+#[test]
 fn a_table_the_policy_does_not_declare_is_an_error() {
     let policy = Policy::from_sources(vec![SourceFile::new("s.funnel", SPEND_POLICY)]).unwrap();
     let options = BatchOptions {
@@ -465,5 +476,28 @@ fn a_table_the_policy_does_not_declare_is_an_error() {
     assert_eq!(
         err.to_string(),
         "table `costs`: not a table of the policy (its tables: spend)"
+    );
+    // The same table twice would count its rows twice.
+    let twice = (0..2)
+        .map(|_| report::TableInput {
+            name: "spend".into(),
+            input: Box::new(std::io::empty()),
+            format: InputFormat::Csv,
+        })
+        .collect();
+    let err = report::run_with_tables(
+        &policy,
+        &b""[..],
+        InputFormat::Jsonl,
+        twice,
+        &options,
+        &ReportRange::default(),
+        |_| {},
+    )
+    .err()
+    .unwrap();
+    assert_eq!(
+        err.to_string(),
+        "table `spend`: given twice (its rows would count twice)"
     );
 }

@@ -789,3 +789,54 @@ fn a_table_is_flat_dated_and_aggregated_only_in_metrics() {
     );
     policy("table spend by month {\n  month: date\n  amount: number\n}\nlet margin = 40%\nmetric m = sum(amount of spend) * margin per month by created_at");
 }
+
+#[test]
+fn a_let_cycle_or_an_exploding_let_chain_in_a_metric_is_an_error_not_a_crash() {
+    // A cycle is reported by the dependency order; the metric does not expand it forever.
+    let source = format!(
+        "{SCHEMA}\nlet a = a + 1\nmetric m = count(leads) * a per month by created_at\nstages {{\n  lead\n}}\n"
+    );
+    let err = Policy::from_sources(vec![SourceFile::new("m.funnel", source)]).unwrap_err();
+    assert!(err.diagnostics.iter().any(|d| d.is_error()));
+    // Each let doubles the one before: written out, it would be 2^40 nodes.
+    let mut lets = String::from("let k0 = 1\n");
+    for i in 1..=40 {
+        lets.push_str(&format!("let k{i} = k{} + k{}\n", i - 1, i - 1));
+    }
+    check_rejects(
+        &format!("{lets}metric m = count(leads) * k40 per month by created_at"),
+        (
+            "funnel::misplaced_aggregate",
+            "a metric is about many leads, so `k40` needs an aggregate around it",
+        ),
+    );
+}
+
+#[test]
+fn an_aggregate_inside_a_tables_aggregate_and_a_split_the_table_cannot_read_are_errors() {
+    let table = "table spend by month {\n  month: date\n  amount: number\n  n: number\n}\n";
+    check_rejects(
+        &format!(
+            "{table}metric m = sum(amount of spend where count(leads) > 0) per month by created_at"
+        ),
+        (
+            "funnel::misplaced_aggregate",
+            "`leads` cannot be aggregated inside another aggregate",
+        ),
+    );
+    check_rejects(
+        &format!("{table}metric m = sum(amount of spend) per month by created_at\n  split by s"),
+        (
+            "funnel::bad_table",
+            "the table `spend` has no field `s` to split by",
+        ),
+    );
+    // The rows' `n` would print as 3.0 where the leads' prints 3: they would never meet.
+    check_rejects(
+        &format!("{table}metric m = sum(amount of spend) per month by created_at\n  split by n"),
+        (
+            "funnel::type_mismatch",
+            "in `spend` this split is number, but for the leads it is int",
+        ),
+    );
+}

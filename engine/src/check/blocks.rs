@@ -700,9 +700,13 @@ impl<'a> Checker<'a> {
                     }
                 });
                 for t in tables {
-                    let env = Env::metric().with_item(Some(self.tables[t].record));
                     for (split, ast) in splits.iter_mut().zip(&m.splits) {
-                        let dims = ast.dims.iter().map(|d| self.expr(d, &env, None)).collect();
+                        let dims = ast
+                            .dims
+                            .iter()
+                            .zip(&split.dims)
+                            .map(|(d, lead_dim)| self.table_dim(t, d, &lead_dim.ty))
+                            .collect();
                         split.per_table.push((t, dims));
                     }
                 }
@@ -719,6 +723,55 @@ impl<'a> Checker<'a> {
                 }
             })
             .collect()
+    }
+
+    /// A split's dimension read from a row of table `t`: the rows and the leads meet in one
+    /// row label, so it must exist in the table and print as the lead's does.
+    fn table_dim(&mut self, t: usize, d: &ast::Expr, lead_ty: &Ty) -> TExpr {
+        let (name, record) = (self.tables[t].name.clone(), self.tables[t].record);
+        if let ExprKind::Name(id) = &d.kind {
+            if !self.records[record]
+                .fields
+                .iter()
+                .any(|f| f.name == id.name)
+            {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadTable,
+                        format!("the table `{name}` has no field `{}` to split by", id.name),
+                    )
+                    .label(&id.span, format!("read from each row of `{name}` too"))
+                    .help(format!(
+                        "add the field to `table {name}` (read `from` the file's column), so its rows and the leads meet in one row"
+                    )),
+                );
+                return TExpr {
+                    kind: TKind::Const(Value::Missing),
+                    ty: Ty::Error,
+                    span: d.span.clone(),
+                };
+            }
+        }
+        let env = Env::metric().with_item(Some(record));
+        let t = self.expr(d, &env, None);
+        let printable = |ty: &Ty| matches!(ty, Ty::Text | Ty::Enum(_) | Ty::Bool | Ty::Int);
+        let meet = matches!(t.ty, Ty::Error)
+            || matches!(lead_ty, Ty::Error)
+            || (matches!(t.ty, Ty::Text | Ty::Enum(_))
+                && matches!(lead_ty, Ty::Text | Ty::Enum(_)))
+            || (printable(&t.ty) && t.ty == *lead_ty);
+        if !meet {
+            let (found, want) = (self.ty_name(&t.ty), self.ty_name(lead_ty));
+            self.error(
+                Diagnostic::error(
+                    Code::TypeMismatch,
+                    format!("in `{name}` this split is {found}, but for the leads it is {want}"),
+                )
+                .label(&t.span, format!("{found} in the table"))
+                .help("a row label is the value as printed: give the table's field the lead's type (text and enums meet)"),
+            );
+        }
+        t
     }
 
     /// A metric's `at least|at most TARGET`, written in the metric's unit: a percent for

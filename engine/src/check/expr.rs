@@ -446,18 +446,35 @@ impl<'a> Checker<'a> {
     }
 
     /// A checked expression built only from literals, arithmetic and other such lets, with
-    /// those lets written out; `None` when it reads anything of a lead.
-    fn constant(&mut self, e: &TExpr) -> Option<TExpr> {
+    /// those lets written out; `None` when it reads anything of a lead. `expanding` holds the
+    /// lets being written out: a let met again is a cycle (reported with the lets' order),
+    /// and the written-out expression stays small (at most 256 nodes).
+    fn constant(&mut self, e: &TExpr, expanding: &mut Vec<usize>) -> Option<TExpr> {
+        const MOST: usize = 256;
+        if expanding.len() > MOST {
+            return None;
+        }
         let kind = match &e.kind {
             TKind::Const(_) => e.kind.clone(),
-            TKind::Neg(a) => TKind::Neg(boxed(self.constant(a)?)),
+            TKind::Neg(a) => TKind::Neg(boxed(self.constant(a, expanding)?)),
             TKind::Binary(op, a, b) => {
-                TKind::Binary(*op, boxed(self.constant(a)?), boxed(self.constant(b)?))
+                let a = self.constant(a, expanding)?;
+                let b = self.constant(b, expanding)?;
+                TKind::Binary(*op, boxed(a), boxed(b))
             }
             TKind::Let(j) => {
+                if expanding.contains(j) {
+                    return None;
+                }
                 self.let_type(*j);
                 let value = self.lets[*j].as_ref()?.value.clone();
-                return self.constant(&value);
+                expanding.push(*j);
+                let out = self.constant(&value, expanding);
+                // `j` leaves the path (a sibling may use it again), but a marker stays, so
+                // every let written out counts towards the bound.
+                expanding.retain(|x| x != j);
+                expanding.push(usize::MAX);
+                return out;
             }
             _ => return None,
         };
@@ -764,7 +781,7 @@ impl<'a> Checker<'a> {
                     // A let of literals (a margin, a churn rate) is the same for every lead.
                     self.let_type(i);
                     if let Some(value) = self.lets[i].as_ref().map(|l| l.value.clone()) {
-                        if let Some(constant) = self.constant(&value) {
+                        if let Some(constant) = self.constant(&value, &mut vec![i]) {
                             return constant;
                         }
                     }
@@ -1580,6 +1597,24 @@ impl<'a> Checker<'a> {
     /// Resolves the list of a query: a list field, its item type's name, or `leads` in a metric.
     fn query_list(&mut self, list: &ast::Expr, env: &Env) -> (TExpr, Option<Ty>) {
         if let ExprKind::Name(id) = &list.kind {
+            let is_batch = (id.name == "leads" || self.tables.iter().any(|t| t.name == id.name))
+                && self.lookup(&id.name, env).is_none();
+            if is_batch && env.items.iter().any(|i| i.is_some()) {
+                // Inside a table's aggregate: an aggregate there would be computed per row,
+                // where the batch is not seen.
+                self.error(
+                    Diagnostic::error(
+                        Code::MisplacedAggregate,
+                        format!("`{}` cannot be aggregated inside another aggregate", id.name),
+                    )
+                    .label(&id.span, "an aggregate within an aggregate")
+                    .help("compute the two aggregates side by side in the metric, e.g. `sum(amount of spend) / count(leads)`"),
+                );
+                return (
+                    mk(TKind::Const(Value::Missing), Ty::Error, &list.span),
+                    Some(Ty::Error),
+                );
+            }
             if id.name == "leads" && self.lookup("leads", env).is_none() {
                 return (mk(TKind::Leads, Ty::Error, &list.span), None);
             }
