@@ -799,6 +799,8 @@ pub struct TestDef {
     pub name: String,
     /// The lead, or the batch of leads.
     pub lead: TestLead,
+    /// The rows of the policy's tables a batch test gives (by table index).
+    pub tables: Vec<(usize, TestLead)>,
     /// The evaluation instant.
     pub at: TExpr,
     /// Boolean expectations.

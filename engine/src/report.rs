@@ -732,6 +732,7 @@ pub fn run_with_tables<R: Read>(
 pub(crate) fn run_leads(
     policy: &Policy,
     leads: &[crate::decode::Lead],
+    tables: &[(usize, Vec<crate::decode::Lead>)],
     at: DateTime<FixedOffset>,
     range: &ReportRange,
     mut on_error: impl FnMut(&crate::LeadError),
@@ -739,6 +740,22 @@ pub(crate) fn run_leads(
     let plan = Plan::new(policy.compiled());
     let mut tally = Tally::new(&plan);
     let (mut evaluated, mut failed) = (0, 0);
+    for (t, rows) in tables {
+        for (record, row) in rows.iter().enumerate() {
+            let facts = guarded(|| plan.row_facts(*t, row.values.clone(), at)).and_then(|r| r);
+            match facts {
+                Ok(facts) => tally.add_row(&plan, *t, facts),
+                Err(message) => {
+                    failed += 1;
+                    let name = &plan.p.tables[*t].name;
+                    on_error(
+                        &crate::LeadError::new(format!("table `{name}`: {message}"))
+                            .at_record(record as u64 + 1),
+                    );
+                }
+            }
+        }
+    }
     for lead in leads {
         match policy.with_state(lead, at, |state| plan.facts(state)) {
             Ok(facts) => {

@@ -355,9 +355,16 @@ fn figure_value(p: &Checked, report: &Report, f: &Figure) -> Value {
             }
         }
         FigureOf::Stage(s) => {
-            let funnel = match &f.period {
-                None => Some(&report.funnel),
-                Some(_) => period.map(|r| &r.funnel),
+            // The funnel of the period (or of all), or of one of its segments.
+            let funnel = match (&f.period, &f.segment) {
+                (None, _) => Some(&report.funnel),
+                (Some(_), None) => period.map(|r| &r.funnel),
+                (Some(_), Some(segment)) => period.and_then(|r| {
+                    r.funnel_segments
+                        .iter()
+                        .find(|s| &s.segment == segment)
+                        .map(|s| &s.funnel)
+                }),
             };
             let name = &p.stages[*s].name;
             let count = funnel.map_or(0, |fun| {
@@ -524,10 +531,24 @@ impl Policy {
                 return;
             }
         };
+        // The tables' rows, decoded as the leads are, each table through a view of the
+        // policy that reads its rows as records.
+        let mut tables = Vec::new();
+        for (i, rows) in &t.tables {
+            match self.table_rows(*i).batch_leads(rows, at) {
+                Ok(rows) => tables.push((*i, rows)),
+                Err(e) => {
+                    let name = &p.tables[*i].name;
+                    result.error = Some(format!("table `{name}`: {e}"));
+                    return;
+                }
+            }
+        }
         let mut failed: Option<String> = None;
-        let report = crate::report::run_leads(self, &leads, at, &Default::default(), |e| {
-            failed.get_or_insert_with(|| e.to_string());
-        });
+        let report =
+            crate::report::run_leads(self, &leads, &tables, at, &Default::default(), |e| {
+                failed.get_or_insert_with(|| e.to_string());
+            });
         if let Some(e) = failed {
             result.error = Some(e);
             return;

@@ -501,3 +501,52 @@ fn a_table_the_policy_does_not_declare_is_an_error() {
         "table `spend`: given twice (its rows would count twice)"
     );
 }
+
+#[test]
+fn a_batch_test_gives_a_tables_rows_and_a_one_lead_test_cannot() {
+    let with_test = |test: &str| {
+        Policy::from_sources(vec![SourceFile::new(
+            "s.funnel",
+            format!("{SPEND_POLICY}\n{test}"),
+        )])
+    };
+    let p = with_test(
+        r#"test "cpl" {
+  given leads [
+    { id: "a", created_at: 2026-10-03T10:00:00Z, channel: ads, won: true },
+    { id: "b", created_at: 2026-10-04T10:00:00Z, channel: social, won: false }
+  ]
+  given spend [{ month: 2026-10-01, channel: ads, amount: 300 }]
+  at 2026-12-01T00:00:00Z
+  expect metric(cpl, "2026-10") == 150
+  expect metric(cpl, "2026-10", "channel=ads") == 300
+  expect metric(cpl, "2026-10", "channel=social") is missing
+}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let run = p.run_tests(None);
+    assert_eq!((run.passed(), run.failed()), (1, 0), "{:?}", run.results);
+    let err = with_test(
+        r#"test "one" {
+  given lead { id: "a", created_at: 2026-10-03T10:00:00Z, channel: ads, won: true }
+  given spend [{ month: 2026-10-01, channel: ads, amount: 300 }]
+  at 2026-12-01T00:00:00Z
+  expect stage == won
+}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.diagnostics[0].message,
+        "the rows of `spend` go with a batch of leads"
+    );
+    let err = with_test(
+        r#"test "unknown" {
+  given leads [{ id: "a", created_at: 2026-10-03T10:00:00Z, channel: ads, won: true }]
+  given spnd [{ month: 2026-10-01, amount: 3 }]
+  at 2026-12-01T00:00:00Z
+  expect metric(cpl, "2026-10") == 3
+}"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.diagnostics[0].message, "no table named `spnd`");
+}

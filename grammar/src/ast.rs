@@ -759,6 +759,9 @@ pub struct Test {
     pub name: StrLit,
     /// The lead, or the batch of leads.
     pub given: Option<Given>,
+    /// `given TABLE [..]` / `given TABLE from "file"`: a table's rows (`Given::Leads` or
+    /// `Given::LeadsFile` in form), for a batch test.
+    pub tables: Vec<(Ident, Given)>,
     /// `at DATETIME`: the evaluation instant.
     pub at: Option<Expr>,
     /// `expect EXPR` lines.

@@ -879,3 +879,27 @@ sla win_rate {
     // Formatting is stable.
     assert_eq!(fmt(expected), expected);
 }
+
+#[test]
+fn a_tests_table_rows_round_trip() {
+    let text = "\
+test \"cpl\" {
+  given leads from \"leads.jsonl\"
+  given   spend   [ { month: 2018-04-01, amount: 120 } ]
+  given costs from   \"costs.csv\"
+  at 2018-12-01T00:00:00Z
+  expect metric(cpl, \"2018-04\") == 60
+}
+";
+    let expected = "\
+test \"cpl\" {
+  given leads from \"leads.jsonl\"
+  given spend [{ month: 2018-04-01, amount: 120 }]
+  given costs from \"costs.csv\"
+  at 2018-12-01T00:00:00Z
+  expect metric(cpl, \"2018-04\") == 60
+}
+";
+    assert_eq!(fmt(text), expected);
+    assert_eq!(fmt(expected), expected);
+}

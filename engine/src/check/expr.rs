@@ -46,6 +46,8 @@ pub(crate) struct ReportShape {
     /// The unit of the funnel's periods (the first aggregate SLA's with a `by`, or the first
     /// metric's), `None` when the report has no periods.
     pub(crate) main: Option<ast::PeriodUnit>,
+    /// The funnel's `split by` lines (each the names of its dimensions).
+    pub(crate) funnel_splits: Vec<Vec<String>>,
 }
 
 /// A metric's or an aggregate SLA's figures in a report.

@@ -59,7 +59,7 @@ impl Checker<'_> {
             }
         };
         let funnel = f.name == "funnel";
-        let (min, max) = if funnel { (1, 2) } else { (2, 3) };
+        let (min, max) = if funnel { (1, 3) } else { (2, 3) };
         if !self.arity(f, args, min, max, span) {
             return error;
         }
@@ -95,7 +95,12 @@ impl Checker<'_> {
                 }
                 return error;
             };
-            (FigureOf::Stage(s), shape.main, &[][..], Ty::Int)
+            (
+                FigureOf::Stage(s),
+                shape.main,
+                &shape.funnel_splits[..],
+                Ty::Int,
+            )
         } else {
             let Some(fig) = shape.figures.get(&id.name) else {
                 self.unknown_figure(id, &shape.figures, &shape.per_lead_slas);

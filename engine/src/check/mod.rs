@@ -233,7 +233,7 @@ impl<'a> Checker<'a> {
         let calendars = self.check_calendars();
         let slas = self.check_slas(&calendars, &stages);
         let metrics = self.check_metrics();
-        let tests = self.check_tests(&slas, &metrics);
+        let tests = self.check_tests(&slas, &metrics, &funnel_splits);
         self.warn_unused(&personas, &calendars);
         let order = self.order();
 

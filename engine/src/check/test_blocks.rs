@@ -11,8 +11,15 @@ use funnel_grammar::ast::{self, ExprKind, Item};
 use funnel_grammar::Span;
 
 impl<'a> Checker<'a> {
-    pub(super) fn check_tests(&mut self, slas: &[SlaDef], metrics: &[MetricDef]) -> Vec<TestDef> {
-        let shape = std::sync::Arc::new(report_shape(slas, metrics));
+    pub(super) fn check_tests(
+        &mut self,
+        slas: &[SlaDef],
+        metrics: &[MetricDef],
+        funnel_splits: &[SplitDef],
+    ) -> Vec<TestDef> {
+        let mut shape = report_shape(slas, metrics);
+        shape.funnel_splits = funnel_splits.iter().map(|s| s.names.clone()).collect();
+        let shape = std::sync::Arc::new(shape);
         let tests: Vec<(
             &'a ast::Test,
             &'a std::sync::Arc<funnel_grammar::SourceFile>,
@@ -92,6 +99,8 @@ impl<'a> Checker<'a> {
                     .help("add what must hold, e.g. `expect stage == mql`"),
                 );
             }
+            let batch = t.given.as_ref().is_some_and(|g| g.is_batch());
+            let tables = self.test_tables(file, t, batch);
             let saved = std::mem::take(&mut self.deps);
             let env = match &t.given {
                 Some(g) if g.is_batch() => Env::batch_test(shape.clone()),
@@ -107,10 +116,63 @@ impl<'a> Checker<'a> {
                 out.push(TestDef {
                     name: t.name.value.clone(),
                     lead,
+                    tables,
                     at,
                     expects,
                     span: t.span.clone(),
                 });
+            }
+        }
+        out
+    }
+
+    /// A batch test's `given TABLE [..]` / `given TABLE from "file"` lines.
+    fn test_tables(
+        &mut self,
+        file: &funnel_grammar::SourceFile,
+        t: &ast::Test,
+        batch: bool,
+    ) -> Vec<(usize, TestLead)> {
+        let mut out = Vec::new();
+        for (name, rows) in &t.tables {
+            let Some(i) = self.tables.iter().position(|d| d.name == name.name) else {
+                let names: Vec<String> = self.tables.iter().map(|d| d.name.clone()).collect();
+                self.error(super::suggest::unknown_name(
+                    Code::UnknownName,
+                    "table",
+                    name,
+                    names.iter().map(String::as_str),
+                ));
+                continue;
+            };
+            if !batch {
+                self.error(
+                    Diagnostic::error(Code::BadTest, format!("the rows of `{}` go with a batch of leads", name.name))
+                        .label(&name.span, "a table's rows")
+                        .help("give the leads as a batch too: `given leads [ ... ]` or `given leads from \"leads.jsonl\"`"),
+                );
+                continue;
+            }
+            if out.iter().any(|(j, _)| *j == i) {
+                self.error(
+                    Diagnostic::error(
+                        Code::BadTest,
+                        format!("the rows of `{}` are given twice", name.name),
+                    )
+                    .label(&name.span, "given again here")
+                    .help("give each table once (its rows would count twice)"),
+                );
+                continue;
+            }
+            let record = self.tables[i].record;
+            let rows = match rows {
+                ast::Given::LeadsFile(path) | ast::Given::File(path) => self
+                    .test_file(file, path, "rows")
+                    .map(|p| TestLead::BatchFile(p, path.span.clone())),
+                ast::Given::Leads(list) | ast::Given::Inline(list) => self.batch_rows(list, record),
+            };
+            if let Some(rows) = rows {
+                out.push((i, rows));
             }
         }
         out

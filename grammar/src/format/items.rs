@@ -830,6 +830,7 @@ impl Printer<'_> {
         self.block_open(&t.span, &head, t.name.span.end);
         enum TestLine<'t> {
             Given(&'t Given),
+            Table(&'t Ident, &'t Given),
             At(&'t Expr),
             Expect(&'t Expr),
         }
@@ -841,6 +842,9 @@ impl Printer<'_> {
             };
             lines.push((start, TestLine::Given(g)));
         }
+        for (name, rows) in &t.tables {
+            lines.push((name.span.start, TestLine::Table(name, rows)));
+        }
         if let Some(at) = &t.at {
             lines.push((at.span.start, TestLine::At(at)));
         }
@@ -851,6 +855,16 @@ impl Printer<'_> {
         for (start, line) in lines {
             self.open(2, start);
             let e = match line {
+                TestLine::Table(name, Given::LeadsFile(s) | Given::File(s)) => {
+                    self.push(&format!("given {} from ", name.name));
+                    self.push(&str_text(s));
+                    self.end_at(s.span.end);
+                    continue;
+                }
+                TestLine::Table(name, Given::Leads(e) | Given::Inline(e)) => {
+                    self.push(&format!("given {} ", name.name));
+                    e
+                }
                 TestLine::Given(Given::File(s)) => {
                     self.push("given lead from ");
                     self.push(&str_text(s));

@@ -915,6 +915,7 @@ impl Ctx<'_> {
         let mut test = Test {
             name: empty_str(&span),
             given: None,
+            tables: Vec::new(),
             at: None,
             expects: Vec::new(),
             span,
@@ -929,10 +930,27 @@ impl Ctx<'_> {
             };
             let at = self.span(&line);
             match line.as_rule() {
-                Rule::given => {
-                    let given = self.given(line);
-                    self.once(&mut test.given, given, at, "`given`");
-                }
+                Rule::given => match kids(line.clone()).next() {
+                    Some(t) if t.as_rule() == Rule::given_table => {
+                        let mut parts = kids(t);
+                        let name = parts.next().map(|n| self.ident(&n));
+                        let rows = match parts.next() {
+                            Some(p) if p.as_rule() == Rule::leads_file => match kids(p).next() {
+                                Some(s) => Given::LeadsFile(self.string(&s)),
+                                None => Given::LeadsFile(empty_str(&at)),
+                            },
+                            Some(p) => Given::Leads(self.operand(p)),
+                            None => Given::Leads(false_at(&at)),
+                        };
+                        if let Some(name) = name {
+                            test.tables.push((name, rows));
+                        }
+                    }
+                    _ => {
+                        let given = self.given(line);
+                        self.once(&mut test.given, given, at, "`given`");
+                    }
+                },
                 Rule::test_at => {
                     if let Some(e) = kids(line).next().map(|e| self.expr(e)) {
                         self.once(&mut test.at, e, at, "`at`");
