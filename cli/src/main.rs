@@ -4,6 +4,7 @@
 #![allow(clippy::result_large_err)]
 
 mod args;
+mod backtest;
 mod check;
 mod eval;
 mod explain;
@@ -59,6 +60,8 @@ enum Command {
     Test(test::Args),
     /// Report commitments, metrics, the funnel and SLA compliance per period over a batch.
     Report(report::Args),
+    /// How well the scores, grades and stages predict an outcome the leads already have.
+    Backtest(backtest::Args),
     /// Left-join two CSV files on a key column (e.g. MQLs with their closed deals).
     Join(join::Args),
     /// Serve the policy over HTTP: evaluate leads, policy status, health and metrics.
@@ -94,6 +97,7 @@ fn try_main(command: Command) -> failure::Outcome {
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Report(args) => report::run(args),
+        Command::Backtest(args) => backtest::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Test(args) => test::run(args),
         Command::Watch(args) => watch::run(args),

@@ -22,7 +22,7 @@ fn examples(readme: &str) -> Vec<Example> {
             continue;
         }
         if let Some(cmd) = line.strip_prefix("$ ") {
-            let words: Vec<String> = cmd.split_whitespace().map(str::to_string).collect();
+            let words = shell_words(cmd);
             let args = if words[0] == "funnel" {
                 Some(words[1..].to_vec())
             } else if words[0] == "cargo" && words[1] == "run" {
@@ -83,4 +83,49 @@ fn readme_commands_run_as_shown() {
             );
         }
     }
+}
+
+/// A command line's words as a shell splits them: on spaces, except inside double quotes
+/// (`--outcome "sql_at is present"` is two words).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let (mut quoted, mut started) = (false, false);
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                started = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            c => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn shell_words_keep_quoted_spaces() {
+    assert_eq!(
+        shell_words(r#"funnel backtest p --outcome "sql_at is present" -q"#),
+        [
+            "funnel",
+            "backtest",
+            "p",
+            "--outcome",
+            "sql_at is present",
+            "-q"
+        ]
+    );
 }

@@ -16,6 +16,7 @@
 //! | evaluate many leads fast | [`Policy::evaluator`] -> [`Evaluator`] -> [`Evaluation`]; whole inputs: [`batch`] |
 //! | read a decision and its explanation | [`Decision`], [`decision::Step`] ([`decision`]) |
 //! | report over periods | [`report::run`] -> [`report::Report`] ([`report`]) |
+//! | measure how well scores, grades and stages predict an outcome | [`backtest::run`] -> [`backtest::Backtest`] ([`backtest`]) |
 //! | run a set's tests | [`Policy::run_tests`] -> [`testing::TestRun`] ([`testing`]) |
 //! | serve a set that reloads when edited | [`LivePolicy`], [`WatchOptions`], [`ReloadEvent`], [`ReloadFailure`] |
 //! | print values as decisions do | [`format_duration`], [`format_hours`], [`value_json`] |
@@ -34,6 +35,7 @@
 // boxing it would only move the cost to every caller.
 #![allow(clippy::result_large_err)]
 
+pub mod backtest;
 pub mod batch;
 mod calendar;
 mod check;

@@ -234,6 +234,29 @@ impl Policy {
         }
     }
 
+    /// The set's policy files, in name order (to check them again with one more file).
+    pub(crate) fn sources(&self) -> &[Arc<SourceFile>] {
+        &self.inner.compiled.checked.sources
+    }
+
+    /// Whether the `let` named `name` is a condition (true or false).
+    pub(crate) fn let_is_bool(&self, name: &str) -> bool {
+        let p = &self.inner.compiled.checked;
+        p.lets
+            .iter()
+            .any(|l| l.name == name && l.value.ty == crate::checked::Ty::Bool)
+    }
+
+    /// The names of the exclusion stages (`because`).
+    pub(crate) fn excluded_stages(&self) -> Vec<String> {
+        let p = &self.inner.compiled.checked;
+        p.stages
+            .iter()
+            .filter(|s| s.because.is_some())
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
     /// The checked policy (for the engine's own tests and reports).
     pub(crate) fn checked(&self) -> &Checked {
         &self.inner.compiled.checked
