@@ -6,6 +6,7 @@
 mod args;
 mod backtest;
 mod check;
+mod diff;
 mod eval;
 mod explain;
 mod failure;
@@ -60,6 +61,9 @@ enum Command {
     Test(test::Args),
     /// Report commitments, metrics, the funnel and SLA compliance per period over a batch.
     Report(report::Args),
+    /// What a change to a policy does to the same leads: stage transitions, scores, and
+    /// commitments before and after.
+    Diff(diff::Args),
     /// How well the scores, grades and stages predict an outcome the leads already have.
     Backtest(backtest::Args),
     /// Left-join two CSV files on a key column (e.g. MQLs with their closed deals).
@@ -98,6 +102,7 @@ fn try_main(command: Command) -> failure::Outcome {
         Command::Explain(args) => explain::run(args),
         Command::Report(args) => report::run(args),
         Command::Backtest(args) => backtest::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Test(args) => test::run(args),
         Command::Watch(args) => watch::run(args),

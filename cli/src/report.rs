@@ -160,10 +160,14 @@ fn funnel_lines(out: &mut String, f: &Funnel, title: &str) {
                     .map(|r| format!("{} {}", r.stage, r.leads))
                     .collect::<Vec<_>>()
                     .join(", ");
-                format!(
-                    "{} {} \"{}\" (had reached: {reached})",
-                    e.stage, e.leads, e.reason
-                )
+                if reached.is_empty() {
+                    format!("{} {} \"{}\"", e.stage, e.leads, e.reason)
+                } else {
+                    format!(
+                        "{} {} \"{}\" (had reached: {reached})",
+                        e.stage, e.leads, e.reason
+                    )
+                }
             })
             .collect::<Vec<_>>()
             .join("; ");

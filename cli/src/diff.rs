@@ -1,0 +1,630 @@
+//! `funnel diff`: what a change to a policy does to the same leads at the same instant.
+//!
+//! Both versions evaluate every lead; the diff counts the leads whose stage, route, grades
+//! or personas change (with the stage-to-stage transitions), how each score's distribution
+//! shifts, and each commitment and metric per period before and after, flagging a
+//! commitment that goes from held to missed.
+
+use crate::args::InputKind;
+use crate::exit;
+use crate::failure::{Failure, Outcome};
+use crate::output::parse_at;
+use funnel_engine::batch::{self, BatchOptions, InputFormat};
+use funnel_engine::report::{self, Report, ReportRange, Status};
+use funnel_engine::{EvalOptions, Policy};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// For reading.
+    Table,
+    /// One JSON document.
+    Json,
+    /// Markdown, sized for a pull-request comment.
+    Markdown,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The old version: a policy directory, or a git revision (`HEAD~1`, `main`) of NEW.
+    old: String,
+    /// The new version: a policy directory.
+    new: PathBuf,
+    /// Leads: a JSONL, CSV or JSON file (stdin when absent or `-`).
+    input: Option<PathBuf>,
+    /// How the input is written (guessed from the file's extension; JSONL for stdin).
+    #[arg(long, value_enum)]
+    input_format: Option<InputKind>,
+    /// The evaluation instant (RFC 3339); now when absent.
+    #[arg(long)]
+    at: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: DiffFormat,
+    /// Changed leads to show.
+    #[arg(long, default_value_t = 10)]
+    sample: usize,
+    /// Exit with 1 when a commitment or metric target held before and is missed after.
+    #[arg(long)]
+    fail_on_missed: bool,
+}
+
+/// One lead as the diff compares it.
+#[derive(Debug, Clone, Default, Serialize)]
+struct Lead {
+    lead: String,
+    stage: String,
+    route: Option<String>,
+    grades: Vec<Option<String>>,
+    personas: Vec<bool>,
+    scores: Vec<f64>,
+}
+
+/// A score's distribution before and after.
+#[derive(Debug, Serialize)]
+struct ScoreShift {
+    score: String,
+    mean_before: f64,
+    mean_after: f64,
+    median_before: f64,
+    median_after: f64,
+    changed: u64,
+}
+
+/// A figure (commitment or metric) of a period that changed.
+#[derive(Debug, Serialize)]
+struct FigureChange {
+    period: String,
+    kind: &'static str,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    segment: Option<String>,
+    before: Option<f64>,
+    after: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status_before: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status_after: Option<&'static str>,
+    /// Held before, missed after.
+    flipped_to_missed: bool,
+}
+
+/// A changed lead, before and after.
+#[derive(Debug, Serialize)]
+struct Changed {
+    before: Lead,
+    after: Lead,
+}
+
+/// The diff.
+#[derive(Debug, Serialize)]
+struct Diff {
+    old: String,
+    new: String,
+    at: String,
+    leads: u64,
+    failed: u64,
+    changed_stage: u64,
+    changed_route: u64,
+    /// Per graded score: leads whose letter changed.
+    changed_grade: BTreeMap<String, u64>,
+    /// Per persona: leads whose match changed.
+    changed_persona: BTreeMap<String, u64>,
+    /// (from, to, leads) for every pair of stages with leads, the unchanged included.
+    transitions: Vec<(String, String, u64)>,
+    scores: Vec<ScoreShift>,
+    figures: Vec<FigureChange>,
+    sample: Vec<Changed>,
+}
+
+pub fn run(args: Args) -> Outcome {
+    let new = Policy::load(&args.new).map_err(|e| Failure::load(&args.new, e))?;
+    let (old_dir, _keep) = old_version(&args.old, &args.new)?;
+    let old = Policy::load(&old_dir).map_err(|e| Failure::load(&old_dir, e))?;
+    let at = parse_at(args.at.as_deref(), &new).map_err(Failure::Usage)?;
+    let (bytes, format, source) = read_input(&args)?;
+    let options = BatchOptions {
+        at,
+        eval: EvalOptions::default(),
+        jobs: 0,
+        chunk: batch::CHUNK,
+    };
+    let (before, failed_before) = leads(&old, &bytes, format, &options, &source)?;
+    let (after, failed_after) = leads(&new, &bytes, format, &options, &source)?;
+    let report_of = |policy: &Policy| {
+        report::run(
+            policy,
+            bytes.as_slice(),
+            format,
+            &options,
+            &ReportRange::default(),
+            |_| {},
+        )
+        .map_err(|e| Failure::Usage(format!("{source}: {e}")))
+    };
+    let (report_before, report_after) = (report_of(&old)?, report_of(&new)?);
+    let diff = compare(
+        &old,
+        &new,
+        &args,
+        at.to_rfc3339(),
+        &before,
+        &after,
+        failed_before.max(failed_after),
+        &report_before,
+        &report_after,
+    );
+    match args.format {
+        DiffFormat::Table => print!("{}", table(&diff)),
+        DiffFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&diff).expect("diffs serialize")
+        ),
+        DiffFormat::Markdown => print!("{}", markdown(&diff)),
+    }
+    let flipped = diff.figures.iter().any(|f| f.flipped_to_missed);
+    Ok(if args.fail_on_missed && flipped {
+        exit::FAILED
+    } else if diff.failed > 0 {
+        exit::RECORDS_FAILED
+    } else {
+        exit::OK
+    })
+}
+
+/// The old version's directory: OLD itself, or NEW's files as of the git revision OLD,
+/// written to a temporary directory (kept alive by the second value).
+fn old_version(old: &str, new: &Path) -> Result<(PathBuf, Option<tempfile::TempDir>), Failure> {
+    if Path::new(old).exists() {
+        return Ok((PathBuf::from(old), None));
+    }
+    let git = |args: &[&str], dir: &Path| -> Result<Vec<u8>, Failure> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .map_err(|e| Failure::Usage(format!("cannot run git: {e}")))?;
+        if !out.status.success() {
+            return Err(Failure::Usage(format!(
+                "`{old}` is neither a directory nor a git revision: git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        Ok(out.stdout)
+    };
+    let dir = if new.is_dir() {
+        new
+    } else {
+        new.parent().unwrap_or(Path::new("."))
+    };
+    let files = git(&["ls-tree", "-r", "--name-only", old, "--", "."], dir)?;
+    let tmp =
+        tempfile::tempdir().map_err(|e| Failure::Usage(format!("temporary directory: {e}")))?;
+    let mut written = 0;
+    for name in String::from_utf8_lossy(&files).lines() {
+        let text = git(&["show", &format!("{old}:./{name}")], dir)?;
+        let path = tmp.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure::Usage(format!("{}: {e}", parent.display())))?;
+        }
+        std::fs::write(&path, text)
+            .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
+        written += 1;
+    }
+    if written == 0 {
+        return Err(Failure::Usage(format!(
+            "{} has no files at revision `{old}`",
+            dir.display()
+        )));
+    }
+    Ok((tmp.path().to_path_buf(), Some(tmp)))
+}
+
+/// The input, read once: both versions evaluate the same bytes.
+fn read_input(args: &Args) -> Result<(Vec<u8>, InputFormat, String), Failure> {
+    let path = args.input.as_ref().filter(|p| p.as_os_str() != "-");
+    let format = match (args.input_format, path) {
+        (Some(InputKind::Jsonl), _) => InputFormat::Jsonl,
+        (Some(InputKind::Csv), _) => InputFormat::Csv,
+        (Some(InputKind::Json), _) => InputFormat::Json,
+        (None, Some(p)) => InputFormat::from_path(p),
+        (None, None) => InputFormat::Jsonl,
+    };
+    let mut bytes = Vec::new();
+    let source = match path {
+        Some(p) => {
+            bytes = std::fs::read(p).map_err(|e| {
+                Failure::Usage(format!("{}: {}", p.display(), crate::output::io_reason(&e)))
+            })?;
+            p.display().to_string()
+        }
+        None => {
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| Failure::Usage(format!("<stdin>: {e}")))?;
+            "<stdin>".into()
+        }
+    };
+    Ok((bytes, format, source))
+}
+
+/// Every lead's outcome under `policy`, by record number (a failed record is `None`).
+fn leads(
+    policy: &Policy,
+    bytes: &[u8],
+    format: InputFormat,
+    options: &BatchOptions,
+    source: &str,
+) -> Result<(BTreeMap<u64, Lead>, u64), Failure> {
+    let names = policy.names();
+    let mut out = BTreeMap::new();
+    let summary = batch::evaluate_each(
+        policy,
+        bytes,
+        format,
+        options,
+        |e| {
+            let d = e.to_decision();
+            Lead {
+                lead: d.lead.clone(),
+                stage: d.stage.clone(),
+                route: d.route.clone(),
+                grades: names
+                    .grades
+                    .iter()
+                    .map(|(s, _)| d.grades.get(s).cloned())
+                    .collect(),
+                personas: names
+                    .personas
+                    .iter()
+                    .map(|p| d.personas.get(p).is_some_and(|r| r.matched))
+                    .collect(),
+                scores: names
+                    .scores
+                    .iter()
+                    .map(|s| d.scores.get(s).copied().unwrap_or(0.0))
+                    .collect(),
+            }
+        },
+        |record, result| {
+            if let Ok(lead) = result {
+                out.insert(record, lead);
+            }
+            Ok(())
+        },
+    )
+    .map_err(|e| Failure::Usage(format!("{source}: {e}")))?;
+    Ok((out, summary.failed))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        v[n / 2 - 1] / 2.0 + v[n / 2] / 2.0
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compare(
+    old: &Policy,
+    new: &Policy,
+    args: &Args,
+    at: String,
+    before: &BTreeMap<u64, Lead>,
+    after: &BTreeMap<u64, Lead>,
+    failed: u64,
+    report_before: &Report,
+    report_after: &Report,
+) -> Diff {
+    let (old_names, new_names) = (old.names(), new.names());
+    let mut transitions: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let (mut changed_stage, mut changed_route) = (0, 0);
+    let mut changed_grade: BTreeMap<String, u64> = BTreeMap::new();
+    let mut changed_persona: BTreeMap<String, u64> = BTreeMap::new();
+    let mut sample = Vec::new();
+    let mut pairs = 0;
+    for (record, b) in before {
+        let Some(a) = after.get(record) else { continue };
+        pairs += 1;
+        *transitions
+            .entry((b.stage.clone(), a.stage.clone()))
+            .or_default() += 1;
+        let mut changed = false;
+        if b.stage != a.stage {
+            changed_stage += 1;
+            changed = true;
+        }
+        if b.route != a.route {
+            changed_route += 1;
+            changed = true;
+        }
+        // Grades and personas are compared by name: either version may add or drop one.
+        for (g, (score, _)) in new_names.grades.iter().enumerate() {
+            let old_letter = old_names
+                .grades
+                .iter()
+                .position(|(s, _)| s == score)
+                .and_then(|i| b.grades[i].clone());
+            if old_letter != a.grades[g] {
+                *changed_grade.entry(score.clone()).or_default() += 1;
+                changed = true;
+            }
+        }
+        for (i, persona) in new_names.personas.iter().enumerate() {
+            let was = old_names
+                .personas
+                .iter()
+                .position(|p| p == persona)
+                .is_some_and(|j| b.personas[j]);
+            if was != a.personas[i] {
+                *changed_persona.entry(persona.clone()).or_default() += 1;
+                changed = true;
+            }
+        }
+        if changed && sample.len() < args.sample {
+            sample.push(Changed {
+                before: b.clone(),
+                after: a.clone(),
+            });
+        }
+    }
+    let scores = new_names
+        .scores
+        .iter()
+        .enumerate()
+        .map(|(i, score)| {
+            let old_i = old_names.scores.iter().position(|s| s == score);
+            let olds: Vec<f64> = before
+                .values()
+                .map(|l| old_i.map_or(0.0, |j| l.scores[j]))
+                .collect();
+            let news: Vec<f64> = after.values().map(|l| l.scores[i]).collect();
+            let changed = before
+                .iter()
+                .filter(|(r, l)| {
+                    after
+                        .get(r)
+                        .is_some_and(|a| Some(a.scores[i]) != old_i.map(|j| l.scores[j]))
+                })
+                .count() as u64;
+            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+            ScoreShift {
+                score: score.clone(),
+                mean_before: mean(&olds),
+                mean_after: mean(&news),
+                median_before: median(olds),
+                median_after: median(news),
+                changed,
+            }
+        })
+        .collect();
+    Diff {
+        old: format!(
+            "{} v{} ({})",
+            old.name(),
+            old.version(),
+            short(old.digest())
+        ),
+        new: format!(
+            "{} v{} ({})",
+            new.name(),
+            new.version(),
+            short(new.digest())
+        ),
+        at,
+        leads: pairs,
+        failed,
+        changed_stage,
+        changed_route,
+        changed_grade,
+        changed_persona,
+        transitions: transitions
+            .into_iter()
+            .map(|((from, to), n)| (from, to, n))
+            .collect(),
+        scores,
+        figures: figures(report_before, report_after),
+        sample,
+    }
+}
+
+fn short(digest: &str) -> String {
+    digest.chars().take(15).collect()
+}
+
+fn status_word(s: Status) -> &'static str {
+    s.as_str()
+}
+
+/// The commitments and metrics whose value or status differs, period by period.
+fn figures(before: &Report, after: &Report) -> Vec<FigureChange> {
+    type Key = (String, &'static str, String, Option<String>);
+    type Figure = (Option<f64>, Option<Status>);
+    let collect = |r: &Report| -> BTreeMap<Key, Figure> {
+        let mut out = BTreeMap::new();
+        for p in &r.periods {
+            for c in &p.commitments {
+                out.insert(
+                    (
+                        p.period.clone(),
+                        "commitment",
+                        c.name.clone(),
+                        c.segment.clone(),
+                    ),
+                    (c.value, Some(c.status)),
+                );
+            }
+            for m in &p.metrics {
+                out.insert(
+                    (
+                        p.period.clone(),
+                        "metric",
+                        m.name.clone(),
+                        m.segment.clone(),
+                    ),
+                    (m.value, m.goal.as_ref().map(|g| g.status)),
+                );
+            }
+        }
+        out
+    };
+    let (b, a) = (collect(before), collect(after));
+    let mut keys: Vec<&Key> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter_map(|key| {
+            let (vb, sb) = b.get(key).cloned().unwrap_or((None, None));
+            let (va, sa) = a.get(key).cloned().unwrap_or((None, None));
+            if vb == va && sb == sa {
+                return None;
+            }
+            Some(FigureChange {
+                period: key.0.clone(),
+                kind: key.1,
+                name: key.2.clone(),
+                segment: key.3.clone(),
+                before: vb,
+                after: va,
+                status_before: sb.map(status_word),
+                status_after: sa.map(status_word),
+                flipped_to_missed: sb == Some(Status::Held) && sa == Some(Status::Missed),
+            })
+        })
+        .collect()
+}
+
+fn num(v: Option<f64>) -> String {
+    match v {
+        None => "-".into(),
+        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
+        Some(x) => format!("{x:.4}"),
+    }
+}
+
+fn figure_line(f: &FigureChange) -> String {
+    let name = match &f.segment {
+        Some(s) => format!("{} [{s}]", f.name),
+        None => f.name.clone(),
+    };
+    let status = match (f.status_before, f.status_after) {
+        (Some(b), Some(a)) if b != a => format!(" ({b} -> {a})"),
+        _ => String::new(),
+    };
+    let flag = if f.flipped_to_missed {
+        "  HELD -> MISSED"
+    } else {
+        ""
+    };
+    format!(
+        "{} {} {name}: {} -> {}{status}{flag}",
+        f.period,
+        f.kind,
+        num(f.before),
+        num(f.after)
+    )
+}
+
+/// The diff for reading.
+fn table(d: &Diff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} -> {} at {}: {} leads", d.old, d.new, d.at, d.leads);
+    let _ = writeln!(
+        out,
+        "  stage changed for {} leads, route for {}",
+        d.changed_stage, d.changed_route
+    );
+    for (g, n) in &d.changed_grade {
+        let _ = writeln!(out, "  grade({g}) changed for {n} leads");
+    }
+    for (p, n) in &d.changed_persona {
+        let _ = writeln!(out, "  persona {p} changed for {n} leads");
+    }
+    let _ = writeln!(out, "\ntransitions (before -> after: leads)");
+    for (from, to, n) in &d.transitions {
+        let mark = if from != to { "*" } else { " " };
+        let _ = writeln!(out, "  {mark} {from} -> {to}: {n}");
+    }
+    let _ = writeln!(out, "\nscores (mean and median, before -> after)");
+    for s in &d.scores {
+        let _ = writeln!(
+            out,
+            "  {}: mean {:.2} -> {:.2}, median {:.2} -> {:.2}; {} leads changed",
+            s.score, s.mean_before, s.mean_after, s.median_before, s.median_after, s.changed
+        );
+    }
+    if !d.figures.is_empty() {
+        let _ = writeln!(out, "\ncommitments and metrics that changed");
+        for f in &d.figures {
+            let _ = writeln!(out, "  {}", figure_line(f));
+        }
+    }
+    if !d.sample.is_empty() {
+        let _ = writeln!(out, "\nchanged leads (a sample)");
+        for c in &d.sample {
+            let route = |r: &Option<String>| r.clone().unwrap_or_else(|| "-".into());
+            let _ = writeln!(
+                out,
+                "  {}: stage {} -> {}, route {} -> {}",
+                c.after.lead,
+                c.before.stage,
+                c.after.stage,
+                route(&c.before.route),
+                route(&c.after.route)
+            );
+        }
+    }
+    out
+}
+
+/// The diff as Markdown for a pull-request comment.
+fn markdown(d: &Diff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "### funnel diff: {} → {}\n", d.old, d.new);
+    let _ = writeln!(
+        out,
+        "{} leads at `{}`: **{}** change stage, **{}** change route.\n",
+        d.leads, d.at, d.changed_stage, d.changed_route
+    );
+    let moved: Vec<&(String, String, u64)> =
+        d.transitions.iter().filter(|(f, t, _)| f != t).collect();
+    if !moved.is_empty() {
+        let _ = writeln!(out, "| before | after | leads |\n|---|---|---:|");
+        for (from, to, n) in moved {
+            let _ = writeln!(out, "| {from} | {to} | {n} |");
+        }
+        out.push('\n');
+    }
+    let flipped: Vec<&FigureChange> = d.figures.iter().filter(|f| f.flipped_to_missed).collect();
+    if !flipped.is_empty() {
+        let _ = writeln!(out, "**Held before, missed after:**\n");
+        for f in flipped {
+            let _ = writeln!(out, "- {}", figure_line(f));
+        }
+        out.push('\n');
+    }
+    if !d.figures.is_empty() {
+        let _ = writeln!(
+            out,
+            "<details><summary>{} commitments and metrics changed</summary>\n",
+            d.figures.len()
+        );
+        for f in &d.figures {
+            let _ = writeln!(out, "- {}", figure_line(f));
+        }
+        let _ = writeln!(out, "\n</details>");
+    }
+    out
+}
