@@ -10,6 +10,7 @@ use crate::exit;
 use crate::failure::{Failure, Outcome};
 use crate::output::parse_at;
 use funnel_engine::batch::{self, BatchOptions, InputFormat};
+use funnel_engine::decision::{Step, Truth};
 use funnel_engine::report::{self, Report, ReportRange, Status};
 use funnel_engine::{EvalOptions, Policy};
 use serde::Serialize;
@@ -93,11 +94,14 @@ struct FigureChange {
     flipped_to_missed: bool,
 }
 
-/// A changed lead, before and after.
+/// A changed lead, before and after, and the rules and conditions that made the difference.
 #[derive(Debug, Serialize)]
 struct Changed {
+    #[serde(skip)]
+    record: u64,
     before: Lead,
     after: Lead,
+    why: Vec<String>,
 }
 
 /// The diff.
@@ -147,7 +151,7 @@ pub fn run(args: Args) -> Outcome {
         .map_err(|e| Failure::Usage(format!("{source}: {e}")))
     };
     let (report_before, report_after) = (report_of(&old)?, report_of(&new)?);
-    let diff = compare(
+    let mut diff = compare(
         &old,
         &new,
         &args,
@@ -158,6 +162,19 @@ pub fn run(args: Args) -> Outcome {
         &report_before,
         &report_after,
     );
+    // The sampled leads again, explained, under both versions.
+    let records: Vec<u64> = diff.sample.iter().map(|c| c.record).collect();
+    if !records.is_empty() {
+        let steps_before = explained(&old, &bytes, format, &options, &records, &source)?;
+        let steps_after = explained(&new, &bytes, format, &options, &records, &source)?;
+        for c in &mut diff.sample {
+            let none = Vec::new();
+            c.why = why(
+                steps_before.get(&c.record).unwrap_or(&none),
+                steps_after.get(&c.record).unwrap_or(&none),
+            );
+        }
+    }
     match args.format {
         DiffFormat::Table => print!("{}", table(&diff)),
         DiffFormat::Json => println!(
@@ -303,6 +320,125 @@ fn leads(
     Ok((out, summary.failed))
 }
 
+/// The explanations of the leads at `records` under `policy`.
+fn explained(
+    policy: &Policy,
+    bytes: &[u8],
+    format: InputFormat,
+    options: &BatchOptions,
+    records: &[u64],
+    source: &str,
+) -> Result<BTreeMap<u64, Vec<Step>>, Failure> {
+    let options = BatchOptions {
+        eval: EvalOptions {
+            explain: true,
+            ..options.eval
+        },
+        ..*options
+    };
+    let mut out = BTreeMap::new();
+    batch::evaluate_each(
+        policy,
+        bytes,
+        format,
+        &options,
+        |e| e.to_decision().explain.unwrap_or_default(),
+        |record, result| {
+            if let (true, Ok(steps)) = (records.contains(&record), result) {
+                out.insert(record, steps);
+            }
+            Ok(())
+        },
+    )
+    .map_err(|e| Failure::Usage(format!("{source}: {e}")))?;
+    Ok(out)
+}
+
+/// What differs between a lead's two explanations: score rules that fire in one version
+/// only (or for other points), and persona, stage and route conditions whose result changed.
+/// A rule or condition rewritten shows as one gone and one new.
+fn why(before: &[Step], after: &[Step]) -> Vec<String> {
+    let truth = |t: &Truth| match t {
+        Truth::True => "true",
+        Truth::False => "false",
+        Truth::Unknown => "unknown",
+    };
+    // (what, the text as written) -> its outcome.
+    let outcomes = |steps: &[Step]| -> BTreeMap<(String, String), String> {
+        let mut out = BTreeMap::new();
+        for s in steps {
+            let (key, value) = match s {
+                Step::Rule {
+                    score,
+                    rule,
+                    points,
+                    result,
+                    ..
+                } => (
+                    (format!("score {score}"), rule.clone()),
+                    match result {
+                        Truth::True => format!("fires ({points:+})"),
+                        _ => "skipped (unknown)".to_string(),
+                    },
+                ),
+                Step::Persona {
+                    persona,
+                    condition,
+                    result,
+                    ..
+                } => (
+                    (format!("persona {persona}"), condition.clone()),
+                    truth(result).into(),
+                ),
+                Step::Stage {
+                    stage,
+                    condition,
+                    result,
+                    ..
+                } => (
+                    (format!("stage {stage}"), condition.clone()),
+                    truth(result).into(),
+                ),
+                Step::Route {
+                    route,
+                    condition,
+                    result,
+                    ..
+                } => (
+                    (format!("route {route}"), condition.clone()),
+                    truth(result).into(),
+                ),
+                _ => continue,
+            };
+            out.insert(key, value);
+        }
+        out
+    };
+    let (b, a) = (outcomes(before), outcomes(after));
+    let mut keys: Vec<&(String, String)> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter_map(|key| {
+            let (what, text) = key;
+            match (b.get(key), a.get(key)) {
+                (Some(x), Some(y)) if x == y => None,
+                (Some(x), Some(y)) => Some(format!("{what} `{text}`: {x} -> {y}")),
+                // A score rule is listed when it fires: absent is "does not fire".
+                (Some(x), None) if what.starts_with("score") => {
+                    Some(format!("{what} `{text}`: {x} -> does not fire"))
+                }
+                (None, Some(y)) if what.starts_with("score") => {
+                    Some(format!("{what} `{text}`: does not fire -> {y}"))
+                }
+                (Some(x), None) => Some(format!("{what} `{text}`: {x} -> (gone)")),
+                (None, Some(y)) => Some(format!("{what} `{text}`: (new) -> {y}")),
+                (None, None) => None,
+            }
+        })
+        .collect()
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     if v.is_empty() {
         return 0.0;
@@ -375,8 +511,10 @@ fn compare(
         }
         if changed && sample.len() < args.sample {
             sample.push(Changed {
+                record: *record,
                 before: b.clone(),
                 after: a.clone(),
+                why: Vec::new(),
             });
         }
     }
@@ -584,6 +722,9 @@ fn table(d: &Diff) -> String {
                 route(&c.before.route),
                 route(&c.after.route)
             );
+            for w in &c.why {
+                let _ = writeln!(out, "      {w}");
+            }
         }
     }
     out

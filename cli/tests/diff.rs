@@ -141,6 +141,21 @@ fn a_changed_threshold_gives_the_transitions_of_evaluating_each_version_alone() 
     assert_eq!(d["changed_stage"], moved);
     assert_eq!(d["leads"], before.len() as u64);
     assert_eq!(d["sample"].as_array().unwrap().len() as u64, moved.min(10));
+    // Each sampled lead says which rules and conditions made the difference.
+    let why: Vec<&str> = d["sample"][0]["why"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        why.contains(&"stage mql `fit >= 30 and engagement >= 25`: (new) -> true"),
+        "{why:?}"
+    );
+    assert!(
+        why.contains(&"stage mql `fit >= 40 and engagement >= 25`: false -> (gone)"),
+        "{why:?}"
+    );
 }
 
 #[test]
