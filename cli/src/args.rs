@@ -3,7 +3,7 @@
 use crate::failure::Failure;
 use crate::output::{io_reason, parse_at, ReportFormat};
 use chrono::{DateTime, FixedOffset};
-use funnel_engine::batch::InputFormat;
+use funnel_engine::batch::{BatchOptions, InputFormat};
 use funnel_engine::{Policy, PolicyDir};
 use std::io::Read;
 use std::path::PathBuf;
@@ -94,5 +94,15 @@ impl Leads {
     /// The worker threads: 0 for one per core.
     pub fn jobs(&self) -> usize {
         self.jobs.unwrap_or(0)
+    }
+
+    /// How to read and evaluate these leads at `at`, without explanations.
+    pub fn batch_options(&self, at: DateTime<FixedOffset>) -> BatchOptions {
+        BatchOptions {
+            at,
+            eval: funnel_engine::EvalOptions::default(),
+            jobs: self.jobs(),
+            chunk: funnel_engine::batch::CHUNK,
+        }
     }
 }

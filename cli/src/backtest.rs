@@ -5,8 +5,6 @@ use crate::args::{Leads, PolicyAt};
 use crate::exit;
 use crate::failure::{Failure, Outcome};
 use funnel_engine::backtest::{self, Backtest, BacktestError, Bucket};
-use funnel_engine::batch::{self, BatchOptions};
-use funnel_engine::EvalOptions;
 use std::fmt::Write as _;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -40,12 +38,7 @@ pub struct Args {
 pub fn run(args: Args) -> Outcome {
     let (policy, at) = args.policy.load()?;
     let (input, format, source) = args.leads.open()?;
-    let options = BatchOptions {
-        at,
-        eval: EvalOptions::default(),
-        jobs: args.leads.jobs(),
-        chunk: batch::CHUNK,
-    };
+    let options = args.leads.batch_options(at);
     let outcome = backtest::OutcomeSpec {
         condition: args
             .outcome

@@ -5,7 +5,7 @@
 //! shifts, and each commitment and metric per period before and after, flagging a
 //! commitment that goes from held to missed.
 
-use crate::args::InputKind;
+use crate::args::Leads;
 use crate::exit;
 use crate::failure::{Failure, Outcome};
 use crate::output::parse_at;
@@ -35,11 +35,8 @@ pub struct Args {
     old: String,
     /// The new version: a policy directory.
     new: PathBuf,
-    /// Leads: a JSONL, CSV or JSON file (stdin when absent or `-`).
-    input: Option<PathBuf>,
-    /// How the input is written (guessed from the file's extension; JSONL for stdin).
-    #[arg(long, value_enum)]
-    input_format: Option<InputKind>,
+    #[command(flatten)]
+    leads: Leads,
     /// The evaluation instant (RFC 3339); now when absent.
     #[arg(long)]
     at: Option<String>,
@@ -130,13 +127,13 @@ pub fn run(args: Args) -> Outcome {
     let (old_dir, _keep) = old_version(&args.old, &args.new)?;
     let old = Policy::load(&old_dir).map_err(|e| Failure::load(&old_dir, e))?;
     let at = parse_at(args.at.as_deref(), &new).map_err(Failure::Usage)?;
-    let (bytes, format, source) = read_input(&args)?;
-    let options = BatchOptions {
-        at,
-        eval: EvalOptions::default(),
-        jobs: 0,
-        chunk: batch::CHUNK,
-    };
+    // Read once: both versions evaluate the same bytes.
+    let (mut input, format, source) = args.leads.open()?;
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::Usage(format!("{source}: {}", crate::output::io_reason(&e))))?;
+    let options = args.leads.batch_options(at);
     let (before, failed_before) = leads(&old, &bytes, format, &options, &source)?;
     let (after, failed_after) = leads(&new, &bytes, format, &options, &source)?;
     let report_of = |policy: &Policy| {
@@ -241,34 +238,6 @@ fn old_version(old: &str, new: &Path) -> Result<(PathBuf, Option<tempfile::TempD
         )));
     }
     Ok((tmp.path().to_path_buf(), Some(tmp)))
-}
-
-/// The input, read once: both versions evaluate the same bytes.
-fn read_input(args: &Args) -> Result<(Vec<u8>, InputFormat, String), Failure> {
-    let path = args.input.as_ref().filter(|p| p.as_os_str() != "-");
-    let format = match (args.input_format, path) {
-        (Some(InputKind::Jsonl), _) => InputFormat::Jsonl,
-        (Some(InputKind::Csv), _) => InputFormat::Csv,
-        (Some(InputKind::Json), _) => InputFormat::Json,
-        (None, Some(p)) => InputFormat::from_path(p),
-        (None, None) => InputFormat::Jsonl,
-    };
-    let mut bytes = Vec::new();
-    let source = match path {
-        Some(p) => {
-            bytes = std::fs::read(p).map_err(|e| {
-                Failure::Usage(format!("{}: {}", p.display(), crate::output::io_reason(&e)))
-            })?;
-            p.display().to_string()
-        }
-        None => {
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| Failure::Usage(format!("<stdin>: {e}")))?;
-            "<stdin>".into()
-        }
-    };
-    Ok((bytes, format, source))
 }
 
 /// Every lead's outcome under `policy`, by record number (a failed record is `None`).

@@ -3,9 +3,8 @@
 use crate::args::{Leads, PolicyAt};
 use crate::exit;
 use crate::failure::{Failure, Outcome};
-use funnel_engine::batch::{self, BatchOptions};
+use funnel_engine::batch;
 use funnel_engine::report::{self, Funnel, Report, ReportRange};
-use funnel_engine::EvalOptions;
 use std::fmt::Write as _;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -70,12 +69,7 @@ fn open_tables(specs: &[String]) -> Result<Vec<report::TableInput>, Failure> {
 pub fn run(args: Args) -> Outcome {
     let (policy, at) = args.policy.load()?;
     let (input, format, source) = args.leads.open()?;
-    let options = BatchOptions {
-        at,
-        eval: EvalOptions::default(),
-        jobs: args.leads.jobs(),
-        chunk: batch::CHUNK,
-    };
+    let options = args.leads.batch_options(at);
     let range = ReportRange {
         from: args.from,
         to: args.to,

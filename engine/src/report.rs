@@ -653,19 +653,15 @@ pub fn run_with_tables<R: Read>(
             || (),
             |_, _, row, _| Ok(row.values.clone()),
             |_, record, result| {
-                // A bug in a metric's arithmetic costs that row, not the report.
-                let facts = result.and_then(|row| {
-                    guarded(|| plan.row_facts(t, row, options.at))
-                        .and_then(|r| r)
-                        .map_err(|m| crate::LeadError::new(m).at_record(record))
-                });
-                match facts {
-                    Ok(facts) => tally.add_row(&plan, t, facts),
-                    Err(mut e) => {
+                let added = result
+                    .map_err(|mut e| {
                         e.message = format!("table `{name}`: {}", e.message);
-                        bad_rows += 1;
-                        on_error(&e);
-                    }
+                        e
+                    })
+                    .and_then(|row| tally.add_table_row(&plan, t, row, record, options.at));
+                if let Err(e) = added {
+                    bad_rows += 1;
+                    on_error(&e);
                 }
                 Ok(())
             },
@@ -691,44 +687,19 @@ pub fn run_with_tables<R: Read>(
             Ok(())
         },
     )?;
-    let mut periods = Periods {
-        by_start: BTreeMap::new(),
+    Ok(tally.into_report(
+        &plan,
+        policy,
+        options.at,
         range,
-        at_date: options.at.with_timezone(&plan.tz).date_naive(),
-    };
-    tally.commitments(&plan, &mut periods);
-    tally.metrics(&plan, options.at, &mut periods);
-    tally.funnels_and_compliance(&plan, &mut periods);
-    let p = plan.p;
-    Ok(Report {
-        policy: policy.stamp().clone(),
-        at: options.at.to_rfc3339(),
         evaluated,
-        failed: failed + table_failed,
-        periods: periods.by_start.into_values().collect(),
-        funnel: tally.funnel_all.finish(p),
-        funnel_segments: tally
-            .funnel_seg_all
-            .into_iter()
-            .map(|((_, segment), acc)| SegmentFunnel {
-                segment,
-                funnel: acc.finish(p),
-            })
-            .collect(),
-        sla: {
-            let mut all = lead_slas(p, tally.sla_all);
-            for ((i, segment), acc) in tally.sla_seg_all {
-                all.push(segment_compliance(p, i, segment, acc));
-            }
-            all.sort_by_key(|c| sla_order(p, c));
-            all
-        },
-    })
+        failed + table_failed,
+    ))
 }
 
 /// The report over leads already decoded (a test's batch), as [`run`] builds it over an
 /// input: each lead evaluated at `at`, one whose evaluation fails counted as failed and
-/// handed to `on_error`. No table rows are given (a test gives leads only).
+/// handed to `on_error`, with the rows of the tables the test gives.
 pub(crate) fn run_leads(
     policy: &Policy,
     leads: &[crate::decode::Lead],
@@ -742,17 +713,10 @@ pub(crate) fn run_leads(
     let (mut evaluated, mut failed) = (0, 0);
     for (t, rows) in tables {
         for (record, row) in rows.iter().enumerate() {
-            let facts = guarded(|| plan.row_facts(*t, row.values.clone(), at)).and_then(|r| r);
-            match facts {
-                Ok(facts) => tally.add_row(&plan, *t, facts),
-                Err(message) => {
-                    failed += 1;
-                    let name = &plan.p.tables[*t].name;
-                    on_error(
-                        &crate::LeadError::new(format!("table `{name}`: {message}"))
-                            .at_record(record as u64 + 1),
-                    );
-                }
+            let added = tally.add_table_row(&plan, *t, row.values.clone(), record as u64 + 1, at);
+            if let Err(e) = added {
+                failed += 1;
+                on_error(&e);
             }
         }
     }
@@ -768,39 +732,7 @@ pub(crate) fn run_leads(
             }
         }
     }
-    let mut periods = Periods {
-        by_start: BTreeMap::new(),
-        range,
-        at_date: at.with_timezone(&plan.tz).date_naive(),
-    };
-    tally.commitments(&plan, &mut periods);
-    tally.metrics(&plan, at, &mut periods);
-    tally.funnels_and_compliance(&plan, &mut periods);
-    let p = plan.p;
-    Report {
-        policy: policy.stamp().clone(),
-        at: at.to_rfc3339(),
-        evaluated,
-        failed,
-        periods: periods.by_start.into_values().collect(),
-        funnel: tally.funnel_all.finish(p),
-        funnel_segments: tally
-            .funnel_seg_all
-            .into_iter()
-            .map(|((_, segment), acc)| SegmentFunnel {
-                segment,
-                funnel: acc.finish(p),
-            })
-            .collect(),
-        sla: {
-            let mut all = lead_slas(p, tally.sla_all);
-            for ((i, segment), acc) in tally.sla_seg_all {
-                all.push(segment_compliance(p, i, segment, acc));
-            }
-            all.sort_by_key(|c| sla_order(p, c));
-            all
-        },
-    }
+    tally.into_report(&plan, policy, at, range, evaluated, failed)
 }
 
 /// What a report reads of each lead, worked out once from the policy.
@@ -808,6 +740,8 @@ struct Plan<'p> {
     p: &'p Checked,
     /// Some metric, SLA or the funnel has a `split by`.
     splits: bool,
+    /// Some stage names its instant (`at`): the funnel gives stage velocity.
+    instants: bool,
     /// The same policy with its compiled code (metrics may call scripts).
     compiled: &'p CompiledPolicy,
     tz: chrono_tz::Tz,
@@ -851,6 +785,7 @@ impl<'p> Plan<'p> {
         Plan {
             p,
             splits,
+            instants: p.stages.iter().any(|s| s.at.is_some()),
             compiled,
             tz: p.header.timezone,
             metric_aggs,
@@ -1021,7 +956,7 @@ impl<'p> Plan<'p> {
 
     /// The time from each stage's previous stage to it, by their `at` instants.
     fn gaps(&self, state: &mut State) -> Vec<Option<i64>> {
-        if !self.p.stages.iter().any(|s| s.at.is_some()) {
+        if !self.instants {
             return Vec::new();
         }
         let mut prev: Option<Option<i64>> = None;
@@ -1266,6 +1201,68 @@ impl Tally {
                         .add(sla.state, sla.elapsed);
                 }
             }
+        }
+    }
+
+    /// One decoded row of table `t`, numbered `record`: an error names the table and the
+    /// record. A bug in a metric's arithmetic costs that row, not the report.
+    fn add_table_row(
+        &mut self,
+        plan: &Plan,
+        t: usize,
+        row: Box<[Value]>,
+        record: u64,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(), crate::LeadError> {
+        let facts = guarded(|| plan.row_facts(t, row, at)).and_then(|r| r);
+        let facts = facts.map_err(|message| {
+            let name = &plan.p.tables[t].name;
+            crate::LeadError::new(format!("table `{name}`: {message}")).at_record(record)
+        })?;
+        self.add_row(plan, t, facts);
+        Ok(())
+    }
+
+    /// The report: each figure per period, the funnels and the compliance tables.
+    fn into_report(
+        mut self,
+        plan: &Plan,
+        policy: &Policy,
+        at: DateTime<FixedOffset>,
+        range: &ReportRange,
+        evaluated: u64,
+        failed: u64,
+    ) -> Report {
+        let mut periods = Periods {
+            by_start: BTreeMap::new(),
+            range,
+            at_date: at.with_timezone(&plan.tz).date_naive(),
+        };
+        self.commitments(plan, &mut periods);
+        self.metrics(plan, at, &mut periods);
+        self.funnels_and_compliance(plan, &mut periods);
+        let p = plan.p;
+        let mut sla = lead_slas(p, self.sla_all);
+        for ((i, segment), acc) in self.sla_seg_all {
+            sla.push(segment_compliance(p, i, segment, acc));
+        }
+        sla.sort_by_key(|c| sla_order(p, c));
+        Report {
+            policy: policy.stamp().clone(),
+            at: at.to_rfc3339(),
+            evaluated,
+            failed,
+            periods: periods.by_start.into_values().collect(),
+            funnel: self.funnel_all.finish(p),
+            funnel_segments: self
+                .funnel_seg_all
+                .into_iter()
+                .map(|((_, segment), acc)| SegmentFunnel {
+                    segment,
+                    funnel: acc.finish(p),
+                })
+                .collect(),
+            sla,
         }
     }
 

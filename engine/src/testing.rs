@@ -464,22 +464,7 @@ impl Policy {
                 results.push(result);
                 continue;
             }
-            let checked = guarded(|| {
-                for e in &t.expects {
-                    let v = state.eval(e);
-                    if v != Value::Bool(true) {
-                        result.failures.push(ExpectFailure {
-                            expect: squash(e.span.text()),
-                            at: e.span.location(),
-                            actual: explain_failure(&mut state, e, &v),
-                        });
-                    }
-                }
-            });
-            if let Err(e) = checked {
-                result.error = Some(e);
-            }
-            result.passed = result.failures.is_empty() && result.error.is_none();
+            check_expects(&mut state, &t.expects, &mut result);
             record_coverage(&state, &mut seen);
             results.push(result);
         }
@@ -564,22 +549,7 @@ impl Policy {
         let mut slots = Slots::default();
         let mut state = self.compiled().state(&empty, at, false, &mut slots);
         state.aggregates = Some(values);
-        let checked = guarded(|| {
-            for e in &t.expects {
-                let v = state.eval(e);
-                if v != Value::Bool(true) {
-                    result.failures.push(ExpectFailure {
-                        expect: squash(e.span.text()),
-                        at: e.span.location(),
-                        actual: explain_failure(&mut state, e, &v),
-                    });
-                }
-            }
-        });
-        if let Err(e) = checked {
-            result.error = Some(e);
-        }
-        result.passed = result.failures.is_empty() && result.error.is_none();
+        check_expects(&mut state, &t.expects, result);
     }
 
     /// A batch test's leads: its records, or its file decoded as `funnel report` decodes its
@@ -630,6 +600,27 @@ impl Policy {
             TestLead::Inline(_) | TestLead::File(..) => Err("the test has one lead".into()),
         }
     }
+}
+
+/// Evaluates each expectation: one that is not true is a failure with what it found; a bug
+/// while evaluating them is the test's error.
+fn check_expects(state: &mut State, expects: &[TExpr], result: &mut TestResult) {
+    let checked = guarded(|| {
+        for e in expects {
+            let v = state.eval(e);
+            if v != Value::Bool(true) {
+                result.failures.push(ExpectFailure {
+                    expect: squash(e.span.text()),
+                    at: e.span.location(),
+                    actual: explain_failure(state, e, &v),
+                });
+            }
+        }
+    });
+    if let Err(e) = checked {
+        result.error = Some(e);
+    }
+    result.passed = result.failures.is_empty() && result.error.is_none();
 }
 
 /// The test's instant.

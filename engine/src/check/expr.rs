@@ -447,6 +447,25 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The stage named `id` (its index in the stage enum); an unknown one is reported,
+    /// unless the `stages` block did not parse.
+    pub(super) fn stage_named(&mut self, id: &ast::Ident) -> Option<usize> {
+        let found = self.enums[self.stage_enum]
+            .values
+            .iter()
+            .position(|v| *v == id.name);
+        if found.is_none() && !self.open_enums.contains(&self.stage_enum) {
+            let names = self.enums[self.stage_enum].values.clone();
+            self.error(unknown_name(
+                Code::UnknownStage,
+                "stage",
+                id,
+                names.iter().map(String::as_str),
+            ));
+        }
+        found
+    }
+
     /// A checked expression built only from literals, arithmetic and other such lets, with
     /// those lets written out; `None` when it reads anything of a lead. `expanding` holds the
     /// lets being written out: a let met again is a cycle (reported with the lets' order),
@@ -1332,20 +1351,7 @@ impl<'a> Checker<'a> {
                 let Some(id) = self.name_arg(f, args, span, "stage") else {
                     return error(self);
                 };
-                let Some(s) = self.enums[self.stage_enum]
-                    .values
-                    .iter()
-                    .position(|v| *v == id.name)
-                else {
-                    if !self.open_enums.contains(&self.stage_enum) {
-                        let names = self.enums[self.stage_enum].values.clone();
-                        self.error(unknown_name(
-                            Code::UnknownStage,
-                            "stage",
-                            id,
-                            names.iter().map(String::as_str),
-                        ));
-                    }
+                let Some(s) = self.stage_named(id) else {
                     return error(self);
                 };
                 self.uses(Node::Stages, span);

@@ -79,20 +79,7 @@ impl Checker<'_> {
             return error;
         };
         let (of, unit, splits, ty) = if funnel {
-            let Some(s) = self.enums[self.stage_enum]
-                .values
-                .iter()
-                .position(|v| *v == id.name)
-            else {
-                if !self.open_enums.contains(&self.stage_enum) {
-                    let names = self.enums[self.stage_enum].values.clone();
-                    self.error(unknown_name(
-                        Code::UnknownStage,
-                        "stage",
-                        id,
-                        names.iter().map(String::as_str),
-                    ));
-                }
+            let Some(s) = self.stage_named(id) else {
                 return error;
             };
             (
