@@ -11,6 +11,7 @@ mod eval;
 mod explain;
 mod failure;
 mod fmt;
+mod html;
 mod join;
 mod output;
 mod render;

@@ -48,3 +48,30 @@ pub fn io_reason(e: &std::io::Error) -> String {
         _ => e.to_string(),
     }
 }
+
+/// Writes `text` to the file at `path`, or to standard output without one (a reader that
+/// stops early, such as `head`, is not an error).
+pub fn write_to(path: Option<&std::path::Path>, text: &str) -> Result<(), crate::failure::Failure> {
+    use std::io::Write as _;
+    match path {
+        Some(p) => std::fs::write(p, text).map_err(|e| {
+            crate::failure::Failure::Usage(format!(
+                "cannot write {}: {}",
+                p.display(),
+                io_reason(&e)
+            ))
+        }),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(crate::failure::Failure::Usage(format!(
+                        "cannot write output: {}",
+                        io_reason(&e)
+                    )))
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}

@@ -15,6 +15,8 @@ pub enum ReportFormat {
     Json,
     /// One row per period and figure.
     Csv,
+    /// One self-contained page with charts, for people (write it with `--output`).
+    Html,
 }
 
 #[derive(clap::Args)]
@@ -37,6 +39,12 @@ pub struct Args {
     /// file, by its extension. Repeat for each table.
     #[arg(long = "table", value_name = "NAME=FILE")]
     tables: Vec<String>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+    /// The language, month names and number separators of the HTML report.
+    #[arg(long, value_enum, default_value = "en-US")]
+    locale: crate::html::Locale,
 }
 
 /// Opens each `--table NAME=FILE`.
@@ -95,14 +103,15 @@ pub fn run(args: Args) -> Outcome {
         batch::BatchError::Table { .. } => Failure::Usage(e.to_string()),
         e => Failure::Usage(format!("{source}: {e}")),
     })?;
-    match args.format {
-        ReportFormat::Table => print!("{}", table(&report)),
-        ReportFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report).expect("reports serialize")
-        ),
-        ReportFormat::Csv => print!("{}", csv(&report)),
-    }
+    let text = match args.format {
+        ReportFormat::Table => table(&report),
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(&report).expect("reports serialize") + "\n"
+        }
+        ReportFormat::Csv => csv(&report),
+        ReportFormat::Html => crate::html::report::page(&report, &source, args.locale),
+    };
+    crate::output::write_to(args.output.as_deref(), &text)?;
     if report.failed > 0 {
         Ok(exit::RECORDS_FAILED)
     } else {

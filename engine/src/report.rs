@@ -68,6 +68,8 @@ pub struct Commitment {
     pub owner: Option<String>,
     /// What is promised, as words: `at least 200 leads reach mql`.
     pub promise: String,
+    /// `at least` or `at most` the target.
+    pub bound: &'static str,
     /// The measured value (a count, or a share from 0 to 1).
     pub value: Option<f64>,
     /// The target.
@@ -230,6 +232,19 @@ pub struct Compliance {
     pub median_time_to_meet: Option<String>,
     /// 90th percentile time to meet.
     pub p90_time_to_meet: Option<String>,
+    /// The median time to meet in seconds (of open time for a business-time SLA).
+    pub median_seconds_to_meet: Option<i64>,
+    /// The 90th percentile time to meet in seconds.
+    pub p90_seconds_to_meet: Option<i64>,
+    /// Whether the times count only the calendar's open hours (and read best in hours).
+    pub business_time: bool,
+}
+
+impl Compliance {
+    /// A time to meet (`median_seconds_to_meet`, ...) as people read it, in `style`.
+    pub fn time_display_in(&self, seconds: i64, style: NumberStyle) -> String {
+        time_display(seconds, self.business_time, style)
+    }
 }
 
 /// Everything reported for one period.
@@ -457,13 +472,14 @@ impl SlaAcc {
     fn finish(mut self, name: &str, business: bool) -> Compliance {
         self.times.sort_unstable();
         let decided = self.met + self.met_late + self.breached;
-        let pick = |q: f64| -> Option<String> {
+        let pick = |q: f64| -> Option<i64> {
             if self.times.is_empty() {
                 return None;
             }
             let i = ((self.times.len() as f64 - 1.0) * q).round() as usize;
-            Some(time_display(self.times[i], business))
+            Some(self.times[i])
         };
+        let shown = |t: Option<i64>| t.map(|t| time_display(t, business, NumberStyle::EN));
         Compliance {
             name: name.to_string(),
             segment: None,
@@ -474,8 +490,11 @@ impl SlaAcc {
             breached: self.breached,
             open: self.open,
             share_met: (decided > 0).then(|| self.met as f64 / decided as f64),
-            median_time_to_meet: pick(0.5),
-            p90_time_to_meet: pick(0.9),
+            median_time_to_meet: shown(pick(0.5)),
+            p90_time_to_meet: shown(pick(0.9)),
+            median_seconds_to_meet: pick(0.5),
+            p90_seconds_to_meet: pick(0.9),
+            business_time: business,
         }
     }
 }
@@ -1322,6 +1341,7 @@ impl Tally {
                     label: sla.label.clone(),
                     owner: sla.owner.clone(),
                     promise: promise(plan.p, *bound, *target, *percent, measure),
+                    bound: bound_words(*bound),
                     value,
                     target: *target,
                     percent: *percent,
@@ -1365,10 +1385,7 @@ impl Tally {
                     .filter(|v| v.is_finite());
                 let open = report.current || report.start > at_date;
                 let goal = def.goal.map(|g| MetricGoal {
-                    bound: match g.bound {
-                        Bound::AtLeast => "at least",
-                        Bound::AtMost => "at most",
-                    },
+                    bound: bound_words(g.bound),
                     target: g.target,
                     display: display(&def.unit, g.target),
                     owner: def.owner.clone(),
@@ -1531,48 +1548,87 @@ fn sla_order(p: &Checked, c: &Compliance) -> (usize, Option<(usize, String)>) {
     (i, c.segment.clone().map(|s| (c.split_line, s)))
 }
 
+/// How numbers are written: the thousands and decimal separators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberStyle {
+    /// Between groups of thousands: `,` in English, `.` in Brazilian Portuguese.
+    pub thousands: char,
+    /// Before the decimals: `.` in English, `,` in Brazilian Portuguese.
+    pub decimal: char,
+}
+
+impl NumberStyle {
+    /// `74,666.67` (en-US; what the table, JSON and CSV reports print).
+    pub const EN: NumberStyle = NumberStyle {
+        thousands: ',',
+        decimal: '.',
+    };
+    /// `74.666,67` (pt-BR).
+    pub const PT_BR: NumberStyle = NumberStyle {
+        thousands: '.',
+        decimal: ',',
+    };
+}
+
 /// A metric's value as people read it, in its unit: `61.41%`, `BRL 4,833.33`, `1,257`,
 /// `49d`, `67.7h`; a plain number with two decimals (two significant digits below 0.01).
+///
+/// ```
+/// use funnel_engine::report::{display, Unit};
+/// assert_eq!(display(&Unit::Percent, 0.6141), "61.41%");
+/// assert_eq!(display(&Unit::Money("BRL".into()), 4833.333), "BRL 4,833.33");
+/// ```
 pub fn display(unit: &Unit, v: f64) -> String {
+    display_in(unit, v, NumberStyle::EN)
+}
+
+/// [`display`] with the separators of `style`.
+///
+/// ```
+/// use funnel_engine::report::{display_in, NumberStyle, Unit};
+/// assert_eq!(display_in(&Unit::Money("R$".into()), 74666.667, NumberStyle::PT_BR), "R$ 74.666,67");
+/// assert_eq!(display_in(&Unit::Days, 9.63, NumberStyle::PT_BR), "9,6d");
+/// ```
+pub fn display_in(unit: &Unit, v: f64, style: NumberStyle) -> String {
     match unit {
-        Unit::Percent => format!("{}%", grouped(v * 100.0, 2)),
-        Unit::Money(code) => format!("{code} {}", grouped(v, 2)),
-        Unit::Count if v.fract() == 0.0 => grouped(v, 0),
-        Unit::Days => format!("{}d", tenths(v)),
-        Unit::Hours => format!("{}h", tenths(v)),
-        _ if v.fract() == 0.0 && v.abs() < 1e15 => grouped(v, 0),
+        Unit::Percent => format!("{}%", grouped(v * 100.0, 2, style)),
+        Unit::Money(code) => format!("{code} {}", grouped(v, 2, style)),
+        Unit::Count if v.fract() == 0.0 => grouped(v, 0, style),
+        Unit::Days => format!("{}d", tenths(v, style)),
+        Unit::Hours => format!("{}h", tenths(v, style)),
+        _ if v.fract() == 0.0 && v.abs() < 1e15 => grouped(v, 0, style),
         _ if v != 0.0 && v.abs() < 0.01 => {
             // Two significant digits: 0.0084, 0.00012.
             let digits = (-v.abs().log10().floor()) as usize + 1;
-            format!("{v:.digits$}")
+            format!("{v:.digits$}").replace('.', &style.decimal.to_string())
         }
-        _ => grouped(v, 2),
+        _ => grouped(v, 2, style),
     }
 }
 
 /// A time to meet, to a tenth of the unit that reads best: hours of open time for a
 /// business-time SLA (`67.7h`), days for a wall-clock one (`9.6d`, hours below a day).
-fn time_display(seconds: i64, business: bool) -> String {
+fn time_display(seconds: i64, business: bool, style: NumberStyle) -> String {
     let (hours, days) = (seconds as f64 / 3_600.0, seconds as f64 / 86_400.0);
     if business || days < 1.0 {
-        format!("{}h", tenths(hours))
+        format!("{}h", tenths(hours, style))
     } else {
-        format!("{}d", tenths(days))
+        format!("{}d", tenths(days, style))
     }
 }
 
 /// A number to one decimal, without a trailing `.0`: `49`, `14.6`.
-fn tenths(v: f64) -> String {
+fn tenths(v: f64, style: NumberStyle) -> String {
     let t = (v * 10.0).round() / 10.0;
     if t.fract() == 0.0 {
-        grouped(t, 0)
+        grouped(t, 0, style)
     } else {
-        grouped(t, 1)
+        grouped(t, 1, style)
     }
 }
 
-/// `v` with `decimals` decimals and `,` between thousands: `74,666.67`.
-fn grouped(v: f64, decimals: usize) -> String {
+/// `v` with `decimals` decimals and separators between thousands: `74,666.67`.
+fn grouped(v: f64, decimals: usize, style: NumberStyle) -> String {
     let text = format!("{:.decimals$}", v.abs());
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     if whole.len() > 18 || !v.is_finite() {
@@ -1581,12 +1637,12 @@ fn grouped(v: f64, decimals: usize) -> String {
     let mut out = String::new();
     for (i, c) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
+            out.push(style.thousands);
         }
         out.push(c);
     }
     if !fraction.is_empty() {
-        out.push('.');
+        out.push(style.decimal);
         out.push_str(fraction);
     }
     if v < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
@@ -1606,12 +1662,17 @@ fn lead_slas(p: &Checked, accs: Vec<SlaAcc>) -> Vec<Compliance> {
         .collect()
 }
 
-/// The promise in words.
-fn promise(p: &Checked, bound: Bound, target: f64, percent: bool, m: &AggregateDef) -> String {
-    let b = match bound {
+/// `at least` or `at most`.
+fn bound_words(bound: Bound) -> &'static str {
+    match bound {
         Bound::AtLeast => "at least",
         Bound::AtMost => "at most",
-    };
+    }
+}
+
+/// The promise in words.
+fn promise(p: &Checked, bound: Bound, target: f64, percent: bool, m: &AggregateDef) -> String {
+    let b = bound_words(bound);
     let t = if percent {
         format!("{}%", target * 100.0)
     } else {
