@@ -37,6 +37,8 @@ pub struct Args {
     new: PathBuf,
     #[command(flatten)]
     leads: Leads,
+    #[command(flatten)]
+    tables: crate::report::Tables,
     /// The evaluation instant (RFC 3339); now when absent.
     #[arg(long)]
     at: Option<String>,
@@ -70,8 +72,20 @@ struct ScoreShift {
     mean_after: f64,
     median_before: f64,
     median_after: f64,
+    /// The 10th, 25th, 50th, 75th and 90th percentiles before (interpolated between ranks).
+    quantiles_before: [f64; 5],
+    /// The same after.
+    quantiles_after: [f64; 5],
+    /// Leads whose score changed.
     changed: u64,
+    /// Of them, those scoring more after.
+    up: u64,
+    /// Those scoring less after.
+    down: u64,
 }
+
+/// The percentiles a score's distribution is shown by.
+const QUANTILES: [f64; 5] = [0.1, 0.25, 0.5, 0.75, 0.9];
 
 /// A figure (commitment or metric) of a period that changed.
 #[derive(Debug, Serialize)]
@@ -98,6 +112,8 @@ struct Changed {
     record: u64,
     before: Lead,
     after: Lead,
+    /// What changed: `stage mql -> sql`, `grade(fit) B -> A (score 42)`, `persona x: no -> yes`.
+    what: Vec<String>,
     why: Vec<String>,
 }
 
@@ -136,11 +152,13 @@ pub fn run(args: Args) -> Outcome {
     let options = args.leads.batch_options(at);
     let (before, failed_before) = leads(&old, &bytes, format, &options, &source)?;
     let (after, failed_after) = leads(&new, &bytes, format, &options, &source)?;
+    let tables = args.tables.read(&new)?;
     let report_of = |policy: &Policy| {
-        report::run(
+        report::run_with_tables(
             policy,
             bytes.as_slice(),
             format,
+            crate::report::table_inputs(&tables),
             &options,
             &ReportRange::default(),
             |_| {},
@@ -408,17 +426,18 @@ fn why(before: &[Step], after: &[Step]) -> Vec<String> {
         .collect()
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+/// `QUANTILES` of `v`, interpolating linearly between ranks (so the 50th is the median);
+/// zeros without values.
+fn quantiles(mut v: Vec<f64>) -> [f64; 5] {
     if v.is_empty() {
-        return 0.0;
+        return [0.0; 5];
     }
     v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        v[n / 2 - 1] / 2.0 + v[n / 2] / 2.0
-    }
+    QUANTILES.map(|q| {
+        let at = q * (v.len() - 1) as f64;
+        let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+        v[lo] + (v[hi] - v[lo]) * (at - lo as f64)
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -446,14 +465,15 @@ fn compare(
         *transitions
             .entry((b.stage.clone(), a.stage.clone()))
             .or_default() += 1;
-        let mut changed = false;
+        let mut what = Vec::new();
         if b.stage != a.stage {
             changed_stage += 1;
-            changed = true;
+            what.push(format!("stage {} -> {}", b.stage, a.stage));
         }
         if b.route != a.route {
             changed_route += 1;
-            changed = true;
+            let route = |r: &Option<String>| r.clone().unwrap_or_else(|| "-".into());
+            what.push(format!("route {} -> {}", route(&b.route), route(&a.route)));
         }
         // Grades and personas are compared by name: either version may add or drop one.
         for (g, (score, _)) in new_names.grades.iter().enumerate() {
@@ -464,7 +484,18 @@ fn compare(
                 .and_then(|i| b.grades[i].clone());
             if old_letter != a.grades[g] {
                 *changed_grade.entry(score.clone()).or_default() += 1;
-                changed = true;
+                let letter = |l: &Option<String>| l.clone().unwrap_or_else(|| "-".into());
+                let points = new_names
+                    .scores
+                    .iter()
+                    .position(|s| s == score)
+                    .map(|i| format!(" (score {})", trimmed(a.scores[i])))
+                    .unwrap_or_default();
+                what.push(format!(
+                    "grade({score}) {} -> {}{points}",
+                    letter(&old_letter),
+                    letter(&a.grades[g])
+                ));
             }
         }
         for (i, persona) in new_names.personas.iter().enumerate() {
@@ -475,14 +506,20 @@ fn compare(
                 .is_some_and(|j| b.personas[j]);
             if was != a.personas[i] {
                 *changed_persona.entry(persona.clone()).or_default() += 1;
-                changed = true;
+                let yes = |m: bool| if m { "matches" } else { "does not match" };
+                what.push(format!(
+                    "persona {persona}: {} -> {}",
+                    yes(was),
+                    yes(a.personas[i])
+                ));
             }
         }
-        if changed && sample.len() < args.sample {
+        if !what.is_empty() && sample.len() < args.sample {
             sample.push(Changed {
                 record: *record,
                 before: b.clone(),
                 after: a.clone(),
+                what,
                 why: Vec::new(),
             });
         }
@@ -498,22 +535,29 @@ fn compare(
                 .map(|l| old_i.map_or(0.0, |j| l.scores[j]))
                 .collect();
             let news: Vec<f64> = after.values().map(|l| l.scores[i]).collect();
-            let changed = before
-                .iter()
-                .filter(|(r, l)| {
-                    after
-                        .get(r)
-                        .is_some_and(|a| Some(a.scores[i]) != old_i.map(|j| l.scores[j]))
-                })
-                .count() as u64;
+            let (mut up, mut down) = (0, 0);
+            for (r, l) in before.iter() {
+                let old = old_i.map_or(0.0, |j| l.scores[j]);
+                match after.get(r).map(|a| a.scores[i]) {
+                    Some(new) if new > old => up += 1,
+                    Some(new) if new < old => down += 1,
+                    _ => {}
+                }
+            }
             let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+            let (mean_before, mean_after) = (mean(&olds), mean(&news));
+            let (quantiles_before, quantiles_after) = (quantiles(olds), quantiles(news));
             ScoreShift {
                 score: score.clone(),
-                mean_before: mean(&olds),
-                mean_after: mean(&news),
-                median_before: median(olds),
-                median_after: median(news),
-                changed,
+                mean_before,
+                mean_after,
+                median_before: quantiles_before[2],
+                median_after: quantiles_after[2],
+                quantiles_before,
+                quantiles_after,
+                changed: up + down,
+                up,
+                down,
             }
         })
         .collect();
@@ -584,6 +628,14 @@ fn figures(before: &Report, after: &Report) -> Vec<FigureChange> {
                     (m.value, m.goal.as_ref().map(|g| g.status)),
                 );
             }
+            // A per-lead SLA by its share met on time (a change in whom it applies to
+            // shows here).
+            for c in &p.sla {
+                out.insert(
+                    (p.period.clone(), "sla", c.name.clone(), c.segment.clone()),
+                    (c.share_met, None),
+                );
+            }
         }
         out
     };
@@ -635,12 +687,17 @@ fn figure_line(f: &FigureChange) -> String {
     } else {
         ""
     };
+    // An SLA's figure is its share met on time.
+    let shown = |v: Option<f64>| match v {
+        Some(x) if f.kind == "sla" => format!("{:.2}%", x * 100.0),
+        v => num(v),
+    };
     format!(
         "{} {} {name}: {} -> {}{status}{flag}",
         f.period,
         f.kind,
-        num(f.before),
-        num(f.after)
+        shown(f.before),
+        shown(f.after)
     )
 }
 
@@ -664,16 +721,28 @@ fn table(d: &Diff) -> String {
         let mark = if from != to { "*" } else { " " };
         let _ = writeln!(out, "  {mark} {from} -> {to}: {n}");
     }
-    let _ = writeln!(out, "\nscores (mean and median, before -> after)");
+    let _ = writeln!(
+        out,
+        "\nscores (before -> after: mean; 10th, 25th, 50th, 75th, 90th percentiles)"
+    );
     for s in &d.scores {
         let _ = writeln!(
             out,
-            "  {}: mean {:.2} -> {:.2}, median {:.2} -> {:.2}; {} leads changed",
-            s.score, s.mean_before, s.mean_after, s.median_before, s.median_after, s.changed
+            "  {}: mean {:.2} -> {:.2}; {} -> {}; {} leads up, {} down",
+            s.score,
+            s.mean_before,
+            s.mean_after,
+            percentiles(&s.quantiles_before),
+            percentiles(&s.quantiles_after),
+            s.up,
+            s.down
         );
     }
     if !d.figures.is_empty() {
-        let _ = writeln!(out, "\ncommitments and metrics that changed");
+        let _ = writeln!(
+            out,
+            "\ncommitments, metrics and SLA compliance that changed"
+        );
         for f in &d.figures {
             let _ = writeln!(out, "  {}", figure_line(f));
         }
@@ -681,22 +750,25 @@ fn table(d: &Diff) -> String {
     if !d.sample.is_empty() {
         let _ = writeln!(out, "\nchanged leads (a sample)");
         for c in &d.sample {
-            let route = |r: &Option<String>| r.clone().unwrap_or_else(|| "-".into());
-            let _ = writeln!(
-                out,
-                "  {}: stage {} -> {}, route {} -> {}",
-                c.after.lead,
-                c.before.stage,
-                c.after.stage,
-                route(&c.before.route),
-                route(&c.after.route)
-            );
+            let _ = writeln!(out, "  {}: {}", c.after.lead, c.what.join(", "));
             for w in &c.why {
                 let _ = writeln!(out, "      {w}");
             }
         }
     }
     out
+}
+
+/// Percentiles as `10/22.5/30/45/60`.
+fn percentiles(q: &[f64; 5]) -> String {
+    let shown: Vec<String> = q.iter().map(|v| trimmed(*v)).collect();
+    shown.join("/")
+}
+
+/// A number with at most two decimals and no trailing zeros: `22.5`, `30`.
+fn trimmed(v: f64) -> String {
+    let text = format!("{v:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The diff as Markdown for a pull-request comment.
@@ -717,6 +789,32 @@ fn markdown(d: &Diff) -> String {
         }
         out.push('\n');
     }
+    let shifted: Vec<&ScoreShift> = d.scores.iter().filter(|s| s.changed > 0).collect();
+    if !shifted.is_empty() {
+        let _ = writeln!(
+            out,
+            "| score | mean | median | p10 / p90 | leads up | leads down |\n|---|---|---|---|---:|---:|"
+        );
+        for s in shifted {
+            let (b, a) = (&s.quantiles_before, &s.quantiles_after);
+            let _ = writeln!(
+                out,
+                "| {} | {} → {} | {} → {} | {} / {} → {} / {} | {} | {} |",
+                s.score,
+                trimmed(s.mean_before),
+                trimmed(s.mean_after),
+                trimmed(b[2]),
+                trimmed(a[2]),
+                trimmed(b[0]),
+                trimmed(b[4]),
+                trimmed(a[0]),
+                trimmed(a[4]),
+                s.up,
+                s.down
+            );
+        }
+        out.push('\n');
+    }
     let flipped: Vec<&FigureChange> = d.figures.iter().filter(|f| f.flipped_to_missed).collect();
     if !flipped.is_empty() {
         let _ = writeln!(out, "**Held before, missed after:**\n");
@@ -728,11 +826,25 @@ fn markdown(d: &Diff) -> String {
     if !d.figures.is_empty() {
         let _ = writeln!(
             out,
-            "<details><summary>{} commitments and metrics changed</summary>\n",
+            "<details><summary>{} commitments, metrics and SLA figures changed</summary>\n",
             d.figures.len()
         );
         for f in &d.figures {
             let _ = writeln!(out, "- {}", figure_line(f));
+        }
+        let _ = writeln!(out, "\n</details>");
+    }
+    if !d.sample.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>{} changed leads, a sample, and why</summary>\n",
+            d.sample.len()
+        );
+        for c in &d.sample {
+            let _ = writeln!(out, "- `{}`: {}", c.after.lead, c.what.join(", "));
+            for w in &c.why {
+                let _ = writeln!(out, "  - {w}");
+            }
         }
         let _ = writeln!(out, "\n</details>");
     }

@@ -35,10 +35,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: ReportFormat,
-    /// The rows of a table the policy declares (e.g. `spend=spend.csv`): a JSONL, CSV or JSON
-    /// file, by its extension. Repeat for each table.
-    #[arg(long = "table", value_name = "NAME=FILE")]
-    tables: Vec<String>,
+    #[command(flatten)]
+    tables: Tables,
     /// Write the report to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<std::path::PathBuf>,
@@ -47,29 +45,69 @@ pub struct Args {
     locale: crate::html::Locale,
 }
 
-/// Opens each `--table NAME=FILE`.
-fn open_tables(specs: &[String]) -> Result<Vec<report::TableInput>, Failure> {
-    specs
-        .iter()
-        .map(|spec| {
-            let Some((name, path)) = spec.split_once('=') else {
-                return Err(Failure::Usage(format!(
-                    "--table {spec}: write NAME=FILE, e.g. `--table spend=spend.csv`"
-                )));
-            };
-            let path = std::path::Path::new(path);
-            let file = std::fs::File::open(path).map_err(|e| {
-                Failure::Usage(format!(
-                    "--table {name}: {}: {}",
-                    path.display(),
-                    crate::output::io_reason(&e)
-                ))
-            })?;
-            Ok(report::TableInput {
-                name: name.to_string(),
-                input: Box::new(std::io::BufReader::new(file)),
-                format: batch::InputFormat::from_path(path),
+/// The rows of the tables a policy declares (spend), for the verbs that report.
+#[derive(clap::Args)]
+pub struct Tables {
+    /// The rows of a table the policy declares (e.g. `spend=spend.csv`): a JSONL, CSV or JSON
+    /// file, by its extension. Repeat for each table.
+    #[arg(long = "table", value_name = "NAME=FILE")]
+    specs: Vec<String>,
+}
+
+/// One `--table NAME=FILE`, read.
+pub struct TableFile {
+    name: String,
+    rows: std::sync::Arc<[u8]>,
+    format: batch::InputFormat,
+}
+
+impl Tables {
+    /// Reads each `--table NAME=FILE`, and notes each table of `policy` given none (its
+    /// metrics have no value).
+    pub fn read(&self, policy: &funnel_engine::Policy) -> Result<Vec<TableFile>, Failure> {
+        let files = self
+            .specs
+            .iter()
+            .map(|spec| {
+                let Some((name, path)) = spec.split_once('=') else {
+                    return Err(Failure::Usage(format!(
+                        "--table {spec}: write NAME=FILE, e.g. `--table spend=spend.csv`"
+                    )));
+                };
+                let path = std::path::Path::new(path);
+                let rows = std::fs::read(path).map_err(|e| {
+                    Failure::Usage(format!(
+                        "--table {name}: {}: {}",
+                        path.display(),
+                        crate::output::io_reason(&e)
+                    ))
+                })?;
+                Ok(TableFile {
+                    name: name.to_string(),
+                    rows: rows.into(),
+                    format: batch::InputFormat::from_path(path),
+                })
             })
+            .collect::<Result<Vec<_>, _>>()?;
+        for name in policy.names().tables {
+            if !files.iter().any(|t| t.name == name) {
+                eprintln!(
+                    "note: no `--table {name}=FILE` given: the metrics over `{name}` have no value"
+                );
+            }
+        }
+        Ok(files)
+    }
+}
+
+/// The tables as a report reads them (once per report: `funnel diff` makes two).
+pub fn table_inputs(files: &[TableFile]) -> Vec<report::TableInput> {
+    files
+        .iter()
+        .map(|t| report::TableInput {
+            name: t.name.clone(),
+            input: Box::new(std::io::Cursor::new(t.rows.clone())),
+            format: t.format,
         })
         .collect()
 }
@@ -82,14 +120,7 @@ pub fn run(args: Args) -> Outcome {
         from: args.from,
         to: args.to,
     };
-    let tables = open_tables(&args.tables)?;
-    for name in policy.names().tables {
-        if !tables.iter().any(|t| t.name == name) {
-            eprintln!(
-                "note: no `--table {name}=FILE` given: the metrics over `{name}` have no value"
-            );
-        }
-    }
+    let tables = table_inputs(&args.tables.read(&policy)?);
     let result = report::run_with_tables(&policy, input, format, tables, &options, &range, |e| {
         // A table's bad row names its table; a lead's, the leads' input.
         if e.message.starts_with("table `") {
