@@ -322,7 +322,7 @@ fn a_changed_rule_shifts_the_score_distribution_as_each_version_alone_scores_it(
         "markdown",
     ]);
     let md = String::from_utf8(md.stdout).unwrap();
-    assert!(md.contains(&format!("| fit | ")), "{md}");
+    assert!(md.contains("| fit | "), "{md}");
     assert!(md.contains(&format!(" | {up} | {down} |")), "{md}");
 }
 
