@@ -633,3 +633,137 @@ mistake!(business_days_without_calendar: BadSla in "sla.funnel",
     "within 4h of sao_paulo_office" => "within 3 business days");
 mistake!(zero_business_days: BadDuration in "sla.funnel",
     "within 4h of sao_paulo_office" => "within 0 business days of sao_paulo_office");
+
+// ---------------------------------------------------------------------------------------------
+// What a new user writes (issue 20): each mistake gets one diagnostic that says what is wrong
+// and how to fix it, and nothing else follows from it.
+
+/// A diagnostic expected of a mistake: code, severity, file's short name and the text its main
+/// label starts at (the first occurrence of that text in the file).
+type Expected<'a> = (Code, Severity, &'a str, &'a str);
+
+/// Checks the set and pins its diagnostics, which must be exactly the expected ones, in order
+/// and at the expected line and column: no other error cascades from the mistake.
+fn expect_exactly(name: &str, set: &PolicySet, expected: &[Expected<'_>]) {
+    let report = set.check();
+    let rendered = render(&report.diagnostics);
+    let found: Vec<(Code, Severity, String, (usize, usize))> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let span = d
+                .span()
+                .unwrap_or_else(|| panic!("{name}: no label:\n{rendered}"));
+            let file = span.file.name.rsplit('/').next().unwrap_or("").to_string();
+            (d.code, d.severity, file, span.line_col())
+        })
+        .collect();
+    let wanted: Vec<(Code, Severity, String, (usize, usize))> = expected
+        .iter()
+        .map(|(code, severity, file, at)| {
+            (*code, *severity, file.to_string(), set.place_of(file, at))
+        })
+        .collect();
+    assert_eq!(found, wanted, "{name}:\n{rendered}");
+    insta::assert_snapshot!(name, rendered);
+}
+
+/// Excel and Windows editors start a UTF-8 file with a byte-order mark: it is not a mistake.
+#[test]
+fn byte_order_marks_are_accepted() {
+    let mut set = PolicySet::acme();
+    for (_, text) in &mut set.files {
+        text.insert(0, '\u{FEFF}');
+    }
+    let report = set.check();
+    assert!(
+        report.diagnostics.is_empty(),
+        "{}",
+        render(&report.diagnostics)
+    );
+}
+
+/// After a byte-order mark, a block starts in column 1 and what is in it keeps its columns.
+#[test]
+fn byte_order_mark_before_a_block() {
+    let set = PolicySet::acme().replace(
+        "funnel.funnel",
+        "# Grades, the funnel's stages and who receives each lead.\n\ngrade fit { A >= 70",
+        "\u{FEFF}grade fit { A >= 170",
+    );
+    expect_exactly(
+        "byte_order_mark_before_a_block",
+        &set,
+        &[(
+            Code::UnreachableGrade,
+            Severity::Warning,
+            "funnel.funnel",
+            "170",
+        )],
+    );
+}
+
+/// An accented score name is reported once in each file that spells it so (with the other
+/// lines that do), and read as its ASCII spelling: no "no score named" follows.
+#[test]
+fn accented_score_name() {
+    let set = PolicySet::acme().rename("intent", "intenção");
+    expect_exactly(
+        "accented_score_name",
+        &set,
+        &[
+            (
+                Code::NonAsciiName,
+                Severity::Error,
+                "funnel.funnel",
+                "intenção {",
+            ),
+            (
+                Code::NonAsciiName,
+                Severity::Error,
+                "scoring.funnel",
+                "intenção \"Buying",
+            ),
+            (
+                Code::NonAsciiName,
+                Severity::Error,
+                "tests.funnel",
+                "intenção",
+            ),
+        ],
+    );
+}
+
+/// An accented field: its declaration suggests `from` to keep reading the input's spelling.
+#[test]
+fn accented_field_name() {
+    let set = PolicySet::acme()
+        .replace(
+            "policy.funnel",
+            "  web_visits: int?",
+            "  funcionários: int?\n  web_visits: int?",
+        )
+        .replace(
+            "personas.funnel",
+            "company_size between",
+            "funcionários between",
+        );
+    expect_exactly(
+        "accented_field_name",
+        &set,
+        &[
+            (
+                Code::NonAsciiName,
+                Severity::Error,
+                "personas.funnel",
+                "funcionários",
+            ),
+            (
+                Code::NonAsciiName,
+                Severity::Error,
+                "policy.funnel",
+                "funcionários",
+            ),
+        ],
+    );
+}

@@ -128,6 +128,26 @@ impl PolicySet {
         self
     }
 
+    /// Renames a word in every file: each occurrence that is not part of a longer name.
+    pub fn rename(mut self, from: &str, to: &str) -> PolicySet {
+        let word = |c: char| c.is_alphanumeric() || c == '_';
+        for (_, text) in &mut self.files {
+            let mut out = String::with_capacity(text.len());
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find(from) {
+                let before = rest[..at].chars().next_back().or(out.chars().next_back());
+                let after = rest[at + from.len()..].chars().next();
+                out.push_str(&rest[..at]);
+                let whole = !before.is_some_and(word) && !after.is_some_and(word);
+                out.push_str(if whole { to } else { from });
+                rest = &rest[at + from.len()..];
+            }
+            out.push_str(rest);
+            *text = out;
+        }
+        self
+    }
+
     /// Adds (or replaces) a file.
     pub fn with_file(mut self, file: &str, text: &str) -> PolicySet {
         match self
@@ -164,6 +184,16 @@ impl PolicySet {
             .find(needle)
             .unwrap_or_else(|| panic!("`{needle}` is not in {file}"));
         text[..at].matches('\n').count() + 1
+    }
+
+    /// The 1-based line and column (in characters) of the first occurrence of `needle` in a
+    /// file.
+    pub fn place_of(&self, file: &str, needle: &str) -> (usize, usize) {
+        let text = self.text(file);
+        let at = text
+            .find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` is not in {file}"));
+        SourceFile::new(file, text).line_col(at)
     }
 
     /// The files as sources for the engine.

@@ -43,6 +43,7 @@ codes! {
     Io => "io": "A file or directory could not be read.",
     NoPolicyFiles => "no_policy_files": "A policy directory holds no `.funnel` file.",
     Syntax => "syntax": "The text does not follow the language's grammar.",
+    NonAsciiName => "non_ascii_name": "A name with a letter outside ASCII, such as `funcionários`: names are ASCII letters, digits and `_`.",
     NoHeader => "no_policy_header": "A policy set has no `policy` header.",
     DuplicateHeader => "duplicate_policy_header": "A policy set has more than one `policy` header.",
     Duplicate => "duplicate_definition": "Two definitions share one name.",
@@ -512,15 +513,16 @@ impl SourceCode for FileSource {
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
         let mut column = inner.column();
-        // Without context, miette reads the primary label's place for the header.
-        if let (Some(original), 0, 0) = (&self.original, context_lines_before, context_lines_after)
-        {
-            if let Some((_, old)) = self.anchors.iter().find(|(new, _)| *new == span.offset()) {
-                let old_span = miette::SourceSpan::new((*old).into(), 0);
-                if let Ok(c) = original.text.read_span(&old_span, 0, 0) {
-                    column = c.column();
-                }
-            }
+        // Without context, miette reads the primary label's place for the header, with the
+        // column counted in bytes; the header gives it in characters, as `line_col` does (an
+        // accent is one column, a byte-order mark none), in the original file when clipped.
+        if (context_lines_before, context_lines_after) == (0, 0) {
+            let anchor = self.anchors.iter().find(|(new, _)| *new == span.offset());
+            let (file, offset) = match (&self.original, anchor) {
+                (Some(original), Some((_, old))) => (original, *old),
+                _ => (&self.file, span.offset()),
+            };
+            column = file.line_col(offset).1 - 1;
         }
         Ok(Box::new(MietteSpanContents::new_named(
             self.file.name.clone(),

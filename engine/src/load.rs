@@ -6,7 +6,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::script::ScriptRuntime;
 use crate::source::{self, PolicyDir};
 use funnel_grammar::ast::{self, Item};
-use funnel_grammar::SourceFile;
+use funnel_grammar::{SourceFile, SyntaxKind};
 use std::sync::Arc;
 
 /// The outcome of checking one policy set.
@@ -39,7 +39,7 @@ impl CheckReport {
 /// Parses and checks the files of one policy set.
 ///
 /// ```
-/// use funnel_grammar::SourceFile;
+/// use funnel_grammar::{SourceFile, SyntaxKind};
 ///
 /// let report = funnel_engine::check_sources(vec![SourceFile::new("p.funnel", "policy \"p\" version 1\n")]);
 /// assert!(!report.is_ok());
@@ -96,7 +96,16 @@ fn read_scripts(parsed: &[(Arc<SourceFile>, ast::File)]) -> crate::check::Script
 }
 
 fn syntax_diagnostic(e: funnel_grammar::SyntaxError) -> Diagnostic {
-    let mut d = Diagnostic::error(Code::Syntax, e.message).label(&e.span, e.label);
+    let code = match e.kind {
+        SyntaxKind::Grammar => Code::Syntax,
+        SyntaxKind::NonAsciiName => Code::NonAsciiName,
+    };
+    let mut d = if e.kind.is_warning() {
+        Diagnostic::warning(code, e.message)
+    } else {
+        Diagnostic::error(code, e.message)
+    }
+    .label(&e.span, e.label);
     if let Some(h) = e.help {
         d = d.help(h);
     }

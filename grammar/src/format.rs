@@ -41,10 +41,11 @@ use std::sync::Arc;
 pub const WIDTH: usize = 100;
 
 /// Formats a file in the canonical layout. A file with syntax errors is not formatted: its
-/// errors are returned instead.
+/// errors are returned instead. Warnings are what formatting fixes (an indented block), so a
+/// file with only warnings is formatted.
 pub fn format(file: &Arc<SourceFile>) -> Result<String, Vec<SyntaxError>> {
     let (tree, errors) = parse(file);
-    if !errors.is_empty() {
+    if errors.iter().any(|e| !e.kind.is_warning()) {
         return Err(errors);
     }
     Ok(format_tree(&tree, &file.text))

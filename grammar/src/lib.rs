@@ -19,5 +19,5 @@ mod parser;
 mod span;
 
 pub use format::format;
-pub use parser::{parse, SyntaxError};
+pub use parser::{block_heads, parse, BlockHead, SyntaxError, SyntaxKind};
 pub use span::{SourceFile, Span};

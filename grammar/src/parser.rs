@@ -9,6 +9,9 @@ mod blocks;
 mod errors;
 mod expr;
 mod lexical;
+mod names;
+
+pub use lexical::{block_heads, BlockHead};
 
 use crate::ast::{Comment, File, Item};
 use crate::span::{SourceFile, Span};
@@ -30,6 +33,28 @@ pub struct SyntaxError {
     pub label: String,
     /// What to do about it, when the parser can tell.
     pub help: Option<String>,
+    /// What kind of problem it is.
+    pub kind: SyntaxKind,
+}
+
+/// What kind of problem a [`SyntaxError`] is. Most are text the grammar does not accept; the
+/// others are read all the same, so that one mistake is reported once (and they have codes of
+/// their own in the checker's diagnostics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyntaxKind {
+    /// The text does not follow the grammar: the block it is in is dropped.
+    Grammar,
+    /// A name with a letter outside ASCII (`funcionários`). It is read as its ASCII spelling,
+    /// so that its definition and its uses agree; reported once per spelling and file.
+    NonAsciiName,
+}
+
+impl SyntaxKind {
+    /// Whether the problem is only a warning: the file means what it says, and `funnel fmt`
+    /// rewrites it.
+    pub fn is_warning(self) -> bool {
+        false
+    }
 }
 
 #[derive(Parser)]
@@ -62,6 +87,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (File, Vec<SyntaxError>) {
         errors.extend(ctx.errors.into_inner());
     }
     comments.sort_by_key(|c: &Comment| c.span.start);
+    names::first_of_each_spelling(&mut errors);
     (File { items, comments }, errors)
 }
 
@@ -180,6 +206,7 @@ impl<'f> Ctx<'f> {
             message: message.into(),
             label: label.to_string(),
             help,
+            kind: SyntaxKind::Grammar,
         });
     }
 }

@@ -24,14 +24,29 @@ impl SourceFile {
         })
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset. A byte-order mark is not a
+    /// column: editors show the first character after it in column 1.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let before = &self.text[..floor_char_boundary(&self.text, offset)];
         let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
+        let line_start = before.rfind('\n').map_or(text_start(&self.text), |i| i + 1);
+        let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
         (line, col)
+    }
+}
+
+/// The byte-order mark that Excel and Windows editors write at the start of a UTF-8 file.
+pub(crate) const BOM: char = '\u{FEFF}';
+
+/// Where a file's text proper starts: after its byte-order mark, if it has one. The mark is
+/// kept in [`SourceFile::text`] (so `funnel fmt` sees a difference and drops it), but it is
+/// no part of the policy: the parser starts after it and columns do not count it.
+pub(crate) fn text_start(text: &str) -> usize {
+    if text.starts_with(BOM) {
+        BOM.len_utf8()
+    } else {
+        0
     }
 }
 
@@ -149,5 +164,15 @@ mod tests {
         assert_eq!(f.line_col(3), (2, 1));
         // "çé " is 5 bytes; x is the 4th character of line 2.
         assert_eq!(f.line_col(8), (2, 4));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let f = SourceFile::new("a.funnel", "\u{FEFF}let x = 1\nlet y = 2\n");
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(1), (1, 1));
+        assert_eq!(f.line_col(3), (1, 1));
+        assert_eq!(f.line_col(7), (1, 5));
+        assert_eq!(f.line_col(13), (2, 1));
     }
 }

@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use funnel_grammar::ast::Item;
-use funnel_grammar::{parse, SourceFile};
+use funnel_grammar::{parse, SourceFile, SyntaxKind};
 
 fn line(e: &funnel_grammar::SyntaxError) -> usize {
     e.span.line_col().0
@@ -247,4 +247,70 @@ fn messages_never_name_grammar_rules() {
             errs[0].message
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names with accents
+
+/// An accented name is an error once per spelling and file, with the ASCII spelling to write
+/// and the other lines that spell it so, and it is read as that spelling.
+#[test]
+fn an_accented_name_is_read_as_its_ascii_spelling() {
+    let src = "score intenção {\n  +1 when a\n}\nlet b = intenção + 1\nlet c = intenção * 2\n";
+    let (tree, errors) = parse(&SourceFile::new("n.funnel", src));
+    assert_eq!(tree.items.len(), 3);
+    let Item::Score(s) = &tree.items[0] else {
+        panic!("{:?}", tree.items[0])
+    };
+    assert_eq!(s.name.name, "intencao");
+    assert_eq!(s.name.span.text(), "intenção");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let e = &errors[0];
+    assert_eq!(e.kind, SyntaxKind::NonAsciiName);
+    assert_eq!(e.span.line_col(), (1, 7));
+    assert_eq!(
+        e.message,
+        "`intenção` is not a valid name: names are made of ASCII letters, digits and `_`"
+    );
+    assert_eq!(e.label, "`ç` is not an ASCII letter");
+    assert_eq!(
+        e.help.as_deref(),
+        Some("write `intencao` here and on lines 4 and 5")
+    );
+}
+
+#[test]
+fn an_accented_field_may_keep_its_input_spelling_with_from() {
+    let e = error("schema lead {\n  funcionários: int\n}\n");
+    assert_eq!(e.span.text(), "funcionários");
+    assert_eq!(
+        e.help.as_deref(),
+        Some("write `funcionarios`; if the input calls the field `funcionários`, add `from \"funcionários\"` after its type")
+    );
+    let e = error("schema lead {\n  funcionários: int from \"Employees\"\n}\n");
+    assert_eq!(e.help.as_deref(), Some("write `funcionarios`"));
+}
+
+#[test]
+fn a_name_without_an_ascii_spelling_is_to_be_renamed() {
+    let e = error("let 客户 = 1\n");
+    assert_eq!(e.kind, SyntaxKind::NonAsciiName);
+    assert!(e.help.unwrap().starts_with("rename it with ASCII letters"));
+    // `ór` would be `or`, a reserved word: no spelling is suggested.
+    let e = error("let ór = 1\n");
+    assert!(
+        e.help.as_deref().unwrap_or("").starts_with("rename it"),
+        "{e:?}"
+    );
+}
+
+/// A word with an accent is one word: `orçamento` is not `or` followed by `çamento`.
+#[test]
+fn an_accented_word_is_not_a_keyword_and_the_rest() {
+    let e = error("let x = a orçamento\n");
+    assert_eq!(e.kind, SyntaxKind::Grammar);
+    assert_eq!(e.span.text(), "orçamento");
+    let e = error("let x = orçamento\n");
+    assert_eq!(e.kind, SyntaxKind::NonAsciiName);
+    assert_eq!(e.help.as_deref(), Some("write `orcamento`"));
 }

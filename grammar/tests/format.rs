@@ -665,6 +665,18 @@ fn a_file_with_syntax_errors_is_not_formatted() {
     assert_eq!(errors[0].span.line_col(), (2, 11));
 }
 
+/// Excel and Windows editors start UTF-8 files with a byte-order mark: `funnel fmt` drops it,
+/// whether a comment or a block follows it.
+#[test]
+fn a_byte_order_mark_is_dropped() {
+    assert_eq!(
+        fmt("\u{FEFF}score fit {\n+1 when a\n}\n"),
+        "score fit {\n  +1 when a\n}\n"
+    );
+    assert_eq!(fmt("\u{FEFF}# note\nlet x = 1\n"), "# note\nlet x = 1\n");
+    assert_eq!(fmt("\u{FEFF}"), "");
+}
+
 #[test]
 fn empty_and_comment_only_files() {
     assert_eq!(fmt(""), "");

@@ -130,6 +130,28 @@ fn windows_line_endings() {
     assert_eq!(tree.comments[0].text, " c");
 }
 
+/// A byte-order mark (Excel, Windows editors) is not part of the text: the block after it is
+/// read, its spans point after the mark and columns do not count it.
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let file = SourceFile::new(
+        "bom.funnel",
+        "\u{FEFF}score fit {\n  +1 when a\n}\nlet x = 1\n",
+    );
+    let (tree, errors) = parse(&file);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(tree.items.len(), 2);
+    let Item::Score(s) = &tree.items[0] else {
+        panic!("{:?}", tree.items[0])
+    };
+    assert_eq!(s.name.span.text(), "fit");
+    assert_eq!(s.name.span.line_col(), (1, 7));
+    assert_eq!(tree.items[0].span().line_col(), (1, 1));
+    let tree = parse_ok("\u{FEFF}# made in Excel\nlet x = 1\n");
+    assert_eq!(tree.items.len(), 1);
+    assert_eq!(tree.comments[0].span.line_col(), (1, 1));
+}
+
 #[test]
 fn a_file_with_only_comments_is_empty() {
     let tree = parse_ok("# nothing here\n\n# really\n");

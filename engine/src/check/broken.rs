@@ -5,15 +5,9 @@
 
 use super::DefKind;
 use funnel_grammar::ast;
-use funnel_grammar::SourceFile;
+use funnel_grammar::{BlockHead, SourceFile};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-
-/// The keywords that start a top-level block in column 1 (as the parser cuts files).
-const BLOCK_KEYWORDS: &[&str] = &[
-    "policy", "schema", "persona", "score", "let", "grade", "stages", "route", "calendar", "sla",
-    "metric", "test", "use",
-];
 
 /// What the blocks that failed to parse would have defined.
 #[derive(Debug, Default)]
@@ -33,57 +27,47 @@ pub(crate) struct Broken {
 }
 
 impl Broken {
-    /// Finds, in each file, block headers in column 1 where no parsed item starts.
+    /// Finds, in each file, the heads of blocks (as the parser cuts files) where no parsed
+    /// item starts.
     pub(crate) fn find(files: &[(Arc<SourceFile>, ast::File)]) -> Broken {
         let mut b = Broken::default();
         for (file, tree) in files {
             let starts: HashSet<usize> = tree.items.iter().map(|i| i.span().start).collect();
-            let text = file.text.as_str();
-            let line_starts =
-                std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
-            for at in line_starts {
-                if starts.contains(&at) {
-                    continue;
-                }
-                let line = &text[at..];
-                let Some(kw) = BLOCK_KEYWORDS.iter().find(|kw| {
-                    line.strip_prefix(**kw).is_some_and(|rest| {
-                        !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-                    })
-                }) else {
-                    continue;
-                };
-                let rest = line[kw.len()..].trim_start_matches([' ', '\t']);
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                let named = |kind: DefKind, b: &mut Broken| {
-                    if !name.is_empty() {
-                        b.defs.entry(name.clone()).or_insert(kind);
-                    }
-                };
-                match *kw {
-                    "policy" => b.header = true,
-                    "schema" if !name.is_empty() => {
-                        b.schemas.insert(name.clone());
-                    }
-                    "persona" => named(DefKind::Persona, &mut b),
-                    "score" => named(DefKind::Score, &mut b),
-                    "let" => named(DefKind::Let, &mut b),
-                    "calendar" => named(DefKind::Calendar, &mut b),
-                    "sla" => named(DefKind::Sla, &mut b),
-                    "metric" => named(DefKind::Metric, &mut b),
-                    "grade" if !name.is_empty() => {
-                        b.grades.insert(name.clone());
-                    }
-                    "stages" => b.stages = true,
-                    "route" => b.route = true,
-                    _ => {}
+            for head in funnel_grammar::block_heads(&file.text) {
+                if !starts.contains(&head.start) {
+                    b.add(head);
                 }
             }
         }
         b
+    }
+
+    /// Notes what a block that did not parse would have defined.
+    fn add(&mut self, head: BlockHead) {
+        let name = head.name;
+        let mut named = |kind: DefKind| {
+            if !name.is_empty() {
+                self.defs.entry(name.clone()).or_insert(kind);
+            }
+        };
+        match head.keyword {
+            "persona" => named(DefKind::Persona),
+            "score" => named(DefKind::Score),
+            "let" => named(DefKind::Let),
+            "calendar" => named(DefKind::Calendar),
+            "sla" => named(DefKind::Sla),
+            "metric" => named(DefKind::Metric),
+            "policy" => self.header = true,
+            "schema" if !name.is_empty() => {
+                self.schemas.insert(name);
+            }
+            "grade" if !name.is_empty() => {
+                self.grades.insert(name);
+            }
+            "stages" => self.stages = true,
+            "route" => self.route = true,
+            _ => {}
+        }
     }
 
     /// True when a name may be defined by a block that did not parse.
@@ -105,7 +89,7 @@ mod tests {
     fn finds_the_names_of_blocks_that_did_not_parse() {
         let file = SourceFile::new(
             "a.funnel",
-            "score fit {\n  10 when x\n}\nlet y = 1\nstages {\n  lead\n",
+            "\u{FEFF}score fit {\n  10 when x\n}\nlet y = 1\nstages {\n  lead\n",
         );
         let tree = ast::File {
             items: Vec::new(),

@@ -2,7 +2,7 @@
 //! phrases, the text found is quoted, and common slips get a `help` line.
 
 use super::lexical::BLOCK_KEYWORDS;
-use super::{Ctx, Rule, SyntaxError};
+use super::{Ctx, Rule, SyntaxError, SyntaxKind};
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 /// At most this many phrases are listed after "expected".
@@ -48,6 +48,7 @@ pub(super) fn convert(ctx: &Ctx<'_>, text: &str, err: &Error<Rule>) -> SyntaxErr
             help: Some(
                 "the escapes in a text are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{e9}`".into(),
             ),
+            kind: SyntaxKind::Grammar,
         };
     }
     let mut phrases = phrases(&positives);
@@ -80,6 +81,7 @@ pub(super) fn convert(ctx: &Ctx<'_>, text: &str, err: &Error<Rule>) -> SyntaxErr
         message,
         label,
         help,
+        kind: SyntaxKind::Grammar,
     }
 }
 
@@ -91,6 +93,7 @@ fn too_deep(ctx: &Ctx<'_>, text: &str, pos: usize) -> SyntaxError {
         message: "this block is nested too deeply to read".into(),
         label: "nested too deeply".into(),
         help: Some("split deep expressions into smaller pieces with `let NAME = ...`".into()),
+        kind: SyntaxKind::Grammar,
     }
 }
 
@@ -107,6 +110,7 @@ fn stray_text(span: crate::span::Span, found: &Found, ctx: &Ctx<'_>) -> SyntaxEr
             "a block starts with one of these words in the first column: {}",
             BLOCK_KEYWORDS.join(", ")
         )),
+        kind: SyntaxKind::Grammar,
     }
 }
 

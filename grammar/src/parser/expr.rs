@@ -330,9 +330,10 @@ impl Ctx<'_> {
     }
 
     pub(super) fn ident(&self, pair: &P<'_>) -> Ident {
+        let span = self.span(pair);
         Ident {
-            name: pair.as_str().to_string(),
-            span: self.span(pair),
+            name: self.name_of(pair.as_str(), &span),
+            span,
         }
     }
 

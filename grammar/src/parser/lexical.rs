@@ -1,6 +1,9 @@
 //! Line-level scanning done before pest runs: cutting a file into blocks, and finding the
 //! comments of blocks that did not parse.
 
+use super::names::is_accent;
+use crate::span::text_start;
+
 /// The keywords that start a top-level block when written in column 1.
 pub(super) const BLOCK_KEYWORDS: [&str; 14] = [
     "policy", "schema", "table", "persona", "score", "let", "grade", "stages", "route", "calendar",
@@ -16,18 +19,52 @@ pub(super) struct Block {
     pub preamble: bool,
 }
 
-/// Cuts a file at every line that starts, in column 1, with a block keyword. A block thus
-/// runs to the next block (a missing `}` is reported at the end of its own block), and the
-/// policy header, which has no braces, ends where the next block starts.
+/// Where a top-level block starts, as the parser cuts files: its keyword and the name
+/// written after it. The checker reads the heads of blocks that did not parse, so that their
+/// names count as defined (one syntax error, not one more error at every use).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockHead {
+    /// Byte offset of the keyword in the file.
+    pub start: usize,
+    /// The block keyword: `score`, `stages`, ...
+    pub keyword: &'static str,
+    /// The name after the keyword (`fit` in `score fit {`), empty when there is none.
+    pub name: String,
+}
+
+/// The head of every top-level block of a file, in order: each line that starts, in column 1,
+/// with a block keyword (after the byte-order mark, on the first line).
+pub fn block_heads(text: &str) -> Vec<BlockHead> {
+    line_starts(text)
+        .filter_map(|at| {
+            let keyword = block_keyword(&text[at..])?;
+            let after = text[at + keyword.len()..].trim_start_matches([' ', '\t']);
+            let written: String = after
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || is_accent(*c))
+                .collect();
+            // As the parser reads it (see names.rs).
+            let name = super::names::ascii_spelling(&written).unwrap_or(written);
+            Some(BlockHead {
+                start: at,
+                keyword,
+                name,
+            })
+        })
+        .collect()
+}
+
+/// Cuts a file at the head of every block. A block thus runs to the next block (a missing `}`
+/// is reported at the end of its own block), and the policy header, which has no braces,
+/// ends where the next block starts. A byte-order mark is in no block.
 pub(super) fn split_blocks(text: &str) -> Vec<Block> {
-    let starts: Vec<usize> = line_starts(text)
-        .filter(|&at| starts_block(&text[at..]))
-        .collect();
+    let starts: Vec<usize> = block_heads(text).into_iter().map(|h| h.start).collect();
+    let body = text_start(text);
     let mut blocks = Vec::new();
     let first = starts.first().copied().unwrap_or(text.len());
-    if first > 0 || starts.is_empty() {
+    if first > body || starts.is_empty() {
         blocks.push(Block {
-            start: 0,
+            start: body,
             end: first,
             preamble: true,
         });
@@ -43,14 +80,20 @@ pub(super) fn split_blocks(text: &str) -> Vec<Block> {
     blocks
 }
 
+/// Where each line starts; the first one after the byte-order mark, if there is one.
 fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
-    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1))
+    std::iter::once(text_start(text)).chain(text.match_indices('\n').map(|(i, _)| i + 1))
 }
 
 /// Whether a line starts with a block keyword followed by something that is not part of a
 /// name (`score fit`, `stages{`, but not `scores` or `score_total`).
 pub(super) fn starts_block(line: &str) -> bool {
-    BLOCK_KEYWORDS.iter().any(|kw| {
+    block_keyword(line).is_some()
+}
+
+/// The block keyword a line starts with, if any (see [`starts_block`]).
+fn block_keyword(line: &str) -> Option<&'static str> {
+    BLOCK_KEYWORDS.iter().copied().find(|kw| {
         line.strip_prefix(kw)
             .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
     })
