@@ -767,3 +767,101 @@ fn accented_field_name() {
         ],
     );
 }
+
+/// `1.000.000`, as Brazil writes a million: the whole number is underlined and written with
+/// `_`; the score it is in counts as defined, so no "no score named" follows.
+#[test]
+fn thousands_separated_by_dots() {
+    let set = PolicySet::acme().replace(
+        "scoring.funnel",
+        "annual_revenue >= 1_000_000",
+        "annual_revenue >= 1.000.000",
+    );
+    expect_exactly(
+        "thousands_separated_by_dots",
+        &set,
+        &[(Code::Syntax, Severity::Error, "scoring.funnel", "1.000.000")],
+    );
+}
+
+/// A month is no unit: the help counts the days, and lists the units there are.
+#[test]
+fn duration_in_months() {
+    let set = PolicySet::acme().replace(
+        "scoring.funnel",
+        "decay 50% every 30d since",
+        "decay 50% every 1mo since",
+    );
+    expect_exactly(
+        "duration_in_months",
+        &set,
+        &[(Code::Syntax, Severity::Error, "scoring.funnel", "1mo")],
+    );
+}
+
+/// A unit written as a word (`horas`) maps to the language's unit; the SLA's calendar, used
+/// only by the SLA that did not parse, is not reported as unused.
+#[test]
+fn duration_unit_as_a_word() {
+    let set = PolicySet::acme().replace(
+        "sla.funnel",
+        "within 4h of sao_paulo_office",
+        "within 4 horas of sao_paulo_office",
+    );
+    expect_exactly(
+        "duration_unit_as_a_word",
+        &set,
+        &[(Code::Syntax, Severity::Error, "sla.funnel", "4 horas")],
+    );
+}
+
+/// A conversion target written as a fraction is the share it means: `0.4` is `40%`.
+#[test]
+fn share_written_as_a_fraction() {
+    let set = PolicySet::acme().replace(
+        "sla.funnel",
+        "at least 50% of leads reaching mql",
+        "at least 0.4 of leads reaching mql",
+    );
+    expect_exactly(
+        "share_written_as_a_fraction",
+        &set,
+        &[(Code::BadSla, Severity::Error, "sla.funnel", "0.4 of leads")],
+    );
+}
+
+/// Wherever a percent is needed, a fraction gets the percent it means as its fix.
+#[test]
+fn fractions_where_percents_are_needed_suggest_the_percent() {
+    let cases = [
+        ("sla.funnel", "warn at 75%", "warn at 0.8", "`80%`"),
+        (
+            "scoring.funnel",
+            "decay 50% every 30d",
+            "decay 0.5 every 30d",
+            "`50%`",
+        ),
+        (
+            "sla.funnel",
+            "at least 90% of first_touch met",
+            "at least 0.9 of first_touch met",
+            "`90%`",
+        ),
+        (
+            "sla.funnel",
+            "/ count(leads)\n  per month by created_at",
+            "/ count(leads)\n  per month by created_at\n  as percent\n  at least 0.25",
+            "`25%`",
+        ),
+    ];
+    for (file, from, to, fix) in cases {
+        let report = PolicySet::acme().replace(file, from, to).check();
+        let rendered = render(&report.diagnostics);
+        assert_eq!(report.diagnostics.len(), 1, "{to}:\n{rendered}");
+        let help = report.diagnostics[0].help.as_deref().unwrap_or("");
+        assert!(
+            help.starts_with(&format!("write it as a percent: {fix}")),
+            "{to}:\n{rendered}"
+        );
+    }
+}

@@ -10,6 +10,7 @@ mod errors;
 mod expr;
 mod lexical;
 mod names;
+mod numbers;
 
 pub use lexical::{block_heads, BlockHead};
 

@@ -314,3 +314,117 @@ fn an_accented_word_is_not_a_keyword_and_the_rest() {
     assert_eq!(e.kind, SyntaxKind::NonAsciiName);
     assert_eq!(e.help.as_deref(), Some("write `orcamento`"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Numbers written as elsewhere
+
+/// The message, underlined text and help of the only error of `let x = {written}`.
+fn slip(src: &str) -> (String, String, String) {
+    let e = error(src);
+    assert_plain(&e);
+    (
+        e.message,
+        e.span.text().to_string(),
+        e.help.unwrap_or_default(),
+    )
+}
+
+#[test]
+fn thousands_separated_by_dots_suggest_underscores() {
+    let (message, text, help) = slip("let x = y >= 1.000.000\n");
+    assert_eq!(text, "1.000.000");
+    assert_eq!(
+        message,
+        "`1.000.000` is not a number: `.` starts the decimals, it does not separate thousands"
+    );
+    assert_eq!(
+        help,
+        "write `1_000_000` (or `1000000`): `_` may separate the thousands"
+    );
+    let (_, text, help) = slip("let x = [2.500.000,75]\n");
+    assert_eq!(text, "2.500.000,75");
+    assert!(
+        help.starts_with("write `2_500_000.75` (or `2500000.75`)"),
+        "{help}"
+    );
+    // A field of a record named with digits is not a number.
+    let (message, _, _) = slip("let x = a1.000.000\n");
+    assert!(message.starts_with("expected a name"), "{message}");
+}
+
+#[test]
+fn unknown_duration_units_map_to_the_languages() {
+    let cases = [
+        ("let x = now - y > 4 horas\n", "4 horas", "write `4h`"),
+        ("let x = now - y > 4 hours\n", "4 hours", "write `4h`"),
+        ("let x = now - y > 4hrs\n", "4hrs", "write `4h`"),
+        ("let x = now - y > 30dias\n", "30dias", "write `30d`"),
+        ("let x = now - y > 30 days\n", "30 days", "write `30d`"),
+        ("let x = now - y > 2 semanas\n", "2 semanas", "write `2w`"),
+        (
+            "let x = now - y > 15 minutos\n",
+            "15 minutos",
+            "write `15m`",
+        ),
+        ("let x = now - y > 15min\n", "15min", "write `15m`"),
+        ("let x = now - y > 4 h\n", "4 h", "write `4h`"),
+        (
+            "let x = now - y > 3 meses\n",
+            "3 meses",
+            "write `90d`, counting 30 days a month",
+        ),
+        (
+            "let x = now - y > 1 mês\n",
+            "1 mês",
+            "write `30d`, counting 30 days a month",
+        ),
+        (
+            "let x = now - y > 1mo\n",
+            "1mo",
+            "write `30d`, counting 30 days a month",
+        ),
+        (
+            "let x = now - y > 2 anos\n",
+            "2 anos",
+            "write `730d`, counting 365 days a year",
+        ),
+        (
+            "let x = now - y > 3x\n",
+            "3x",
+            "write a unit the language has",
+        ),
+    ];
+    for (src, underlined, fix) in cases {
+        let (message, text, help) = slip(src);
+        assert_eq!(text, underlined, "{src}");
+        assert_eq!(
+            message,
+            format!("`{underlined}` is not a duration"),
+            "{src}"
+        );
+        assert_eq!(
+            help,
+            format!("{fix}; a duration is a whole number and a unit, without a space: `w` (weeks), `d` (days), `h` (hours), `m` (minutes) or `s` (seconds), as in `30d` or `4h 15m`"),
+            "{src}"
+        );
+    }
+}
+
+#[test]
+fn days_in_an_sla_may_be_business_days() {
+    let (_, text, help) = slip("sla s {\n  within 3 days of office\n}\n");
+    assert_eq!(text, "3 days");
+    assert!(
+        help.starts_with("write `3d`, or `3 business days` to count the calendar's open days; "),
+        "{help}"
+    );
+}
+
+/// Words after a number that are no unit keep their own messages.
+#[test]
+fn other_words_after_a_number_are_other_slips() {
+    let (message, _, _) = slip("score s {\n  +10 wen x\n}\n");
+    assert_eq!(message, "expected `when` or `per`, found `wen`");
+    let (message, _, _) = slip("policy \"p\" version 3a\n");
+    assert_eq!(message, "expected a number, found `3a`");
+}

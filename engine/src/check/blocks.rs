@@ -1,6 +1,7 @@
 //! Personas, scores, grades, stages, routes and metrics.
 
 use super::expr::Env;
+use super::suggest::as_percent;
 use super::Checker;
 use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
@@ -156,14 +157,25 @@ impl<'a> Checker<'a> {
             ast::DecayKind::Step { percent, every } => {
                 let p = match (&percent.kind, const_number(percent)) {
                     (ExprKind::Lit(Literal::Percent(_)), Some(p)) if p > 0.0 && p <= 1.0 => Some(p),
-                    _ => {
+                    (kind, _) => {
+                        let help = match kind {
+                            ExprKind::Lit(Literal::Number(n))
+                                if n.value > 0.0 && n.value <= 1.0 =>
+                            {
+                                format!(
+                                    "write it as a percent: {}",
+                                    as_percent(n.span.text(), n.value)
+                                )
+                            }
+                            _ => "write `decay 50% every 30d since ...`".into(),
+                        };
                         self.error(
                             Diagnostic::error(
                                 Code::BadDecay,
                                 "a decay rate must be a percent above 0% and at most 100%",
                             )
                             .label(&percent.span, "not a rate")
-                            .help("write `decay 50% every 30d since ...`"),
+                            .help(help),
                         );
                         None
                     }
@@ -790,10 +802,8 @@ impl<'a> Checker<'a> {
                     )
                     .label(&g.target.span, "not a percent")
                     .help(format!(
-                        "write `{}%` (or `{}%` if `{}` is already a share)",
-                        n.value,
-                        n.value * 100.0,
-                        n.value
+                        "write it as a percent: {}",
+                        as_percent(n.span.text(), n.value)
                     )),
                 );
                 None

@@ -24,6 +24,8 @@ pub(crate) struct Broken {
     pub stages: bool,
     /// The `route` block did not parse.
     pub route: bool,
+    /// Some block did not parse, of any kind.
+    pub any: bool,
 }
 
 impl Broken {
@@ -44,6 +46,7 @@ impl Broken {
 
     /// Notes what a block that did not parse would have defined.
     fn add(&mut self, head: BlockHead) {
+        self.any = true;
         let name = head.name;
         let mut named = |kind: DefKind| {
             if !name.is_empty() {
@@ -98,7 +101,7 @@ mod tests {
         let b = Broken::find(&[(file, tree)]);
         assert_eq!(b.defs.get("fit"), Some(&DefKind::Score));
         assert_eq!(b.defs.get("y"), Some(&DefKind::Let));
-        assert!(b.stages);
+        assert!(b.stages && b.any);
         assert!(!b.route);
     }
 }

@@ -629,6 +629,10 @@ impl<'a> Checker<'a> {
     }
 
     fn warn_unused(&mut self, personas: &[PersonaDef], calendars: &[CalendarDef]) {
+        if self.broken.any {
+            // A block that did not parse may be the one that uses them.
+            return;
+        }
         // A duplicate is reported as such, not also as unused.
         let first_def =
             |c: &Self, name: &str, i: usize| matches!(c.defs.get(name), Some((_, j, _)) if *j == i);

@@ -2,7 +2,7 @@
 
 use super::blocks::const_duration;
 use super::expr::Env;
-use super::suggest::unknown_name;
+use super::suggest::{as_percent, unknown_name};
 use super::{did_you_mean, Checker, DefKind};
 use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
@@ -306,17 +306,29 @@ impl<'a> Checker<'a> {
             self.days_of_open_time(e, &calendars[cal], secs);
         }
         let warn_at = match &p.warn_at {
-            Some(e) => match &e.kind {
-                ExprKind::Lit(Literal::Percent(v)) if *v > 0.0 && *v < 1.0 => Some(Some(*v)),
-                _ => {
-                    self.error(
-                        Diagnostic::error(Code::BadSla, "`warn at` takes a percent between 0% and 100%")
+            Some(e) => {
+                match &e.kind {
+                    ExprKind::Lit(Literal::Percent(v)) if *v > 0.0 && *v < 1.0 => Some(Some(*v)),
+                    kind => {
+                        let help = match kind {
+                        ExprKind::Lit(Literal::Number(n)) if n.value > 0.0 && n.value < 1.0 => format!(
+                            "write it as a percent: {}",
+                            as_percent(n.span.text(), n.value)
+                        ),
+                        _ => "write `warn at 75%`: a warning once three quarters of the time is used".into(),
+                    };
+                        self.error(
+                            Diagnostic::error(
+                                Code::BadSla,
+                                "`warn at` takes a percent between 0% and 100%",
+                            )
                             .label(&e.span, "not a percent in range")
-                            .help("write `warn at 75%`: a warning once three quarters of the time is used"),
-                    );
-                    None
+                            .help(help),
+                        );
+                        None
+                    }
                 }
-            },
+            }
             None => Some(None),
         };
         let mut on_breach = Vec::new();
@@ -414,7 +426,10 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(Code::BadSla, "a conversion target is a percent")
                             .label(&a.target.span, "not a percent")
-                            .help(format!("write it as a share, e.g. `{}%`", a.target.value)),
+                            .help(format!(
+                                "write it as a percent: {}",
+                                as_percent(a.target.span.text(), a.target.value)
+                            )),
                     );
                 }
                 AggregateDef::Conversion(f?, t?)
@@ -424,7 +439,10 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(Code::BadSla, "a compliance target is a percent")
                             .label(&a.target.span, "not a percent")
-                            .help("write `at least 90% of first_touch met per month`"),
+                            .help(format!(
+                                "write it as a percent: {}, as in `at least 90% of first_touch met per month`",
+                                as_percent(a.target.span.text(), a.target.value)
+                            )),
                     );
                 }
                 match self.defs.get(&sla.name) {

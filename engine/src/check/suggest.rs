@@ -70,9 +70,32 @@ pub(crate) fn did_you_mean<'a>(
     }
 }
 
+/// The percent to write where a number was written for one: a share written as a fraction
+/// (`0.4`) is `40%`, a number above 1 (`50`) was meant as a percent, `50%`; `1` may be either.
+pub(crate) fn as_percent(written: &str, value: f64) -> String {
+    if value > 0.0 && value < 1.0 {
+        let percent = format!("{:.4}", value * 100.0);
+        let percent = percent.trim_end_matches('0').trim_end_matches('.');
+        format!("`{percent}%`")
+    } else if value == 1.0 {
+        format!("`100%` (or `{written}%`)")
+    } else {
+        format!("`{written}%`")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fraction_is_a_share_and_a_larger_number_a_percent() {
+        assert_eq!(as_percent("0.4", 0.4), "`40%`");
+        assert_eq!(as_percent("0.125", 0.125), "`12.5%`");
+        assert_eq!(as_percent(".07", 0.07), "`7%`");
+        assert_eq!(as_percent("50", 50.0), "`50%`");
+        assert_eq!(as_percent("1", 1.0), "`100%` (or `1%`)");
+    }
 
     #[test]
     fn finds_a_typo_and_ignores_far_names() {

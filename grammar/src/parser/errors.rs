@@ -2,7 +2,7 @@
 //! phrases, the text found is quoted, and common slips get a `help` line.
 
 use super::lexical::BLOCK_KEYWORDS;
-use super::{Ctx, Rule, SyntaxError, SyntaxKind};
+use super::{numbers, Ctx, Rule, SyntaxError, SyntaxKind};
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 /// At most this many phrases are listed after "expected".
@@ -50,6 +50,11 @@ pub(super) fn convert(ctx: &Ctx<'_>, text: &str, err: &Error<Rule>) -> SyntaxErr
             ),
             kind: SyntaxKind::Grammar,
         };
+    }
+    if let Some(slip) = numbers::thousands(ctx, text, pos)
+        .or_else(|| numbers::duration_unit(ctx, text, pos, &positives))
+    {
+        return slip;
     }
     let mut phrases = phrases(&positives);
     if found == Found::EndOfBlock && positives.contains(&Rule::p_rbrace) {
