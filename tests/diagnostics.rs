@@ -768,65 +768,80 @@ fn accented_field_name() {
     );
 }
 
-/// `1.000.000`, as Brazil writes a million: the whole number is underlined and written with
-/// `_`; the score it is in counts as defined, so no "no score named" follows.
-#[test]
-fn thousands_separated_by_dots() {
-    let set = PolicySet::acme().replace(
-        "scoring.funnel",
-        "annual_revenue >= 1_000_000",
-        "annual_revenue >= 1.000.000",
-    );
-    expect_exactly(
-        "thousands_separated_by_dots",
-        &set,
-        &[(Code::Syntax, Severity::Error, "scoring.funnel", "1.000.000")],
-    );
+/// One mistake (an edit of a file of acme) and exactly the diagnostics it must give, each
+/// placed at the first occurrence of its text in its file.
+macro_rules! exactly {
+    ($(#[$doc:meta])* $name:ident: $file:literal, $from:expr => $to:expr,
+     [$(($code:ident, $sev:ident, $in:literal, $at:expr)),+ $(,)?]) => {
+        $(#[$doc])*
+        #[test]
+        fn $name() {
+            let set = PolicySet::acme().replace($file, $from, $to);
+            expect_exactly(
+                stringify!($name),
+                &set,
+                &[$((Code::$code, Severity::$sev, $in, $at)),+],
+            );
+        }
+    };
 }
 
-/// A month is no unit: the help counts the days, and lists the units there are.
-#[test]
-fn duration_in_months() {
-    let set = PolicySet::acme().replace(
-        "scoring.funnel",
-        "decay 50% every 30d since",
-        "decay 50% every 1mo since",
-    );
-    expect_exactly(
-        "duration_in_months",
-        &set,
-        &[(Code::Syntax, Severity::Error, "scoring.funnel", "1mo")],
-    );
-}
+exactly!(
+    /// `1.000.000`, as Brazil writes a million: the whole number is underlined and written
+    /// with `_`; the score it is in counts as defined, so no "no score named" follows.
+    thousands_separated_by_dots: "scoring.funnel",
+    "annual_revenue >= 1_000_000" => "annual_revenue >= 1.000.000",
+    [(Syntax, Error, "scoring.funnel", "1.000.000")]
+);
 
-/// A unit written as a word (`horas`) maps to the language's unit; the SLA's calendar, used
-/// only by the SLA that did not parse, is not reported as unused.
-#[test]
-fn duration_unit_as_a_word() {
-    let set = PolicySet::acme().replace(
-        "sla.funnel",
-        "within 4h of sao_paulo_office",
-        "within 4 horas of sao_paulo_office",
-    );
-    expect_exactly(
-        "duration_unit_as_a_word",
-        &set,
-        &[(Code::Syntax, Severity::Error, "sla.funnel", "4 horas")],
-    );
-}
+exactly!(
+    /// A month is no unit: the help counts the days, and lists the units there are.
+    duration_in_months: "scoring.funnel",
+    "decay 50% every 30d since" => "decay 50% every 1mo since",
+    [(Syntax, Error, "scoring.funnel", "1mo")]
+);
 
-/// A conversion target written as a fraction is the share it means: `0.4` is `40%`.
+exactly!(
+    /// A unit written as a word (`horas`) maps to the language's unit; the SLA's calendar,
+    /// used only by the SLA that did not parse, is not reported as unused.
+    duration_unit_as_a_word: "sla.funnel",
+    "within 4h of sao_paulo_office" => "within 4 horas of sao_paulo_office",
+    [(Syntax, Error, "sla.funnel", "4 horas")]
+);
+
+exactly!(
+    /// A conversion target written as a fraction is the share it means: `0.4` is `40%`.
+    share_written_as_a_fraction: "sla.funnel",
+    "at least 50% of leads reaching mql" => "at least 0.4 of leads reaching mql",
+    [(BadSla, Error, "sla.funnel", "0.4 of leads")]
+);
+
+exactly!(
+    /// An indented block is read as a block (a warning that `funnel fmt` fixes): its score is
+    /// defined, so no "no score named `fit`" follows.
+    indented_block: "scoring.funnel",
+    "\nscore fit \"Profile fit\" {" => "\n  score fit \"Profile fit\" {",
+    [(IndentedBlock, Warning, "scoring.funnel", "score fit")]
+);
+
+/// A set without stages is told so at its `policy` header, not at line 1 of some file.
 #[test]
-fn share_written_as_a_fraction() {
-    let set = PolicySet::acme().replace(
-        "sla.funnel",
-        "at least 50% of leads reaching mql",
-        "at least 0.4 of leads reaching mql",
-    );
+fn no_stages_block() {
+    let acme = PolicySet::acme();
+    let text = acme.text("funnel.funnel");
+    let start = text.find("stages {").unwrap();
+    let end = text.find("route {").unwrap();
+    let stages = text[start..end].to_string();
+    let set = acme.replace("funnel.funnel", &stages, "");
     expect_exactly(
-        "share_written_as_a_fraction",
+        "no_stages_block",
         &set,
-        &[(Code::BadSla, Severity::Error, "sla.funnel", "0.4 of leads")],
+        &[(
+            Code::BadStage,
+            Severity::Error,
+            "policy.funnel",
+            "policy \"acme-inbound\"",
+        )],
     );
 }
 

@@ -43,6 +43,7 @@ codes! {
     Io => "io": "A file or directory could not be read.",
     NoPolicyFiles => "no_policy_files": "A policy directory holds no `.funnel` file.",
     Syntax => "syntax": "The text does not follow the language's grammar.",
+    IndentedBlock => "indented_block": "A top-level block whose keyword is not in column 1 (a warning: the block is read, and `funnel fmt` moves it).",
     NonAsciiName => "non_ascii_name": "A name with a letter outside ASCII, such as `funcionários`: names are ASCII letters, digits and `_`.",
     NoHeader => "no_policy_header": "A policy set has no `policy` header.",
     DuplicateHeader => "duplicate_policy_header": "A policy set has more than one `policy` header.",

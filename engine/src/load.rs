@@ -99,6 +99,7 @@ fn syntax_diagnostic(e: funnel_grammar::SyntaxError) -> Diagnostic {
     let code = match e.kind {
         SyntaxKind::Grammar => Code::Syntax,
         SyntaxKind::NonAsciiName => Code::NonAsciiName,
+        SyntaxKind::IndentedBlock => Code::IndentedBlock,
     };
     let mut d = if e.kind.is_warning() {
         Diagnostic::warning(code, e.message)

@@ -8,11 +8,12 @@
 mod blocks;
 mod errors;
 mod expr;
+mod heads;
 mod lexical;
 mod names;
 mod numbers;
 
-pub use lexical::{block_heads, BlockHead};
+pub use heads::{block_heads, BlockHead};
 
 use crate::ast::{Comment, File, Item};
 use crate::span::{SourceFile, Span};
@@ -48,13 +49,16 @@ pub enum SyntaxKind {
     /// A name with a letter outside ASCII (`funcionários`). It is read as its ASCII spelling,
     /// so that its definition and its uses agree; reported once per spelling and file.
     NonAsciiName,
+    /// A top-level block whose keyword is not in column 1. A warning: the block is read, and
+    /// `funnel fmt` moves it to column 1.
+    IndentedBlock,
 }
 
 impl SyntaxKind {
     /// Whether the problem is only a warning: the file means what it says, and `funnel fmt`
     /// rewrites it.
     pub fn is_warning(self) -> bool {
-        false
+        self == SyntaxKind::IndentedBlock
     }
 }
 
@@ -80,6 +84,9 @@ pub fn parse(file: &Arc<SourceFile>) -> (File, Vec<SyntaxError>) {
     let mut comments = Vec::new();
     let mut errors = Vec::new();
     for chunk in lexical::split_blocks(&file.text) {
+        if chunk.indented {
+            errors.push(heads::indented(file, chunk.start));
+        }
         let ctx = Ctx::new(file, chunk.start);
         if let Some(item) = ctx.parse_chunk(&file.text[chunk.start..chunk.end], chunk.preamble) {
             items.push(item);

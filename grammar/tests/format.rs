@@ -915,3 +915,21 @@ test \"cpl\" {
     assert_eq!(fmt(text), expected);
     assert_eq!(fmt(expected), expected);
 }
+
+/// An indented top-level block is read, with a warning, and formatting moves it to column 1.
+#[test]
+fn an_indented_block_is_moved_to_column_one() {
+    let text = "let a = 1\n\n  score fit {\n    +1 when a\n  }\n";
+    let (tree, errors) = parse(&SourceFile::new("i.funnel", text));
+    assert_eq!(tree.items.len(), 2);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].kind.is_warning());
+    assert_eq!(errors[0].span.text(), "score");
+    assert_eq!(errors[0].span.line_col(), (3, 3));
+    assert_eq!(
+        errors[0].message,
+        "the block `score` is indented: a top-level block starts in column 1"
+    );
+    assert_eq!(errors[0].label, "in column 3");
+    assert_eq!(fmt(text), "let a = 1\n\nscore fit {\n  +1 when a\n}\n");
+}

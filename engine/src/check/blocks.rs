@@ -471,15 +471,9 @@ impl<'a> Checker<'a> {
             if self.broken.stages {
                 return Vec::new();
             }
-            let mut d = Diagnostic::error(Code::BadStage, "this policy set has no `stages` block")
-                .help("list the funnel's stages: `stages {\n  lead\n  mql when fit >= 40\n}`");
-            if let Some((file, _)) = self.files.first() {
-                d = d.label(
-                    &Span::new(file.clone(), 0, 0),
-                    "no stages in any file of the set",
-                );
-            }
-            self.error(d);
+            let d = Diagnostic::error(Code::BadStage, "this policy set has no `stages` block")
+                .help("list the funnel's stages, in any file of the set: `stages {\n  lead\n  mql when fit >= 40\n}`");
+            self.error(self.at_header(d, "no stages in any file of this policy"));
             return Vec::new();
         };
         self.begin_node();

@@ -286,15 +286,9 @@ impl<'a> Checker<'a> {
                 // The header has a syntax error, already reported.
                 return None;
             }
-            let mut d = Diagnostic::error(Code::NoHeader, "this policy set has no `policy` header")
+            let d = Diagnostic::error(Code::NoHeader, "this policy set has no `policy` header")
                 .help("add a header to one file: `policy \"my-policy\" version 1`");
-            if let Some((file, _)) = self.files.first() {
-                d = d.label(
-                    &Span::new(file.clone(), 0, 0),
-                    "no header in any file of the set",
-                );
-            }
-            self.error(d);
+            self.error(self.at_header(d, "no header in any file of the set"));
             return None;
         };
         for extra in &headers[1..] {
@@ -664,6 +658,21 @@ impl<'a> Checker<'a> {
                     )),
                 );
             }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// Labels what the whole set lacks at its `policy` header (`policy "name" version N`), or,
+    /// without one, at the start of its first file.
+    fn at_header(&self, d: Diagnostic, label: &str) -> Diagnostic {
+        let header = self.items().find_map(|i| match i {
+            Item::Policy(h) => Some(header_line(h)),
+            _ => None,
+        });
+        match header.or_else(|| Some(Span::new(self.files.first()?.0.clone(), 0, 0))) {
+            Some(span) => d.label(&span, label),
+            None => d,
         }
     }
 }

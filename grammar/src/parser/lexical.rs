@@ -1,7 +1,7 @@
-//! Line-level scanning done before pest runs: cutting a file into blocks, and finding the
-//! comments of blocks that did not parse.
+//! Line-level scanning done before pest runs: cutting a file into blocks (at the heads that
+//! heads.rs finds), and finding the comments of blocks that did not parse.
 
-use super::names::is_accent;
+use super::heads::block_heads;
 use crate::span::text_start;
 
 /// The keywords that start a top-level block when written in column 1.
@@ -17,71 +17,40 @@ pub(super) struct Block {
     pub end: usize,
     /// The text before the first block: only blank lines and comments belong there.
     pub preamble: bool,
-}
-
-/// Where a top-level block starts, as the parser cuts files: its keyword and the name
-/// written after it. The checker reads the heads of blocks that did not parse, so that their
-/// names count as defined (one syntax error, not one more error at every use).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlockHead {
-    /// Byte offset of the keyword in the file.
-    pub start: usize,
-    /// The block keyword: `score`, `stages`, ...
-    pub keyword: &'static str,
-    /// The name after the keyword (`fit` in `score fit {`), empty when there is none.
-    pub name: String,
-}
-
-/// The head of every top-level block of a file, in order: each line that starts, in column 1,
-/// with a block keyword (after the byte-order mark, on the first line).
-pub fn block_heads(text: &str) -> Vec<BlockHead> {
-    line_starts(text)
-        .filter_map(|at| {
-            let keyword = block_keyword(&text[at..])?;
-            let after = text[at + keyword.len()..].trim_start_matches([' ', '\t']);
-            let written: String = after
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_' || is_accent(*c))
-                .collect();
-            // As the parser reads it (see names.rs).
-            let name = super::names::ascii_spelling(&written).unwrap_or(written);
-            Some(BlockHead {
-                start: at,
-                keyword,
-                name,
-            })
-        })
-        .collect()
+    /// The block's keyword is not in column 1.
+    pub indented: bool,
 }
 
 /// Cuts a file at the head of every block. A block thus runs to the next block (a missing `}`
 /// is reported at the end of its own block), and the policy header, which has no braces,
 /// ends where the next block starts. A byte-order mark is in no block.
 pub(super) fn split_blocks(text: &str) -> Vec<Block> {
-    let starts: Vec<usize> = block_heads(text).into_iter().map(|h| h.start).collect();
+    let heads = block_heads(text);
     let body = text_start(text);
     let mut blocks = Vec::new();
-    let first = starts.first().copied().unwrap_or(text.len());
-    if first > body || starts.is_empty() {
+    let first = heads.first().map_or(text.len(), |h| h.start);
+    if first > body || heads.is_empty() {
         blocks.push(Block {
             start: body,
             end: first,
             preamble: true,
+            indented: false,
         });
     }
-    for (i, &start) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+    for (i, head) in heads.iter().enumerate() {
+        let end = heads.get(i + 1).map_or(text.len(), |h| h.start);
         blocks.push(Block {
-            start,
+            start: head.start,
             end,
             preamble: false,
+            indented: head.indented,
         });
     }
     blocks
 }
 
 /// Where each line starts; the first one after the byte-order mark, if there is one.
-fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+pub(super) fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
     std::iter::once(text_start(text)).chain(text.match_indices('\n').map(|(i, _)| i + 1))
 }
 
@@ -92,7 +61,7 @@ pub(super) fn starts_block(line: &str) -> bool {
 }
 
 /// The block keyword a line starts with, if any (see [`starts_block`]).
-fn block_keyword(line: &str) -> Option<&'static str> {
+pub(super) fn block_keyword(line: &str) -> Option<&'static str> {
     BLOCK_KEYWORDS.iter().copied().find(|kw| {
         line.strip_prefix(kw)
             .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
