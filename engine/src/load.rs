@@ -39,7 +39,7 @@ impl CheckReport {
 /// Parses and checks the files of one policy set.
 ///
 /// ```
-/// use funnel_grammar::{SourceFile, SyntaxKind};
+/// use funnel_grammar::SourceFile;
 ///
 /// let report = funnel_engine::check_sources(vec![SourceFile::new("p.funnel", "policy \"p\" version 1\n")]);
 /// assert!(!report.is_ok());

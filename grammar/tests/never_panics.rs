@@ -59,7 +59,7 @@ proptest! {
 
     #[test]
     fn text_from_the_language_alphabet_never_panics(
-        text in "[a-z0-9 \\n\\t{}()\\[\\]\"\\\\/#=<>+\\-*.,:%?é_]{0,300}"
+        text in "[a-z0-9 \\n\\t{}()\\[\\]\"\\\\/#=<>+\\-*.,:%?éçã\u{FEFF}_]{0,300}"
     ) {
         check(&text);
     }

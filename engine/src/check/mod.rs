@@ -272,6 +272,19 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// Labels what the whole set lacks at its `policy` header (`policy "name" version N`), or,
+    /// without one, at the start of its first file.
+    fn at_header(&self, d: Diagnostic, label: &str) -> Diagnostic {
+        let header = self.items().find_map(|i| match i {
+            Item::Policy(h) => Some(header_line(h)),
+            _ => None,
+        });
+        match header.or_else(|| Some(Span::new(self.files.first()?.0.clone(), 0, 0))) {
+            Some(span) => d.label(&span, label),
+            None => d,
+        }
+    }
+
     /// Exactly one `policy` header per set.
     fn check_header(&mut self) -> Option<Header> {
         let headers: Vec<&ast::PolicyHeader> = self
@@ -658,21 +671,6 @@ impl<'a> Checker<'a> {
                     )),
                 );
             }
-        }
-    }
-}
-
-impl Checker<'_> {
-    /// Labels what the whole set lacks at its `policy` header (`policy "name" version N`), or,
-    /// without one, at the start of its first file.
-    fn at_header(&self, d: Diagnostic, label: &str) -> Diagnostic {
-        let header = self.items().find_map(|i| match i {
-            Item::Policy(h) => Some(header_line(h)),
-            _ => None,
-        });
-        match header.or_else(|| Some(Span::new(self.files.first()?.0.clone(), 0, 0))) {
-            Some(span) => d.label(&span, label),
-            None => d,
         }
     }
 }
