@@ -158,7 +158,7 @@ pub fn suggestion_table(s: &Suggestion) -> String {
         s.seed,
         s.training,
         s.held_out,
-        s.holdout * 100.0
+        (s.holdout * 10_000.0).round() / 100.0
     );
     for score in &s.scores {
         let _ = writeln!(

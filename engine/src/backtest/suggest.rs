@@ -13,7 +13,7 @@
 //!    largest firing in training) adds as much as the score's current such rule, and rounded
 //!    to whole points (never to 0, which `funnel check` warns about: a rule worth less keeps
 //!    one point of its sign). A `per` rule's `max` is scaled with its points, so it caps the
-//!    same count.
+//!    same count. A file that was formatted (`funnel fmt`) is formatted again.
 //! 5. The proposed files must load ([`Policy::from_sources`]); the proposed policy is then
 //!    evaluated on the held-out leads, and each score's AUC there is compared with the
 //!    original's on the same leads.
@@ -214,15 +214,22 @@ pub fn suggest(
     let p = policy.checked();
     let mut scores = Vec::new();
     for (i, def) in p.scores.iter().enumerate() {
-        let x: Vec<Vec<f64>> = training.iter().map(|o| o.firings[i].clone()).collect();
+        let x: Vec<Vec<f64>> = training
+            .iter()
+            .map(|o| o.firings.get(i).cloned().unwrap_or_default())
+            .collect();
         let model = super::logistic::fit(&x, &y, settings.l2);
         let largest: Vec<f64> = (0..def.rules.len())
-            .map(|j| x.iter().map(|row| row[j].abs()).fold(0.0, f64::max))
+            .map(|j| {
+                x.iter()
+                    .filter_map(|row| row.get(j))
+                    .fold(0.0, |m, v| v.abs().max(m))
+            })
             .collect();
         let old: Vec<f64> = def.rules.iter().map(|r| r.points).collect();
-        let weights = model
-            .as_ref()
-            .map_or(vec![None; old.len()], |m| m.weights.clone());
+        // One weight a rule (a model fitted on rows of another width has none to give).
+        let mut weights = model.as_ref().map_or(Vec::new(), |m| m.weights.clone());
+        weights.resize(old.len(), None);
         let new = points(&old, &weights, &largest);
         let rules = def
             .rules
@@ -397,6 +404,14 @@ fn rewrite(
         let mut text = file.text.clone();
         for (start, end, replacement) in edits.iter().rev() {
             text.replace_range(*start..*end, replacement);
+        }
+        // A file kept as `funnel fmt` writes it stays so (comments aligned after points of
+        // another width); any other is left as written, so the diff shows only points.
+        if funnel_grammar::format(file).is_ok_and(|f| f == file.text) {
+            let edited = SourceFile::new(file.name.clone(), text.clone());
+            if let Ok(formatted) = funnel_grammar::format(&edited) {
+                text = formatted;
+            }
         }
         changed.push(ProposedFile {
             name: file.name.clone(),
