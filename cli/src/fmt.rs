@@ -49,7 +49,10 @@ pub fn run(args: Args) -> Outcome {
         }
         changed += 1;
         if args.diff {
-            print!("{}", unified_diff(&name, &file.text, &formatted));
+            print!(
+                "{}",
+                crate::output::unified_diff(&name, &file.text, &formatted)
+            );
         } else if args.check {
             println!("{name}");
         }
@@ -102,12 +105,4 @@ fn io_error(e: &std::io::Error) -> String {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => text,
     }
-}
-
-fn unified_diff(name: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(name, name)
-        .to_string()
 }

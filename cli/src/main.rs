@@ -65,7 +65,8 @@ enum Command {
     /// What a change to a policy does to the same leads: stage transitions, scores, and
     /// commitments before and after.
     Diff(diff::Args),
-    /// How well the scores, grades and stages predict an outcome the leads already have.
+    /// How well the scores, grades and stages predict an outcome the leads already have
+    /// (and, with --suggest, points re-fitted to it).
     Backtest(backtest::Args),
     /// Left-join two CSV files on a key column (e.g. MQLs with their closed deals).
     Join(join::Args),

@@ -75,3 +75,13 @@ pub fn write_to(path: Option<&std::path::Path>, text: &str) -> Result<(), crate:
         }
     }
 }
+
+/// A file's change as a unified diff with three lines of context (`funnel fmt --check`, the
+/// points `funnel backtest --suggest` proposes).
+pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(name, name)
+        .to_string()
+}

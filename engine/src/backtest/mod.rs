@@ -24,6 +24,12 @@ use crate::policy::{LoadError, Policy};
 use serde::Serialize;
 use std::io::Read;
 
+mod logistic;
+pub mod suggest;
+
+pub use logistic::Logistic;
+pub use suggest::{suggest, RuleSuggestion, ScoreSuggestion, SuggestOptions, Suggestion};
+
 /// The name the outcome is evaluated under (a `let` added to the policy).
 const OUTCOME: &str = "backtest_outcome";
 
@@ -41,6 +47,12 @@ pub enum BacktestError {
     /// The input cannot be read.
     #[error(transparent)]
     Batch(#[from] BatchError),
+    /// Points cannot be suggested (a held-out share out of range, one outcome only).
+    #[error("{0}")]
+    Suggest(String),
+    /// The proposed policy does not load: a bug in the suggestion, since only points change.
+    #[error("the proposed policy does not check: {0}")]
+    Proposal(LoadError),
 }
 
 /// A backtest's results.
@@ -128,11 +140,18 @@ pub struct Bucket {
 }
 
 /// One lead as the backtest reads it.
-struct Observation {
-    scores: Vec<f64>,
+pub(crate) struct Observation {
+    /// Its record number in the input.
+    pub(crate) record: u64,
+    /// Each score's value, in the policy's order.
+    pub(crate) scores: Vec<f64>,
     grades: Vec<Option<String>>,
     stage: String,
-    outcome: Option<bool>,
+    /// The outcome; `None` when unknown.
+    pub(crate) outcome: Option<bool>,
+    /// Per score, per rule: what the rule added over its points (see
+    /// [`suggest::Rules::features`]); empty unless asked for.
+    pub(crate) firings: Vec<Vec<f64>>,
 }
 
 /// What a backtest predicts: a condition over a lead in the policy's language
@@ -169,37 +188,7 @@ pub fn run<R: Read>(
 ) -> Result<Backtest, BacktestError> {
     let judged = with_outcome(policy, outcome)?;
     let names = policy.names();
-    let mut observations = Vec::new();
-    let summary = batch::evaluate_each(
-        &judged,
-        input,
-        format,
-        options,
-        |e| {
-            let d = e.to_decision();
-            Observation {
-                scores: names
-                    .scores
-                    .iter()
-                    .map(|s| e.score(s).unwrap_or(0.0))
-                    .collect(),
-                grades: names
-                    .grades
-                    .iter()
-                    .map(|(s, _)| e.grade(s).map(str::to_string))
-                    .collect(),
-                stage: e.stage().to_string(),
-                outcome: d.values.get(OUTCOME).and_then(|v| v.as_bool()),
-            }
-        },
-        |_, result| {
-            match result {
-                Ok(o) => observations.push(o),
-                Err(e) => on_error(&e),
-            }
-            Ok(())
-        },
-    )?;
+    let (observations, failed) = observe(&judged, input, format, options, None, &mut on_error)?;
     let known: Vec<&Observation> = observations
         .iter()
         .filter(|o| o.outcome.is_some())
@@ -282,12 +271,69 @@ pub fn run<R: Read>(
         leads: known.len() as u64,
         converted,
         unknown: (observations.len() - known.len()) as u64,
-        failed: summary.failed,
+        failed,
         scores,
         grades,
         stages,
         warnings,
     })
+}
+
+/// Every lead of `input` as `judged` (a policy with its outcome, see [`with_outcome`])
+/// evaluates it, in input order, and how many records failed; with `rules`, each lead's
+/// firings too, read from its explanation.
+fn observe<R: Read>(
+    judged: &Policy,
+    input: R,
+    format: InputFormat,
+    options: &BatchOptions,
+    rules: Option<&suggest::Rules>,
+    on_error: &mut impl FnMut(&crate::LeadError),
+) -> Result<(Vec<Observation>, u64), BacktestError> {
+    let names = judged.names();
+    let mut options = options.clone();
+    options.eval.explain = rules.is_some();
+    let mut observations = Vec::new();
+    let summary = batch::evaluate_each(
+        judged,
+        input,
+        format,
+        &options,
+        |e| {
+            let d = e.to_decision();
+            let firings = match (rules, &d.explain) {
+                (Some(rules), Some(steps)) => rules.features(steps),
+                _ => Vec::new(),
+            };
+            Observation {
+                record: 0,
+                scores: names
+                    .scores
+                    .iter()
+                    .map(|s| e.score(s).unwrap_or(0.0))
+                    .collect(),
+                grades: names
+                    .grades
+                    .iter()
+                    .map(|(s, _)| e.grade(s).map(str::to_string))
+                    .collect(),
+                stage: e.stage().to_string(),
+                outcome: d.values.get(OUTCOME).and_then(|v| v.as_bool()),
+                firings,
+            }
+        },
+        |record, result| {
+            match result {
+                Ok(mut o) => {
+                    o.record = record;
+                    observations.push(o);
+                }
+                Err(e) => on_error(&e),
+            }
+            Ok(())
+        },
+    )?;
+    Ok((observations, summary.failed))
 }
 
 /// The policy with the outcome as one more `let`, checked as a condition (and its column as
