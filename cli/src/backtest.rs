@@ -14,6 +14,8 @@ pub enum BacktestFormat {
     Table,
     /// One JSON document.
     Json,
+    /// One self-contained page with charts, for people (write it with `--output`).
+    Html,
 }
 
 #[derive(clap::Args)]
@@ -47,6 +49,12 @@ pub struct Args {
     /// With --suggest: the share of the leads held out from the fit to measure it.
     #[arg(long, value_name = "FRACTION", requires = "suggest", default_value_t = SuggestOptions::DEFAULT_HOLDOUT)]
     holdout: f64,
+    /// Write the backtest to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+    /// The language, month names and number separators of the HTML page.
+    #[arg(long, value_enum, default_value = "en-US")]
+    locale: crate::html::Locale,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -92,12 +100,13 @@ pub fn run(args: Args) -> Outcome {
     } else {
         None
     };
-    match args.format {
+    let text = match args.format {
         BacktestFormat::Table => {
-            print!("{}", table(&b));
+            let mut text = table(&b);
             if let Some(s) = &suggestion {
-                print!("{}", suggestion_table(s));
+                text += &suggestion_table(s);
             }
+            text
         }
         BacktestFormat::Json => {
             let mut json = serde_json::to_value(&b).expect("backtests serialize");
@@ -106,12 +115,16 @@ pub fn run(args: Args) -> Outcome {
                 value["diff"] = diff(s).into();
                 object.insert("suggestion".into(), value);
             }
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).expect("JSON values serialize")
-            );
+            serde_json::to_string_pretty(&json).expect("JSON values serialize") + "\n"
         }
-    }
+        BacktestFormat::Html => crate::html::backtest::page(
+            &b,
+            suggestion.as_ref().map(|s| (s, diff(s))).as_ref(),
+            &source,
+            args.locale,
+        ),
+    };
+    crate::output::write_to(args.output.as_deref(), &text)?;
     Ok(if b.failed > 0 {
         exit::RECORDS_FAILED
     } else {
@@ -235,6 +248,18 @@ pub fn table(b: &Backtest) -> String {
                 lift,
                 d.min_score,
                 d.max_score
+            );
+        }
+        let _ = writeln!(out, "  calibration: conversion by band of points");
+        for band in &s.bands {
+            let _ = writeln!(
+                out,
+                "  {:>7} to {:<7} {:>8} leads {:>8} converted  {:>8}",
+                band.from,
+                band.to,
+                band.leads,
+                band.converted,
+                pct(band.conversion)
             );
         }
     }

@@ -134,6 +134,23 @@ fn a_backtest_gives_auc_deciles_and_conversion_by_grade_and_stage() {
         (fit.deciles[0].min_score, fit.deciles[0].max_score),
         (19.0, 20.0)
     );
+    // Calibration: sizes 1..=20 span 19 points, so bands of 2 from 0 to 22, each counted
+    // here from the sizes it holds.
+    let bands: Vec<(f64, f64, u64, u64)> = fit
+        .bands
+        .iter()
+        .map(|b| (b.from, b.to, b.leads, b.converted))
+        .collect();
+    let expected: Vec<(f64, f64, u64, u64)> = (0..11)
+        .map(|i| {
+            let (from, to) = (2 * i, 2 * i + 2);
+            let inside: Vec<i32> = (1..=20).filter(|s| (from..to).contains(s)).collect();
+            let won = inside.iter().filter(|s| converted.contains(s)).count() as u64;
+            (from as f64, to as f64, inside.len() as u64, won)
+        })
+        .collect();
+    assert_eq!(bands, expected);
+    assert_eq!(fit.bands[0].conversion, Some(0.0));
     // By grade: A (15..=20) 5 of 6; B (8..=14) 2 of 7; C (1..=7) 1 of 7.
     let letters: Vec<(&str, u64, u64)> = b.grades[0]
         .letters

@@ -96,6 +96,25 @@ pub struct ScoreFit {
     pub auc_high: Option<f64>,
     /// Leads by tenths of the ranking, highest scores first.
     pub deciles: Vec<Decile>,
+    /// Calibration: leads by bands of equal width in points, lowest first (ten or so,
+    /// of a round width), and how many converted in each: conversion should rise band by
+    /// band.
+    pub bands: Vec<Band>,
+}
+
+/// The leads whose score falls in `from..to` (the last band includes its end).
+#[derive(Debug, Clone, Serialize)]
+pub struct Band {
+    /// The band's lowest score.
+    pub from: f64,
+    /// Its end.
+    pub to: f64,
+    /// Leads in it.
+    pub leads: u64,
+    /// Converted among them.
+    pub converted: u64,
+    /// Their share (`None` for no lead).
+    pub conversion: Option<f64>,
 }
 
 /// A tenth of the leads ranked by a score.
@@ -216,6 +235,7 @@ pub fn run<R: Read>(
                 auc_low: low,
                 auc_high: high,
                 deciles: deciles(&values, &outcomes, overall),
+                bands: bands(&values, &outcomes),
             }
         })
         .collect();
@@ -446,6 +466,53 @@ pub fn auc_interval(auc: f64, positives: u64, negatives: u64) -> (f64, f64) {
 
 /// The leads in tenths by score, highest first (equal-sized by rank; among equal scores the
 /// input order decides).
+/// The leads in bands of a round width (1, 2 or 5 times a power of ten) that cut the
+/// scores' range into ten or so, lowest first; empty bands are kept (a gap is a finding).
+fn bands(scores: &[f64], outcomes: &[bool]) -> Vec<Band> {
+    let finite = || scores.iter().copied().filter(|s| s.is_finite());
+    let (Some(low), Some(high)) = (finite().reduce(f64::min), finite().reduce(f64::max)) else {
+        return Vec::new();
+    };
+    let width = round_width((high - low) / 10.0);
+    let first = (low / width).floor() * width;
+    let count = (((high - first) / width).floor() as usize + 1).min(11);
+    let mut out: Vec<Band> = (0..count)
+        .map(|i| Band {
+            from: first + i as f64 * width,
+            to: first + (i + 1) as f64 * width,
+            leads: 0,
+            converted: 0,
+            conversion: None,
+        })
+        .collect();
+    for (score, converted) in scores.iter().zip(outcomes) {
+        if !score.is_finite() {
+            continue;
+        }
+        let i = (((score - first) / width).floor() as usize).min(count - 1);
+        out[i].leads += 1;
+        out[i].converted += u64::from(*converted);
+    }
+    for b in &mut out {
+        b.conversion = (b.leads > 0).then(|| b.converted as f64 / b.leads as f64);
+    }
+    out
+}
+
+/// The smallest of 1, 2 and 5 times a power of ten that is at least `w` (1 for a range of
+/// nothing: every lead in one band).
+fn round_width(w: f64) -> f64 {
+    if w <= 0.0 || !w.is_finite() {
+        return 1.0;
+    }
+    let power = 10f64.powf(w.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|c| *c >= w * (1.0 - 1e-12))
+        .unwrap_or(10.0 * power)
+}
+
 fn deciles(scores: &[f64], outcomes: &[bool], overall: Option<f64>) -> Vec<Decile> {
     let n = scores.len();
     let mut order: Vec<usize> = (0..n).collect();
