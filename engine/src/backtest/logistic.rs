@@ -15,7 +15,7 @@
 //!
 //! `L` is strictly convex in `w` when `l2 > 0`, so Newton's steps converge; each step is
 //! halved until `L` does not grow (a guard for the first steps from far away). The fit stops
-//! when no coordinate of a step moves by more than [`TOLERANCE`], or after
+//! when no coordinate of a step moves by more than `TOLERANCE`, or after
 //! [`MAX_ITERATIONS`] steps (then `converged` is false).
 
 use serde::Serialize;
@@ -34,7 +34,7 @@ pub struct Logistic {
     pub weights: Vec<Option<f64>>,
     /// Newton steps taken.
     pub iterations: usize,
-    /// Whether the last step was under [`TOLERANCE`].
+    /// Whether the last step was under `TOLERANCE`.
     pub converged: bool,
 }
 

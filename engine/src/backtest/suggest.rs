@@ -3,7 +3,7 @@
 //! the score's points and written into a copy of the policy's files.
 //!
 //! 1. Every lead is evaluated with explanations; a rule's *firing* for a lead is the points it
-//!    added over its points ([`Rules::features`]): 1 for a `when` rule that held, the count
+//!    added over its points (`Rules::features`): 1 for a `when` rule that held, the count
 //!    for a `per` rule, after its `max`.
 //! 2. The leads whose outcome is known are split by the seed: a share ([`SuggestOptions::holdout`])
 //!    is held out, the rest is the training part.
