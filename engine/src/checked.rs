@@ -91,6 +91,9 @@ pub struct FieldDef {
     pub from: Option<String>,
     /// Input values meaning "not given".
     pub missing: Vec<String>,
+    /// How its input text is read beyond its type's own forms (`map`, `true`/`false`,
+    /// `decimal`, `format`); `None` for most fields, which then cost the decoder nothing more.
+    pub input: Option<Box<crate::input_rules::FieldInput>>,
     /// Where it was declared.
     pub span: Span,
 }

@@ -86,6 +86,7 @@ impl<'a> Checker<'a> {
                         .help("remove the `?`"),
                     );
                 }
+                let input = self.field_input(f, &ty);
                 fields.push(FieldDef {
                     name: f.name.name.clone(),
                     ty,
@@ -93,6 +94,7 @@ impl<'a> Checker<'a> {
                     key: f.key.is_some(),
                     from: f.from.as_ref().map(|s| s.value.clone()),
                     missing: f.missing.iter().map(|m| m.value.clone()).collect(),
+                    input,
                     span: f.name.span.clone(),
                 });
             }

@@ -1,8 +1,9 @@
 //! JSON leads, read by the schema as they are parsed (no intermediate JSON tree).
 
-use super::text::{parse_scalar, MAX_DURATION};
-use super::{expected, finish_record, FieldIndex, LeadError};
+use super::text::{read_scalar, MAX_DURATION};
+use super::{expected, expected_for, finish_record, FieldIndex, LeadError};
 use crate::checked::{Checked, FieldDef, RecordId, Ty};
+use crate::input_rules::FieldInput;
 use crate::value::Value;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::cell::{Cell, RefCell};
@@ -82,7 +83,12 @@ impl Ctx<'_> {
     }
 
     fn mismatch<E: de::Error>(&self, ty: &Ty, found: String) -> E {
-        let exp = expected(self.p, ty);
+        self.mismatch_for(ty, None, found)
+    }
+
+    /// A mismatch described by the field's input rules, for a text they could have read.
+    fn mismatch_for<E: de::Error>(&self, ty: &Ty, input: Option<&FieldInput>, found: String) -> E {
+        let exp = expected_for(self.p, ty, input);
         self.fail(
             format!("expected {exp}, found {found}"),
             Some(exp),
@@ -103,11 +109,13 @@ pub(crate) fn decode_json<'de, D: Deserializer<'de>>(
     lead.map_err(|e| ctx.into_error(e))
 }
 
-/// Decodes one value of a given type from JSON (a CSV cell holding a list or a record).
+/// Decodes one value of a given type from JSON (a CSV cell holding a list or a record), by
+/// the input rules of the field it is in.
 pub(crate) fn decode_typed<'de, D: Deserializer<'de>>(
     p: &Checked,
     index: &FieldIndex,
     ty: &Ty,
+    input: Option<&FieldInput>,
     de: D,
 ) -> Result<Value, LeadError> {
     let ctx = Ctx::new(p, index, false);
@@ -115,6 +123,7 @@ pub(crate) fn decode_typed<'de, D: Deserializer<'de>>(
         ctx: &ctx,
         ty,
         field: None,
+        input,
     }
     .deserialize(de);
     value.map_err(|e| ctx.into_error(e))
@@ -176,7 +185,10 @@ impl<'de> Visitor<'de> for LeadSeed<'_, '_> {
 struct ValueSeed<'c, 'a> {
     ctx: &'c Ctx<'a>,
     ty: &'c Ty,
+    /// The field read, for its `missing` texts (none for a list's items).
     field: Option<&'c FieldDef>,
+    /// The input rules of the field read or of the list it is an item of.
+    input: Option<&'c FieldInput>,
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
@@ -249,13 +261,15 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         if self.field.is_some_and(|f| f.missing.iter().any(|m| m == s)) {
             return Ok(Value::Missing);
         }
-        match self.ty {
-            Ty::Text | Ty::Date | Ty::DateTime | Ty::Duration | Ty::Enum(_) => {
-                parse_scalar(self.ctx.p, self.ty, s)
-                    .map_err(|_| self.ctx.mismatch(self.ty, show_str(s)))
-            }
-            ty => Err(self.ctx.mismatch(ty, show_str(s))),
+        let text_form = match self.ty {
+            Ty::Text | Ty::Date | Ty::DateTime | Ty::Duration | Ty::Enum(_) => true,
+            ty => self.input.is_some_and(|i| i.reads_json_text(ty)),
+        };
+        if !text_form {
+            return Err(self.ctx.mismatch(self.ty, show_str(s)));
         }
+        read_scalar(self.ctx.p, self.ty, self.input, s)
+            .map_err(|_| self.ctx.mismatch_for(self.ty, self.input, show_str(s)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
@@ -270,6 +284,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                 ctx: self.ctx,
                 ty: inner,
                 field: None,
+                input: self.input,
             });
             let item = match next {
                 Ok(Some(v)) => v,
@@ -320,6 +335,7 @@ fn read_record<'de, A: MapAccess<'de>>(
                     ctx,
                     ty: &f.ty,
                     field: Some(f),
+                    input: f.input.as_deref(),
                 })?;
                 values[slot] = v;
                 next = slot + 1;
