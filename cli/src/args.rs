@@ -127,7 +127,7 @@ impl Leads {
 
 /// A CSV delimiter: one ASCII character other than a quote or a line break, or `\t` written
 /// as two characters (a tab is awkward to type in a shell).
-fn parse_delimiter(text: &str) -> Result<u8, String> {
+pub(crate) fn parse_delimiter(text: &str) -> Result<u8, String> {
     match text.as_bytes() {
         b"\\t" | b"tab" => Ok(b'\t'),
         [b'"' | b'\n' | b'\r'] => Err("a quote or a line break cannot separate cells".into()),

@@ -6,6 +6,7 @@
 mod args;
 mod backtest;
 mod check;
+mod csv_lines;
 mod diff;
 mod eval;
 mod explain;
