@@ -861,7 +861,7 @@ fn join_on(left: &Path, right: &Path, on: &str, more: &[&str]) -> Output {
         "--on".as_ref(),
         on.as_ref(),
     ];
-    args.extend(more.iter().map(|m| std::ffi::OsStr::new(m)));
+    args.extend(more.iter().map(std::ffi::OsStr::new));
     join(&args)
 }
 
