@@ -6,8 +6,7 @@
 
 use super::text::read_scalar;
 use super::{expected_for, finish_record, FieldIndex, LeadError};
-use crate::checked::{Checked, Ty};
-use crate::input_rules::FieldInput;
+use crate::checked::{Checked, FieldDef, Ty};
 use crate::value::Value;
 
 /// One CSV row as the batch reader keeps it: the cells' bytes, one after another, in a
@@ -122,9 +121,8 @@ impl CsvDecoder {
             if cell.is_empty() || f.missing.iter().any(|m| m == cell) {
                 continue;
             }
-            let input = f.input.as_deref();
-            values[slot] = cell_value(p, index, &f.ty, input, cell).map_err(|()| {
-                let exp = expected_for(p, &f.ty, input);
+            values[slot] = cell_value(p, index, &f.ty, f, cell).map_err(|()| {
+                let exp = expected_for(p, &f.ty, f.input.as_deref());
                 let found = show_cell(cell);
                 let mut e = LeadError::new(format!("expected {exp}, found {found}"));
                 e.field = Some(f.name.clone());
@@ -153,28 +151,29 @@ fn show_cell(cell: &str) -> String {
     }
 }
 
-/// A cell of type `ty`, read by the field's input rules (which read each item of a list).
+/// A cell of type `ty` (field `f`'s, or its list's item type), read by the field's input
+/// rules (which read each item of a list).
 fn cell_value(
     p: &Checked,
     index: &FieldIndex,
     ty: &Ty,
-    input: Option<&FieldInput>,
+    f: &FieldDef,
     cell: &str,
 ) -> Result<Value, ()> {
     match ty {
         Ty::List(inner) => {
             let t = cell.trim();
             if t.starts_with('[') {
-                return json_value(p, index, ty, input, t);
+                return json_value(p, index, ty, Some(f), t);
             }
             let items: Result<Vec<Value>, ()> = t
                 .split('|')
-                .map(|s| cell_value(p, index, inner, input, s.trim()))
+                .map(|s| cell_value(p, index, inner, f, s.trim()))
                 .collect();
             Ok(Value::List(items?.into()))
         }
         Ty::Record(_) => json_value(p, index, ty, None, cell.trim()),
-        _ => read_scalar(p, ty, input, cell),
+        _ => read_scalar(p, ty, f.input.as_deref(), cell),
     }
 }
 
@@ -183,9 +182,9 @@ fn json_value(
     p: &Checked,
     index: &FieldIndex,
     ty: &Ty,
-    input: Option<&FieldInput>,
+    field: Option<&FieldDef>,
     text: &str,
 ) -> Result<Value, ()> {
     let mut de = serde_json::Deserializer::from_str(text);
-    super::json::decode_typed(p, index, ty, input, &mut de).map_err(|_| ())
+    super::json::decode_typed(p, index, ty, field, &mut de).map_err(|_| ())
 }
