@@ -13,6 +13,8 @@ pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
 /// A field's input rules, made by the checker from its modifiers.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldInput {
+    /// `missing "Select", ""`: input texts that mean "not given".
+    pub missing: Vec<String>,
     /// `map VALUE from "..."`: each input text and the enum value (its index) it is read as.
     pub map: Vec<(String, u16)>,
     /// `true "..."`: more texts read as `true`, in lower case (they match in any case).

@@ -15,7 +15,8 @@ impl Checker<'_> {
     /// The rules for reading `f`'s input, whose type resolved to `ty`; `None` when it has no
     /// input modifiers. Reports every modifier that does not fit.
     pub(super) fn field_input(&mut self, f: &ast::FieldDecl, ty: &Ty) -> Option<Box<FieldInput>> {
-        let none = f.maps.is_empty()
+        let none = f.missing.is_empty()
+            && f.maps.is_empty()
             && f.true_words.is_empty()
             && f.false_words.is_empty()
             && f.decimal.is_none()
@@ -28,7 +29,10 @@ impl Checker<'_> {
             Ty::List(inner) => &**inner,
             other => other,
         };
-        let mut input = FieldInput::default();
+        let mut input = FieldInput {
+            missing: f.missing.iter().map(|m| m.value.clone()).collect(),
+            ..FieldInput::default()
+        };
         self.value_maps(f, item, &mut input);
         self.bool_words(f, item, &mut input);
         if let Some(d) = &f.decimal {

@@ -614,7 +614,6 @@ impl<'a> Checker<'a> {
                     optional: *n != "state",
                     key: false,
                     from: None,
-                    missing: Vec::new(),
                     input: None,
                     span: Span::synthetic(),
                 })

@@ -93,7 +93,6 @@ impl<'a> Checker<'a> {
                     optional: f.ty.optional,
                     key: f.key.is_some(),
                     from: f.from.as_ref().map(|s| s.value.clone()),
-                    missing: f.missing.iter().map(|m| m.value.clone()).collect(),
                     input,
                     span: f.name.span.clone(),
                 });

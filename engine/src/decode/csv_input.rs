@@ -7,6 +7,7 @@
 use super::text::read_scalar;
 use super::{expected_for, finish_record, FieldIndex, LeadError};
 use crate::checked::{Checked, FieldDef, Ty};
+use crate::input_rules::FieldInput;
 use crate::value::Value;
 
 /// One CSV row as the batch reader keeps it: the cells' bytes, one after another, in a
@@ -118,7 +119,8 @@ impl CsvDecoder {
                 err.found = Some("bytes that are not UTF-8".into());
                 err
             })?;
-            if cell.is_empty() || f.missing.iter().any(|m| m == cell) {
+            let missing = |i: &FieldInput| i.missing.iter().any(|m| m == cell);
+            if cell.is_empty() || f.input.as_deref().is_some_and(missing) {
                 continue;
             }
             values[slot] = cell_value(p, index, &f.ty, f, cell).map_err(|()| {

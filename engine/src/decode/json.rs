@@ -207,10 +207,18 @@ fn show_str(s: &str) -> String {
 }
 
 impl ValueSeed<'_, '_> {
-    /// A text read by the field's input rules: a text type's, or a bool's or a number's when
-    /// the rules read those from text.
+    /// A text of field `f`, which says how its input is written: one of its `missing` texts
+    /// (for its own value, not an item of its list), or a value read by its rules (a text
+    /// type's, or a bool's or a number's when the rules read those from text).
     #[inline(never)]
-    fn read_by_rules<E: de::Error>(&self, rules: &FieldInput, s: &str) -> Result<Value, E> {
+    fn read_as_written<E: de::Error>(&self, f: &FieldDef, s: &str) -> Result<Value, E> {
+        let Some(rules) = f.input.as_deref() else {
+            return Err(self.ctx.mismatch(self.ty, show_str(s)));
+        };
+        let own = std::ptr::eq(self.ty, &f.ty);
+        if own && rules.missing.iter().any(|m| m == s) {
+            return Ok(Value::Missing);
+        }
         let text = matches!(
             self.ty,
             Ty::Text | Ty::Date | Ty::DateTime | Ty::Duration | Ty::Enum(_)
@@ -275,18 +283,10 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
-        // The field's own value, not an item of its list, may be one of its `missing` texts.
-        let own = |f: &FieldDef| std::ptr::eq(self.ty, &f.ty);
-        if self
-            .field
-            .is_some_and(|f| own(f) && f.missing.iter().any(|m| m == s))
-        {
-            return Ok(Value::Missing);
-        }
-        // A field without input rules (most, and every field of the benchmark) pays one test
-        // for them here.
-        if let Some(rules) = self.field.and_then(|f| f.input.as_deref()) {
-            return self.read_by_rules(rules, s);
+        // A field that says nothing of how its input is written (most, and every field of the
+        // benchmark) pays one test for it here.
+        if let Some(f) = self.field.filter(|f| f.input.is_some()) {
+            return self.read_as_written(f, s);
         }
         match self.ty {
             Ty::Text | Ty::Date | Ty::DateTime | Ty::Duration | Ty::Enum(_) => {
