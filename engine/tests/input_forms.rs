@@ -256,3 +256,71 @@ fn json_errors_name_the_field_and_its_written_form() {
         Err("record 1 [L-9]: field `channels[0]`: expected one of email, whatsapp, telefone (or \"ligação\"), found text \"fax\"".to_string())
     );
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Cells like the ones the rules read, and mangled ones.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[0-9.,+-]{0,12}",
+            "[0-9/: .-]{0,20}",
+            "(sim|não|NÃO|x|ok|-|serviços|ligação|[a-zç]{0,6})",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any cell of any column decodes or is that record's error naming its field.
+        #[test]
+        fn any_cell_decodes_or_is_an_error_naming_its_field(column in 1usize..9, text in cell()) {
+            let mut cells: Vec<String> =
+                "L-1;serviços;sim;x;1.234,56;1.200;25/12/2026;26/12/2026 14:30;email"
+                    .split(';')
+                    .map(str::to_string)
+                    .collect();
+            cells[column] = format!("\"{}\"", text.replace('"', "\"\""));
+            let csv = format!("{HEADER}\n{}\n", cells.join(";"));
+            let policy = policy();
+            let mut seen = Vec::new();
+            batch::run(&policy, csv.as_bytes(), InputFormat::CsvWith(b';'), &options(), |o| {
+                seen.push(o.result.map(|_| ()).map_err(|e| e.field));
+                Ok(())
+            })
+            .unwrap();
+            prop_assert_eq!(seen.len(), 1);
+            if let Err(field) = &seen[0] {
+                prop_assert!(field.is_some(), "{:?}: {:?}", text, seen);
+            }
+            // The same text as a JSON string.
+            let names = HEADER.split(';').collect::<Vec<_>>();
+            let mut lead = serde_json::Map::new();
+            for (name, cell) in names.iter().zip(&cells) {
+                lead.insert(name.to_string(), json!(cell.trim_matches('"')));
+            }
+            lead.insert(names[column].to_string(), json!(text));
+            lead.insert("Canais".into(), json!([text]));
+            let _ = policy.decode_json_str(&Value::Object(lead).to_string(), &EvalOptions::default());
+        }
+
+        /// Any format, decimal, word or mapped text in a schema is checked without a panic.
+        #[test]
+        fn any_modifier_text_checks(text in any::<String>()) {
+            let quoted = format!("{text:?}");
+            let source = POLICY
+                .replace("\"dd/mm/yyyy\"", &quoted)
+                .replace("decimal \",\"", &format!("decimal {quoted}"))
+                .replace("\"Ok\"", &quoted)
+                .replace("\"ligação\"", &quoted);
+            let report = funnel_engine::check_sources(vec![funnel_grammar::SourceFile::new(
+                "p.funnel", source,
+            )]);
+            for d in &report.diagnostics {
+                let _ = d.render(false);
+            }
+        }
+    }
+}
