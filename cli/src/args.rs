@@ -162,6 +162,10 @@ pub struct Leads {
     /// How the input is written (guessed from the file's extension; JSONL for stdin).
     #[arg(long, value_enum)]
     pub input_format: Option<InputKind>,
+    /// The character between CSV cells, such as ';' or '\t' (default: `;` when the header
+    /// line has a `;` and no `,` outside quotes, else `,`).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
@@ -186,6 +190,20 @@ impl Leads {
             (Some(InputKind::Json), _) => InputFormat::Json,
             (None, Some(p)) => InputFormat::from_path(p),
             (None, None) => InputFormat::Jsonl,
+        };
+        let format = match (self.delimiter, format) {
+            (None, format) => format,
+            (Some(d), InputFormat::Csv) => InputFormat::CsvWith(d),
+            (Some(_), other) => {
+                let kind = if other == InputFormat::Json {
+                    "JSON"
+                } else {
+                    "JSONL"
+                };
+                return Err(Failure::Usage(format!(
+                    "--delimiter is for CSV input, and this input is read as {kind} (give --input-format csv)"
+                )));
+            }
         };
         match path {
             None => Ok((Box::new(std::io::stdin().lock()), format, "<stdin>".into())),
@@ -213,5 +231,18 @@ impl Leads {
             jobs: self.jobs(),
             chunk: funnel_engine::batch::CHUNK,
         }
+    }
+}
+
+/// A CSV delimiter: one ASCII character other than a quote or a line break, or `\t` written
+/// as two characters (a tab is awkward to type in a shell).
+pub(crate) fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text.as_bytes() {
+        b"\\t" | b"tab" => Ok(b'\t'),
+        [b'"' | b'\n' | b'\r'] => Err("a quote or a line break cannot separate cells".into()),
+        [b] if b.is_ascii() => Ok(*b),
+        _ => Err(format!(
+            "expected one ASCII character such as ';' or '\\t', found {text:?}"
+        )),
     }
 }

@@ -911,3 +911,61 @@ fn join_without_the_key_column_or_a_readable_file_exits_2() {
     let out = join(&[left.as_os_str(), right.as_os_str()]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `funnel join LEFT RIGHT --on KEY`, then `more`.
+fn join_on(left: &Path, right: &Path, on: &str, more: &[&str]) -> Output {
+    let mut args = vec![
+        left.as_os_str(),
+        right.as_os_str(),
+        "--on".as_ref(),
+        on.as_ref(),
+    ];
+    args.extend(more.iter().map(std::ffi::OsStr::new));
+    join(&args)
+}
+
+#[test]
+fn join_names_the_line_of_a_bad_row_in_a_crlf_file() {
+    // Excel writes CRLF; the `csv` crate alone placed each row after the first one line early.
+    let dir = tempfile::tempdir().unwrap();
+    let left = write(dir.path(), "l.csv", "id,a\n1,x\n");
+    for (content, line) in [
+        ("id,a\r\n1,x\r\n2,y,extra\r\n", 3),
+        ("id,a\r\n1,x\r\n\r\n\r\n2,y,extra\r\n", 5),
+        ("id,a\r\n\"1\r\nmore\",x\r\n2,y,extra\r\n", 4),
+        ("id,a\n1,x\n2,y,extra\n", 3),
+    ] {
+        let ragged = write(dir.path(), "ragged.csv", content);
+        let out = join_on(&ragged, &left, "id", &[]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out.stderr).contains(&format!(
+                "ragged.csv:{line}: the row has 3 fields, but the header has 2"
+            )),
+            "{content:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn join_reads_files_separated_by_semicolons_and_writes_commas() {
+    let dir = tempfile::tempdir().unwrap();
+    let left = write(
+        dir.path(),
+        "leads.csv",
+        "Código;Setor\r\nBR-1;serviços\r\nBR-2;indústria\r\n",
+    );
+    let right = write(dir.path(), "deals.csv", "Código;Valor\r\nBR-2;1.234,56\r\n");
+    let out = join_on(&left, &right, "Código", &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "Código,Setor,Valor\nBR-1,serviços,\nBR-2,indústria,\"1.234,56\"\n"
+    );
+    // A delimiter given is used for both files.
+    let tabs = write(dir.path(), "tabs.csv", "Código\tSetor;x\nBR-1\ta;b\n");
+    let right = write(dir.path(), "deals.csv", "Código\tValor\nBR-1\t7\n");
+    let out = join_on(&tabs, &right, "Código", &["--delimiter", "\\t"]);
+    assert_eq!(text(&out.stdout), "Código,Setor;x,Valor\nBR-1,a;b,7\n");
+}

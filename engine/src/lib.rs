@@ -48,6 +48,7 @@ pub mod diagnostic;
 mod eval;
 mod evaluator;
 mod guard;
+mod input_rules;
 mod live;
 mod load;
 mod pattern;
