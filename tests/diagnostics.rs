@@ -244,6 +244,31 @@ mistake!(let_named_like_a_field: Duplicate in "scoring.funnel",
     "let is_student =" => "let country = \"BR\"\nlet is_student =");
 
 // ---------------------------------------------------------------------------------------------
+// How fields read their input
+
+mistake!(map_to_an_unknown_enum_value: UnknownEnumValue in "policy.funnel",
+    "manufacturing, other)\n" => "manufacturing, other)\n    map fintec from \"Fintech\", \"FinTech\"\n", at "map fintec");
+mistake!(a_text_mapped_twice: BadInput in "policy.funnel",
+    "manufacturing, other)\n" => "manufacturing, other)\n    map saas from \"SaaS\"\n    map fintech from \"Fintech\", \"SaaS\"\n",
+    at "map fintech");
+mistake!(a_mapped_text_that_is_a_value: BadInput in "policy.funnel",
+    "manufacturing, other)\n" => "manufacturing, other) map other from \"retail\"\n");
+mistake!(a_mapped_text_that_is_missing: BadInput in "policy.funnel",
+    "individual, student)?\n" => "individual, student)? missing \"-\" map individual from \"-\"\n");
+mistake!(map_on_a_text_field: BadInput in "policy.funnel",
+    "role: text from \"Job Title\"" => "role: text from \"Job Title\" map head from \"Head\"");
+mistake!(a_bool_word_both_true_and_false: BadInput in "policy.funnel",
+    "newsletter_opt_in: bool\n" => "newsletter_opt_in: bool true \"s\" false \"S\"\n");
+mistake!(a_bool_word_that_already_means_the_opposite: BadInput in "policy.funnel",
+    "newsletter_opt_in: bool\n" => "newsletter_opt_in: bool true \"sim\", \"N\"\n");
+mistake!(a_decimal_that_is_not_a_separator: BadInput in "policy.funnel",
+    "deal_value: number?" => "deal_value: number? decimal \";\"");
+mistake!(a_date_format_without_a_year: BadInput in "policy.funnel",
+    "trial_started_on: date?" => "trial_started_on: date? format \"dd/mm\"");
+mistake!(a_date_format_on_a_number: BadInput in "policy.funnel",
+    "web_visits: int?" => "web_visits: int? format \"dd/mm/yyyy\"");
+
+// ---------------------------------------------------------------------------------------------
 // Dependencies
 
 mistake!(score_cycle: Cycle, [

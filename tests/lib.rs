@@ -259,3 +259,24 @@ pub fn funnel() -> &'static std::path::Path {
         bin
     })
 }
+
+/// Runs a command line as a shell does (pipes, `<` and `>`, globs) in `dir`, with the
+/// directory of the `funnel` binary `funnel` first on the PATH and NO_COLOR set: how the
+/// CLI's tests run the commands the README and `--help` show.
+pub fn shell(line: &str, dir: &Path, funnel: &Path) -> std::process::Output {
+    let bin = funnel.parent().expect("the binary's directory");
+    let path = match std::env::var_os("PATH") {
+        Some(path) => {
+            let dirs = std::iter::once(bin.to_path_buf()).chain(std::env::split_paths(&path));
+            std::env::join_paths(dirs).expect("a PATH")
+        }
+        None => bin.as_os_str().to_owned(),
+    };
+    std::process::Command::new("sh")
+        .args(["-c", line])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run sh")
+}

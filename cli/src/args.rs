@@ -1,12 +1,14 @@
 //! Arguments that several commands take, flattened into each command's own.
 
 use crate::failure::Failure;
-use crate::output::{io_reason, parse_at, ReportFormat};
+use crate::output::{io_reason, parse_at};
 use chrono::{DateTime, FixedOffset};
 use funnel_engine::batch::{BatchOptions, InputFormat};
 use funnel_engine::{Policy, PolicyDir};
+use funnel_grammar::SourceFile;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The policy and the evaluation instant that `eval`, `explain` and `report` start with.
 #[derive(clap::Args)]
@@ -27,22 +29,129 @@ impl PolicyAt {
     }
 }
 
-/// The policy sets that `check` and `test` go through, and how they report.
+/// The policy sets that `check` and `test` go through.
 #[derive(clap::Args)]
 pub struct PolicySets {
-    /// Policy directories or files (a file stands for its directory's set).
-    #[arg(default_value = "policies")]
+    /// Policy directories or files (a file stands for its directory's set), or `-` for one
+    /// file's text on stdin, checked as a set of its own. Default: ./policies.
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: ReportFormat,
+    #[command(flatten)]
+    pub stdin: StdinFile,
+}
+
+/// A policy set to go through: a directory's files, or one file's text from stdin.
+pub enum PolicySet {
+    /// A directory of `*.funnel` files.
+    Dir(PolicyDir),
+    /// The text given on stdin, as a set of one file.
+    Stdin(Arc<SourceFile>),
+}
+
+impl PolicySet {
+    /// How messages name the set: its directory, or the file name stdin goes by.
+    pub fn name(&self) -> String {
+        match self {
+            PolicySet::Dir(d) => d.dir.display().to_string(),
+            PolicySet::Stdin(f) => f.name.clone(),
+        }
+    }
+
+    /// The set's files, read.
+    pub fn read(&self) -> Result<Vec<Arc<SourceFile>>, Failure> {
+        match self {
+            PolicySet::Dir(d) => Ok(d.read()?),
+            PolicySet::Stdin(f) => Ok(vec![f.clone()]),
+        }
+    }
 }
 
 impl PolicySets {
-    /// The sets the paths stand for.
-    pub fn discover(&self) -> Result<Vec<PolicyDir>, Failure> {
-        Ok(PolicyDir::discover(&self.paths)?)
+    /// The sets the paths stand for, in the order given; `verb` names the command in the
+    /// message for a missing `./policies`.
+    pub fn discover(&self, verb: &str) -> Result<Vec<PolicySet>, Failure> {
+        let paths = paths_or_default(&self.paths, verb)?;
+        self.stdin.check_used(&paths)?;
+        let mut sets = Vec::new();
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        // Directories are discovered together (a directory reached twice is one set), in
+        // order around the `-`.
+        let flush = |dirs: &mut Vec<PathBuf>, sets: &mut Vec<PolicySet>| -> Result<(), Failure> {
+            if !dirs.is_empty() {
+                let found = PolicyDir::discover(&std::mem::take(dirs))?;
+                sets.extend(found.into_iter().map(PolicySet::Dir));
+            }
+            Ok(())
+        };
+        for path in paths {
+            if is_stdin(&path) {
+                flush(&mut dirs, &mut sets)?;
+                sets.push(PolicySet::Stdin(self.stdin.read()?));
+            } else {
+                dirs.push(path);
+            }
+        }
+        flush(&mut dirs, &mut sets)?;
+        Ok(sets)
     }
+}
+
+/// `--stdin-filename`: the name text read from stdin (`-`) goes by.
+#[derive(clap::Args)]
+pub struct StdinFile {
+    /// The file name that the text read from stdin (`-`) goes by in messages; paths the
+    /// file names (a test's `given lead from`) are resolved against its directory.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+}
+
+impl StdinFile {
+    /// Reads one policy file's text from stdin (at most 8 MiB of UTF-8, as for a file).
+    pub fn read(&self) -> Result<Arc<SourceFile>, funnel_engine::Diagnostic> {
+        let name = self.stdin_filename.as_deref().unwrap_or("<stdin>");
+        PolicyDir::read_from(std::io::stdin().lock(), name)
+    }
+
+    /// A `--stdin-filename` without `-` among the paths is a mistake: say so rather than
+    /// ignore it. Stdin is read once, so `-` may be given once.
+    pub fn check_used(&self, paths: &[PathBuf]) -> Result<(), Failure> {
+        let dashes = paths.iter().filter(|p| is_stdin(p)).count();
+        if dashes > 1 {
+            return Err(Failure::Usage("`-` (stdin) may be given only once".into()));
+        }
+        if dashes == 0 && self.stdin_filename.is_some() {
+            return Err(Failure::Usage(
+                "--stdin-filename names the text read from stdin: give `-` as the path too".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Whether a path is `-`, standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The directory `check`, `test` and `fmt` go through when no path is given.
+const DEFAULT_DIR: &str = "policies";
+
+/// The paths as given, or `./policies` when none are; without one, an error that says what
+/// was looked for, where, and how to give a path.
+pub fn paths_or_default(paths: &[PathBuf], verb: &str) -> Result<Vec<PathBuf>, Failure> {
+    if !paths.is_empty() {
+        return Ok(paths.to_vec());
+    }
+    if Path::new(DEFAULT_DIR).is_dir() {
+        return Ok(vec![PathBuf::from(DEFAULT_DIR)]);
+    }
+    let here = std::env::current_dir()
+        .map(|d| format!(" in {}", d.display()))
+        .unwrap_or_default();
+    Err(Failure::Usage(format!(
+        "no path given, and no ./{DEFAULT_DIR} directory{here} (what `funnel {verb}` reads \
+         without one); give a policy directory or file, e.g. `funnel {verb} policies/acme`, \
+         or `-` for stdin"
+    )))
 }
 
 /// The leads of a batch and the threads that evaluate them: `eval` and `report`.
@@ -53,6 +162,10 @@ pub struct Leads {
     /// How the input is written (guessed from the file's extension; JSONL for stdin).
     #[arg(long, value_enum)]
     pub input_format: Option<InputKind>,
+    /// The character between CSV cells, such as ';' or '\t' (default: `;` when the header
+    /// line has a `;` and no `,` outside quotes, else `,`).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
@@ -77,6 +190,20 @@ impl Leads {
             (Some(InputKind::Json), _) => InputFormat::Json,
             (None, Some(p)) => InputFormat::from_path(p),
             (None, None) => InputFormat::Jsonl,
+        };
+        let format = match (self.delimiter, format) {
+            (None, format) => format,
+            (Some(d), InputFormat::Csv) => InputFormat::CsvWith(d),
+            (Some(_), other) => {
+                let kind = if other == InputFormat::Json {
+                    "JSON"
+                } else {
+                    "JSONL"
+                };
+                return Err(Failure::Usage(format!(
+                    "--delimiter is for CSV input, and this input is read as {kind} (give --input-format csv)"
+                )));
+            }
         };
         match path {
             None => Ok((Box::new(std::io::stdin().lock()), format, "<stdin>".into())),
@@ -104,5 +231,18 @@ impl Leads {
             jobs: self.jobs(),
             chunk: funnel_engine::batch::CHUNK,
         }
+    }
+}
+
+/// A CSV delimiter: one ASCII character other than a quote or a line break, or `\t` written
+/// as two characters (a tab is awkward to type in a shell).
+pub(crate) fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text.as_bytes() {
+        b"\\t" | b"tab" => Ok(b'\t'),
+        [b'"' | b'\n' | b'\r'] => Err("a quote or a line break cannot separate cells".into()),
+        [b] if b.is_ascii() => Ok(*b),
+        _ => Err(format!(
+            "expected one ASCII character such as ';' or '\\t', found {text:?}"
+        )),
     }
 }

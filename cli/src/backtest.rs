@@ -4,8 +4,9 @@
 use crate::args::{Leads, PolicyAt};
 use crate::exit;
 use crate::failure::{Failure, Outcome};
-use funnel_engine::backtest::{self, Backtest, BacktestError, Bucket};
+use funnel_engine::backtest::{self, Backtest, BacktestError, Bucket, SuggestOptions, Suggestion};
 use std::fmt::Write as _;
+use std::io::Read as _;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum BacktestFormat {
@@ -13,6 +14,8 @@ pub enum BacktestFormat {
     Table,
     /// One JSON document.
     Json,
+    /// One self-contained page with charts, for people (write it with `--output`).
+    Html,
 }
 
 #[derive(clap::Args)]
@@ -33,11 +36,30 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: BacktestFormat,
+    /// Also propose points for each score's rules, fitted to the outcome: an L2-regularised
+    /// logistic regression over the rules' firings on a training part of the leads, scaled
+    /// to the score's points and rounded, printed as a diff of the policy files with each
+    /// score's AUC before and after on the held-out leads (the proposal evaluated).
+    #[arg(long)]
+    suggest: bool,
+    /// With --suggest: the seed that picks the held-out leads (the same seed, the same
+    /// proposal).
+    #[arg(long, requires = "suggest", default_value_t = SuggestOptions::DEFAULT_SEED)]
+    seed: u64,
+    /// With --suggest: the share of the leads held out from the fit to measure it.
+    #[arg(long, value_name = "FRACTION", requires = "suggest", default_value_t = SuggestOptions::DEFAULT_HOLDOUT)]
+    holdout: f64,
+    /// Write the backtest to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+    /// The language, month names and number separators of the HTML page.
+    #[arg(long, value_enum, default_value = "en-US")]
+    locale: crate::html::Locale,
 }
 
 pub fn run(args: Args) -> Outcome {
     let (policy, at) = args.policy.load()?;
-    let (input, format, source) = args.leads.open()?;
+    let (mut input, format, source) = args.leads.open()?;
     let options = args.leads.batch_options(at);
     let outcome = backtest::OutcomeSpec {
         condition: args
@@ -47,34 +69,126 @@ pub fn run(args: Args) -> Outcome {
             .unwrap_or_default(),
         column: args.outcome_column.clone(),
     };
-    let result = backtest::run(&policy, input, format, &options, &outcome, |e| {
+    // A suggestion reads the leads again: read them once.
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::Usage(format!("{source}: {}", crate::output::io_reason(&e))))?;
+    let failure = |e| backtest_failure(e, &outcome, &source);
+    let b = backtest::run(&policy, &bytes[..], format, &options, &outcome, |e| {
         eprintln!("error: {source}: {e}")
-    });
-    let b = match result {
-        Ok(b) => b,
-        Err(BacktestError::Outcome(e)) => {
-            for d in &e.diagnostics {
-                eprintln!("{}", d.render(crate::output::color_stderr()));
-            }
-            return Err(Failure::Usage(format!(
-                "the outcome `{}` does not check against the policy",
-                outcome.condition
-            )));
-        }
-        Err(e) => return Err(Failure::Usage(format!("{source}: {e}"))),
+    })
+    .map_err(failure)?;
+    let suggestion = if args.suggest {
+        let settings = SuggestOptions {
+            seed: args.seed,
+            holdout: args.holdout,
+            ..SuggestOptions::default()
+        };
+        // Bad records were reported by the backtest above.
+        let s = backtest::suggest(
+            &policy,
+            &bytes,
+            format,
+            &options,
+            &outcome,
+            &settings,
+            |_| {},
+        )
+        .map_err(failure)?;
+        Some(s)
+    } else {
+        None
     };
-    match args.format {
-        BacktestFormat::Table => print!("{}", table(&b)),
-        BacktestFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&b).expect("backtests serialize")
+    let text = match args.format {
+        BacktestFormat::Table => {
+            let mut text = table(&b);
+            if let Some(s) = &suggestion {
+                text += &suggestion_table(s);
+            }
+            text
+        }
+        BacktestFormat::Json => {
+            let mut json = serde_json::to_value(&b).expect("backtests serialize");
+            if let (Some(s), Some(object)) = (&suggestion, json.as_object_mut()) {
+                let mut value = serde_json::to_value(s).expect("suggestions serialize");
+                value["diff"] = diff(s).into();
+                object.insert("suggestion".into(), value);
+            }
+            serde_json::to_string_pretty(&json).expect("JSON values serialize") + "\n"
+        }
+        BacktestFormat::Html => crate::html::backtest::page(
+            &b,
+            suggestion.as_ref().map(|s| (s, diff(s))).as_ref(),
+            &source,
+            args.locale,
         ),
-    }
+    };
+    crate::output::write_to(args.output.as_deref(), &text)?;
     Ok(if b.failed > 0 {
         exit::RECORDS_FAILED
     } else {
         exit::OK
     })
+}
+
+/// What a backtest's error means for the command: an outcome that does not check shows its
+/// diagnostics.
+fn backtest_failure(e: BacktestError, outcome: &backtest::OutcomeSpec, source: &str) -> Failure {
+    match e {
+        BacktestError::Outcome(e) => {
+            for d in &e.diagnostics {
+                eprintln!("{}", d.render(crate::output::color_stderr()));
+            }
+            Failure::Usage(format!(
+                "the outcome `{}` does not check against the policy",
+                outcome.condition
+            ))
+        }
+        BacktestError::Suggest(reason) => Failure::Usage(format!("--suggest: {reason}")),
+        e => Failure::Usage(format!("{source}: {e}")),
+    }
+}
+
+/// The proposal as a unified diff of each file it changes.
+fn diff(s: &Suggestion) -> String {
+    s.files
+        .iter()
+        .map(|f| crate::output::unified_diff(&f.name, &f.old, &f.new))
+        .collect()
+}
+
+fn auc3(x: Option<f64>) -> String {
+    x.map_or("-".into(), |x| format!("{x:.3}"))
+}
+
+/// The suggestion for reading: each score's AUC before and after, then the diff.
+pub fn suggestion_table(s: &Suggestion) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nsuggested points (seed {}): fitted on {} leads, measured on {} held out ({}%)",
+        s.seed,
+        s.training,
+        s.held_out,
+        (s.holdout * 10_000.0).round() / 100.0
+    );
+    for score in &s.scores {
+        let _ = writeln!(
+            out,
+            "  score {}: held-out AUC {} as written, {} as proposed",
+            score.score,
+            auc3(score.auc_before),
+            auc3(score.auc_after)
+        );
+    }
+    let diff = diff(s);
+    if diff.is_empty() {
+        let _ = writeln!(out, "\nno change proposed");
+    } else {
+        let _ = write!(out, "\n{diff}");
+    }
+    out
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -134,6 +248,18 @@ pub fn table(b: &Backtest) -> String {
                 lift,
                 d.min_score,
                 d.max_score
+            );
+        }
+        let _ = writeln!(out, "  calibration: conversion by band of points");
+        for band in &s.bands {
+            let _ = writeln!(
+                out,
+                "  {:>7} to {:<7} {:>8} leads {:>8} converted  {:>8}",
+                band.from,
+                band.to,
+                band.leads,
+                band.converted,
+                pct(band.conversion)
             );
         }
     }

@@ -3,13 +3,30 @@
 use crate::args::PolicySets;
 use crate::exit;
 use crate::failure::Outcome;
-use crate::output::{color_stderr, plural, ReportFormat};
+use crate::output::{color_stderr, plural};
+use crate::sarif::Finding;
 use funnel_engine::check_sources;
+
+/// `--format` of `funnel check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// For people: source snippets with labels, on stderr.
+    Human,
+    /// For tools and editors: one JSON document on stdout.
+    Json,
+    /// SARIF 2.1.0 on stdout, for GitHub code scanning and other review tools.
+    Sarif,
+    /// GitHub Actions workflow commands on stdout: an annotation on each line with a problem.
+    Github,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     sets: PolicySets,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: CheckFormat,
     /// Fail when there are warnings, not only errors.
     #[arg(long)]
     deny_warnings: bool,
@@ -17,19 +34,24 @@ pub struct Args {
 
 pub fn run(args: Args) -> Outcome {
     let color = color_stderr();
-    let sets = args.sets.discover()?;
+    let sets = args.sets.discover("check")?;
     let (mut files, mut errors, mut warnings) = (0, 0, 0);
-    let mut json = Vec::new();
+    let mut findings = Vec::new();
     for set in &sets {
         let sources = set.read()?;
         files += sources.len();
+        let set_file = sources.first().map(|f| f.name.clone());
         let report = check_sources(sources);
         errors += report.errors();
         warnings += report.warnings();
         for d in &report.diagnostics {
-            match args.sets.format {
-                ReportFormat::Human => eprint!("{}", d.render(color)),
-                ReportFormat::Json => json.push(d.to_json()),
+            match args.format {
+                CheckFormat::Human => eprint!("{}", d.render(color)),
+                CheckFormat::Github => println!("{}", crate::annotations::line(&d.to_json())),
+                CheckFormat::Json | CheckFormat::Sarif => findings.push(Finding {
+                    diagnostic: d.to_json(),
+                    set_file: set_file.clone(),
+                }),
             }
         }
     }
@@ -39,19 +61,21 @@ pub fn run(args: Args) -> Outcome {
         plural(errors, "error"),
         plural(warnings, "warning")
     );
-    match args.sets.format {
-        ReportFormat::Human => eprintln!("{summary}"),
-        ReportFormat::Json => {
+    match args.format {
+        CheckFormat::Human | CheckFormat::Github => eprintln!("{summary}"),
+        CheckFormat::Json => {
+            let diagnostics: Vec<_> = findings.into_iter().map(|f| f.diagnostic).collect();
             let doc = serde_json::json!({
                 "files": files,
                 "errors": errors,
                 "warnings": warnings,
-                "diagnostics": json,
+                "diagnostics": diagnostics,
             });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).expect("diagnostics serialize")
-            );
+            println!("{}", pretty(&doc));
+        }
+        CheckFormat::Sarif => {
+            println!("{}", pretty(&crate::sarif::document(&findings)));
+            eprintln!("{summary}");
         }
     }
     if errors > 0 || (args.deny_warnings && warnings > 0) {
@@ -59,4 +83,8 @@ pub fn run(args: Args) -> Outcome {
     } else {
         Ok(exit::OK)
     }
+}
+
+fn pretty(doc: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(doc).expect("a JSON value serializes")
 }

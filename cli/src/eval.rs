@@ -4,10 +4,11 @@ use crate::args::{Leads, PolicyAt};
 use crate::exit;
 use crate::failure::{Failure, Outcome};
 use crate::output::io_reason;
+use crate::progress::Progress;
 use crate::render::{DecisionWriter, OutputFormat, Rendered};
 use funnel_engine::batch::{self, BatchOptions};
 use funnel_engine::{EvalOptions, Evaluation, LeadError};
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -31,7 +32,7 @@ pub struct Args {
     /// Report input fields the schema does not have.
     #[arg(long)]
     strict: bool,
-    /// Do not print the closing summary.
+    /// Do not print the progress bar or the closing summary.
     #[arg(long, short = 'q')]
     quiet: bool,
 }
@@ -51,16 +52,9 @@ pub fn run(args: Args) -> Outcome {
     // own line buffering passes a write of whole lines straight through).
     let out = BufWriter::with_capacity(1 << 16, out);
     let mut writer = DecisionWriter::new(out, args.format, &policy);
-    let progress = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {human_pos} leads ({per_sec}) {msg}",
-            )
-            .expect("valid progress template"),
-        );
-        bar
-    });
+    let progress = Progress::for_input(&args.leads, args.quiet);
+    let input = progress.wrap(input);
+    let mut leads = 0u64;
     let options = BatchOptions {
         at,
         eval: EvalOptions {
@@ -71,17 +65,16 @@ pub fn run(args: Args) -> Outcome {
         chunk: batch::CHUNK,
     };
     let mut sink = |result: Result<Rendered<'_>, LeadError>| -> std::io::Result<()> {
-        if let Some(bar) = &progress {
-            bar.inc(1);
+        leads += 1;
+        // Every 4,096 leads: often enough to see the count move, seldom enough to cost
+        // nothing (a mask, as `is_multiple_of` is newer than the Rust this builds with).
+        if leads & 4095 == 0 {
+            progress.leads(leads);
         }
         match result {
             Ok(r) => writer.write(&r),
             Err(e) => {
-                let line = format!("error: {source}: {e}");
-                match &progress {
-                    Some(bar) => bar.suspend(|| eprintln!("{line}")),
-                    None => eprintln!("{line}"),
-                }
+                progress.println(&format!("error: {source}: {e}"));
                 if let Some(w) = errors_out.as_mut() {
                     serde_json::to_writer(&mut *w, &e)?;
                     w.write_all(b"\n")?;
@@ -102,9 +95,7 @@ pub fn run(args: Args) -> Outcome {
             sink(r.map(Rendered::Row))
         })
     };
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
+    progress.finish();
     let finished = writer
         .finish()
         .and_then(|_| errors_out.as_mut().map_or(Ok(()), |w| w.flush()));

@@ -13,13 +13,17 @@
 //!     --on mql_id | funnel eval policies/olist --input-format csv
 //! ```
 
+use crate::csv_lines::LineCounted;
 use crate::exit;
 use crate::failure::{Failure, Outcome};
 use crate::output::io_reason;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+
+/// A CSV file being read, its lines counted.
+type Reader = csv::Reader<LineCounted<BufReader<Box<dyn Read>>>>;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -30,6 +34,11 @@ pub struct Args {
     /// The key column, present in both files.
     #[arg(long, value_name = "COLUMN")]
     on: String,
+    /// The character between the input files' cells, such as ';' (default: each file's own,
+    /// `;` when its header line has a `;` and no `,` outside quotes, else `,`). The output is
+    /// separated by `,`.
+    #[arg(long, value_name = "CHAR", value_parser = crate::args::parse_delimiter)]
+    delimiter: Option<u8>,
     /// Write the joined CSV to this file instead of stdout.
     #[arg(long, short = 'o')]
     output: Option<PathBuf>,
@@ -82,7 +91,7 @@ fn name(path: &Path) -> String {
     }
 }
 
-fn reader(path: &Path) -> Result<csv::Reader<Box<dyn Read>>, Failure> {
+fn reader(path: &Path, delimiter: Option<u8>) -> Result<Reader, Failure> {
     let input: Box<dyn Read> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -103,14 +112,26 @@ fn reader(path: &Path) -> Result<csv::Reader<Box<dyn Read>>, Failure> {
             }
         }
     };
+    let mut input = BufReader::with_capacity(1 << 16, input);
+    let delimiter = match delimiter {
+        Some(d) => d,
+        None => {
+            let start = input
+                .fill_buf()
+                .map_err(|e| Failure::Usage(format!("{}: {}", name(path), io_reason(&e))))?;
+            funnel_engine::batch::detect_delimiter(start)
+        }
+    };
     Ok(csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(input))
+        .delimiter(delimiter)
+        .from_reader(LineCounted::new(input)))
 }
 
-/// A CSV error with its file and line.
-fn csv_failure(file: &str, e: &csv::Error) -> Failure {
-    let line = e.position().map(|p| p.line());
+/// A CSV error with its file and line (counted by [`LineCounted`]: the crate's own line is
+/// one short after a CRLF).
+fn csv_failure(file: &str, r: &Reader, e: &csv::Error) -> Failure {
+    let line = e.position().map(|p| r.get_ref().line_of(p.byte()));
     let reason = match e.kind() {
         csv::ErrorKind::Io(io) => io_reason(io),
         csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 ({err})"),
@@ -127,13 +148,19 @@ fn csv_failure(file: &str, e: &csv::Error) -> Failure {
     }
 }
 
+/// Reads the next row, forgetting the line breaks before it; `Ok(false)` at the end.
+fn next_row(file: &str, r: &mut Reader, row: &mut csv::StringRecord) -> Result<bool, Failure> {
+    let start = r.position().byte();
+    r.get_mut().forget_before(start);
+    r.read_record(row).map_err(|e| csv_failure(file, r, &e))
+}
+
 /// The header row (line 1) and the key column's index in it.
-fn header(
-    file: &str,
-    r: &mut csv::Reader<Box<dyn Read>>,
-    key: &str,
-) -> Result<(csv::StringRecord, usize), Failure> {
-    let headers = r.headers().map_err(|e| csv_failure(file, &e))?.clone();
+fn header(file: &str, r: &mut Reader, key: &str) -> Result<(csv::StringRecord, usize), Failure> {
+    let headers = match r.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(csv_failure(file, r, &e)),
+    };
     if headers.is_empty() {
         return Err(Failure::Usage(format!(
             "{file}: the file is empty; expected a header row with a `{key}` column"
@@ -163,18 +190,13 @@ fn join(args: &Args) -> Result<Option<Totals>, Failure> {
     }
 
     // The right side, whole: key -> its other cells.
-    let mut right = reader(&args.right)?;
+    let mut right = reader(&args.right, args.delimiter)?;
     let (right_headers, right_key) = header(&right_name, &mut right, &args.on)?;
     let mut by_key: HashMap<String, Vec<String>> = HashMap::new();
     let mut duplicates = 0u64;
     let mut right_rows = 0u64;
     let mut row = csv::StringRecord::new();
-    loop {
-        match right.read_record(&mut row) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_failure(&right_name, &e)),
-        }
+    while next_row(&right_name, &mut right, &mut row)? {
         right_rows += 1;
         let key = row.get(right_key).unwrap_or("").to_string();
         if key.is_empty() {
@@ -195,7 +217,7 @@ fn join(args: &Args) -> Result<Option<Totals>, Failure> {
     let right_width = right_headers.len() - 1;
 
     // The left side, streamed.
-    let mut left = reader(&args.left)?;
+    let mut left = reader(&args.left, args.delimiter)?;
     let (left_headers, left_key) = header(&left_name, &mut left, &args.on)?;
     let out: Box<dyn Write> = match &args.output {
         Some(path) => match File::create(path) {
@@ -243,12 +265,7 @@ fn join(args: &Args) -> Result<Option<Totals>, Failure> {
     }
     let empty = vec![String::new(); right_width];
     let (mut rows, mut matched) = (0u64, 0u64);
-    loop {
-        match left.read_record(&mut row) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_failure(&left_name, &e)),
-        }
+    while next_row(&left_name, &mut left, &mut row)? {
         rows += 1;
         let key = row.get(left_key).unwrap_or("");
         let cells = match by_key.get(key).filter(|_| !key.is_empty()) {

@@ -3,24 +3,29 @@
 // Lead errors are the engine's (see funnel-engine): large, and rare.
 #![allow(clippy::result_large_err)]
 
+mod annotations;
 mod args;
 mod backtest;
 mod check;
+mod csv_lines;
 mod diff;
 mod eval;
+mod examples;
 mod explain;
 mod failure;
 mod fmt;
 mod html;
 mod join;
 mod output;
+mod progress;
 mod render;
 mod report;
+mod sarif;
 mod serve;
 mod test;
 mod watch;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Exit codes, as documented in the README.
@@ -42,6 +47,15 @@ pub mod exit {
     about = "Policy as code for marketing and sales: check, evaluate and test lead policies"
 )]
 struct Cli {
+    /// When to colour diagnostics and messages.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    color: output::ColorChoice,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,32 +63,56 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check policy sets for errors and warnings, like a compiler.
+    #[command(after_help = examples::help(examples::CHECK))]
     Check(check::Args),
     /// Evaluate leads (JSONL, CSV or JSON) and write one decision per lead.
+    #[command(after_help = examples::help(examples::EVAL))]
     Eval(eval::Args),
     /// Explain the decision for one lead: every rule, condition and threshold.
+    #[command(after_help = examples::help(examples::EXPLAIN))]
     Explain(explain::Args),
     /// Check (and with --test, test) a policy on every change of its files.
+    #[command(after_help = examples::help(examples::WATCH))]
     Watch(watch::Args),
     /// Rewrite policy files in the canonical layout; `--check` lists the unformatted ones.
+    #[command(after_help = examples::help(examples::FMT))]
     Fmt(fmt::Args),
     /// Run the policies' tests; `--coverage` shows what no test exercised.
+    #[command(after_help = examples::help(examples::TEST))]
     Test(test::Args),
     /// Report commitments, metrics, the funnel and SLA compliance per period over a batch.
+    #[command(after_help = examples::help(examples::REPORT))]
     Report(report::Args),
     /// What a change to a policy does to the same leads: stage transitions, scores, and
     /// commitments before and after.
+    #[command(after_help = examples::help(examples::DIFF))]
     Diff(diff::Args),
-    /// How well the scores, grades and stages predict an outcome the leads already have.
+    /// How well the scores, grades and stages predict an outcome the leads already have
+    /// (and, with --suggest, points re-fitted to it).
+    #[command(after_help = examples::help(examples::BACKTEST))]
     Backtest(backtest::Args),
     /// Left-join two CSV files on a key column (e.g. MQLs with their closed deals).
+    #[command(after_help = examples::help(examples::JOIN))]
     Join(join::Args),
     /// Serve the policy over HTTP: evaluate leads, policy status, health and metrics.
+    #[command(after_help = examples::help(examples::SERVE))]
     Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Found before clap parses, so that clap's own help and usage errors follow it too.
+    let color = color_arg(&args);
+    output::set_color(color);
+    let command = Cli::command().color(match color {
+        output::ColorChoice::Auto => clap::ColorChoice::Auto,
+        output::ColorChoice::Always => clap::ColorChoice::Always,
+        output::ColorChoice::Never => clap::ColorChoice::Never,
+    });
+    let parsed = command
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -95,6 +133,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// The `--color` given on the command line (`--color WHEN` or `--color=WHEN`, the last one
+/// wins, none after `--`); `auto` when there is none or it is not a valid choice (clap then
+/// says so).
+fn color_arg(args: &[std::ffi::OsString]) -> output::ColorChoice {
+    use clap::ValueEnum as _;
+    let mut choice = output::ColorChoice::Auto;
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        let value = match word.as_ref() {
+            "--" => break,
+            "--color" => words.next().map(|v| v.into_owned()),
+            w => w.strip_prefix("--color=").map(str::to_string),
+        };
+        if let Some(c) = value.and_then(|v| output::ColorChoice::from_str(&v, true).ok()) {
+            choice = c;
+        }
+    }
+    choice
+}
+
 /// Runs a command: its exit code, or why it stopped (printed once, by `main`).
 fn try_main(command: Command) -> failure::Outcome {
     match command {
@@ -109,5 +167,29 @@ fn try_main(command: Command) -> failure::Outcome {
         Command::Watch(args) => watch::run(args),
         Command::Join(args) => join::run(args),
         Command::Serve(args) => serve::run(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::color_arg;
+    use crate::output::ColorChoice;
+
+    fn color(line: &str) -> ColorChoice {
+        let args: Vec<std::ffi::OsString> = line.split(' ').map(Into::into).collect();
+        color_arg(&args)
+    }
+
+    #[test]
+    fn color_is_found_in_either_spelling_and_the_last_wins() {
+        assert_eq!(color("funnel check p"), ColorChoice::Auto);
+        assert_eq!(color("funnel --color never check p"), ColorChoice::Never);
+        assert_eq!(color("funnel check p --color=always"), ColorChoice::Always);
+        assert_eq!(
+            color("funnel --color never check --color always p"),
+            ColorChoice::Always
+        );
+        assert_eq!(color("funnel check --color sometimes p"), ColorChoice::Auto);
+        assert_eq!(color("funnel check -- --color never"), ColorChoice::Auto);
     }
 }

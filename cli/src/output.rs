@@ -1,4 +1,5 @@
-//! Where and how output goes: colour only on a terminal and never with NO_COLOR.
+//! Where and how output goes: colour as `--color` says (by default only on a terminal and
+//! never with NO_COLOR).
 
 use std::io::IsTerminal;
 
@@ -11,9 +12,47 @@ pub enum ReportFormat {
     Json,
 }
 
-/// True when stderr is a terminal and NO_COLOR is not set.
+/// `--color`: when to colour diagnostics and messages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    /// Always colour, even through a pipe (for a pager such as `less -R`) or with NO_COLOR.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour a stream, given NO_COLOR's value and whether the stream is a terminal.
+    /// An explicit `--color` wins over NO_COLOR, as the NO_COLOR convention asks.
+    pub fn colors(self, no_color: Option<&std::ffi::OsStr>, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => no_color.is_none_or(|v| v.is_empty()) && terminal,
+        }
+    }
+}
+
+/// The `--color` of this run, set once by `main` before any command runs. A process-wide
+/// setting rather than an argument: every command, the failure printer and the watcher's
+/// threads colour their diagnostics, and all of them must agree.
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+
+/// Records `--color` for [`color_stderr`]; the first call wins.
+pub fn set_color(choice: ColorChoice) {
+    let _ = COLOR.set(choice);
+}
+
+/// Whether to colour what goes to stderr: as `--color` says; with `auto` (the default), when
+/// stderr is a terminal and NO_COLOR is not set.
 pub fn color_stderr() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+    COLOR.get().copied().unwrap_or_default().colors(
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::io::stderr().is_terminal(),
+    )
 }
 
 /// "1 error", "2 warnings".
@@ -73,5 +112,35 @@ pub fn write_to(path: Option<&std::path::Path>, text: &str) -> Result<(), crate:
                 _ => Ok(()),
             }
         }
+    }
+}
+
+/// A file's change as a unified diff with three lines of context (`funnel fmt --check`, the
+/// points `funnel backtest --suggest` proposes).
+pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(name, name)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ColorChoice;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn auto_colours_a_terminal_without_no_color() {
+        assert!(ColorChoice::Auto.colors(None, true));
+        assert!(ColorChoice::Auto.colors(Some(OsStr::new("")), true));
+        assert!(!ColorChoice::Auto.colors(Some(OsStr::new("1")), true));
+        assert!(!ColorChoice::Auto.colors(None, false));
+    }
+
+    #[test]
+    fn always_and_never_win_over_the_terminal_and_no_color() {
+        assert!(ColorChoice::Always.colors(Some(OsStr::new("1")), false));
+        assert!(!ColorChoice::Never.colors(None, true));
     }
 }

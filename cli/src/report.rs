@@ -3,6 +3,7 @@
 use crate::args::{Leads, PolicyAt};
 use crate::exit;
 use crate::failure::{Failure, Outcome};
+use crate::progress::Progress;
 use funnel_engine::batch;
 use funnel_engine::report::{self, Funnel, Report, ReportRange};
 use std::fmt::Write as _;
@@ -43,6 +44,9 @@ pub struct Args {
     /// The language, month names and number separators of the HTML report.
     #[arg(long, value_enum, default_value = "en-US")]
     locale: crate::html::Locale,
+    /// Do not print the progress bar or notes (errors in records are still printed).
+    #[arg(long, short = 'q')]
+    quiet: bool,
 }
 
 /// The rows of the tables a policy declares (spend), for the verbs that report.
@@ -65,6 +69,15 @@ impl Tables {
     /// Reads each `--table NAME=FILE`, and notes each table of `policy` given none (its
     /// metrics have no value).
     pub fn read(&self, policy: &funnel_engine::Policy) -> Result<Vec<TableFile>, Failure> {
+        self.read_noting(policy, true)
+    }
+
+    /// Reads each `--table NAME=FILE`; notes each table of `policy` given none when `notes`.
+    pub fn read_noting(
+        &self,
+        policy: &funnel_engine::Policy,
+        notes: bool,
+    ) -> Result<Vec<TableFile>, Failure> {
         let files = self
             .specs
             .iter()
@@ -90,7 +103,7 @@ impl Tables {
             })
             .collect::<Result<Vec<_>, _>>()?;
         for name in policy.names().tables {
-            if !files.iter().any(|t| t.name == name) {
+            if notes && !files.iter().any(|t| t.name == name) {
                 eprintln!(
                     "note: no `--table {name}=FILE` given: the metrics over `{name}` have no value"
                 );
@@ -120,15 +133,18 @@ pub fn run(args: Args) -> Outcome {
         from: args.from,
         to: args.to,
     };
-    let tables = table_inputs(&args.tables.read(&policy)?);
+    let tables = table_inputs(&args.tables.read_noting(&policy, !args.quiet)?);
+    let progress = Progress::for_input(&args.leads, args.quiet);
+    let input = progress.wrap(input);
     let result = report::run_with_tables(&policy, input, format, tables, &options, &range, |e| {
         // A table's bad row names its table; a lead's, the leads' input.
         if e.message.starts_with("table `") {
-            eprintln!("error: {e}")
+            progress.println(&format!("error: {e}"))
         } else {
-            eprintln!("error: {source}: {e}")
+            progress.println(&format!("error: {source}: {e}"))
         }
     });
+    progress.finish();
     let report = result.map_err(|e| match e {
         // A table's error names the table, not the leads' input.
         batch::BatchError::Table { .. } => Failure::Usage(e.to_string()),

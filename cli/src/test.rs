@@ -10,6 +10,9 @@ use funnel_engine::Policy;
 pub struct Args {
     #[command(flatten)]
     sets: PolicySets,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: ReportFormat,
     /// Run only the tests whose name contains this text.
     #[arg(long)]
     filter: Option<String>,
@@ -25,7 +28,7 @@ fn line_of(at: &str) -> &str {
 
 pub fn run(args: Args) -> Outcome {
     let color = color_stderr();
-    let sets = args.sets.discover()?;
+    let sets = args.sets.discover("test")?;
     let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
     let mut json = Vec::new();
     for set in &sets {
@@ -33,32 +36,39 @@ pub fn run(args: Args) -> Outcome {
         let policy = match Policy::from_sources(sources) {
             Ok(p) => p,
             Err(e) => {
-                for d in &e.diagnostics {
-                    eprint!("{}", d.render(color));
-                }
-                eprintln!(
-                    "error: the policy in {} does not compile; its tests cannot run",
-                    set.dir.display()
-                );
                 broken += 1;
+                match args.format {
+                    ReportFormat::Json => json.push(serde_json::json!({
+                        "policy": set.name(),
+                        "compiles": false,
+                        "diagnostics": e.diagnostics.iter().map(|d| d.to_json()).collect::<Vec<_>>(),
+                        "results": [],
+                    })),
+                    ReportFormat::Human => {
+                        for d in &e.diagnostics {
+                            eprint!("{}", d.render(color));
+                        }
+                        eprintln!(
+                            "error: the policy in {} does not compile; its tests cannot run",
+                            set.name()
+                        );
+                    }
+                }
                 continue;
             }
         };
         let run = policy.run_tests(args.filter.as_deref());
         passed += run.passed();
         failed += run.failed();
-        match args.sets.format {
+        match args.format {
             ReportFormat::Json => json.push(serde_json::json!({
-                "policy": set.dir.display().to_string(),
+                "policy": set.name(),
+                "compiles": true,
                 "results": run.results,
                 "coverage": args.coverage.then_some(&run.coverage),
             })),
             ReportFormat::Human => {
-                println!(
-                    "{} ({})",
-                    set.dir.display(),
-                    plural(run.results.len(), "test")
-                );
+                println!("{} ({})", set.name(), plural(run.results.len(), "test"));
                 for r in &run.results {
                     if r.passed {
                         println!("  ok    {}", r.name);
@@ -88,12 +98,12 @@ pub fn run(args: Args) -> Outcome {
             }
         }
     }
-    match args.sets.format {
+    match args.format {
         ReportFormat::Human => println!("{passed} passed, {failed} failed"),
         ReportFormat::Json => println!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
-                "passed": passed, "failed": failed, "sets": json
+                "passed": passed, "failed": failed, "not_compiled": broken, "sets": json
             }))
             .expect("test results serialize")
         ),

@@ -420,3 +420,35 @@ fn fmt_reads_only_files_inside_and_skips_fifos_and_loops() {
     );
     assert!(!stderr.contains("SECRET-7f3a"), "{stderr}");
 }
+
+#[test]
+fn no_path_reads_policies_here_or_says_what_it_looked_for() {
+    let dir = TempDir::new("no-path");
+    let check_here = || {
+        Command::new(env!("CARGO_BIN_EXE_funnel"))
+            .arg("check")
+            .current_dir(&dir.0)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let out = check_here();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let here = std::fs::canonicalize(&dir.0).unwrap();
+    assert_eq!(
+        stderr,
+        format!(
+            "error: no path given, and no ./policies directory in {} (what `funnel check` reads \
+             without one); give a policy directory or file, e.g. `funnel check policies/acme`, \
+             or `-` for stdin\n",
+            here.display()
+        )
+    );
+
+    std::fs::create_dir_all(dir.join("policies/p")).unwrap();
+    std::fs::write(dir.join("policies/p/p.funnel"), small_policy("")).unwrap();
+    let out = check_here();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "checked 1 file: 0 errors, 0 warnings\n");
+}

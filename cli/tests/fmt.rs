@@ -2,7 +2,7 @@
 //! file; formatting fixes it; `--diff` shows the change without writing.
 
 use funnel_tests::copy_dir;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn funnel(args: &[&str], cwd: &Path) -> Output {
@@ -12,6 +12,22 @@ fn funnel(args: &[&str], cwd: &Path) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .unwrap()
+}
+
+/// A copy of `policies/acme` at `DIR/acme` whose `funnel.funnel` has one line mangled: the
+/// directory, that file, and its formatted text.
+fn mangled_acme() -> (tempfile::TempDir, PathBuf, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root.join("policies/acme"), &dir.path().join("acme"));
+    let file = dir.path().join("acme/funnel.funnel");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("grade fit { A >= 70,", "grade   fit {A>=70 ,"),
+    )
+    .unwrap();
+    (dir, file, text)
 }
 
 #[test]
@@ -24,15 +40,7 @@ fn check_passes_on_the_repository_and_fails_after_a_file_is_mangled() {
         String::from_utf8_lossy(&out.stdout)
     );
 
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&root.join("policies/acme"), &dir.path().join("acme"));
-    let file = dir.path().join("acme/funnel.funnel");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replace("grade fit { A >= 70,", "grade   fit {A>=70 ,"),
-    )
-    .unwrap();
+    let (dir, file, text) = mangled_acme();
 
     let out = funnel(&["fmt", "--check", "acme"], dir.path());
     assert_eq!(out.status.code(), Some(1));
@@ -79,5 +87,49 @@ fn a_file_with_a_syntax_error_is_reported_not_formatted() {
     assert_eq!(
         std::fs::read_to_string(dir.path().join("bad.funnel")).unwrap(),
         "score fit {\n  +10 when\n}\n"
+    );
+}
+
+#[test]
+fn json_lists_the_files_that_would_change_and_the_syntax_errors() {
+    let (dir, file, text) = mangled_acme();
+
+    let out = funnel(&["fmt", "--check", "--format", "json", "acme"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc,
+        serde_json::json!({
+            "mode": "check",
+            "files": 6,
+            "changed": [{ "file": "acme/funnel.funnel", "diff": null }],
+            "syntax_errors": 0,
+            "diagnostics": [],
+        })
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+
+    let out = funnel(&["fmt", "--diff", "--format", "json", "acme"], dir.path());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diff = doc["changed"][0]["diff"].as_str().unwrap();
+    assert!(diff.contains("+grade fit { A >= 70,"), "{diff}");
+
+    std::fs::write(
+        dir.path().join("acme/bad.funnel"),
+        "score fit {\n  +10 when\n}\n",
+    )
+    .unwrap();
+    let out = funnel(&["fmt", "--format", "json", "acme"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["mode"], "write");
+    assert_eq!(doc["syntax_errors"], 1);
+    assert_eq!(doc["diagnostics"][0]["file"], "acme/bad.funnel");
+    assert_eq!(doc["diagnostics"][0]["code"], "funnel::syntax");
+    assert_eq!(doc["changed"][0]["file"], "acme/funnel.funnel", "{doc}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        text,
+        "the good file was formatted"
     );
 }

@@ -390,3 +390,152 @@ fn the_olist_page_shows_the_json_reports_figures() {
     // 12 months of a year and more: small enough to mail.
     assert!(html.len() < 600_000, "{} bytes", html.len());
 }
+
+/// A backtest's figures from its JSON, keyed as its page keys them.
+fn backtest_json_figures(b: &Value) -> BTreeMap<String, Option<f64>> {
+    let mut out = BTreeMap::new();
+    let n = |v: &Value| v.as_f64();
+    let leads = n(&b["leads"]).unwrap() + n(&b["unknown"]).unwrap();
+    out.insert("evaluated".to_string(), Some(leads));
+    for k in ["failed", "leads", "converted"] {
+        out.insert(k.to_string(), n(&b[k]));
+    }
+    if b["unknown"].as_u64() != Some(0) {
+        out.insert("unknown".to_string(), n(&b["unknown"]));
+    }
+    let mut buckets = |what: &str, name: String, x: &Value| {
+        for k in ["leads", "converted", "conversion"] {
+            out.insert(format!("{what}|{name}|{k}"), n(&x[k]));
+        }
+    };
+    for s in b["scores"].as_array().unwrap() {
+        let score = s["score"].as_str().unwrap();
+        for d in s["deciles"].as_array().unwrap() {
+            buckets(&format!("decile|{score}"), d["decile"].to_string(), d);
+        }
+        for band in s["bands"].as_array().unwrap() {
+            let from = band["from"].as_f64().unwrap().to_string();
+            buckets(&format!("band|{score}"), from, band);
+        }
+    }
+    for g in b["grades"].as_array().unwrap() {
+        let what = format!("grade({})", g["score"].as_str().unwrap());
+        for l in g["letters"].as_array().unwrap() {
+            buckets(&what, l["name"].as_str().unwrap().to_string(), l);
+        }
+    }
+    for s in b["stages"].as_array().unwrap() {
+        buckets("stage", s["name"].as_str().unwrap().to_string(), s);
+    }
+    for s in b["scores"].as_array().unwrap() {
+        out.insert(
+            format!("auc|{}", s["score"].as_str().unwrap()),
+            n(&s["auc"]),
+        );
+    }
+    for s in b["suggestion"]["scores"].as_array().into_iter().flatten() {
+        let score = s["score"].as_str().unwrap();
+        out.insert(format!("suggested_auc|{score}|before"), n(&s["auc_before"]));
+        out.insert(format!("suggested_auc|{score}|after"), n(&s["auc_after"]));
+    }
+    out
+}
+
+/// Every figure of a backtest page is its JSON's, and the JSON's are all on the page.
+fn assert_same_backtest_figures(html: &str, json: &str) {
+    let shown = html_figures(html);
+    let expected = backtest_json_figures(&serde_json::from_str(json).unwrap());
+    assert_eq!(
+        shown.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "the page and the JSON have the same figures"
+    );
+    for (k, values) in &shown {
+        for got in values {
+            let same = match (got, expected[k]) {
+                (Some(a), Some(b)) => (a - b).abs() <= 1e-12 * b.abs().max(1.0),
+                (a, b) => *a == b,
+            };
+            assert!(
+                same,
+                "{k}: the page shows {got:?}, the JSON has {:?}",
+                expected[k]
+            );
+        }
+    }
+}
+
+fn backtest(policy: &str, input: &str, extra: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .args(["backtest", policy, input])
+        .args(extra)
+        .current_dir(workspace_root())
+        .output()
+        .expect("run funnel backtest");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_backtest_page_shows_the_json_backtests_figures() {
+    let args = ["--at", AT, "--outcome", "stage >= mql"];
+    let leads = "policies/acme/leads/leads.jsonl";
+    let html = backtest(
+        "policies/acme",
+        leads,
+        &[&args[..], &["--format", "html"]].concat(),
+    );
+    let json = backtest(
+        "policies/acme",
+        leads,
+        &[&args[..], &["--format", "json"]].concat(),
+    );
+    assert_same_backtest_figures(&html, &json);
+    assert!(html.contains("id=\"calibration\"") && html.contains("id=\"ranking\""));
+    for fetch in ["<link", " src=", "url(", "@import"] {
+        assert!(!html.contains(fetch), "{fetch}");
+    }
+    let pt = backtest(
+        "policies/acme",
+        leads,
+        &[&args[..], &["--format", "html", "--locale", "pt-BR"]].concat(),
+    );
+    assert!(pt.contains(">Calibração</h2>"), "Portuguese headings");
+}
+
+/// The README's X Education backtest with --suggest as a page: the suggestion's AUCs and
+/// diff are on it, with every other figure of the JSON.
+#[test]
+#[ignore = "needs ../shared/data"]
+fn the_xeducation_backtest_page_with_suggestions_shows_the_jsons_figures() {
+    let Some(data) = shared_data() else { return };
+    let csv = data.join("x-education-leads/Leads.csv");
+    let csv = csv.to_str().unwrap();
+    let args = [
+        "--at",
+        "2026-01-05T10:00:00+05:30",
+        "--outcome-column",
+        "Converted",
+        "--suggest",
+    ];
+    let html = backtest(
+        "policies/xeducation",
+        csv,
+        &[&args[..], &["--format", "html"]].concat(),
+    );
+    let json = backtest(
+        "policies/xeducation",
+        csv,
+        &[&args[..], &["--format", "json"]].concat(),
+    );
+    assert_same_backtest_figures(&html, &json);
+    assert!(
+        html.contains("<pre class=\"diff\">--- policies/xeducation/"),
+        "the diff"
+    );
+}

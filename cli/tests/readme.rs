@@ -129,3 +129,58 @@ fn shell_words_keep_quoted_spaces() {
         ]
     );
 }
+
+/// The `run: funnel ...` steps of the README's GitHub Actions workflow (```yaml blocks).
+fn workflow_steps(readme: &str) -> Vec<String> {
+    let mut in_yaml = false;
+    let mut steps = Vec::new();
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_yaml = line.trim() == "```yaml";
+            continue;
+        }
+        let step = line.trim().trim_start_matches("- ").trim_start();
+        if let Some(command) = step
+            .strip_prefix("run: ")
+            .filter(|c| c.starts_with("funnel "))
+        {
+            if in_yaml {
+                steps.push(command.to_string());
+            }
+        }
+    }
+    steps
+}
+
+#[test]
+fn the_ci_recipe_runs_on_the_shipped_policies() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let steps = workflow_steps(&readme);
+    assert!(
+        steps.contains(&"funnel check --deny-warnings --format github policies".to_string()),
+        "the recipe annotates pull requests: {steps:?}"
+    );
+    // In a copy, so that `> funnel.sarif` lands there.
+    let dir = tempfile::tempdir().unwrap();
+    funnel_tests::copy_dir(&root.join("policies"), &dir.path().join("policies"));
+    for step in &steps {
+        let out = funnel_tests::shell(step, dir.path(), Path::new(env!("CARGO_BIN_EXE_funnel")));
+        assert!(
+            out.status.success(),
+            "`{step}` failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if step.contains("--format github") {
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                "",
+                "no annotations on the shipped policies"
+            );
+        }
+    }
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("funnel.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+}

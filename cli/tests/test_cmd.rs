@@ -199,3 +199,41 @@ test "a lead from outside" {
     );
     assert!(!stdout.contains("\"size\""), "{stdout}");
 }
+
+#[test]
+fn json_on_a_set_that_does_not_compile_carries_its_diagnostics() {
+    let dir = setup("");
+    std::fs::create_dir(dir.path().join("q")).unwrap();
+    std::fs::write(
+        dir.path().join("q/policy.funnel"),
+        POLICY.replace("mql when fit >= 20", "mql when fitt >= 20"),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["test", "p", "q", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "all of it is in the JSON"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    assert_eq!(
+        (&v["passed"], &v["failed"], &v["not_compiled"]),
+        (&1.into(), &0.into(), &1.into())
+    );
+    assert_eq!(v["sets"][0]["policy"], "p");
+    assert_eq!(v["sets"][0]["compiles"], true);
+    let broken = &v["sets"][1];
+    assert_eq!(broken["policy"], "q");
+    assert_eq!(broken["compiles"], false);
+    assert_eq!(broken["results"], serde_json::json!([]));
+    let d = &broken["diagnostics"][0];
+    assert_eq!(d["severity"], "error", "{d}");
+    assert!(
+        d["code"].as_str().unwrap().starts_with("funnel::unknown"),
+        "{d}"
+    );
+    assert_eq!(d["file"], "q/policy.funnel", "{d}");
+    assert_eq!((&d["line"], &d["column"]), (&21.into(), &12.into()), "{d}");
+}

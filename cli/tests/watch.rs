@@ -17,7 +17,38 @@ impl Drop for Kill {
     }
 }
 
-/// Reads stderr lines until one contains `needle`, or fails after a generous timeout.
+/// Which output of `funnel watch` a test reads.
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Starts `funnel watch ARGS`: the process (killed when dropped) and the lines of `stream`.
+fn watch(args: &[&str], stream: Stream) -> (Kill, mpsc::Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_funnel"))
+        .arg("watch")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let output: Box<dyn std::io::Read + Send> = match stream {
+        Stream::Stdout => Box::new(child.stdout.take().unwrap()),
+        Stream::Stderr => Box::new(child.stderr.take().unwrap()),
+    };
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(output).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (Kill(child), rx)
+}
+
+/// Reads lines until one contains `needle`, or fails after a generous timeout.
 fn wait_for(lines: &mpsc::Receiver<String>, needle: &str) -> Vec<String> {
     let mut seen = Vec::new();
     loop {
@@ -39,22 +70,7 @@ fn watch_reports_reloads_and_errors() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("p.funnel");
     std::fs::write(&file, POLICY).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_funnel"))
-        .args(["watch", dir.path().to_str().unwrap()])
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let _guard = Kill(child);
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let (_guard, rx) = watch(&[dir.path().to_str().unwrap()], Stream::Stderr);
     wait_for(&rx, "watching");
     std::fs::write(&file, POLICY.replace("version 1", "version 2")).unwrap();
     let lines = wait_for(&rx, "reloaded w v2");
@@ -79,22 +95,7 @@ fn watch_survives_a_line_past_column_65535() {
     // no later edit was loaded.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("p.funnel"), POLICY).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_funnel"))
-        .args(["watch", dir.path().to_str().unwrap()])
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let _guard = Kill(child);
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let (_guard, rx) = watch(&[dir.path().to_str().unwrap()], Stream::Stderr);
     wait_for(&rx, "watching");
     let wide = format!("let x = {}@\n", " ".repeat(70_000));
     std::fs::write(dir.path().join("x.funnel"), wide).unwrap();
@@ -111,4 +112,51 @@ fn watch_survives_a_line_past_column_65535() {
     )
     .unwrap();
     wait_for(&rx, "reloaded w v2");
+}
+
+#[test]
+fn json_writes_one_object_a_line_per_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.funnel");
+    let tested = format!(
+        "{POLICY}\ntest \"a lead\" {{\n  given lead {{ id: \"t\" }}\n  at 2026-11-26T10:00:00Z\n  expect stage == lead\n}}\n"
+    );
+    std::fs::write(&file, &tested).unwrap();
+    let path = dir.path().to_str().unwrap();
+    let (_guard, rx) = watch(&["--test", "--format", "json", path], Stream::Stdout);
+    let parse = |line: &str| -> serde_json::Value {
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"))
+    };
+
+    let first = parse(wait_for(&rx, "\"event\":\"loaded\"").last().unwrap());
+    assert_eq!(first["policy"]["name"], "w");
+    assert_eq!(first["policy"]["version"], 1);
+    assert_eq!(first["policy_dir"], path);
+    assert_eq!(
+        (&first["errors"], &first["warnings"]),
+        (&0.into(), &0.into())
+    );
+    assert_eq!(first["tests"]["passed"], 1);
+    assert_eq!(first["tests"]["results"][0]["name"], "a lead");
+
+    std::fs::write(
+        &file,
+        tested.replacen("lead\n}", "lead\n  mql when fitt >= 3\n}", 1),
+    )
+    .unwrap();
+    let failed = parse(wait_for(&rx, "\"event\":\"failed\"").last().unwrap());
+    assert_eq!(failed["errors"], 1, "{failed}");
+    let d = &failed["diagnostics"][0];
+    assert!(
+        d["code"].as_str().unwrap().starts_with("funnel::unknown"),
+        "{d}"
+    );
+    assert_eq!((&d["line"], &d["column"]), (&9.into(), &12.into()), "{d}");
+    assert_eq!(failed["policy"]["version"], 1, "still serving v1");
+
+    std::fs::write(&file, tested.replace("version 1", "version 2")).unwrap();
+    let reloaded = parse(wait_for(&rx, "\"event\":\"reloaded\"").last().unwrap());
+    assert_eq!(reloaded["policy"]["version"], 2);
+    assert!(reloaded["took_ms"].is_u64(), "{reloaded}");
+    assert_eq!(reloaded["tests"]["failed"], 0);
 }

@@ -22,8 +22,13 @@ use std::sync::Arc;
 pub enum InputFormat {
     /// One JSON object a line.
     Jsonl,
-    /// A header row, then one lead a row.
+    /// A header row, then one lead a row. Cells are separated by `,`, or by `;` when the
+    /// header line has a `;` and no `,` outside quotes (Excel writes `;` in the languages
+    /// whose numbers have a decimal comma, such as Portuguese).
     Csv,
+    /// CSV whose cells are separated by this byte (such as `b';'` or `b'\t'`), whatever the
+    /// header holds.
+    CsvWith(u8),
     /// One JSON document: a lead object or an array of them (an array is read element by
     /// element).
     Json,
@@ -813,8 +818,12 @@ fn read_chunks<R: Read>(
             }
             process(&mut batch, None)?;
         }
-        InputFormat::Csv => {
-            let mut rows = CsvRows::new(input);
+        InputFormat::Csv | InputFormat::CsvWith(_) => {
+            let delimiter = match format {
+                InputFormat::CsvWith(d) => Some(d),
+                _ => None,
+            };
+            let mut rows = CsvRows::new(input, delimiter).map_err(InputError::CsvHeader)?;
             let header = rows.next(MAX_COLUMNS).map_err(InputError::CsvHeader)?;
             let headers = match header {
                 None => Vec::new(),
@@ -896,6 +905,39 @@ fn decode_raw(
     }
 }
 
+/// The delimiter of a CSV file whose first bytes are `start`: `;` when its header line has a
+/// `;` and no `,` outside quotes, else `,`. A spreadsheet saved as CSV where numbers have a
+/// decimal comma (pt-BR, es, fr, de, ...) separates cells with `;`; its header, names only,
+/// holds no `,` but in quotes. The header is looked for in `start` (the input's first 64 KiB
+/// when the batch reads it).
+///
+/// ```
+/// use funnel_engine::batch::detect_delimiter;
+///
+/// assert_eq!(detect_delimiter(b"id;Setor;\"Valor, R$\"\r\nL-1;servi\xc3\xa7os;1,5\r\n"), b';');
+/// assert_eq!(detect_delimiter(b"id,sector\na;b,c\n"), b',');
+/// assert_eq!(detect_delimiter(b"id;sector,size\n"), b',');
+/// assert_eq!(detect_delimiter(b"\"id;sector\"\n"), b',');
+/// ```
+pub fn detect_delimiter(start: &[u8]) -> u8 {
+    let (mut quoted, mut semicolons) = (false, 0usize);
+    // Blank lines before the header are skipped, as the reader skips them.
+    for &b in start.iter().skip_while(|b| matches!(b, b'\n' | b'\r')) {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => return b',',
+            b';' if !quoted => semicolons += 1,
+            _ => {}
+        }
+    }
+    if semicolons > 0 {
+        b';'
+    } else {
+        b','
+    }
+}
+
 /// CSV rows read by `csv_core` into buffers bounded by [`MAX_RECORD`]. (The `csv` crate's
 /// reader has no bound: it holds a row whole, however large.)
 struct CsvRows<R> {
@@ -920,15 +962,25 @@ struct RowRead {
 }
 
 impl<R: Read> CsvRows<R> {
-    fn new(input: R) -> Self {
-        CsvRows {
-            input: BufReader::with_capacity(1 << 16, input),
-            // The `csv` crate's defaults: `,`, `"` doubled inside quotes, any line ending.
-            core: csv_core::Reader::new(),
+    /// Cells separated by `delimiter`, or by the one the header line shows (see
+    /// [`detect_delimiter`]).
+    fn new(input: R, delimiter: Option<u8>) -> std::io::Result<Self> {
+        let mut input = BufReader::with_capacity(1 << 16, input);
+        let delimiter = match delimiter {
+            Some(d) => d,
+            None => {
+                fill(&mut input)?;
+                detect_delimiter(input.buffer())
+            }
+        };
+        Ok(CsvRows {
+            input,
+            // The `csv` crate's defaults otherwise: `"` doubled inside quotes, any line ending.
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             out: vec![0; 1 << 10],
             ends: vec![0; 64],
             line: 1,
-        }
+        })
     }
 
     /// Skips the line breaks before a row, counting them: `csv_core` skips blank lines

@@ -89,8 +89,9 @@ pub struct FieldDef {
     pub key: bool,
     /// Name in the input (`from "Lead Origin"`), when it differs.
     pub from: Option<String>,
-    /// Input values meaning "not given".
-    pub missing: Vec<String>,
+    /// How its input is written, when it says (`missing`, `map`, `true`/`false`, `decimal`,
+    /// `format`); `None` for most fields, which then cost the decoder one test of a pointer.
+    pub input: Option<Box<crate::input_rules::FieldInput>>,
     /// Where it was declared.
     pub span: Span,
 }

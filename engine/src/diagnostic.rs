@@ -79,6 +79,7 @@ codes! {
     BadTest => "bad_test": "A `test` block that is incomplete or whose lead does not fit the schema.",
     BadScript => "bad_script": "A script that cannot be loaded or does not provide what it declares.",
     BadMetric => "bad_metric": "A metric written in a way that has no meaning, such as a window on `leads`.",
+    BadInput => "bad_input": "A field's input modifier (`map`, `true`/`false`, `decimal`, `format`) that does not fit its type, or that reads one input text two ways.",
     BadTable => "bad_table": "A `table` whose rows cannot be placed in periods or hold nested values.",
     MisplacedAggregate => "misplaced_aggregate": "An aggregate over `leads` outside a metric, or a lead field outside an aggregate in a metric.",
     UnreachableGrade => "unreachable_grade": "A grade band no score can reach.",

@@ -17,6 +17,7 @@
 //! | read a decision and its explanation | [`Decision`], [`decision::Step`] ([`decision`]) |
 //! | report over periods | [`report::run`] -> [`report::Report`] ([`report`]) |
 //! | measure how well scores, grades and stages predict an outcome | [`backtest::run`] -> [`backtest::Backtest`] ([`backtest`]) |
+//! | propose score points fitted to an outcome | [`backtest::suggest()`] -> [`backtest::Suggestion`] ([`backtest::SuggestOptions`]) |
 //! | run a set's tests | [`Policy::run_tests`] -> [`testing::TestRun`] ([`testing`]) |
 //! | serve a set that reloads when edited | [`LivePolicy`], [`WatchOptions`], [`ReloadEvent`], [`ReloadFailure`] |
 //! | print values as decisions do | [`format_duration`], [`format_hours`], [`value_json`] |
@@ -47,6 +48,7 @@ pub mod diagnostic;
 mod eval;
 mod evaluator;
 mod guard;
+mod input_rules;
 mod live;
 mod load;
 mod pattern;

@@ -52,6 +52,16 @@ impl PolicyDir {
         Ok(SourceFile::new(path.display().to_string(), text))
     }
 
+    /// Reads one policy file's text from `reader` (standard input, as an editor sends it),
+    /// bounded and checked as a file on disk is: at most [`PolicyDir::MAX_FILE_BYTES`], UTF-8.
+    /// `name` is the file's name in messages, and paths the file names (a test's `given lead
+    /// from`) are resolved against its directory.
+    pub fn read_from(reader: impl Read, name: &str) -> Result<Arc<SourceFile>, Diagnostic> {
+        let text = read_bounded(reader, 0)
+            .map_err(|reason| Diagnostic::error(Code::Io, format!("{name}: {reason}")))?;
+        Ok(SourceFile::new(name, text))
+    }
+
     /// Finds the policy sets under the given paths. A directory holding `.funnel` files is one
     /// set; a directory without any is searched for sets one level down and further; a file
     /// stands for the set of its directory. Entries that are not regular files (FIFOs,
@@ -187,19 +197,20 @@ pub(crate) fn read_confined(path: &Path, root: &Path) -> Result<String, String> 
     if !meta.is_file() {
         return Err("not a regular file".to_string());
     }
-    let too_large = || {
-        format!(
-            "larger than {} MiB, the most a policy file or script may be",
-            MAX_FILE_BYTES / (1024 * 1024)
-        )
-    };
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large());
     }
     let file = std::fs::File::open(&real).map_err(|e| reason(&e))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // A file can grow between the size check and the read: the read stops one byte past.
-    file.take(MAX_FILE_BYTES + 1)
+    // A file can grow between the size check and the read: `read_bounded` stops one byte past.
+    read_bounded(file, meta.len())
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] of text from `reader` (`capacity` bytes expected), or says
+/// why not: too large, not UTF-8, or the reader's error.
+fn read_bounded(reader: impl Read, capacity: u64) -> Result<String, String> {
+    let mut bytes = Vec::with_capacity(capacity.min(MAX_FILE_BYTES) as usize);
+    reader
+        .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| reason(&e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -211,6 +222,14 @@ pub(crate) fn read_confined(path: &Path, root: &Path) -> Result<String, String> 
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// Why a file is not read: its size.
+fn too_large() -> String {
+    format!(
+        "larger than {} MiB, the most a policy file or script may be",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
 }
 
 /// An I/O error's reason in words.
@@ -246,4 +265,30 @@ pub(crate) fn read_beside(policy_file: &str, path: &Path) -> Result<String, Stri
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     read_confined(path, root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_a_reader_is_named_and_bounded_like_a_file() {
+        let file =
+            PolicyDir::read_from("stages {\n  lead\n}\n".as_bytes(), "draft.funnel").unwrap();
+        assert_eq!(file.name, "draft.funnel");
+        assert_eq!(file.text, "stages {\n  lead\n}\n");
+
+        let huge = std::io::repeat(b'#').take(MAX_FILE_BYTES + 1);
+        let e = PolicyDir::read_from(huge, "<stdin>").unwrap_err();
+        assert_eq!(
+            e.message,
+            "<stdin>: larger than 8 MiB, the most a policy file or script may be"
+        );
+
+        let e = PolicyDir::read_from(&b"ok\xff"[..], "<stdin>").unwrap_err();
+        assert_eq!(
+            e.message,
+            "<stdin>: not UTF-8 text (an invalid byte at offset 2)"
+        );
+    }
 }

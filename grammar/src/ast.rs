@@ -160,6 +160,7 @@ pub struct Setting {
 ///   id: text key
 ///   company: text?
 ///   lead_origin: text? from "Lead Origin" missing "Select", ""
+///   sector: enum(servicos, industria) from "Setor" map servicos from "serviços", "Serviços"
 ///   events: list<event>
 /// }
 /// ```
@@ -204,7 +205,29 @@ pub struct FieldDecl {
     pub from: Option<StrLit>,
     /// `missing "Select", ""`: input values that mean "not given".
     pub missing: Vec<StrLit>,
-    /// The whole line.
+    /// `map servicos from "serviços", "Serviços"`: input texts read as an enum value, in the
+    /// order written.
+    pub maps: Vec<ValueMap>,
+    /// `true "sim", "s"`: more input texts read as `true`.
+    pub true_words: Vec<StrLit>,
+    /// `false "não", "n"`: more input texts read as `false`.
+    pub false_words: Vec<StrLit>,
+    /// `decimal ","`: the decimal separator of numbers written as text (`1.234,56`).
+    pub decimal: Option<StrLit>,
+    /// `format "dd/mm/yyyy"`: how dates and datetimes are written in the input.
+    pub format: Option<StrLit>,
+    /// The whole declaration, continuation lines included.
+    pub span: Span,
+}
+
+/// `map VALUE from "text", ...`: input texts that stand for one value of an enum field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueMap {
+    /// The enum value they are read as.
+    pub value: Ident,
+    /// The texts, as written.
+    pub from: Vec<StrLit>,
+    /// The whole modifier.
     pub span: Span,
 }
 

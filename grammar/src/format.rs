@@ -6,7 +6,10 @@
 //! **Layout.** A blank line between top-level blocks; blocks as `name {` ... `}` with two
 //! spaces of indentation a level; header lines (`timezone`, `owner`, `script limits`) indented
 //! two spaces; one rule, condition, stage, branch, field or test line a line, in the order they
-//! were written; a stage's `because` on a continuation line indented four spaces; single spaces
+//! were written; a stage's `because` on a continuation line indented four spaces; a field's
+//! modifiers in the order `key`, `from`, `missing`, `decimal`, `format`, then its `true`,
+//! `false` and `map` modifiers as written, on its line when they fit (and hold no comment),
+//! else one a continuation line indented four spaces; single spaces
 //! around operators and after commas. A `grade`, a `metric` and `script limits` stay on one
 //! line when they fit in [`WIDTH`] columns (and hold no comment), else they are broken one band,
 //! part or setting a line. Lists and records (test leads) stay on one line when they fit, else

@@ -120,6 +120,80 @@ fn schema_fields_types_and_options() {
 }
 
 #[test]
+fn field_input_modifiers_on_one_line_and_on_continuation_lines() {
+    let src = r#"schema lead {
+  sector: enum(servicos, industria) from "Setor" map servicos from "serviços", "Serviços"
+    map industria from "indústria"  # a comment between the lines
+    # and one on its own line
+    map servicos from "SERVIÇOS"
+  opt_in: bool? true "sim", "s" false "não", "n"
+  amount: number decimal "," from "Valor"
+  created: date format "dd/mm/yyyy"
+  map: text
+  from: text
+}"#;
+    let Item::Schema(s) = item(src) else { panic!() };
+    let names: Vec<&str> = s.fields.iter().map(|f| f.name.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["sector", "opt_in", "amount", "created", "map", "from"],
+        "a field named `map` or `from` on the next line is a field, not a modifier"
+    );
+    let sector = &s.fields[0];
+    assert_eq!(sector.from, Some(strlit("Setor")));
+    assert_eq!(
+        sector.maps,
+        vec![
+            ValueMap {
+                value: id("servicos"),
+                from: vec![strlit("serviços"), strlit("Serviços")],
+                span: sp(),
+            },
+            ValueMap {
+                value: id("industria"),
+                from: vec![strlit("indústria")],
+                span: sp(),
+            },
+            ValueMap {
+                value: id("servicos"),
+                from: vec![strlit("SERVIÇOS")],
+                span: sp(),
+            },
+        ]
+    );
+    assert!(sector
+        .span
+        .text()
+        .ends_with(r#"map servicos from "SERVIÇOS""#));
+    assert_eq!(s.fields[1].true_words, vec![strlit("sim"), strlit("s")]);
+    assert_eq!(s.fields[1].false_words, vec![strlit("não"), strlit("n")]);
+    assert_eq!(s.fields[2].decimal, Some(strlit(",")));
+    assert_eq!(s.fields[2].from, Some(strlit("Valor")));
+    assert_eq!(s.fields[3].format, Some(strlit("dd/mm/yyyy")));
+    assert!(s.fields[4].maps.is_empty() && s.fields[4].format.is_none());
+}
+
+#[test]
+fn a_once_only_field_modifier_given_twice_is_an_error() {
+    for (line, what) in [
+        ("ok: bool true \"s\" true \"y\"", "`true`"),
+        ("ok: bool false \"n\" false \"x\"", "`false`"),
+        ("n: number decimal \",\" decimal \".\"", "`decimal`"),
+        (
+            "d: date format \"dd/mm/yyyy\"\n    format \"yyyy-mm-dd\"",
+            "`format`",
+        ),
+    ] {
+        let src = format!("schema lead {{\n  {line}\n}}\n");
+        assert_eq!(
+            error(&src).message,
+            format!("{what} is given twice in this block"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
 fn persona_one_condition_per_line() {
     let src = "persona dm \"Decisor de compra\" {\n  industry in [saas, finance]\n  size between 50 and 1000\n\n  # a comment line\n  role matches /vp/i\n}\n";
     let Item::Persona(p) = item(src) else {

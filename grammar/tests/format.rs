@@ -270,6 +270,11 @@ fn schema() -> impl Strategy<Value = Block> {
         "source: enum(a,  # first\n  b, c)?",
         "events: list<event>",
         "at: datetime",
+        "sector: enum(servicos, industria) from \"Setor\" map servicos from \"serviços\", \"Serviços\"",
+        "segment: enum(servicos, industria, comercio, agronegocio) from \"Segmento do cliente\"\n    map servicos from \"serviços\", \"Serviços\", \"SERVIÇOS\"  # pt-BR\n    map industria from \"indústria\", \"Indústria\" map comercio from \"comércio\"",
+        "opt_in: bool? false \"não\", \"n\" true \"sim\", \"s\"",
+        "amount: number decimal \",\" from \"Valor\"",
+        "created: date format \"dd/mm/yyyy\"\n    missing \"-\"",
     ];
     prop::sample::subsequence(fields, 1..6).prop_map(|fields| {
         let mut b = vec![top("schema lead {")];
@@ -705,6 +710,26 @@ id:text key
 ";
     insta::assert_snapshot!("messy_header_and_schema", fmt(text));
     check_properties("messy.funnel", text).unwrap();
+}
+
+#[test]
+fn field_input_modifiers_stay_on_the_line_when_they_fit_else_one_a_line() {
+    let text = "\
+schema lead {
+  setor: enum(servicos, industria)   from \"Setor\" map servicos from \"serviços\",\"Serviços\"
+  segment: enum(servicos, industria, comercio) map servicos from \"serviços\", \"Serviços\" map industria from \"indústria\", \"Indústria\" true \"x\"
+  ok: bool   true \"sim\" ,\"s\"
+     false \"não\"
+  kind: enum(a, b) from \"Tipo\"
+    # why b
+    map b from \"B\"
+  amount: number   decimal \",\"  from \"Valor\"
+  created: datetime format \"dd/mm/yyyy hh:mm\" missing \"-\"
+}
+";
+    let out = fmt(text);
+    insta::assert_snapshot!("field_input_modifiers", out);
+    check_properties("input.funnel", text).unwrap();
 }
 
 #[test]

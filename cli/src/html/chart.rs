@@ -7,6 +7,9 @@
 
 use plotters::prelude::*;
 
+/// A series' colour.
+pub type Rgb = RGBColor;
+
 /// The colours of a chart's series, in order: distinguishable, and readable in grey.
 pub const PALETTE: [RGBColor; 6] = [
     RGBColor(0x25, 0x63, 0xeb), // blue
@@ -57,11 +60,13 @@ pub struct Target {
     pub name: String,
 }
 
-/// A bar chart of `series` over `categories`, with `y` formatting the axis.
+/// A bar chart of `series` over `categories`, with `y` formatting the axis and an optional
+/// target line across.
 pub fn bars(
     categories: &[String],
     series: &[Series],
     mode: Bars,
+    target: Option<&Target>,
     y: &dyn Fn(f64) -> String,
 ) -> String {
     let top = match mode {
@@ -72,7 +77,8 @@ pub fn bars(
         Bars::Stacked => (0..categories.len())
             .map(|i| series.iter().filter_map(|s| s.values[i]).sum::<f64>())
             .fold(0.0f64, f64::max),
-    };
+    }
+    .max(target.map_or(0.0, |t| t.value));
     draw(categories, top, y, |chart| {
         let n = series.len().max(1) as f64;
         for (k, s) in series.iter().enumerate() {
@@ -95,6 +101,9 @@ pub fn bars(
             });
             chart.draw_series(rects)?;
         }
+        if let Some(t) = target {
+            target_line(chart, categories.len(), t)?;
+        }
         Ok(())
     })
 }
@@ -113,14 +122,7 @@ pub fn lines(
         .fold(0.0f64, |a, b| a.max(*b));
     draw(categories, top, y, |chart| {
         if let Some(t) = target {
-            let last = categories.len() as f64 - 0.5;
-            let style = BAD.stroke_width(2);
-            chart.draw_series(DashedLineSeries::new(
-                [(-0.5, t.value), (last, t.value)],
-                6,
-                4,
-                style,
-            ))?;
+            target_line(chart, categories.len(), t)?;
         }
         for s in series {
             let style = s.color.stroke_width(2);
@@ -158,6 +160,18 @@ pub fn legend(series: &[Series], target: Option<&Target>) -> String {
         );
     }
     out + "</div>"
+}
+
+/// A dashed line across the chart at the target's value.
+fn target_line(chart: &mut Chart, categories: usize, t: &Target) -> DrawResult {
+    let last = categories as f64 - 0.5;
+    chart.draw_series(DashedLineSeries::new(
+        [(-0.5, t.value), (last, t.value)],
+        6,
+        4,
+        BAD.stroke_width(2),
+    ))?;
+    Ok(())
 }
 
 /// The consecutive stretches of values that have one.
@@ -250,11 +264,14 @@ mod tests {
             values: vec![Some(3.0), None, Some(5.0)],
             color: PALETTE[0],
         };
-        let svg = bars(&categories(), &[s], Bars::Grouped, &|v| format!("{v:.0}"));
+        let svg = bars(&categories(), &[s], Bars::Grouped, None, &|v| {
+            format!("{v:.0}")
+        });
         assert!(svg.starts_with("<svg"), "{svg}");
         assert_eq!(svg.matches("fill=\"#2563EB\"").count(), 2, "{svg}");
         for c in categories() {
-            assert!(svg.contains(&format!(">{c}</text>")), "{c}: {svg}");
+            // plotters writes a label on a line of its own inside `<text>`.
+            assert!(svg.contains(&format!(">\n{c}\n</text>")), "{c}: {svg}");
         }
     }
 

@@ -93,6 +93,40 @@ pub fn header(locale: Locale, stamp: &Stamp, nav: &[(&str, &str)]) -> String {
     out
 }
 
+/// A whole page: the header with `stamp` and a link per section, `intro`, each section that
+/// has content as `(id, title, body)`, and a footer naming the version of funnel that wrote it.
+pub fn page(
+    locale: Locale,
+    stamp: &Stamp,
+    intro: &str,
+    sections: &[(&str, &str, String)],
+) -> String {
+    let t = locale.texts();
+    let shown: Vec<&(&str, &str, String)> = sections
+        .iter()
+        .filter(|(_, _, body)| !body.is_empty())
+        .collect();
+    let nav: Vec<(&str, &str)> = shown.iter().map(|(id, title, _)| (*id, *title)).collect();
+    let mut body = header(locale, stamp, &nav);
+    body += intro;
+    for (id, title, content) in shown {
+        let _ = writeln!(body, "<section id=\"{id}\">\n<h2>{}</h2>", esc(title));
+        body += content;
+        body += "</section>\n";
+    }
+    let _ = writeln!(
+        body,
+        "<footer>{} {}</footer>",
+        esc(t.generated),
+        env!("CARGO_PKG_VERSION")
+    );
+    document(
+        locale,
+        &format!("{}: {}", stamp.policy.name, stamp.kind),
+        &body,
+    )
+}
+
 /// An inline figure: `<span data-figure=KEY data-value=V>TEXT</span>`.
 pub fn figure(key: &str, value: Option<f64>, text: &str) -> String {
     format!(

@@ -24,35 +24,14 @@ pub fn page(report: &Report, input: &str, locale: Locale) -> String {
         failed: report.failed,
     };
     let page = Page { report, locale };
-    let mut sections: Vec<(&str, &str, String)> = vec![
+    let sections: Vec<(&str, &str, String)> = vec![
         ("commitments", t.commitments, page.commitments()),
         ("funnel", t.funnel, page.funnel()),
         ("metrics", t.metrics, page.metrics()),
         ("sla", t.sla, page.sla()),
         ("segments", t.segments, page.segments()),
     ];
-    sections.retain(|(_, _, body)| !body.is_empty());
-    let nav: Vec<(&str, &str)> = sections
-        .iter()
-        .map(|(id, title, _)| (*id, *title))
-        .collect();
-    let mut body = page::header(locale, &stamp, &nav);
-    for (id, title, content) in &sections {
-        let _ = writeln!(body, "<section id=\"{id}\">\n<h2>{}</h2>", esc(title));
-        body += content;
-        body += "</section>\n";
-    }
-    let _ = writeln!(
-        body,
-        "<footer>{} {}</footer>",
-        esc(t.generated),
-        env!("CARGO_PKG_VERSION")
-    );
-    page::document(
-        locale,
-        &format!("{}: {}", report.policy.name, t.report),
-        &body,
-    )
+    page::page(locale, &stamp, "", &sections)
 }
 
 struct Page<'r> {
@@ -284,7 +263,7 @@ impl<'r> Page<'r> {
             // The chart and its table side by side where the page is wide enough.
             out += "<div class=\"pair\"><figure>";
             out += &chart::legend(&series, None);
-            out += &chart::bars(&categories, &series, Bars::Grouped, &count);
+            out += &chart::bars(&categories, &series, Bars::Grouped, None, &count);
             out += "</figure>\n";
             out += "<div class=\"scroll\"><table>\n<thead><tr>";
             let _ = write!(out, "<th>{}</th>", esc(t.period));
@@ -520,7 +499,7 @@ impl<'r> Page<'r> {
             let count = |v: f64| self.locale.count(v.round().max(0.0) as u64);
             out += "<figure>";
             out += &chart::legend(&series, None);
-            out += &chart::bars(&categories, &series, Bars::Stacked, &count);
+            out += &chart::bars(&categories, &series, Bars::Stacked, None, &count);
             out += "</figure>\n";
             out += &self.compliance_table(
                 columns

@@ -871,22 +871,8 @@ impl<'a> Checker<'a> {
             } else {
                 format!("`{}`", def.name)
             };
-            let help = did_you_mean(&id.name, def.values.iter().map(|s| s.as_str()), "value");
-            self.error(
-                Diagnostic::error(
-                    Code::UnknownEnumValue,
-                    format!("`{}` is not a value of {what}", id.name),
-                )
-                .label(
-                    &id.span,
-                    if def.values.is_empty() {
-                        format!("{what} has no values")
-                    } else {
-                        format!("not one of: {}", def.values.join(", "))
-                    },
-                )
-                .help(help),
-            );
+            let d = super::suggest::not_a_value(id, &what, &def.values);
+            self.error(d);
             return;
         }
         let mut fields: Vec<String> = Vec::new();

@@ -8,6 +8,7 @@ mod blocks;
 mod broken;
 mod deps;
 mod expr;
+mod field_input;
 mod figures;
 mod lints;
 mod schema;
@@ -620,7 +621,7 @@ impl<'a> Checker<'a> {
                     optional: *n != "state",
                     key: false,
                     from: None,
-                    missing: Vec::new(),
+                    input: None,
                     span: Span::synthetic(),
                 })
                 .collect(),

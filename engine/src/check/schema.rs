@@ -86,13 +86,14 @@ impl<'a> Checker<'a> {
                         .help("remove the `?`"),
                     );
                 }
+                let input = self.field_input(f, &ty);
                 fields.push(FieldDef {
                     name: f.name.name.clone(),
                     ty,
                     optional: f.ty.optional,
                     key: f.key.is_some(),
                     from: f.from.as_ref().map(|s| s.value.clone()),
-                    missing: f.missing.iter().map(|m| m.value.clone()).collect(),
+                    input,
                     span: f.name.span.clone(),
                 });
             }

@@ -49,6 +49,28 @@ pub(crate) fn unknown_name<'a>(
         .help(did_you_mean(&name.name, candidates, kind))
 }
 
+/// "`NAME` is not a value of WHAT", labelled at the name with the values, and the closest one
+/// as its help: the one shape of every unknown-enum-value error.
+pub(crate) fn not_a_value(id: &Ident, what: &str, values: &[String]) -> Diagnostic {
+    Diagnostic::error(
+        Code::UnknownEnumValue,
+        format!("`{}` is not a value of {what}", id.name),
+    )
+    .label(
+        &id.span,
+        if values.is_empty() {
+            format!("{what} has no values")
+        } else {
+            format!("not one of: {}", values.join(", "))
+        },
+    )
+    .help(did_you_mean(
+        &id.name,
+        values.iter().map(String::as_str),
+        "value",
+    ))
+}
+
 /// A help line: "did you mean `x`?" or a fallback listing what exists.
 pub(crate) fn did_you_mean<'a>(
     name: &str,

@@ -4,9 +4,10 @@
 //! missing. A list cell holds a JSON array (`["vip","partner"]`) or items separated by `|`
 //! (`vip|partner`); a record or a list of records (such as events) is written as JSON.
 
-use super::text::parse_scalar;
-use super::{expected, finish_record, FieldIndex, LeadError};
-use crate::checked::{Checked, Ty};
+use super::text::read_scalar;
+use super::{expected_for, finish_record, FieldIndex, LeadError};
+use crate::checked::{Checked, FieldDef, Ty};
+use crate::input_rules::FieldInput;
 use crate::value::Value;
 
 /// One CSV row as the batch reader keeps it: the cells' bytes, one after another, in a
@@ -114,15 +115,16 @@ impl CsvDecoder {
                     e.valid_up_to() + 1
                 ));
                 err.field = Some(f.name.clone());
-                err.expected = Some(expected(p, &f.ty));
+                err.expected = Some(expected_for(p, &f.ty, f.input.as_deref()));
                 err.found = Some("bytes that are not UTF-8".into());
                 err
             })?;
-            if cell.is_empty() || f.missing.iter().any(|m| m == cell) {
+            let missing = |i: &FieldInput| i.missing.iter().any(|m| m == cell);
+            if cell.is_empty() || f.input.as_deref().is_some_and(missing) {
                 continue;
             }
-            values[slot] = cell_value(p, index, &f.ty, cell).map_err(|()| {
-                let exp = expected(p, &f.ty);
+            values[slot] = cell_value(p, index, &f.ty, f, cell).map_err(|()| {
+                let exp = expected_for(p, &f.ty, f.input.as_deref());
                 let found = show_cell(cell);
                 let mut e = LeadError::new(format!("expected {exp}, found {found}"));
                 e.field = Some(f.name.clone());
@@ -151,26 +153,40 @@ fn show_cell(cell: &str) -> String {
     }
 }
 
-fn cell_value(p: &Checked, index: &FieldIndex, ty: &Ty, cell: &str) -> Result<Value, ()> {
+/// A cell of type `ty` (field `f`'s, or its list's item type), read by the field's input
+/// rules (which read each item of a list).
+fn cell_value(
+    p: &Checked,
+    index: &FieldIndex,
+    ty: &Ty,
+    f: &FieldDef,
+    cell: &str,
+) -> Result<Value, ()> {
     match ty {
         Ty::List(inner) => {
             let t = cell.trim();
             if t.starts_with('[') {
-                return json_value(p, index, ty, t);
+                return json_value(p, index, ty, Some(f), t);
             }
             let items: Result<Vec<Value>, ()> = t
                 .split('|')
-                .map(|s| cell_value(p, index, inner, s.trim()))
+                .map(|s| cell_value(p, index, inner, f, s.trim()))
                 .collect();
             Ok(Value::List(items?.into()))
         }
-        Ty::Record(_) => json_value(p, index, ty, cell.trim()),
-        _ => parse_scalar(p, ty, cell),
+        Ty::Record(_) => json_value(p, index, ty, None, cell.trim()),
+        _ => read_scalar(p, ty, f.input.as_deref(), cell),
     }
 }
 
 /// A JSON cell, decoded by the same rules as JSON input.
-fn json_value(p: &Checked, index: &FieldIndex, ty: &Ty, text: &str) -> Result<Value, ()> {
+fn json_value(
+    p: &Checked,
+    index: &FieldIndex,
+    ty: &Ty,
+    field: Option<&FieldDef>,
+    text: &str,
+) -> Result<Value, ()> {
     let mut de = serde_json::Deserializer::from_str(text);
-    super::json::decode_typed(p, index, ty, &mut de).map_err(|_| ())
+    super::json::decode_typed(p, index, ty, field, &mut de).map_err(|_| ())
 }

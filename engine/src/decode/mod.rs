@@ -5,6 +5,7 @@
 //! time order, so `first`, `last` and `nth` mean earliest, latest and N-th in time.
 
 mod csv_input;
+mod field_input;
 mod json;
 pub(crate) mod text;
 
@@ -14,6 +15,7 @@ pub(crate) use json::decode_json;
 pub use text::parse_datetime;
 
 use crate::checked::{Checked, RecordId, Ty};
+use crate::input_rules::FieldInput;
 use crate::value::Value;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -172,6 +174,16 @@ pub(crate) fn expected(p: &Checked, ty: &Ty) -> String {
         Ty::Record(r) => format!("a `{}` object", p.records[*r].name),
         Ty::List(t) => format!("a list of {}", expected(p, t)),
         Ty::Regex | Ty::Error => "a value".into(),
+    }
+}
+
+/// Describes what a field's input text must be, by its input rules when it has some
+/// (`date (dd/mm/yyyy)`, `number (written like 1.234,56)`).
+pub(crate) fn expected_for(p: &Checked, ty: &Ty, input: Option<&FieldInput>) -> String {
+    match (input, ty) {
+        (None, _) => expected(p, ty),
+        (Some(_), Ty::List(t)) => format!("a list of {}", expected_for(p, t, input)),
+        (Some(i), _) => i.describe(p, ty).unwrap_or_else(|| expected(p, ty)),
     }
 }
 

@@ -15,6 +15,11 @@ fn str_text(s: &StrLit) -> String {
     }
 }
 
+/// Texts as written, separated by commas.
+fn texts(list: &[StrLit]) -> String {
+    list.iter().map(str_text).collect::<Vec<_>>().join(", ")
+}
+
 /// A number literal as written.
 fn num_text(n: &NumLit) -> String {
     literal_text(&Literal::Number(n.clone()), &n.span)
@@ -217,12 +222,69 @@ impl Printer<'_> {
             }
             if !f.missing.is_empty() {
                 self.push(" missing ");
-                let values: Vec<String> = f.missing.iter().map(str_text).collect();
-                self.push(&values.join(", "));
+                self.push(&texts(&f.missing));
             }
+            if let Some(decimal) = &f.decimal {
+                self.push(" decimal ");
+                self.push(&str_text(decimal));
+            }
+            if let Some(format) = &f.format {
+                self.push(" format ");
+                self.push(&str_text(format));
+            }
+            self.input_words(f);
             self.end_at(f.span.end);
         }
         self.block_close(&s.span, 0);
+    }
+
+    /// A field's `true`, `false` and `map` modifiers: on its line when they fit and hold no
+    /// comment, else one a line, indented under the field (a sector's spellings run long).
+    fn input_words(&mut self, f: &FieldDecl) {
+        // Each with its source range: (text, start, end).
+        let mut words: Vec<(String, usize, usize)> = Vec::new();
+        let mut listed = |word: &str, list: &[StrLit]| {
+            if let (Some(first), Some(last)) = (list.first(), list.last()) {
+                let text = format!("{word} {}", texts(list));
+                words.push((text, first.span.start, last.span.end));
+            }
+        };
+        listed("true", &f.true_words);
+        listed("false", &f.false_words);
+        for m in &f.maps {
+            let text = format!("map {} from {}", m.value.name, texts(&m.from));
+            words.push((text, m.span.start, m.span.end));
+        }
+        // In the order written, so that the lines' source ranges follow each other and
+        // comments between them stay where they were.
+        words.sort_by_key(|w| w.1);
+        let width: usize = words.iter().map(|(w, ..)| w.chars().count() + 1).sum();
+        let one_line =
+            self.col() + width <= WIDTH && !self.comment_inside(f.span.start, f.span.end);
+        // Where the source of what the field's line prints ends: a comment after it stays
+        // after it.
+        let mut end = [
+            Some(f.ty.span.end),
+            f.key.as_ref().map(|k| k.end),
+            f.from.as_ref().map(|s| s.span.end),
+            f.missing.last().map(|s| s.span.end),
+            f.decimal.as_ref().map(|s| s.span.end),
+            f.format.as_ref().map(|s| s.span.end),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(f.span.start);
+        for (text, start, word_end) in words {
+            if one_line {
+                self.push(" ");
+            } else {
+                self.end_at(end);
+                self.open_glued(4, start);
+            }
+            self.push(&text);
+            end = word_end;
+        }
     }
 
     fn type_expr(&mut self, t: &TypeExpr) {

@@ -153,7 +153,9 @@ impl Ctx<'_> {
         }
     }
 
-    /// `name: type [key] [from "Column"] [missing "x", ""]`, modifiers in any order.
+    /// `name: type` and its modifiers in any order: `key`, `from "Column"`, `missing "x", ""`,
+    /// `map VALUE from "a", "b"` (any number), `true "..."`, `false "..."`, `decimal ","` and
+    /// `format "dd/mm/yyyy"`.
     fn field_decl(&self, pair: P<'_>) -> FieldDecl {
         let span = self.span(&pair);
         let mut parts = kids(pair);
@@ -168,20 +170,48 @@ impl Ctx<'_> {
         let mut key = None;
         let mut from = None;
         let mut missing = None;
+        let mut maps = Vec::new();
+        let mut true_words = None;
+        let mut false_words = None;
+        let mut decimal = None;
+        let mut format = None;
         for part in parts {
             let at = self.span(&part);
-            match part.as_rule() {
+            let rule = part.as_rule();
+            // The texts a modifier lists (a `map`'s come after its value's name).
+            let strings = |part: P<'_>| -> Vec<StrLit> {
+                kids(part)
+                    .filter(|s| s.as_rule() == Rule::string)
+                    .map(|s| self.string(&s))
+                    .collect()
+            };
+            match rule {
                 Rule::key_mod => self.once(&mut key, at.clone(), at, "`key`"),
-                Rule::from_mod => {
-                    let column = kids(part).next().map(|s| self.string(&s));
-                    if let Some(column) = column {
-                        self.once(&mut from, column, at, "`from`");
+                Rule::map_mod => {
+                    let value = kids(part.clone())
+                        .find(|p| p.as_rule() == Rule::name)
+                        .map(|n| self.ident(&n))
+                        .unwrap_or_else(|| empty_ident(&at));
+                    maps.push(ValueMap {
+                        value,
+                        from: strings(part),
+                        span: at,
+                    });
+                }
+                Rule::true_mod => self.once(&mut true_words, strings(part), at, "`true`"),
+                Rule::false_mod => self.once(&mut false_words, strings(part), at, "`false`"),
+                Rule::missing_mod => self.once(&mut missing, strings(part), at, "`missing`"),
+                Rule::from_mod | Rule::decimal_mod | Rule::format_mod => {
+                    let (slot, what) = match rule {
+                        Rule::from_mod => (&mut from, "`from`"),
+                        Rule::decimal_mod => (&mut decimal, "`decimal`"),
+                        _ => (&mut format, "`format`"),
+                    };
+                    if let Some(text) = strings(part).pop() {
+                        self.once(slot, text, at, what);
                     }
                 }
-                _ => {
-                    let values = kids(part).map(|s| self.string(&s)).collect();
-                    self.once(&mut missing, values, at, "`missing`");
-                }
+                _ => {}
             }
         }
         FieldDecl {
@@ -190,6 +220,11 @@ impl Ctx<'_> {
             key,
             from,
             missing: missing.unwrap_or_default(),
+            maps,
+            true_words: true_words.unwrap_or_default(),
+            false_words: false_words.unwrap_or_default(),
+            decimal,
+            format,
             span,
         }
     }

@@ -345,7 +345,10 @@ fn phrase(rule: Rule) -> Option<(u8, String)> {
         type_expr | list_type | enum_type | prim_type | named_type => {
             (1, "a type such as `text` or `list<event>`")
         }
-        from_mod | missing_mod => (3, "`key`, `from \"Column\"` or `missing \"...\"`"),
+        from_mod | missing_mod | map_mod | true_mod | false_mod | decimal_mod | format_mod => (
+            3,
+            "a modifier (`key`, `from \"Column\"`, `missing \"...\"`, `map VALUE from \"...\"`, ...)",
+        ),
         optional_mark => (4, "`?`"),
         decay_step | decay_half => (1, "`P% every D` or `half-life D`"),
         hours_line | day_range | weekday => (1, "a weekday (`mon` to `sun`)"),

@@ -24,6 +24,12 @@ use crate::policy::{LoadError, Policy};
 use serde::Serialize;
 use std::io::Read;
 
+mod logistic;
+pub mod suggest;
+
+pub use logistic::Logistic;
+pub use suggest::{suggest, RuleSuggestion, ScoreSuggestion, SuggestOptions, Suggestion};
+
 /// The name the outcome is evaluated under (a `let` added to the policy).
 const OUTCOME: &str = "backtest_outcome";
 
@@ -41,6 +47,12 @@ pub enum BacktestError {
     /// The input cannot be read.
     #[error(transparent)]
     Batch(#[from] BatchError),
+    /// Points cannot be suggested (a held-out share out of range, one outcome only).
+    #[error("{0}")]
+    Suggest(String),
+    /// The proposed policy does not load: a bug in the suggestion, since only points change.
+    #[error("the proposed policy does not check: {0}")]
+    Proposal(LoadError),
 }
 
 /// A backtest's results.
@@ -84,6 +96,25 @@ pub struct ScoreFit {
     pub auc_high: Option<f64>,
     /// Leads by tenths of the ranking, highest scores first.
     pub deciles: Vec<Decile>,
+    /// Calibration: leads by bands of equal width in points, lowest first (ten or so,
+    /// of a round width), and how many converted in each: conversion should rise band by
+    /// band.
+    pub bands: Vec<Band>,
+}
+
+/// The leads whose score falls in `from..to` (the last band includes its end).
+#[derive(Debug, Clone, Serialize)]
+pub struct Band {
+    /// The band's lowest score.
+    pub from: f64,
+    /// Its end.
+    pub to: f64,
+    /// Leads in it.
+    pub leads: u64,
+    /// Converted among them.
+    pub converted: u64,
+    /// Their share (`None` for no lead).
+    pub conversion: Option<f64>,
 }
 
 /// A tenth of the leads ranked by a score.
@@ -128,11 +159,18 @@ pub struct Bucket {
 }
 
 /// One lead as the backtest reads it.
-struct Observation {
-    scores: Vec<f64>,
+pub(crate) struct Observation {
+    /// Its record number in the input.
+    pub(crate) record: u64,
+    /// Each score's value, in the policy's order.
+    pub(crate) scores: Vec<f64>,
     grades: Vec<Option<String>>,
     stage: String,
-    outcome: Option<bool>,
+    /// The outcome; `None` when unknown.
+    pub(crate) outcome: Option<bool>,
+    /// Per score, per rule: what the rule added over its points (see
+    /// [`suggest::Rules::features`]); empty unless asked for.
+    pub(crate) firings: Vec<Vec<f64>>,
 }
 
 /// What a backtest predicts: a condition over a lead in the policy's language
@@ -169,37 +207,7 @@ pub fn run<R: Read>(
 ) -> Result<Backtest, BacktestError> {
     let judged = with_outcome(policy, outcome)?;
     let names = policy.names();
-    let mut observations = Vec::new();
-    let summary = batch::evaluate_each(
-        &judged,
-        input,
-        format,
-        options,
-        |e| {
-            let d = e.to_decision();
-            Observation {
-                scores: names
-                    .scores
-                    .iter()
-                    .map(|s| e.score(s).unwrap_or(0.0))
-                    .collect(),
-                grades: names
-                    .grades
-                    .iter()
-                    .map(|(s, _)| e.grade(s).map(str::to_string))
-                    .collect(),
-                stage: e.stage().to_string(),
-                outcome: d.values.get(OUTCOME).and_then(|v| v.as_bool()),
-            }
-        },
-        |_, result| {
-            match result {
-                Ok(o) => observations.push(o),
-                Err(e) => on_error(&e),
-            }
-            Ok(())
-        },
-    )?;
+    let (observations, failed) = observe(&judged, input, format, options, None, &mut on_error)?;
     let known: Vec<&Observation> = observations
         .iter()
         .filter(|o| o.outcome.is_some())
@@ -227,6 +235,7 @@ pub fn run<R: Read>(
                 auc_low: low,
                 auc_high: high,
                 deciles: deciles(&values, &outcomes, overall),
+                bands: bands(&values, &outcomes),
             }
         })
         .collect();
@@ -282,12 +291,69 @@ pub fn run<R: Read>(
         leads: known.len() as u64,
         converted,
         unknown: (observations.len() - known.len()) as u64,
-        failed: summary.failed,
+        failed,
         scores,
         grades,
         stages,
         warnings,
     })
+}
+
+/// Every lead of `input` as `judged` (a policy with its outcome, see [`with_outcome`])
+/// evaluates it, in input order, and how many records failed; with `rules`, each lead's
+/// firings too, read from its explanation.
+fn observe<R: Read>(
+    judged: &Policy,
+    input: R,
+    format: InputFormat,
+    options: &BatchOptions,
+    rules: Option<&suggest::Rules>,
+    on_error: &mut impl FnMut(&crate::LeadError),
+) -> Result<(Vec<Observation>, u64), BacktestError> {
+    let names = judged.names();
+    let mut options = options.clone();
+    options.eval.explain = rules.is_some();
+    let mut observations = Vec::new();
+    let summary = batch::evaluate_each(
+        judged,
+        input,
+        format,
+        &options,
+        |e| {
+            let d = e.to_decision();
+            let firings = match (rules, &d.explain) {
+                (Some(rules), Some(steps)) => rules.features(steps),
+                _ => Vec::new(),
+            };
+            Observation {
+                record: 0,
+                scores: names
+                    .scores
+                    .iter()
+                    .map(|s| e.score(s).unwrap_or(0.0))
+                    .collect(),
+                grades: names
+                    .grades
+                    .iter()
+                    .map(|(s, _)| e.grade(s).map(str::to_string))
+                    .collect(),
+                stage: e.stage().to_string(),
+                outcome: d.values.get(OUTCOME).and_then(|v| v.as_bool()),
+                firings,
+            }
+        },
+        |record, result| {
+            match result {
+                Ok(mut o) => {
+                    o.record = record;
+                    observations.push(o);
+                }
+                Err(e) => on_error(&e),
+            }
+            Ok(())
+        },
+    )?;
+    Ok((observations, summary.failed))
 }
 
 /// The policy with the outcome as one more `let`, checked as a condition (and its column as
@@ -400,6 +466,53 @@ pub fn auc_interval(auc: f64, positives: u64, negatives: u64) -> (f64, f64) {
 
 /// The leads in tenths by score, highest first (equal-sized by rank; among equal scores the
 /// input order decides).
+/// The leads in bands of a round width (1, 2 or 5 times a power of ten) that cut the
+/// scores' range into ten or so, lowest first; empty bands are kept (a gap is a finding).
+fn bands(scores: &[f64], outcomes: &[bool]) -> Vec<Band> {
+    let finite = || scores.iter().copied().filter(|s| s.is_finite());
+    let (Some(low), Some(high)) = (finite().reduce(f64::min), finite().reduce(f64::max)) else {
+        return Vec::new();
+    };
+    let width = round_width((high - low) / 10.0);
+    let first = (low / width).floor() * width;
+    let count = (((high - first) / width).floor() as usize + 1).min(11);
+    let mut out: Vec<Band> = (0..count)
+        .map(|i| Band {
+            from: first + i as f64 * width,
+            to: first + (i + 1) as f64 * width,
+            leads: 0,
+            converted: 0,
+            conversion: None,
+        })
+        .collect();
+    for (score, converted) in scores.iter().zip(outcomes) {
+        if !score.is_finite() {
+            continue;
+        }
+        let i = (((score - first) / width).floor() as usize).min(count - 1);
+        out[i].leads += 1;
+        out[i].converted += u64::from(*converted);
+    }
+    for b in &mut out {
+        b.conversion = (b.leads > 0).then(|| b.converted as f64 / b.leads as f64);
+    }
+    out
+}
+
+/// The smallest of 1, 2 and 5 times a power of ten that is at least `w` (1 for a range of
+/// nothing: every lead in one band).
+fn round_width(w: f64) -> f64 {
+    if w <= 0.0 || !w.is_finite() {
+        return 1.0;
+    }
+    let power = 10f64.powf(w.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|c| *c >= w * (1.0 - 1e-12))
+        .unwrap_or(10.0 * power)
+}
+
 fn deciles(scores: &[f64], outcomes: &[bool], overall: Option<f64>) -> Vec<Decile> {
     let n = scores.len();
     let mut order: Vec<usize> = (0..n).collect();
