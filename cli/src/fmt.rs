@@ -4,7 +4,7 @@ use crate::args::{is_stdin, paths_or_default, StdinFile};
 use crate::exit;
 use crate::failure::{Failure, Outcome};
 use crate::output::{color_stderr, plural, write_to, ReportFormat};
-use funnel_engine::{Code, Diagnostic, PolicyDir};
+use funnel_engine::{Diagnostic, PolicyDir};
 use funnel_grammar::SourceFile;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -80,10 +80,7 @@ pub fn run(args: Args) -> Outcome {
             Err(errors) => {
                 summary.broken += 1;
                 for e in errors {
-                    let mut d = Diagnostic::error(Code::Syntax, e.message).label(&e.span, e.label);
-                    if let Some(help) = e.help {
-                        d = d.help(help);
-                    }
+                    let d = Diagnostic::from_syntax(e);
                     if json {
                         summary.diagnostics.push(d.to_json());
                     } else {

@@ -133,3 +133,46 @@ fn json_lists_the_files_that_would_change_and_the_syntax_errors() {
         "the good file was formatted"
     );
 }
+
+/// A file saved by Excel (a byte-order mark) with an indented block is formatted: the mark is
+/// dropped and the block moved to column 1. A file that also has an accented name is not, and
+/// its diagnostics carry their own codes and severities.
+#[test]
+fn fmt_drops_a_byte_order_mark_and_unindents_a_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("excel.funnel");
+    std::fs::write(
+        &file,
+        "\u{FEFF}let a = 1\n\n  score fit {\n    +1 when a\n  }\n",
+    )
+    .unwrap();
+    let out = funnel(&["fmt", "excel.funnel"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "let a = 1\n\nscore fit {\n  +1 when a\n}\n"
+    );
+
+    std::fs::write(&file, "  score fit {\n    +1 when intenção\n  }\n").unwrap();
+    let out = funnel(&["fmt", "--format", "json", "excel.funnel"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let shown: Vec<(&str, &str)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("funnel::indented_block", "warning"),
+            ("funnel::non_ascii_name", "error")
+        ],
+        "{doc}"
+    );
+}

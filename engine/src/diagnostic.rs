@@ -4,7 +4,7 @@
 //! line that says what to do. It renders with miette (graphical on a terminal, plain otherwise)
 //! and serializes to JSON for CI.
 
-use funnel_grammar::{SourceFile, Span};
+use funnel_grammar::{SourceFile, Span, SyntaxError, SyntaxKind};
 use miette::{LabeledSpan, MietteSpanContents, SourceCode, SpanContents};
 use serde::Serialize;
 use std::fmt;
@@ -163,6 +163,25 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// The diagnostic of a parser's error or warning, under its kind's code.
+    pub fn from_syntax(e: SyntaxError) -> Diagnostic {
+        let code = match e.kind {
+            SyntaxKind::Grammar => Code::Syntax,
+            SyntaxKind::NonAsciiName => Code::NonAsciiName,
+            SyntaxKind::IndentedBlock => Code::IndentedBlock,
+        };
+        let d = if e.kind.is_warning() {
+            Diagnostic::warning(code, e.message)
+        } else {
+            Diagnostic::error(code, e.message)
+        }
+        .label(&e.span, e.label);
+        match e.help {
+            Some(h) => d.help(h),
+            None => d,
         }
     }
 

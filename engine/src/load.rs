@@ -6,7 +6,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::script::ScriptRuntime;
 use crate::source::{self, PolicyDir};
 use funnel_grammar::ast::{self, Item};
-use funnel_grammar::{SourceFile, SyntaxKind};
+use funnel_grammar::SourceFile;
 use std::sync::Arc;
 
 /// The outcome of checking one policy set.
@@ -50,7 +50,7 @@ pub fn check_sources(files: Vec<Arc<SourceFile>>) -> CheckReport {
     let mut parsed = Vec::new();
     for f in &files {
         let (tree, errors) = funnel_grammar::parse(f);
-        diagnostics.extend(errors.into_iter().map(syntax_diagnostic));
+        diagnostics.extend(errors.into_iter().map(Diagnostic::from_syntax));
         parsed.push((f.clone(), tree));
     }
     let scripts = read_scripts(&parsed);
@@ -93,22 +93,4 @@ fn read_scripts(parsed: &[(Arc<SourceFile>, ast::File)]) -> crate::check::Script
         }
     }
     texts
-}
-
-fn syntax_diagnostic(e: funnel_grammar::SyntaxError) -> Diagnostic {
-    let code = match e.kind {
-        SyntaxKind::Grammar => Code::Syntax,
-        SyntaxKind::NonAsciiName => Code::NonAsciiName,
-        SyntaxKind::IndentedBlock => Code::IndentedBlock,
-    };
-    let mut d = if e.kind.is_warning() {
-        Diagnostic::warning(code, e.message)
-    } else {
-        Diagnostic::error(code, e.message)
-    }
-    .label(&e.span, e.label);
-    if let Some(h) = e.help {
-        d = d.help(h);
-    }
-    d
 }

@@ -428,3 +428,16 @@ fn other_words_after_a_number_are_other_slips() {
     let (message, _, _) = slip("policy \"p\" version 3a\n");
     assert_eq!(message, "expected a number, found `3a`");
 }
+
+#[test]
+fn an_accented_enum_value_may_keep_its_input_spelling_with_map() {
+    let e = error("schema lead {\n  setor: enum(saas, serviços, varejo)\n}\n");
+    assert_eq!(e.span.text(), "serviços");
+    assert_eq!(
+        e.help.as_deref(),
+        Some("write `servicos`; if the input writes `serviços`, add `map servicos from \"serviços\"` after the type")
+    );
+    // Not in a type: a plain rename.
+    let e = error("let x = enum_of(serviços)\n");
+    assert_eq!(e.help.as_deref(), Some("write `servicos`"));
+}

@@ -25,6 +25,9 @@ impl Ctx<'_> {
             Some(a) if self.declares_field(span) => format!(
                 "write `{a}`; if the input calls the field `{written}`, add `from \"{written}\"` after its type"
             ),
+            Some(a) if self.declares_enum_value(span) => format!(
+                "write `{a}`; if the input writes `{written}`, add `map {a} from \"{written}\"` after the type"
+            ),
             Some(a) => format!("write `{a}`"),
             None => "rename it with ASCII letters, digits and `_` (texts in double quotes may use any letter)".into(),
         };
@@ -50,6 +53,18 @@ impl Ctx<'_> {
         (block.starts_with("schema") || block.starts_with("table"))
             && line.trim_start_matches([' ', '\t']).starts_with(':')
             && !line.contains(" from ")
+    }
+}
+
+impl Ctx<'_> {
+    /// Whether a name is a value of an `enum(...)` type in a `schema` or `table` block: the
+    /// input's own spelling can be read with `map`.
+    fn declares_enum_value(&self, span: &Span) -> bool {
+        let text = &self.file.text;
+        let block = text.get(self.base..span.start).unwrap_or("");
+        let open = block.rfind("enum(");
+        (block.starts_with("schema") || block.starts_with("table"))
+            && open.is_some_and(|at| !block[at..].contains(')'))
     }
 }
 
