@@ -99,6 +99,17 @@ enum Command {
     Serve(serve::Args),
 }
 
+/// A reader that stops early (`funnel check ... | head`) ends a one-shot command quietly, as
+/// it ends `cat`, instead of making every `println!` panic. Not for `serve` and `watch`,
+/// whose sockets and long runs must see a closed pipe as an error, not die of it.
+fn stop_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // Found before clap parses, so that clap's own help and usage errors follow it too.
@@ -124,6 +135,9 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if !matches!(cli.command, Command::Serve(_) | Command::Watch(_)) {
+        stop_quietly_on_a_closed_pipe();
+    }
     match try_main(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {

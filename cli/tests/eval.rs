@@ -634,3 +634,32 @@ fn a_huge_score_is_written_with_an_exponent_in_csv() {
         "lead,stage,route,s,reason,reached\na,lead,,1e308,,lead\nb,lead,,-2.50,,lead\n"
     );
 }
+
+/// A reader that stops after the first line (`funnel check --format github ... | head -1`)
+/// ends the command quietly: no panic, no error message.
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    // Thousands of errors, one annotation line each: more than a pipe holds.
+    let mut text = String::from(POLICY);
+    for i in 0..1_000 {
+        text.push_str(&format!("let broken_{i} = no_such_field_{i} + 1\n"));
+    }
+    std::fs::write(dir.path().join("p.funnel"), text).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_funnel"))
+        .args(["check", "--format", "github"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("::error "), "{first}");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
