@@ -663,3 +663,27 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// A CSV read with the wrong separator: the missing column's error says which separator the
+/// header holds and how to read the file with it.
+#[test]
+fn a_csv_read_with_the_wrong_separator_names_the_right_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("leads.csv");
+    std::fs::write(&csv, "id,email\nL-1,a@b.co\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_funnel"))
+        .args(["eval", "policies/acme"])
+        .arg(&csv)
+        .args(["--delimiter", ";", "--at", "2026-11-26T10:00:00-03:00"])
+        .current_dir(funnel_tests::workspace_root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the header has `,` inside a column name: if the file is separated by it, read it with --delimiter ','"
+        ),
+        "{stderr}"
+    );
+}

@@ -37,6 +37,22 @@ pub struct CsvDecoder {
     columns: Vec<Option<usize>>,
 }
 
+/// When a header cell holds another separator, the file is likely split on it (a pt-BR
+/// Excel export read with `,`, a comma file read with `;`): say how to read it.
+fn delimiter_hint(headers: &[String]) -> String {
+    [(';', "';'"), ('\t', "'\\t'"), (',', "','"), ('|', "'|'")]
+        .iter()
+        .find(|(c, _)| headers.iter().any(|h| h.contains(*c)))
+        .map(|(c, shown)| {
+            format!(
+                "; the header has `{}` inside a column name: if the file is separated by it, \
+                 read it with --delimiter {shown}",
+                c.escape_default()
+            )
+        })
+        .unwrap_or_default()
+}
+
 impl CsvDecoder {
     /// Reads the header row. Unknown columns are ignored (or an error with `strict`); a
     /// required field with no column is an error, since no row could fill it.
@@ -64,8 +80,9 @@ impl CsvDecoder {
             if !seen[slot] && !f.optional {
                 let col = f.from.as_deref().unwrap_or(&f.name);
                 return Err(LeadError::new(format!(
-                    "the CSV has no column `{col}` for the required field `{}`",
-                    f.name
+                    "the CSV has no column `{col}` for the required field `{}`{}",
+                    f.name,
+                    delimiter_hint(headers)
                 )));
             }
         }
