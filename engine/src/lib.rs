@@ -52,6 +52,7 @@ mod input_rules;
 mod live;
 mod load;
 mod pattern;
+mod period;
 mod policy;
 pub mod report;
 mod script;

@@ -12,9 +12,10 @@ use crate::checked::*;
 use crate::compile::CompiledPolicy;
 use crate::decision::{PolicyStamp, SlaState};
 use crate::eval::{guarded, Slots, State};
+use crate::period;
 use crate::policy::Policy;
 use crate::value::Value;
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use funnel_grammar::ast::{Bound, ListOp, PeriodUnit};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -254,6 +255,9 @@ pub struct PeriodReport {
     pub period: String,
     /// Its first day.
     pub start: NaiveDate,
+    /// Its length (a day, a week, a month, a quarter), which its name is written for.
+    #[serde(skip)]
+    pub unit: PeriodUnit,
     /// The evaluation instant falls in it: it is not over.
     pub current: bool,
     /// Aggregate SLAs bucketed by this period.
@@ -295,47 +299,12 @@ pub struct Report {
 
 /// The first day of the period containing `d`.
 pub fn period_start(unit: PeriodUnit, d: NaiveDate) -> NaiveDate {
-    match unit {
-        PeriodUnit::Day => d,
-        // At the calendar's first days the week is cut short rather than left.
-        PeriodUnit::Week => d
-            .checked_sub_days(chrono::Days::new(d.weekday().num_days_from_monday().into()))
-            .unwrap_or(NaiveDate::MIN),
-        PeriodUnit::Month => d.with_day(1).unwrap_or(d),
-        PeriodUnit::Quarter => {
-            NaiveDate::from_ymd_opt(d.year(), (d.month0() / 3) * 3 + 1, 1).unwrap_or(d)
-        }
-    }
+    period::start(unit, d)
 }
 
-fn period_end(unit: PeriodUnit, start: NaiveDate) -> NaiveDate {
-    match unit {
-        PeriodUnit::Day => start
-            .checked_add_days(chrono::Days::new(1))
-            .unwrap_or(NaiveDate::MAX),
-        PeriodUnit::Week => start
-            .checked_add_days(chrono::Days::new(7))
-            .unwrap_or(NaiveDate::MAX),
-        PeriodUnit::Month => start
-            .checked_add_months(chrono::Months::new(1))
-            .unwrap_or(start),
-        PeriodUnit::Quarter => start
-            .checked_add_months(chrono::Months::new(3))
-            .unwrap_or(start),
-    }
-}
-
-/// The period's name.
+/// The period's name: `2018-04`, `2018-Q2`, `2018-W05`, `2018-04-30`.
 pub fn period_label(unit: PeriodUnit, start: NaiveDate) -> String {
-    match unit {
-        PeriodUnit::Day => start.to_string(),
-        PeriodUnit::Week => {
-            let w = start.iso_week();
-            format!("{}-W{:02}", w.year(), w.week())
-        }
-        PeriodUnit::Month => format!("{}-{:02}", start.year(), start.month()),
-        PeriodUnit::Quarter => format!("{}-Q{}", start.year(), start.month0() / 3 + 1),
-    }
+    period::label(unit, start)
 }
 
 /// A metric's aggregate over `leads`, found by its position in the sources.
@@ -1498,7 +1467,8 @@ fn period_entry<'m>(
             .or_insert_with(|| PeriodReport {
                 period: period_label(unit, start),
                 start,
-                current: start <= at_date && at_date < period_end(unit, start),
+                unit,
+                current: start <= at_date && at_date < period::end(unit, start),
                 commitments: Vec::new(),
                 metrics: Vec::new(),
                 funnel: Funnel::default(),

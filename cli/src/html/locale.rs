@@ -5,6 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use funnel_engine::report::NumberStyle;
+use funnel_grammar::ast::PeriodUnit;
 
 /// A page's language and number style.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -298,50 +299,51 @@ impl Locale {
         }
     }
 
-    /// A period for people, from its name (`2018-04`, `2018-Q2`, `2018-W05`, `2018-04-01`)
-    /// and first day: `Apr 2018` / `abr. 2018`, `Q2 2018` / `T2 2018`.
-    pub fn period(self, name: &str, start: NaiveDate) -> String {
+    /// A period for people, from its length and first day: `Apr 2018` / `abr. 2018`,
+    /// `Q2 2018` / `T2 2018`, `W05 2018` / `S05 2018`, `Apr 1, 2018` / `01/04/2018`.
+    pub fn period(self, unit: PeriodUnit, start: NaiveDate) -> String {
         let t = self.texts();
-        let year = start.year();
-        if let Some((y, q)) = name.split_once("-Q") {
-            format!("{}{q} {y}", t.quarter)
-        } else if let Some((y, w)) = name.split_once("-W") {
-            format!("{}{w} {y}", t.week)
-        } else if name.len() == 7 {
-            format!("{} {year}", t.months[start.month0() as usize])
-        } else {
-            match self {
-                Locale::EnUs => format!(
-                    "{} {}, {year}",
-                    t.months[start.month0() as usize],
-                    start.day()
-                ),
-                Locale::PtBr => start.format("%d/%m/%Y").to_string(),
-            }
+        let (year, month) = (start.year(), t.months[start.month0() as usize]);
+        match (unit, self) {
+            (PeriodUnit::Quarter, _) => format!("{}{} {year}", t.quarter, quarter(start)),
+            (PeriodUnit::Week, _) => format!(
+                "{}{:02} {}",
+                t.week,
+                start.iso_week().week(),
+                start.iso_week().year()
+            ),
+            (PeriodUnit::Month, _) => format!("{month} {year}"),
+            (PeriodUnit::Day, Locale::EnUs) => format!("{month} {}, {year}", start.day()),
+            (PeriodUnit::Day, Locale::PtBr) => start.format("%d/%m/%Y").to_string(),
         }
     }
 
     /// A period as short as a chart's axis needs: `Apr '18` / `abr/18`, `Q2 '18` / `T2/18`,
     /// `W05 '18` / `S05/18`, `Apr 1` / `01/04`.
-    pub fn period_short(self, name: &str, start: NaiveDate) -> String {
+    pub fn period_short(self, unit: PeriodUnit, start: NaiveDate) -> String {
         let t = self.texts();
-        let yy = start.year().rem_euclid(100);
         let (sep, month) = match self {
             Locale::EnUs => (" '", t.months[start.month0() as usize]),
             // `abr.` loses its dot before the slash: `abr/18`.
             Locale::PtBr => ("/", t.months[start.month0() as usize].trim_end_matches('.')),
         };
-        if let Some((_, q)) = name.split_once("-Q") {
-            format!("{}{q}{sep}{yy:02}", t.quarter)
-        } else if let Some((_, w)) = name.split_once("-W") {
-            format!("{}{w}{sep}{yy:02}", t.week)
-        } else if name.len() == 7 {
-            format!("{month}{sep}{yy:02}")
-        } else {
-            match self {
-                Locale::EnUs => format!("{month} {}", start.day()),
-                Locale::PtBr => start.format("%d/%m").to_string(),
+        let yy = |year: i32| year.rem_euclid(100);
+        match (unit, self) {
+            (PeriodUnit::Quarter, _) => {
+                format!(
+                    "{}{}{sep}{:02}",
+                    t.quarter,
+                    quarter(start),
+                    yy(start.year())
+                )
             }
+            (PeriodUnit::Week, _) => {
+                let w = start.iso_week();
+                format!("{}{:02}{sep}{:02}", t.week, w.week(), yy(w.year()))
+            }
+            (PeriodUnit::Month, _) => format!("{month}{sep}{:02}", yy(start.year())),
+            (PeriodUnit::Day, Locale::EnUs) => format!("{month} {}", start.day()),
+            (PeriodUnit::Day, Locale::PtBr) => start.format("%d/%m").to_string(),
         }
     }
 
@@ -364,6 +366,11 @@ impl Locale {
     }
 }
 
+/// The quarter (1 to 4) a date falls in.
+fn quarter(d: NaiveDate) -> u32 {
+    d.month0() / 3 + 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,14 +378,26 @@ mod tests {
     #[test]
     fn periods_and_numbers_read_in_each_language() {
         let april = NaiveDate::from_ymd_opt(2018, 4, 1).unwrap();
-        assert_eq!(Locale::EnUs.period("2018-04", april), "Apr 2018");
-        assert_eq!(Locale::PtBr.period("2018-04", april), "abr. 2018");
-        assert_eq!(Locale::PtBr.period("2018-Q2", april), "T2 2018");
-        assert_eq!(Locale::EnUs.period("2018-04-01", april), "Apr 1, 2018");
-        assert_eq!(Locale::PtBr.period("2018-04-01", april), "01/04/2018");
-        assert_eq!(Locale::EnUs.period_short("2018-04", april), "Apr '18");
-        assert_eq!(Locale::PtBr.period_short("2018-04", april), "abr/18");
-        assert_eq!(Locale::PtBr.period_short("2018-Q2", april), "T2/18");
+        assert_eq!(Locale::EnUs.period(PeriodUnit::Month, april), "Apr 2018");
+        assert_eq!(Locale::PtBr.period(PeriodUnit::Month, april), "abr. 2018");
+        assert_eq!(Locale::PtBr.period(PeriodUnit::Quarter, april), "T2 2018");
+        assert_eq!(Locale::EnUs.period(PeriodUnit::Day, april), "Apr 1, 2018");
+        assert_eq!(Locale::PtBr.period(PeriodUnit::Day, april), "01/04/2018");
+        assert_eq!(
+            Locale::EnUs.period_short(PeriodUnit::Month, april),
+            "Apr '18"
+        );
+        assert_eq!(
+            Locale::PtBr.period_short(PeriodUnit::Month, april),
+            "abr/18"
+        );
+        assert_eq!(
+            Locale::PtBr.period_short(PeriodUnit::Quarter, april),
+            "T2/18"
+        );
+        let week5 = NaiveDate::from_ymd_opt(2018, 1, 29).unwrap();
+        assert_eq!(Locale::EnUs.period(PeriodUnit::Week, week5), "W05 2018");
+        assert_eq!(Locale::PtBr.period_short(PeriodUnit::Week, week5), "S05/18");
         assert_eq!(Locale::EnUs.count(1352), "1,352");
         assert_eq!(Locale::PtBr.count(1352), "1.352");
         assert_eq!(Locale::PtBr.percent(0.1354), "13,54%");

@@ -49,13 +49,13 @@ struct Row<'r, T> {
 
 impl<'r> Page<'r> {
     fn period_name(&self, p: &PeriodReport) -> String {
-        self.locale.period(&p.period, p.start)
+        self.locale.period(p.unit, p.start)
     }
 
     /// The periods as a chart's categories.
     fn axis_periods<'p>(&self, periods: impl Iterator<Item = &'p PeriodReport>) -> Vec<String> {
         periods
-            .map(|p| self.locale.period_short(&p.period, p.start))
+            .map(|p| self.locale.period_short(p.unit, p.start))
             .collect()
     }
 

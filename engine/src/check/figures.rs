@@ -9,7 +9,6 @@ use super::{Checker, DefKind};
 use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::value::Value;
-use chrono::{Datelike, NaiveDate, Weekday};
 use funnel_grammar::ast::{self, ExprKind, Literal, PeriodUnit};
 use funnel_grammar::Span;
 
@@ -137,7 +136,7 @@ impl Checker<'_> {
                     );
                     return error;
                 };
-                if period_of(unit, &text).is_none() {
+                if crate::period::parse(unit, &text).is_none() {
                     let (noun, example) = unit_example(unit);
                     let whose = if funnel {
                         "the report's funnel".to_string()
@@ -263,42 +262,6 @@ impl Checker<'_> {
             id,
             names,
         ));
-    }
-}
-
-/// The first day of the period a report labels `text` in `unit`, when `text` is written as
-/// the report writes it (`2017-Q3`, `2018-04`, `2018-W05`, `2018-04-30`).
-fn period_of(unit: PeriodUnit, text: &str) -> Option<NaiveDate> {
-    let start = match unit {
-        PeriodUnit::Day => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?,
-        PeriodUnit::Week => {
-            let (y, w) = text.split_once("-W")?;
-            NaiveDate::from_isoywd_opt(y.parse().ok()?, w.parse().ok()?, Weekday::Mon)?
-        }
-        PeriodUnit::Month => {
-            let (y, m) = text.split_once('-')?;
-            NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?
-        }
-        PeriodUnit::Quarter => {
-            let (y, q) = text.split_once("-Q")?;
-            let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
-            NaiveDate::from_ymd_opt(y.parse().ok()?, (q - 1) * 3 + 1, 1)?
-        }
-    };
-    (label(unit, start) == text).then_some(start)
-}
-
-/// A period's label as the report writes it (`report::period_label`, which the checker does
-/// not import: the report is built on the checked policy).
-fn label(unit: PeriodUnit, start: NaiveDate) -> String {
-    match unit {
-        PeriodUnit::Day => start.to_string(),
-        PeriodUnit::Week => {
-            let w = start.iso_week();
-            format!("{}-W{:02}", w.year(), w.week())
-        }
-        PeriodUnit::Month => format!("{}-{:02}", start.year(), start.month()),
-        PeriodUnit::Quarter => format!("{}-Q{}", start.year(), start.month0() / 3 + 1),
     }
 }
 
