@@ -49,12 +49,8 @@ pub struct Args {
     /// With --suggest: the share of the leads held out from the fit to measure it.
     #[arg(long, value_name = "FRACTION", requires = "suggest", default_value_t = SuggestOptions::DEFAULT_HOLDOUT)]
     holdout: f64,
-    /// Write the backtest to this file instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<std::path::PathBuf>,
-    /// The language, month names and number separators of the HTML page.
-    #[arg(long, value_enum, default_value = "en-US")]
-    locale: crate::html::Locale,
+    #[command(flatten)]
+    written: crate::output::Written,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -121,10 +117,10 @@ pub fn run(args: Args) -> Outcome {
             &b,
             suggestion.as_ref().map(|s| (s, diff(s))).as_ref(),
             &source,
-            args.locale,
+            args.written.locale,
         ),
     };
-    crate::output::write_to(args.output.as_deref(), &text)?;
+    args.written.write(&text)?;
     Ok(if b.failed > 0 {
         exit::RECORDS_FAILED
     } else {

@@ -88,6 +88,25 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// Where a verb that reports writes its output, and the language of its HTML page
+/// (`report`, `backtest`).
+#[derive(clap::Args)]
+pub struct Written {
+    /// Write the output to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+    /// The language, month names and number separators of the HTML page.
+    #[arg(long, value_enum, default_value = "en-US")]
+    pub locale: crate::html::Locale,
+}
+
+impl Written {
+    /// Writes `text` where `--output` says.
+    pub fn write(&self, text: &str) -> Result<(), crate::failure::Failure> {
+        write_to(self.output.as_deref(), text)
+    }
+}
+
 /// Writes `text` to the file at `path`, or to standard output without one (a reader that
 /// stops early, such as `head`, is not an error).
 pub fn write_to(path: Option<&std::path::Path>, text: &str) -> Result<(), crate::failure::Failure> {

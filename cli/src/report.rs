@@ -38,12 +38,8 @@ pub struct Args {
     format: ReportFormat,
     #[command(flatten)]
     tables: Tables,
-    /// Write the report to this file instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<std::path::PathBuf>,
-    /// The language, month names and number separators of the HTML report.
-    #[arg(long, value_enum, default_value = "en-US")]
-    locale: crate::html::Locale,
+    #[command(flatten)]
+    written: crate::output::Written,
     /// Do not print the progress bar or notes (errors in records are still printed).
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -156,9 +152,9 @@ pub fn run(args: Args) -> Outcome {
             serde_json::to_string_pretty(&report).expect("reports serialize") + "\n"
         }
         ReportFormat::Csv => csv(&report),
-        ReportFormat::Html => crate::html::report::page(&report, &source, args.locale),
+        ReportFormat::Html => crate::html::report::page(&report, &source, args.written.locale),
     };
-    crate::output::write_to(args.output.as_deref(), &text)?;
+    args.written.write(&text)?;
     if report.failed > 0 {
         Ok(exit::RECORDS_FAILED)
     } else {

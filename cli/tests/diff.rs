@@ -55,8 +55,8 @@ fn acme_with(changes: &[(&str, &str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-/// Each lead's stage under one version, from `funnel eval`.
-fn stages(policy: &str) -> BTreeMap<String, String> {
+/// Each lead's decision under one version, from `funnel eval`, by lead.
+fn decisions(policy: &str) -> BTreeMap<String, serde_json::Value> {
     let out = funnel(&[
         "eval",
         policy,
@@ -75,37 +75,24 @@ fn stages(policy: &str) -> BTreeMap<String, String> {
         .lines()
         .map(|l| {
             let d: serde_json::Value = serde_json::from_str(l).unwrap();
-            (
-                d["lead"].as_str().unwrap().to_string(),
-                d["stage"].as_str().unwrap().to_string(),
-            )
+            (d["lead"].as_str().unwrap().to_string(), d)
         })
         .collect()
 }
 
-/// Each lead's `score` under one version, from `funnel eval`.
+/// Each lead's stage under one version.
+fn stages(policy: &str) -> BTreeMap<String, String> {
+    decisions(policy)
+        .into_iter()
+        .map(|(lead, d)| (lead, d["stage"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// Each lead's `score` under one version.
 fn scores(policy: &str, score: &str) -> BTreeMap<String, f64> {
-    let out = funnel(&[
-        "eval",
-        policy,
-        "policies/acme/leads/leads.jsonl",
-        "--at",
-        AT,
-        "-q",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let d: serde_json::Value = serde_json::from_str(l).unwrap();
-            let lead = d["lead"].as_str().unwrap().to_string();
-            (lead, d["scores"][score].as_f64().unwrap())
-        })
+    decisions(policy)
+        .into_iter()
+        .map(|(lead, d)| (lead, d["scores"][score].as_f64().unwrap()))
         .collect()
 }
 

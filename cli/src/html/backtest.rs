@@ -132,6 +132,15 @@ impl Page<'_> {
         out + "</div>\n"
     }
 
+    /// A score's points as people read them (`1,250`, `36.43`).
+    fn number(&self, v: f64) -> String {
+        funnel_engine::report::display_in(
+            &funnel_engine::report::Unit::Number,
+            v,
+            self.locale.numbers(),
+        )
+    }
+
     /// An AUC or a lift to three decimals, in the locale's separator.
     fn decimal(&self, v: f64) -> String {
         format!("{v:.3}").replace('.', &self.locale.numbers().decimal.to_string())
@@ -159,18 +168,14 @@ impl Page<'_> {
             let _ = write!(out, "<th>{}</th>", esc(h));
         }
         out += "</tr></thead>\n<tbody>\n";
-        let n = self.locale.numbers();
         for d in &s.deciles {
-            let number = |v: f64| {
-                funnel_engine::report::display_in(&funnel_engine::report::Unit::Number, v, n)
-            };
             let k = |what: &str| key(&["decile", &s.score, &d.decile.to_string(), what]);
             let _ = write!(
                 out,
                 "<tr><td>{}</td><td>{} – {}</td>",
                 d.decile,
-                number(d.min_score),
-                number(d.max_score)
+                self.number(d.min_score),
+                self.number(d.max_score)
             );
             out += &self.count_cells(&k, d.leads, d.converted, Some(d.conversion));
             let lift = d.lift.map(|l| self.decimal(l)).unwrap_or_default();
@@ -185,9 +190,6 @@ impl Page<'_> {
         if self.b.scores.iter().all(|s| s.bands.is_empty()) {
             return String::new();
         }
-        let n = self.locale.numbers();
-        let number =
-            |v: f64| funnel_engine::report::display_in(&funnel_engine::report::Unit::Number, v, n);
         let mut out = format!(
             "<p class=\"help\">{}</p>\n<div class=\"charts\">\n",
             esc(t.calibration_help)
@@ -207,7 +209,7 @@ impl Page<'_> {
             let width = s.bands.first().map_or(1.0, |b| b.to - b.from);
             let label = |from: &str| {
                 let from: f64 = from.parse().unwrap_or(0.0);
-                format!("{}–{}", number(from), number(from + width))
+                format!("{}–{}", self.number(from), self.number(from + width))
             };
             let what = format!("band|{}", s.score);
             out += &self.buckets(&what, &s.score, &buckets, t.band, &label);

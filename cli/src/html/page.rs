@@ -69,22 +69,12 @@ pub fn header(locale: Locale, stamp: &Stamp, nav: &[(&str, &str)]) -> String {
     );
     row(t.at, esc(stamp.at));
     row(t.input, format!("<code>{}</code>", esc(stamp.input)));
-    row(
-        t.evaluated,
-        figure(
-            "evaluated",
-            Some(stamp.evaluated as f64),
-            &locale.count(stamp.evaluated),
-        ),
-    );
-    row(
-        t.failed,
-        figure(
-            "failed",
-            Some(stamp.failed as f64),
-            &locale.count(stamp.failed),
-        ),
-    );
+    for (term, key, n) in [
+        (t.evaluated, "evaluated", stamp.evaluated),
+        (t.failed, "failed", stamp.failed),
+    ] {
+        row(term, figure(key, Some(n as f64), &locale.count(n)));
+    }
     out += "</dl>\n<nav>";
     for (id, title) in nav {
         let _ = write!(out, "<a href=\"#{id}\">{}</a>", esc(title));
