@@ -5,6 +5,7 @@
 //! and serializes to JSON for CI.
 
 use funnel_grammar::{SourceFile, Span, SyntaxError, SyntaxKind};
+use funnel_locale::t;
 use miette::{LabeledSpan, MietteSpanContents, SourceCode, SpanContents};
 use serde::Serialize;
 use std::fmt;
@@ -29,11 +30,17 @@ macro_rules! codes {
                 }
             }
 
-            /// What the code means, in one line.
-            pub fn description(self) -> &'static str {
+            /// The code's name without its `funnel::` prefix: `unknown_field`.
+            pub fn name(self) -> &'static str {
                 match self {
-                    $(Code::$variant => $doc,)*
+                    $(Code::$variant => $name,)*
                 }
+            }
+
+            /// What the code means, in one line, in the current language (the catalogue's
+            /// `code-NAME` entry; the English one is also this variant's documentation).
+            pub fn description(self) -> String {
+                funnel_locale::text(&format!("code-{}", self.name()), &[])
             }
         }
     };
@@ -191,7 +198,8 @@ impl Diagnostic {
         let message = message.into();
         match self.labels.first() {
             Some(main) if !Arc::ptr_eq(&main.span.file, &span.file) => {
-                let mut note = Diagnostic::error(self.code, format!("see also {}", span.file.name));
+                let mut note =
+                    Diagnostic::error(self.code, t!("common-see-also", file = span.file.name));
                 note.severity = self.severity;
                 note.note = true;
                 note.source = Some(FileSource::new(span.file.clone()));

@@ -4,6 +4,7 @@
 //! `decode::field_input`.)
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
+use funnel_locale::t;
 
 /// The years a date or datetime of a lead may have: those RFC 3339 can write. Far beyond
 /// them, at the ends of what `chrono` holds, moving a time by an hour or an offset
@@ -173,14 +174,16 @@ impl DateFormat {
                     .iter()
                     .take_while(|c| c.is_alphabetic())
                     .collect();
-                return Err(format!(
-                    "`{word}` is not a part of a date format (write dd, mm, yyyy, hh, mm and ss)"
-                ));
+                return Err(t!("bad_input-date-format-unknown-part", word = word));
             } else {
                 (Part::Literal(chars[i]), 1)
             };
             if part.is_number() && parts.contains(&part) {
-                return Err(format!("`{pattern}` gives the {} twice", part_name(part)));
+                return Err(t!(
+                    "bad_input-date-format-twice",
+                    pattern = pattern,
+                    part = part_name(part)
+                ));
             }
             parts.push(part);
             i += len;
@@ -195,13 +198,18 @@ impl DateFormat {
             let missing = !parts.contains(&needed);
             match why {
                 None if missing => {
-                    return Err(format!("`{pattern}` has no {}", part_name(needed)));
+                    return Err(t!(
+                        "bad_input-date-format-lacks",
+                        pattern = pattern,
+                        part = part_name(needed)
+                    ));
                 }
                 Some(after) if missing && parts.contains(&after) => {
-                    return Err(format!(
-                        "`{pattern}` gives the {} without the {}",
-                        part_name(after),
-                        part_name(needed)
+                    return Err(t!(
+                        "bad_input-date-format-without",
+                        pattern = pattern,
+                        part = part_name(after),
+                        needed = part_name(needed)
                     ));
                 }
                 _ => {}
@@ -274,15 +282,15 @@ impl DateFormat {
     }
 }
 
-fn part_name(part: Part) -> &'static str {
+fn part_name(part: Part) -> String {
     match part {
-        Part::Day => "day (dd)",
-        Part::Month => "month (mm)",
-        Part::Year => "year (yyyy)",
-        Part::Hour => "hour (hh)",
-        Part::Minute => "minutes (mm after hh)",
-        Part::Second => "seconds (ss)",
-        Part::Literal(_) => "separator",
+        Part::Day => t!("bad_input-date-part-day"),
+        Part::Month => t!("bad_input-date-part-month"),
+        Part::Year => t!("bad_input-date-part-year"),
+        Part::Hour => t!("bad_input-date-part-hour"),
+        Part::Minute => t!("bad_input-date-part-minutes"),
+        Part::Second => t!("bad_input-date-part-seconds"),
+        Part::Literal(_) => t!("bad_input-date-part-separator"),
     }
 }
 

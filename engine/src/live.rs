@@ -5,6 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::guard::catch;
 use crate::policy::{LoadError, Policy};
 use arc_swap::ArcSwap;
+use funnel_locale::t;
 use notify::{RecursiveMode, Watcher};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -111,9 +112,13 @@ fn guarded<T>(doing: &str, f: impl FnOnce() -> Result<T, LoadError>) -> Result<T
 fn panicked(doing: &str, message: &str) -> Diagnostic {
     Diagnostic::error(
         crate::Code::Internal,
-        format!("Funnel failed while {doing}: {message}"),
+        t!(
+            "common-funnel-failed-while",
+            doing = doing,
+            message = message
+        ),
     )
-    .help("the policy served is unchanged and the next edit is loaded as usual; please report this with the files that caused it")
+    .help(t!("common-policy-served-unchanged-next-help"))
 }
 
 impl Shared {
@@ -143,7 +148,7 @@ impl Shared {
     /// watcher.
     fn reload_with(&self, load: impl FnOnce() -> Result<Policy, LoadError>) -> ReloadEvent {
         let start = Instant::now();
-        let event = match guarded("reading and checking the policy", load) {
+        let event = match guarded(&t!("reload-reading-checking-policy"), load) {
             Ok(p) if p.digest() == self.current.load().digest() => {
                 *lock(&self.last_error) = None;
                 ReloadEvent::Unchanged
@@ -222,7 +227,7 @@ impl Shared {
             let set = sets.into_iter().next().ok_or_else(|| {
                 LoadError::from(Diagnostic::error(
                     crate::Code::NoPolicyFiles,
-                    "no policy files",
+                    t!("common-no-policy-files"),
                 ))
             })?;
             Ok(set.read()?)
@@ -336,7 +341,7 @@ impl LivePolicy {
     /// Loads the policy (which must compile) and starts watching its directory.
     pub fn watch(dir: impl AsRef<Path>, options: WatchOptions) -> Result<LivePolicy, LoadError> {
         let dir = dir.as_ref().to_path_buf();
-        let policy = guarded("loading the policy", || Policy::load(&dir))?;
+        let policy = guarded(&t!("reload-loading-policy"), || Policy::load(&dir))?;
         let abs = std::path::absolute(&dir).unwrap_or_else(|_| dir.clone());
         let shared = Arc::new(Shared::new(dir, abs, policy));
         let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
@@ -362,7 +367,7 @@ impl LivePolicy {
             .map_err(|e| {
                 LoadError::from(Diagnostic::error(
                     crate::Code::Io,
-                    format!("cannot start the watcher: {e}"),
+                    t!("common-cannot-start-watcher", e = e),
                 ))
             })?;
         Ok(LivePolicy {
@@ -386,7 +391,7 @@ impl LivePolicy {
         watcher
             .watch(&abs, RecursiveMode::Recursive)
             .map_err(|e| watch_error(&dir, e))?;
-        let stopped = || watch_error(&dir, notify::Error::generic("the watcher stopped"));
+        let stopped = || watch_error(&dir, notify::Error::generic(&t!("reload-watcher-stopped")));
         loop {
             match LivePolicy::watch(&dir, options.clone()) {
                 Ok(live) => return Ok(live),
@@ -456,7 +461,7 @@ impl Drop for LivePolicy {
 fn watch_error(dir: &Path, e: notify::Error) -> LoadError {
     Diagnostic::error(
         crate::Code::Io,
-        format!("cannot watch {}: {e}", dir.display()),
+        t!("common-cannot-watch", dir = dir.display(), e = e),
     )
     .into()
 }
@@ -519,9 +524,10 @@ impl Follower {
             match catch(|| self.run()) {
                 Ok(()) => return,
                 Err(message) => {
-                    let event = self
-                        .shared
-                        .fail(vec![panicked("following the policy's files", &message)]);
+                    let event = self.shared.fail(vec![panicked(
+                        &t!("reload-following-policy-files"),
+                        &message,
+                    )]);
                     self.shared.publish(&event);
                     self.resync = true;
                     // A panic that comes back at once must not spin a core.

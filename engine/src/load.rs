@@ -7,6 +7,7 @@ use crate::script::ScriptRuntime;
 use crate::source::{self, PolicyDir};
 use funnel_grammar::ast::{self, Item};
 use funnel_grammar::SourceFile;
+use funnel_locale::t;
 use std::sync::Arc;
 
 /// The outcome of checking one policy set.
@@ -71,10 +72,12 @@ pub fn check_sources(files: Vec<Arc<SourceFile>>) -> CheckReport {
 /// Reads, parses and checks the policy set in a directory.
 pub fn check_dir(dir: impl AsRef<std::path::Path>) -> Result<CheckReport, Diagnostic> {
     let sets = PolicyDir::discover(&[dir.as_ref().to_path_buf()])?;
-    let set = sets
-        .into_iter()
-        .next()
-        .ok_or_else(|| Diagnostic::error(Code::NoPolicyFiles, "no policy files found"))?;
+    let set = sets.into_iter().next().ok_or_else(|| {
+        Diagnostic::error(
+            Code::NoPolicyFiles,
+            t!("no_policy_files-no-policy-files-found"),
+        )
+    })?;
     Ok(check_sources(set.read()?))
 }
 

@@ -9,6 +9,7 @@ use crate::eval::{guarded, Slots, State};
 use crate::evaluator::{EvalOptions, Evaluator};
 use chrono::{DateTime, FixedOffset};
 use funnel_grammar::SourceFile;
+use funnel_locale::t;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -31,11 +32,11 @@ impl fmt::Display for LoadError {
                     .unwrap_or_default();
                 write!(f, "{place}{}", first.message)?;
                 if errors.len() > 1 {
-                    write!(f, " (and {} more errors)", errors.len() - 1)?;
+                    f.write_str(&t!("common-and-more-errors", count = errors.len() - 1))?;
                 }
                 Ok(())
             }
-            None => f.write_str("the policy did not compile"),
+            None => f.write_str(&t!("common-policy-did-compile")),
         }
     }
 }
@@ -105,9 +106,9 @@ impl Policy {
         if sets.len() > 1 {
             return Err(Diagnostic::error(
                 crate::Code::NoPolicyFiles,
-                format!(
-                    "{} holds several policy sets; name one of them",
-                    dir.as_ref().display()
+                t!(
+                    "common-holds-several-policy-sets",
+                    as_ref = dir.as_ref().display()
                 ),
             )
             .into());

@@ -8,6 +8,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use funnel_grammar::SourceFile;
+use funnel_locale::t;
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -47,7 +48,10 @@ impl PolicyDir {
     pub fn read_file(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
         let text = read_confined(path, dir.unwrap_or(Path::new("."))).map_err(|reason| {
-            Diagnostic::error(Code::Io, format!("{}: {reason}", path.display()))
+            Diagnostic::error(
+                Code::Io,
+                t!("io-text", path = path.display(), reason = reason),
+            )
         })?;
         Ok(SourceFile::new(path.display().to_string(), text))
     }
@@ -57,8 +61,9 @@ impl PolicyDir {
     /// `name` is the file's name in messages, and paths the file names (a test's `given lead
     /// from`) are resolved against its directory.
     pub fn read_from(reader: impl Read, name: &str) -> Result<Arc<SourceFile>, Diagnostic> {
-        let text = read_bounded(reader, 0)
-            .map_err(|reason| Diagnostic::error(Code::Io, format!("{name}: {reason}")))?;
+        let text = read_bounded(reader, 0).map_err(|reason| {
+            Diagnostic::error(Code::Io, t!("io-text-2", name = name, reason = reason))
+        })?;
         Ok(SourceFile::new(name, text))
     }
 
@@ -84,9 +89,9 @@ impl PolicyDir {
             if out.len() == before {
                 return Err(Diagnostic::error(
                     Code::NoPolicyFiles,
-                    format!("no .{EXTENSION} files in {}", dir.display()),
+                    t!("io-no-files", extension = EXTENSION, dir = dir.display()),
                 )
-                .help("point at a directory of policy files, e.g. `funnel check policies/acme`"));
+                .help(t!("no_policy_files-point-at-directory-policy-help")));
             }
         }
         out.dedup_by(|a, b| a.dir == b.dir);
@@ -101,10 +106,8 @@ impl PolicyDir {
             .iter()
             .map(|f| {
                 let text = read_confined(f, &self.dir).map_err(|reason| {
-                    Diagnostic::error(Code::Io, format!("{}: {reason}", f.display())).help(
-                        "policy files must be regular files inside the policy directory \
-                         (after following symlinks)",
-                    )
+                    Diagnostic::error(Code::Io, t!("io-text-3", f = f.display(), reason = reason))
+                        .help(t!("io-policy-files-must-regular-help"))
                 })?;
                 Ok(SourceFile::new(f.display().to_string(), text))
             })
@@ -182,20 +185,25 @@ fn walk(root: &Path, mut visit: impl FnMut(&Path, Vec<PathBuf>) -> bool) -> Resu
 /// of at most [`MAX_FILE_BYTES`]; otherwise says why not (the reason names paths, never
 /// content). For policy files and the scripts they use.
 pub(crate) fn read_confined(path: &Path, root: &Path) -> Result<String, String> {
-    let root_real = std::fs::canonicalize(root)
-        .map_err(|e| format!("the policy directory {}: {}", root.display(), reason(&e)))?;
+    let root_real = std::fs::canonicalize(root).map_err(|e| {
+        t!(
+            "io-policy-directory",
+            root = root.display(),
+            value = reason(&e)
+        )
+    })?;
     let real = std::fs::canonicalize(path).map_err(|e| reason(&e))?;
     if !real.starts_with(&root_real) {
-        return Err(format!(
-            "{} is outside the policy directory {}",
-            real.display(),
-            root.display()
+        return Err(t!(
+            "io-outside-policy-directory",
+            real = real.display(),
+            root = root.display()
         ));
     }
     // Checked before opening: opening a FIFO blocks until a writer comes.
     let meta = std::fs::metadata(&real).map_err(|e| reason(&e))?;
     if !meta.is_file() {
-        return Err("not a regular file".to_string());
+        return Err(t!("io-regular-file"));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large());
@@ -217,33 +225,36 @@ fn read_bounded(reader: impl Read, capacity: u64) -> Result<String, String> {
         return Err(too_large());
     }
     String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 text (an invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+        t!(
+            "io-utf-8-text-invalid",
+            valid_up_to = e.utf8_error().valid_up_to()
         )
     })
 }
 
 /// Why a file is not read: its size.
 fn too_large() -> String {
-    format!(
-        "larger than {} MiB, the most a policy file or script may be",
-        MAX_FILE_BYTES / (1024 * 1024)
+    t!(
+        "io-larger-than-mib-most",
+        value = MAX_FILE_BYTES / (1024 * 1024)
     )
 }
 
 /// An I/O error's reason in words.
 fn reason(e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::NotFound => t!("io-no-such-file-directory"),
+        std::io::ErrorKind::PermissionDenied => t!("io-permission-denied"),
         _ => e.to_string(),
     }
 }
 
 /// An I/O error as a diagnostic naming the path.
 pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(Code::Io, format!("{}: {}", path.display(), reason(e)))
+    Diagnostic::error(
+        Code::Io,
+        t!("io-text-4", path = path.display(), value = reason(e)),
+    )
 }
 
 /// A path a policy file names (a `use script`, a test's `given lead from`), resolved against

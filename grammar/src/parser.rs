@@ -17,6 +17,7 @@ pub use heads::{block_heads, BlockHead};
 
 use crate::ast::{Comment, File, Item};
 use crate::span::{SourceFile, Span};
+use funnel_locale::t;
 use pest::iterators::Pair;
 use pest::Parser;
 use pest_derive::Parser;
@@ -149,9 +150,9 @@ impl<'f> Ctx<'f> {
         if let Some(too_deep) = too_deeply_nested(top.clone()) {
             self.error(
                 self.span(&too_deep),
-                format!("this is nested too deeply (more than {MAX_NESTING} levels)"),
-                "nested too deeply",
-                Some("split it into smaller pieces with `let NAME = ...`".into()),
+                t!("syntax-nested-too-deeply-more", max_nesting = MAX_NESTING),
+                &t!("syntax-nested-too-deeply-label"),
+                Some(t!("syntax-split-into-smaller-pieces-help")),
             );
             return None;
         }

@@ -8,6 +8,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::value::Value;
 use funnel_grammar::ast::{self, ExprKind, Item, Literal};
 use funnel_grammar::Span;
+use funnel_locale::t;
 
 /// A number literal's value, for settings that must be written as constants.
 fn const_number(e: &ast::Expr) -> Option<f64> {
@@ -38,7 +39,7 @@ impl<'a> Checker<'a> {
                 let conditions = p
                     .conditions
                     .iter()
-                    .map(|c| self.condition(c, &Env::lead(), "a persona condition"))
+                    .map(|c| self.condition(c, &Env::lead(), &t!("check-persona-condition")))
                     .collect();
                 self.end_node(Node::Persona(i), &p.name.span);
                 PersonaDef {
@@ -64,13 +65,18 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::error(
                                 Code::BadClamp,
-                                format!(
-                                    "`clamp {}..{}` has its bounds reversed",
-                                    c.lo.value, c.hi.value
+                                t!(
+                                    "bad_clamp-clamp-has-bounds-reversed",
+                                    value = c.lo.value,
+                                    value2 = c.hi.value
                                 ),
                             )
-                            .label(&c.span, "the low bound is above the high bound")
-                            .help(format!("write `clamp {}..{}`", c.hi.value, c.lo.value)),
+                            .label(&c.span, t!("bad_clamp-low-bound-above-high-label"))
+                            .help(t!(
+                                "bad_clamp-write-clamp-help",
+                                value = c.hi.value,
+                                value2 = c.lo.value
+                            )),
                         );
                         None
                     } else {
@@ -97,29 +103,26 @@ impl<'a> Checker<'a> {
     fn check_rule(&mut self, r: &ast::ScoreRule) -> ScoreRuleDef {
         if r.points.value == 0.0 {
             self.error(
-                Diagnostic::warning(
-                    Code::ZeroPoints,
-                    "this rule is worth 0 points, so it never changes the score",
-                )
-                .label(&r.points.span, "0 points")
-                .help("give it points (`+5 when ...`) or remove it"),
+                Diagnostic::warning(Code::ZeroPoints, t!("zero_points-rule-worth-0-points"))
+                    .label(&r.points.span, t!("zero_points-0-points-label"))
+                    .help(t!("zero_points-give-points-5-when-help")),
             );
         }
         let rule = match &r.kind {
             ast::RuleKind::When(c) => {
-                RuleDef::When(self.condition(c, &Env::lead(), "a `when` condition"))
+                RuleDef::When(self.condition(c, &Env::lead(), &t!("check-when-condition")))
             }
             ast::RuleKind::Per(e) => {
                 let t = self.expr(e, &Env::lead(), None);
-                RuleDef::Per(self.want(t, &Ty::Number, "the value after `per`"))
+                RuleDef::Per(self.want(t, &Ty::Number, &t!("check-value-after-per")))
             }
         };
         if let Some(m) = &r.max {
             if m.value <= 0.0 {
                 self.error(
-                    Diagnostic::error(Code::BadNumber, "a rule's `max` must be above 0")
-                        .label(&m.span, "not above 0")
-                        .help("`max` caps the points of one rule, by their size"),
+                    Diagnostic::error(Code::BadNumber, t!("bad_number-rule-max-must-above"))
+                        .label(&m.span, t!("bad_number-above-0-label"))
+                        .help(t!("bad_number-max-caps-points-one-help")),
                 );
             }
         }
@@ -133,7 +136,7 @@ impl<'a> Checker<'a> {
 
     fn check_decay(&mut self, d: &ast::Decay) -> Option<DecayDef> {
         let since = self.expr(&d.since, &Env::lead(), None);
-        let since = self.want(since, &Ty::DateTime, "the instant after `since`");
+        let since = self.want(since, &Ty::DateTime, &t!("check-instant-after-since"));
         let positive = |c: &mut Self, e: &ast::Expr, what: &str| -> Option<i64> {
             match const_duration(e) {
                 Some(s) if s > 0 => {
@@ -144,10 +147,10 @@ impl<'a> Checker<'a> {
                     c.error(
                         Diagnostic::error(
                             Code::BadDecay,
-                            format!("the {what} of a decay must be a positive duration"),
+                            t!("bad_decay-decay-must-positive-duration", what = what),
                         )
-                        .label(&e.span, "not a positive duration")
-                        .help("write a duration such as `30d` or `2w`"),
+                        .label(&e.span, t!("bad_decay-positive-duration-label"))
+                        .help(t!("bad_decay-write-duration-such-30d-help")),
                     );
                     None
                 }
@@ -162,19 +165,19 @@ impl<'a> Checker<'a> {
                             ExprKind::Lit(Literal::Number(n))
                                 if n.value > 0.0 && n.value <= 1.0 =>
                             {
-                                format!(
-                                    "write it as a percent: {}",
-                                    as_percent(n.span.text(), n.value)
+                                t!(
+                                    "check-write-percent",
+                                    value = as_percent(n.span.text(), n.value)
                                 )
                             }
-                            _ => "write `decay 50% every 30d since ...`".into(),
+                            _ => t!("bad_decay-write-decay-help"),
                         };
                         self.error(
                             Diagnostic::error(
                                 Code::BadDecay,
-                                "a decay rate must be a percent above 0% and at most 100%",
+                                t!("bad_decay-decay-rate-must-percent"),
                             )
-                            .label(&percent.span, "not a rate")
+                            .label(&percent.span, t!("bad_decay-rate-label"))
                             .help(help),
                         );
                         None
@@ -201,17 +204,21 @@ impl<'a> Checker<'a> {
             return;
         }
         let length = match (secs / 60, secs % 60) {
-            (1, 0) => "one minute".to_string(),
-            (m, 0) => format!("{m} minutes"),
-            _ => format!("{secs} seconds"),
+            (1, 0) => t!("check-one-minute"),
+            (m, 0) => t!("check-minutes", minutes = m),
+            _ => t!("check-seconds", seconds = secs),
         };
         self.error(
             Diagnostic::warning(
                 Code::AmbiguousDuration,
-                format!("`{text}` is {length}: in durations `m` means minutes"),
+                t!(
+                    "ambiguous_duration-durations-m-means-minutes",
+                    text = text,
+                    length = length
+                ),
             )
-            .label(&e.span, "minutes, not months")
-            .help("there are no months: write `30d` for about a month; for minutes, write seconds (`60s`) to silence this"),
+            .label(&e.span, t!("ambiguous_duration-minutes-months-label"))
+            .help(t!("ambiguous_duration-there-are-no-months-help")),
         );
     }
 
@@ -237,13 +244,13 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::UnknownScore,
-                        format!("cannot grade `{}`: no score has that name", g.score.name),
+                        t!("unknown_score-cannot-grade-no-score", score = g.score.name),
                     )
-                    .label(&g.score.span, "unknown score")
+                    .label(&g.score.span, t!("unknown_score-unknown-score-label"))
                     .help(super::did_you_mean(
                         &g.score.name,
                         names.iter().map(|s| s.as_str()),
-                        "score",
+                        &t!("noun-score"),
                     )),
                 );
                 // `grade intnet` was meant for `intent`: its uses are not reported again.
@@ -263,11 +270,20 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::Duplicate,
-                        format!("the score `{}` is graded twice", g.score.name),
+                        t!(
+                            "duplicate_definition-score-graded-twice",
+                            score = g.score.name
+                        ),
                     )
-                    .label(&g.score.span, "graded again here")
-                    .label(&other_span, "first graded here")
-                    .help("keep one `grade` block per score"),
+                    .label(
+                        &g.score.span,
+                        t!("duplicate_definition-graded-again-here-label"),
+                    )
+                    .label(
+                        &other_span,
+                        t!("duplicate_definition-first-graded-here-label"),
+                    )
+                    .help(t!("duplicate_definition-keep-one-grade-block-help")),
                 );
                 continue;
             }
@@ -278,10 +294,16 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::Duplicate,
-                            format!("the letter `{}` is used twice", b.letter.name),
+                            t!(
+                                "duplicate_definition-letter-used-twice",
+                                letter = b.letter.name
+                            ),
                         )
-                        .label(&b.letter.span, "used again here")
-                        .help("each band needs its own letter"),
+                        .label(
+                            &b.letter.span,
+                            t!("duplicate_definition-used-again-here-label"),
+                        )
+                        .help(t!("duplicate_definition-each-band-needs-own-help")),
                     );
                     continue;
                 }
@@ -297,10 +319,13 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::Duplicate,
-                            format!("the letter `{}` is used twice", o.name),
+                            t!("duplicate_definition-letter-used-twice-2", o = o.name),
                         )
-                        .label(&o.span, "`else` repeats a band's letter")
-                        .help("the `else` letter must differ from the bands' letters"),
+                        .label(
+                            &o.span,
+                            t!("duplicate_definition-else-repeats-band-letter-label"),
+                        )
+                        .help(t!("duplicate_definition-else-letter-must-differ-help")),
                     );
                     0
                 }
@@ -312,13 +337,16 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::MissingElse,
-                            format!("the grade of `{}` has no `else` letter", g.score.name),
+                            t!("missing_else-grade-has-no-else", score = g.score.name),
                         )
                         .label(
                             g.bands.last().map_or(&g.span, |b| &b.span),
-                            "a score below this gets no letter",
+                            t!("missing_else-score-below-gets-no-label"),
                         )
-                        .help(format!("end the grade with `else {suggestion}`")),
+                        .help(t!(
+                            "missing_else-end-grade-else-help",
+                            suggestion = suggestion
+                        )),
                     );
                     0
                 }
@@ -376,11 +404,15 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::warning(
                                 Code::ThresholdsOutOfOrder,
-                                format!("grade `{}` can never be given: `{}` above it already takes every score that reaches it", b.letter.name, p.letter.name),
+                                t!(
+                                    "thresholds_out_of_order-grade-can-never-given",
+                                    letter = b.letter.name,
+                                    letter2 = p.letter.name
+                                ),
                             )
-                            .label(&bs, "unreachable band")
-                            .label(&ps, "this band comes first")
-                            .help("list bands from the highest threshold to the lowest"),
+                            .label(&bs, t!("thresholds_out_of_order-unreachable-band-label"))
+                            .label(&ps, t!("thresholds_out_of_order-band-comes-first-label"))
+                            .help(t!("thresholds_out_of_order-list-bands-from-highest-help")),
                         );
                     }
                 }
@@ -389,10 +421,16 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::warning(
                                 Code::UnreachableGrade,
-                                format!("grade `{}` needs more than `{}` can score (it is clamped to {lo}..{hi})", b.letter.name, g.score.name),
+                                t!(
+                                    "unreachable_grade-grade-needs-more-than",
+                                    letter = b.letter.name,
+                                    score = g.score.name,
+                                    lo = lo,
+                                    hi = hi
+                                ),
                             )
-                            .label(&b.threshold.span, "above the clamp")
-                            .help(format!("lower the threshold to {hi} or less")),
+                            .label(&b.threshold.span, t!("unreachable_grade-above-clamp-label"))
+                            .help(t!("unreachable_grade-lower-threshold-less-help", hi = hi)),
                         );
                     }
                 }
@@ -403,13 +441,18 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::warning(
                             Code::UnreachableGrade,
-                            format!(
-                                "grade `{}` can never be given: `{}` never scores below {lo}",
-                                o.name, g.score.name
+                            t!(
+                                "unreachable_grade-grade-can-never-given",
+                                o = o.name,
+                                score = g.score.name,
+                                lo = lo
                             ),
                         )
-                        .label(&o.span, "unreachable `else`")
-                        .help(format!("raise the lowest threshold above {lo}")),
+                        .label(&o.span, t!("unreachable_grade-unreachable-else-label"))
+                        .help(t!(
+                            "unreachable_grade-raise-lowest-threshold-above-help",
+                            lo = lo
+                        )),
                     );
                 }
             }
@@ -423,10 +466,13 @@ impl<'a> Checker<'a> {
             self.error(
                 Diagnostic::error(
                     Code::Duplicate,
-                    format!("a policy set has one `{keyword}` block, and this is a second one"),
+                    t!("duplicate_definition-policy-set-has-one", keyword = keyword),
                 )
-                .label(extra, format!("second `{keyword}` block"))
-                .label(spans[0], "first one here")
+                .label(
+                    extra,
+                    t!("duplicate_definition-second-block-label", keyword = keyword),
+                )
+                .label(spans[0], t!("duplicate_definition-first-one-here-label"))
                 .help(help),
             );
         }
@@ -435,11 +481,7 @@ impl<'a> Checker<'a> {
     /// Stage names form an ordered enum, needed before expressions are checked.
     pub(super) fn declare_stages(&mut self, blocks: &[&ast::Stages]) {
         let spans: Vec<&Span> = blocks.iter().map(|b| &b.span).collect();
-        self.one_block(
-            &spans,
-            "stages",
-            "list every stage, first to last, in one block",
-        );
+        self.one_block(&spans, "stages", &t!("check-list-every-stage-first"));
         let mut names: Vec<String> = Vec::new();
         if let Some(b) = blocks.first() {
             for s in &b.stages {
@@ -448,11 +490,17 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::Duplicate,
-                            format!("the stage `{}` is listed twice", s.name.name),
+                            t!(
+                                "duplicate_definition-stage-listed-twice",
+                                name = s.name.name
+                            ),
                         )
-                        .label(&s.name.span, "listed again here")
-                        .label(&first, "first listed here")
-                        .help("each stage appears once, in funnel order"),
+                        .label(
+                            &s.name.span,
+                            t!("duplicate_definition-listed-again-here-label"),
+                        )
+                        .label(&first, t!("duplicate_definition-first-listed-here-label"))
+                        .help(t!("duplicate_definition-each-stage-appears-once-help")),
                     );
                 }
                 names.push(s.name.name.clone());
@@ -471,9 +519,9 @@ impl<'a> Checker<'a> {
             if self.broken.stages {
                 return Vec::new();
             }
-            let d = Diagnostic::error(Code::BadStage, "this policy set has no `stages` block")
-                .help("list the funnel's stages, in any file of the set: `stages {\n  lead\n  mql when fit >= 40\n}`");
-            self.error(self.at_header(d, "no stages in any file of this policy"));
+            let d = Diagnostic::error(Code::BadStage, t!("bad_stage-policy-set-has-no"))
+                .help(t!("bad_stage-list-stages-help"));
+            self.error(self.at_header(d, &t!("check-no-stages-any-file")));
             return Vec::new();
         };
         self.begin_node();
@@ -482,34 +530,34 @@ impl<'a> Checker<'a> {
             let when = s
                 .when
                 .as_ref()
-                .map(|w| self.condition(w, &Env::lead(), "a stage condition"));
+                .map(|w| self.condition(w, &Env::lead(), &t!("check-stage-condition")));
             match (i, &s.when) {
                 (0, Some(w)) => self.error(
                     Diagnostic::error(
                         Code::BadStage,
-                        format!("the first stage `{}` cannot have a condition", s.name.name),
+                        t!("bad_stage-first-stage-cannot-have", name = s.name.name),
                     )
-                    .label(&w.span, "every lead starts in the first stage")
-                    .help("remove `when ...`, or list a stage without condition first"),
+                    .label(&w.span, t!("bad_stage-every-lead-starts-first-label"))
+                    .help(t!("bad_stage-remove-when-list-stage-help")),
                 ),
                 (i, None) if i > 0 => self.error(
                     Diagnostic::error(
                         Code::BadStage,
-                        format!("the stage `{}` has no `when` condition", s.name.name),
+                        t!("bad_stage-stage-has-no-when", name = s.name.name),
                     )
-                    .label(&s.name.span, "only the first stage has no condition")
-                    .help(format!(
-                        "say when a lead reaches it: `{} when ...`",
-                        s.name.name
+                    .label(&s.name.span, t!("bad_stage-only-first-stage-has-label"))
+                    .help(t!(
+                        "bad_stage-say-when-lead-reaches-help",
+                        name = s.name.name
                     )),
                 ),
                 _ => {}
             }
             if let (Some(b), None) = (&s.because, &s.when) {
                 self.error(
-                    Diagnostic::error(Code::BadStage, "an exclusion needs a condition")
-                        .label(&b.span, "reason without condition")
-                        .help("write `NAME when CONDITION because \"reason\"`"),
+                    Diagnostic::error(Code::BadStage, t!("bad_stage-exclusion-needs-condition"))
+                        .label(&b.span, t!("bad_stage-reason-without-condition-label"))
+                        .help(t!("bad_stage-write-name-when-condition-help")),
                 );
             }
             if let Some(w) = &when {
@@ -517,13 +565,10 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::warning(
                             Code::UnreachableStage,
-                            format!(
-                                "no lead can reach `{}`: its condition is always false",
-                                s.name.name
-                            ),
+                            t!("unreachable_stage-no-lead-can-reach", name = s.name.name),
                         )
-                        .label(&w.span, "always false")
-                        .help("fix the condition or remove the stage"),
+                        .label(&w.span, t!("unreachable_stage-always-false-label"))
+                        .help(t!("unreachable_stage-fix-condition-remove-stage-help")),
                     );
                 }
             }
@@ -547,10 +592,23 @@ impl<'a> Checker<'a> {
             {
                 let later_span = later.name.span.clone();
                 self.error(
-                    Diagnostic::warning(Code::UnreachableStage, format!("no lead can stay in `{}`: `{}` has the same condition and comes later", s.name.name, later.name.name))
-                        .label(&s.name.span, "unreachable stage")
-                        .label(&later_span, "this later stage always wins")
-                        .help("a lead's stage is the last listed stage whose condition holds; make the conditions differ"),
+                    Diagnostic::warning(
+                        Code::UnreachableStage,
+                        t!(
+                            "unreachable_stage-no-lead-can-stay",
+                            name = s.name.name,
+                            name2 = later.name.name
+                        ),
+                    )
+                    .label(
+                        &s.name.span,
+                        t!("unreachable_stage-unreachable-stage-label"),
+                    )
+                    .label(
+                        &later_span,
+                        t!("unreachable_stage-later-stage-always-wins-label"),
+                    )
+                    .help(t!("unreachable_stage-lead-stage-last-listed-help")),
                 );
             }
         }
@@ -569,7 +627,7 @@ impl<'a> Checker<'a> {
                 let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
                 self.error(super::suggest::unknown_name(
                     Code::UnknownField,
-                    "field",
+                    &t!("noun-field"),
                     at,
                     names.iter().map(String::as_str),
                 ));
@@ -583,10 +641,13 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::TypeMismatch,
-                        format!("`{}` is a {found}, not a date or datetime", at.name),
+                        t!("type_mismatch-date-datetime", at = at.name, found = found),
                     )
-                    .label(&at.span, "the instant the stage was reached")
-                    .help("name a `date` or `datetime` field of the lead"),
+                    .label(
+                        &at.span,
+                        t!("type_mismatch-instant-stage-was-reached-label"),
+                    )
+                    .help(t!("type_mismatch-name-date-datetime-field-help")),
                 );
             }
             return None;
@@ -600,7 +661,7 @@ impl<'a> Checker<'a> {
 
     pub(super) fn declare_routes(&mut self, blocks: &[&ast::Route]) {
         let spans: Vec<&Span> = blocks.iter().map(|b| &b.span).collect();
-        self.one_block(&spans, "route", "list every branch in one block");
+        self.one_block(&spans, "route", &t!("check-list-every-branch-one"));
         let mut names: Vec<String> = Vec::new();
         if let Some(b) = blocks.first() {
             for r in &b.branches {
@@ -628,20 +689,20 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::warning(
                         Code::UnreachableRoute,
-                        format!(
-                            "the branch `{}` comes after `otherwise`, so no lead reaches it",
-                            r.name.name
+                        t!(
+                            "unreachable_route-branch-comes-after-otherwise",
+                            name = r.name.name
                         ),
                     )
-                    .label(&r.span, "unreachable branch")
-                    .label(&o, "`otherwise` takes every lead left")
-                    .help("move `otherwise` to the end"),
+                    .label(&r.span, t!("unreachable_route-unreachable-branch-label"))
+                    .label(&o, t!("unreachable_route-otherwise-takes-every-lead-label"))
+                    .help(t!("unreachable_route-move-otherwise-end-help")),
                 );
             }
             let when = r
                 .when
                 .as_ref()
-                .map(|w| self.condition(w, &Env::lead(), "a route condition"));
+                .map(|w| self.condition(w, &Env::lead(), &t!("check-route-condition")));
             if r.when.is_none() && otherwise_seen.is_none() {
                 otherwise_seen = Some(r.span.clone());
             }
@@ -666,10 +727,10 @@ impl<'a> Checker<'a> {
             self.error(
                 Diagnostic::error(
                     Code::MissingOtherwise,
-                    "the route has no `otherwise` branch",
+                    t!("missing_otherwise-route-has-no-otherwise"),
                 )
-                .label(&last, "a lead matching no branch would have no route")
-                .help("end the route with a catch-all branch: `inside_sales otherwise`"),
+                .label(&last, t!("missing_otherwise-lead-matching-no-branch-label"))
+                .help(t!("missing_otherwise-end-route-catch-all-help")),
             );
         }
         self.end_node(Node::Route, &block.span);
@@ -744,12 +805,13 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::BadTable,
-                        format!("the table `{name}` has no field `{}` to split by", id.name),
+                        t!("bad_table-table-has-no-field", name = name, name2 = id.name),
                     )
-                    .label(&id.span, format!("read from each row of `{name}` too"))
-                    .help(format!(
-                        "add the field to `table {name}` (read `from` the file's column), so its rows and the leads meet in one row"
-                    )),
+                    .label(
+                        &id.span,
+                        t!("bad_table-read-from-each-row-label", name = name),
+                    )
+                    .help(t!("bad_table-add-field-table-read-help", name = name)),
                 );
                 return TExpr {
                     kind: TKind::Const(Value::Missing),
@@ -771,10 +833,15 @@ impl<'a> Checker<'a> {
             self.error(
                 Diagnostic::error(
                     Code::TypeMismatch,
-                    format!("in `{name}` this split is {found}, but for the leads it is {want}"),
+                    t!(
+                        "type_mismatch-split-but-leads",
+                        name = name,
+                        found = found,
+                        want = want
+                    ),
                 )
-                .label(&t.span, format!("{found} in the table"))
-                .help("a row label is the value as printed: give the table's field the lead's type (text and enums meet)"),
+                .label(&t.span, t!("type_mismatch-table-label", found = found))
+                .help(t!("type_mismatch-row-label-value-printed-help")),
             );
         }
         t
@@ -792,12 +859,12 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::BadMetric,
-                        "the target of a percent metric is a percent",
+                        t!("bad_metric-target-percent-metric-percent"),
                     )
-                    .label(&g.target.span, "not a percent")
-                    .help(format!(
-                        "write it as a percent: {}",
-                        as_percent(n.span.text(), n.value)
+                    .label(&g.target.span, t!("bad_metric-percent-label"))
+                    .help(t!(
+                        "bad_metric-write-percent-help",
+                        value = as_percent(n.span.text(), n.value)
                     )),
                 );
                 None
@@ -807,17 +874,23 @@ impl<'a> Checker<'a> {
             (Literal::Number(n), _) => Some(n.value),
             (Literal::Percent(_), _) => {
                 self.error(
-                    Diagnostic::error(Code::BadMetric, "a percent target needs a percent metric")
-                        .label(&g.target.span, "a percent")
-                        .help("add `as percent` to the metric (its value is a share, 0 to 1), or write the target as a number"),
+                    Diagnostic::error(
+                        Code::BadMetric,
+                        t!("bad_metric-percent-target-needs-percent"),
+                    )
+                    .label(&g.target.span, t!("bad_metric-percent-label-2"))
+                    .help(t!("bad_metric-add-percent-metric-value-help")),
                 );
                 None
             }
             (_, _) => {
                 self.error(
-                    Diagnostic::error(Code::BadMetric, "a duration target needs a metric in days or hours")
-                        .label(&g.target.span, "a duration")
-                        .help("add `as days` (the metric's number is days) or write the target as a number"),
+                    Diagnostic::error(
+                        Code::BadMetric,
+                        t!("bad_metric-duration-target-needs-metric"),
+                    )
+                    .label(&g.target.span, t!("bad_metric-duration-label"))
+                    .help(t!("bad_metric-add-days-metric-number-help")),
                 );
                 None
             }
@@ -849,10 +922,10 @@ impl<'a> Checker<'a> {
                             self.error(
                                 Diagnostic::error(
                                     Code::TypeMismatch,
-                                    format!("a split takes text, an enum, a bool or an int, but this is {found}"),
+                                    t!("type_mismatch-split-takes-text-enum", found = found),
                                 )
-                                .label(&t.span, format!("this is {found}"))
-                                .help("bucket it first, e.g. `split by if amount >= 1000 then \"large\" else \"small\"`"),
+                                .label(&t.span, t!("type_mismatch-text-label", found = found))
+                                .help(t!("type_mismatch-bucket-first-e-g-help")),
                             );
                         }
                         t
@@ -861,7 +934,13 @@ impl<'a> Checker<'a> {
                 let names = s
                     .dims
                     .iter()
-                    .map(|d| d.span.text().split_whitespace().collect::<Vec<_>>().join(" "))
+                    .map(|d| {
+                        d.span
+                            .text()
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
                     .collect();
                 SplitDef {
                     dims,
@@ -884,10 +963,10 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::TypeMismatch,
-                        format!("`by` needs a date or datetime, but this is {found}"),
+                        t!("type_mismatch-by-needs-date-datetime", found = found),
                     )
-                    .label(&t.span, format!("this is {found}"))
-                    .help("bucket leads by when something happened, e.g. `by created_at`"),
+                    .label(&t.span, t!("type_mismatch-text-label", found = found))
+                    .help(t!("type_mismatch-bucket-leads-by-when-help")),
                 );
             }
             t

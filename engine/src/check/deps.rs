@@ -4,6 +4,7 @@
 use super::Checker;
 use crate::checked::Node;
 use crate::diagnostic::{Code, Diagnostic};
+use funnel_locale::t;
 use std::collections::{BTreeSet, HashMap};
 
 /// How many steps of a cycle a diagnostic names and labels.
@@ -49,11 +50,11 @@ impl<'a> Checker<'a> {
             let names: Vec<String> = cycle.iter().map(|n| self.node_name(*n)).collect();
             // A long cycle is shown by its first steps: a path of thousands helps nobody.
             let path = if names.len() > SHOWN_STEPS {
-                format!(
-                    "{} -> ... ({} definitions in all) -> {}",
-                    names[..SHOWN_STEPS].join(" -> "),
-                    names.len(),
-                    names[0]
+                t!(
+                    "check-definitions-all",
+                    value = names[..SHOWN_STEPS].join(" -> "),
+                    len = names.len(),
+                    value2 = names[0]
                 )
             } else {
                 format!("{} -> {}", names.join(" -> "), names[0])
@@ -61,24 +62,24 @@ impl<'a> Checker<'a> {
             let def_span = self.graph[&cycle[0]].1.clone();
             let mut d = Diagnostic::error(
                 Code::Cycle,
-                format!("`{}` depends on itself: {path}", names[0]),
+                t!("cycle-depends-itself", value = names[0], path = path),
             )
-            .label(&def_span, format!("`{}` is defined here", names[0]));
+            .label(&def_span, t!("cycle-defined-here-label", value = names[0]));
             for (i, from) in cycle.iter().enumerate().take(SHOWN_STEPS) {
                 let to = cycle[(i + 1) % cycle.len()];
                 if let Some(at) = self.graph[from].0.get(&to) {
                     let at = at.clone();
                     d = d.label(
                         &at,
-                        format!(
-                            "`{}` uses `{}` here",
-                            names[i],
-                            names[(i + 1) % cycle.len()]
+                        t!(
+                            "cycle-uses-here-label",
+                            value = names[i],
+                            value2 = names[(i + 1) % cycle.len()]
                         ),
                     );
                 }
             }
-            self.error(d.help("break the cycle: a definition cannot use its own value, directly or through others"));
+            self.error(d.help(t!("cycle-break-cycle-definition-cannot-help")));
         }
         cycles.is_empty().then_some(order)
     }

@@ -8,6 +8,7 @@ use crate::pattern::{Pattern, PatternError};
 use crate::value::Value;
 use funnel_grammar::ast::{self, BinOp, ExprKind, ListOp, Literal, TextOp};
 use funnel_grammar::Span;
+use funnel_locale::t;
 use std::sync::Arc;
 
 /// What names mean where an expression is checked.
@@ -137,27 +138,28 @@ fn type_help(want: &Ty, found: &Ty, span: &Span) -> Option<String> {
         .and_then(|s| s.strip_suffix('"'))
         .filter(|s| s.replace('_', "").parse::<f64>().is_ok());
     if let (Some(n), true) = (unquoted, want.is_numeric()) {
-        return Some(format!(
-            "numbers are written without quotes: `{n}`, not `{written}`"
+        return Some(t!(
+            "check-numbers-are-written-without",
+            n = n,
+            written = written
         ));
     }
     Some(match (want, found) {
         (Ty::DateTime, Ty::Date) => {
-            "a date has no time of day; use a datetime such as `created_at` or `2026-11-26T10:00:00-03:00`"
+            t!("check-date-has-no-time")
         }
         (Ty::DateTime, _) => {
-            "use a datetime field such as `created_at`, or the time of an item: `first(events).at`"
+            t!("check-use-datetime-field-such")
         }
-        (Ty::Duration, _) => "write a duration such as `30d`, `4h` or `2w`",
-        (Ty::Int, Ty::Number) => "a whole number is needed here: use `round(...)`",
-                (w, Ty::Text) if w.is_numeric() => {
-            "this is text; use a number field, a score, or a count such as `count events where ...`"
+        (Ty::Duration, _) => t!("check-write-duration-such-30d"),
+        (Ty::Int, Ty::Number) => t!("check-whole-number-needed-here"),
+        (w, Ty::Text) if w.is_numeric() => {
+            t!("check-text-use-number-field")
         }
-        (Ty::Text, f) if f.is_numeric() => "text is written in quotes: `\"300\"`",
-        (w, _) if w.is_numeric() => "use a number field, a score, or a count such as `count events where ...`",
-                _ => return None,
-    }
-    .to_string())
+        (Ty::Text, f) if f.is_numeric() => t!("check-text-written-quotes-300"),
+        (w, _) if w.is_numeric() => t!("check-use-number-field-score"),
+        _ => return None,
+    })
 }
 
 /// True for two types that may be compared or mixed (numbers mix with whole numbers).
@@ -183,10 +185,10 @@ impl<'a> Checker<'a> {
             Ty::Duration => "duration".into(),
             Ty::Enum(e) => match self.enums.get(*e) {
                 Some(def) if def.name == "stage" || def.name == "route" => def.name.clone(),
-                Some(def) => format!("a value of `{}`", def.name),
+                Some(def) => t!("check-value", def = def.name),
                 None => "enum".into(),
             },
-            Ty::Record(r) => format!("record `{}`", self.records[*r].name),
+            Ty::Record(r) => t!("check-record", value = self.records[*r].name),
             Ty::List(t) => format!("list<{}>", self.ty_name(t)),
             Ty::Regex => "regex".into(),
             Ty::Error => "unknown".into(),
@@ -200,15 +202,18 @@ impl<'a> Checker<'a> {
             let wanted = self.ty_name(want);
             let mut d = Diagnostic::error(
                 Code::TypeMismatch,
-                format!("{context} must be {wanted}, but this is {found}"),
+                t!(
+                    "type_mismatch-must-but",
+                    context = context,
+                    wanted = wanted,
+                    found = found
+                ),
             )
-            .label(&e.span, format!("this is {found}"));
+            .label(&e.span, t!("type_mismatch-text-label", found = found));
             if *want == Ty::Bool && e.ty.is_numeric() {
-                d = d.help("compare it to make a condition, e.g. `fit >= 40`");
+                d = d.help(t!("type_mismatch-compare-make-condition-e-help"));
             } else if *want == Ty::Bool {
-                d = d.help(
-                    "a condition must be true or false: compare it with `==`, `in` or `matches`",
-                );
+                d = d.help(t!("type_mismatch-condition-must-true-false-help"));
             } else if let Some(h) = type_help(want, &e.ty, &e.span) {
                 d = d.help(h);
             }
@@ -235,10 +240,10 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::TypeMismatch,
-                        "a record literal can only give a test's lead",
+                        t!("type_mismatch-record-literal-can-only"),
                     )
-                    .label(span, "record literal here")
-                    .help("write `given lead { ... }` in a `test` block"),
+                    .label(span, t!("type_mismatch-record-literal-here-label"))
+                    .help(t!("type_mismatch-write-given-lead-test-help")),
                 );
                 mk(TKind::Const(Value::Missing), Ty::Error, span)
             }
@@ -263,7 +268,7 @@ impl<'a> Checker<'a> {
                 self.field_of(b, field, span)
             }
             ExprKind::Not(inner) => {
-                let t = self.condition(inner, env, "the operand of `not`");
+                let t = self.condition(inner, env, &t!("check-operand"));
                 mk(TKind::Not(boxed(t)), Ty::Bool, span)
             }
             ExprKind::Neg(inner) => {
@@ -271,8 +276,11 @@ impl<'a> Checker<'a> {
                 if !(t.ty.is_numeric() || t.ty == Ty::Duration) {
                     let found = self.ty_name(&t.ty);
                     self.error(
-                        Diagnostic::error(Code::TypeMismatch, format!("cannot negate {found}"))
-                            .label(&t.span, format!("this is {found}")),
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            t!("type_mismatch-cannot-negate", found = found),
+                        )
+                        .label(&t.span, t!("type_mismatch-text-label", found = found)),
                     );
                 }
                 let ty = t.ty.clone();
@@ -301,10 +309,10 @@ impl<'a> Checker<'a> {
                             self.error(
                                 Diagnostic::error(
                                     Code::TypeMismatch,
-                                    format!("cannot look for {a} in {b}"),
+                                    t!("type_mismatch-cannot-look", a = a, b = b),
                                 )
-                                .label(&v.span, format!("this is {a}"))
-                                .label(&l.span, format!("this is {b}")),
+                                .label(&v.span, t!("type_mismatch-text-label-2", a = a))
+                                .label(&l.span, t!("type_mismatch-text-label-3", b = b)),
                             );
                         }
                         l
@@ -313,9 +321,12 @@ impl<'a> Checker<'a> {
                     _ => {
                         let found = self.ty_name(&l.ty);
                         self.error(
-                            Diagnostic::error(Code::TypeMismatch, format!("`in` needs a list on its right, but this is {found}"))
-                                .label(&l.span, format!("this is {found}"))
-                                .help("write a list such as `[\"BR\", \"PT\"]`, or use `contains` for text"),
+                            Diagnostic::error(
+                                Code::TypeMismatch,
+                                t!("type_mismatch-needs-list-right-but", found = found),
+                            )
+                            .label(&l.span, t!("type_mismatch-text-label", found = found))
+                            .help(t!("type_mismatch-write-list-such-br-help")),
                         );
                         l
                     }
@@ -339,13 +350,16 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::TypeMismatch,
-                            format!("`between` compares numbers, dates or durations, not {found}"),
+                            t!(
+                                "type_mismatch-between-compares-numbers-dates",
+                                found = found
+                            ),
                         )
-                        .label(&v.span, format!("this is {found}")),
+                        .label(&v.span, t!("type_mismatch-text-label", found = found)),
                     );
                 }
-                let lo_t = self.same_as(lo_t, &v, "`between` bounds");
-                let hi_t = self.same_as(hi_t, &v, "`between` bounds");
+                let lo_t = self.same_as(lo_t, &v, &t!("check-between-bounds"));
+                let hi_t = self.same_as(hi_t, &v, &t!("check-between-bounds"));
                 mk(
                     TKind::Between(boxed(v), boxed(lo_t), boxed(hi_t)),
                     Ty::Bool,
@@ -360,7 +374,7 @@ impl<'a> Checker<'a> {
             } => self.text_op(*op, *any, value, arg, env, span),
             ExprKind::Matches(value, re) => {
                 let v = self.expr(value, env, Some(&Ty::Text));
-                let v = self.want(v, &Ty::Text, "the left side of `matches`");
+                let v = self.want(v, &Ty::Text, &t!("check-left-side-matches"));
                 match &re.kind {
                     ExprKind::Lit(Literal::Regex { pattern, flags }) => {
                         match self.compile_regex(pattern, flags, &re.span) {
@@ -370,9 +384,12 @@ impl<'a> Checker<'a> {
                     }
                     _ => {
                         self.error(
-                            Diagnostic::error(Code::TypeMismatch, "`matches` needs a regex literal on its right")
-                                .label(&re.span, "not a /regex/")
-                                .help("write the pattern between slashes: `role matches /head|director/i`"),
+                            Diagnostic::error(
+                                Code::TypeMismatch,
+                                t!("type_mismatch-matches-needs-regex-literal"),
+                            )
+                            .label(&re.span, t!("type_mismatch-regex-label"))
+                            .help(t!("type_mismatch-write-pattern-between-slashes-help")),
                         );
                         mk(TKind::Const(Value::Missing), Ty::Error, span)
                     }
@@ -388,11 +405,12 @@ impl<'a> Checker<'a> {
                             self.error(
                                 Diagnostic::warning(
                                     Code::AlwaysPresent,
-                                    format!("`{name}` is required, so it is never missing"),
+                                    t!("always_present-required-so-never-missing", name = name),
                                 )
-                                .label(&v.span, "a required field")
-                                .help(format!(
-                                    "declare it optional (`{name}: ...?`) or remove the test"
+                                .label(&v.span, t!("always_present-required-field-label"))
+                                .help(t!(
+                                    "always_present-declare-optional-remove-test-help",
+                                    name = name
                                 )),
                             );
                         }
@@ -408,10 +426,10 @@ impl<'a> Checker<'a> {
                 )
             }
             ExprKind::If(c, a, b) => {
-                let c = self.condition(c, env, "the condition of `if`");
+                let c = self.condition(c, env, &t!("check-condition-if"));
                 let a = self.expr(a, env, expected);
                 let b = self.expr(b, env, Some(&a.ty).or(expected));
-                let b = self.same_as(b, &a, "both branches of `if`");
+                let b = self.same_as(b, &a, &t!("check-both-branches-if"));
                 let ty = if a.ty == Ty::Error {
                     b.ty.clone()
                 } else if a.ty.is_numeric() && b.ty.is_numeric() && a.ty != b.ty {
@@ -438,7 +456,7 @@ impl<'a> Checker<'a> {
                     ast::Pick::Last => PickKind::Last,
                     ast::Pick::Nth(n) => {
                         let n = self.expr(n, env, Some(&Ty::Int));
-                        PickKind::Nth(boxed(self.want(n, &Ty::Int, "the position in `nth`")))
+                        PickKind::Nth(boxed(self.want(n, &Ty::Int, &t!("check-position-nth"))))
                     }
                 };
                 let (q, elem) = self.query(query, env, span);
@@ -458,7 +476,7 @@ impl<'a> Checker<'a> {
             let names = self.enums[self.stage_enum].values.clone();
             self.error(unknown_name(
                 Code::UnknownStage,
-                "stage",
+                &t!("noun-stage"),
                 id,
                 names.iter().map(String::as_str),
             ));
@@ -511,21 +529,22 @@ impl<'a> Checker<'a> {
             self.error(
                 Diagnostic::error(
                     Code::BadTest,
-                    format!("a test over a batch expects figures of its report, not `{what}` of one lead"),
+                    t!("bad_test-test-over-batch-expects", what = what),
                 )
-                .label(span, "a single lead's value")
-                .help("expect `metric(NAME, \"PERIOD\")`, `status(NAME, \"PERIOD\")` or `funnel(STAGE)`; test one lead's values in a test with `given lead`"),
+                .label(span, t!("bad_test-single-lead-value-label"))
+                .help(t!("bad_test-expect-metric-name-period-help")),
             );
             return mk(TKind::Const(Value::Missing), Ty::Error, span);
         }
         self.error(
             Diagnostic::error(
                 Code::MisplacedAggregate,
-                format!("a metric is about many leads, so `{what}` needs an aggregate around it"),
+                t!("misplaced_aggregate-metric-about-many-leads", what = what),
             )
-            .label(span, "a single lead's value")
-            .help(format!(
-                "count or sum over the period's leads, e.g. `count(leads where {what} ...)`; a `let` of literals (`let margin = 40%`) may be used as it is"
+            .label(span, t!("misplaced_aggregate-single-lead-value-label"))
+            .help(t!(
+                "misplaced_aggregate-count-sum-over-period-help",
+                what = what
             )),
         );
         mk(TKind::Const(Value::Missing), Ty::Error, span)
@@ -567,10 +586,15 @@ impl<'a> Checker<'a> {
         self.error(
             Diagnostic::error(
                 Code::TypeMismatch,
-                format!("{context} must have one type, but here they are {b} and {a}"),
+                t!(
+                    "type_mismatch-must-have-one-type",
+                    context = context,
+                    b = b,
+                    a = a
+                ),
             )
-            .label(&e.span, format!("this is {a}"))
-            .label(&other.span, format!("this is {b}")),
+            .label(&e.span, t!("type_mismatch-text-label-2", a = a))
+            .label(&other.span, t!("type_mismatch-text-label-3", b = b)),
         );
         mk(e.kind, Ty::Error, &e.span)
     }
@@ -593,9 +617,9 @@ impl<'a> Checker<'a> {
                 Some(date) => (Value::Date(date), Ty::Date),
                 None => {
                     self.error(
-                        Diagnostic::error(Code::BadDate, format!("{} is not a date", span.text()))
-                            .label(span, "no such day")
-                            .help("write dates as YYYY-MM-DD with a real month and day"),
+                        Diagnostic::error(Code::BadDate, t!("bad_date-date", text = span.text()))
+                            .label(span, t!("bad_date-no-such-day-label"))
+                            .help(t!("bad_date-write-dates-yyyy-mm-help")),
                     );
                     (Value::Missing, Ty::Error)
                 }
@@ -606,10 +630,10 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::BadDate,
-                            format!("{text} is not a valid datetime: {e}"),
+                            t!("bad_date-valid-datetime", text = text, e = e),
                         )
-                        .label(span, "invalid datetime")
-                        .help("write RFC 3339 with an offset: 2026-11-26T10:00:00-03:00"),
+                        .label(span, t!("bad_date-invalid-datetime-label"))
+                        .help(t!("bad_date-write-rfc-3339-offset-help")),
                     );
                     (Value::Missing, Ty::Error)
                 }
@@ -636,9 +660,12 @@ impl<'a> Checker<'a> {
             }
             Err(PatternError::UnknownFlag(other)) => {
                 self.error(
-                    Diagnostic::error(Code::BadRegex, format!("unknown regex flag `{other}`"))
-                        .label(span, "in this regex")
-                        .help("the flags are i (ignore case), m (multi-line), s (dot matches newline), x (verbose)"),
+                    Diagnostic::error(
+                        Code::BadRegex,
+                        t!("bad_regex-unknown-regex-flag", other = other),
+                    )
+                    .label(span, t!("bad_regex-regex-label"))
+                    .help(t!("bad_regex-flags-are-i-ignore-help")),
                 );
                 None
             }
@@ -646,10 +673,10 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::BadRegex,
-                        format!("this regex does not compile: {detail}"),
+                        t!("bad_regex-regex-does-compile", detail = detail),
                     )
-                    .label(span, "invalid regex")
-                    .help("check brackets and escapes; a literal `(` or `[` needs a backslash"),
+                    .label(span, t!("bad_regex-invalid-regex-label"))
+                    .help(t!("bad_regex-check-brackets-escapes-literal-help")),
                 );
                 None
             }
@@ -694,20 +721,17 @@ impl<'a> Checker<'a> {
             let mut d = if unquoted.len() == 1 {
                 Diagnostic::error(
                     Code::UnknownName,
-                    format!("`{}` is not a field or a definition", first.name),
+                    t!("unknown_name-field-definition", name = first.name),
                 )
             } else {
-                Diagnostic::error(
-                    Code::UnknownName,
-                    "these names are not fields or definitions",
-                )
+                Diagnostic::error(Code::UnknownName, t!("unknown_name-these-names-are-fields"))
             };
             for u in &unquoted {
-                d = d.label(&u.span, "a bare name");
+                d = d.label(&u.span, t!("unknown_name-bare-name-label"));
             }
-            self.error(d.help(format!(
-                "text is written in quotes: `[{}]`",
-                quoted.join(", ")
+            self.error(d.help(t!(
+                "unknown_name-text-written-quotes-help",
+                value = quoted.join(", ")
             )));
         }
         let mut out: Vec<TExpr> = Vec::new();
@@ -722,7 +746,7 @@ impl<'a> Checker<'a> {
             let t = match out.first() {
                 Some(first) => {
                     let first = first.clone();
-                    self.same_as(t, &first, "the items of a list")
+                    self.same_as(t, &first, &t!("check-items-list"))
                 }
                 None => t,
             };
@@ -852,11 +876,18 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::UnknownEnumValue,
-                        format!("`{}` is not a letter of the grade of `{score}`", id.name),
+                        t!(
+                            "unknown_enum_value-letter-grade",
+                            name = id.name,
+                            score = score
+                        ),
                     )
                     .label(
                         &id.span,
-                        format!("the letters are {}", def.values.join(", ")),
+                        t!(
+                            "unknown_enum_value-letters-are-label",
+                            value = def.values.join(", ")
+                        ),
                     )
                     .help(help),
                 );
@@ -898,12 +929,12 @@ impl<'a> Checker<'a> {
         // A persona or other definition used as a value gets its own hint.
         let hint = match self.defs.get(&id.name) {
             Some((DefKind::Persona, _, _)) => {
-                Some(format!("to use a persona, write `persona {}`", id.name))
+                Some(t!("check-use-persona-write-persona", name = id.name))
             }
-            Some((kind, _, _)) => Some(format!(
-                "`{}` is a {}, which is not a value here",
-                id.name,
-                kind.noun()
+            Some((kind, _, _)) => Some(t!(
+                "check-which-value-here",
+                name = id.name,
+                noun = kind.noun()
             )),
             None => None,
         };
@@ -911,28 +942,31 @@ impl<'a> Checker<'a> {
             self.error(
                 Diagnostic::error(
                     Code::UnknownName,
-                    format!("`{}` is not a field or a definition", id.name),
+                    t!("unknown_name-field-definition", name = id.name),
                 )
-                .label(&id.span, "a bare name")
-                .help(format!("text is written in quotes: `\"{}\"`", id.name)),
+                .label(&id.span, t!("unknown_name-bare-name-label"))
+                .help(t!(
+                    "unknown_name-text-written-quotes-help-2",
+                    name = id.name
+                )),
             );
             return;
         }
         let help = hint.unwrap_or_else(|| match best {
-            Some(b) => format!("did you mean `{b}`?"),
-            None => "declare it as a field in `schema lead`, or define it with `let`".to_string(),
+            Some(b) => t!("check-did-you-mean", b = b),
+            None => t!("check-declare-field-schema-lead"),
         });
         let (code, message) = if is_field && !self.defs.contains_key(&id.name) {
             (
                 Code::UnknownField,
-                format!("no field `{}` in the lead schema", id.name),
+                t!("check-no-field-lead-schema", name = id.name),
             )
         } else {
-            (Code::UnknownName, format!("unknown name `{}`", id.name))
+            (Code::UnknownName, t!("check-unknown-name", name = id.name))
         };
         self.error(
             Diagnostic::error(code, message)
-                .label(&id.span, "not defined")
+                .label(&id.span, t!("common-defined-label"))
                 .help(help),
         );
     }
@@ -955,15 +989,15 @@ impl<'a> Checker<'a> {
                         let help = did_you_mean(
                             &field.name,
                             rec.fields.iter().map(|f| f.name.as_str()),
-                            "field",
+                            &t!("noun-field"),
                         );
                         let name = rec.name.clone();
                         self.error(
                             Diagnostic::error(
                                 Code::UnknownField,
-                                format!("no field `{}` in `{name}`", field.name),
+                                t!("unknown_field-no-field", field = field.name, name = name),
                             )
-                            .label(&field.span, "unknown field")
+                            .label(&field.span, t!("unknown_field-unknown-field-label"))
                             .help(help),
                         );
                         mk(TKind::Const(Value::Missing), Ty::Error, span)
@@ -976,9 +1010,13 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::TypeMismatch,
-                        format!("`.{}` needs a record, but this is {found}", field.name),
+                        t!(
+                            "type_mismatch-needs-record-but",
+                            field = field.name,
+                            found = found
+                        ),
                     )
-                    .label(&base.span, format!("this is {found}")),
+                    .label(&base.span, t!("type_mismatch-text-label", found = found)),
                 );
                 mk(TKind::Const(Value::Missing), Ty::Error, span)
             }
@@ -990,9 +1028,9 @@ impl<'a> Checker<'a> {
         match op {
             And | Or => {
                 let what = if op == And {
-                    "an operand of `and`"
+                    &t!("check-operand-2")
                 } else {
-                    "an operand of `or`"
+                    &t!("check-operand-3")
                 };
                 let a = self.condition(l, env, what);
                 let b = self.condition(r, env, what);
@@ -1004,14 +1042,14 @@ impl<'a> Checker<'a> {
                     let (x, y) = (self.ty_name(&a.ty), self.ty_name(&b.ty));
                     let mut d = Diagnostic::error(
                         Code::TypeMismatch,
-                        format!("cannot compare {x} with {y}"),
+                        t!("type_mismatch-cannot-compare", x = x, y = y),
                     )
-                    .label(&a.span, format!("this is {x}"))
-                    .label(&b.span, format!("this is {y}"));
+                    .label(&a.span, t!("type_mismatch-text-label-4", x = x))
+                    .label(&b.span, t!("type_mismatch-text-label-5", y = y));
                     if a.ty.is_numeric() && b.ty == Ty::Text
                         || a.ty == Ty::Text && b.ty.is_numeric()
                     {
-                        d = d.help("numbers are written without quotes: `company_size >= 50`, not `\"50\"`");
+                        d = d.help(t!("type_mismatch-numbers-are-written-without-help"));
                     }
                     self.error(d);
                 } else if matches!(op, Lt | Le | Gt | Ge) {
@@ -1027,13 +1065,14 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::error(
                                 Code::TypeMismatch,
-                                format!(
-                                    "`{}` needs ordered values, and {x} has no order",
-                                    op.as_str()
+                                t!(
+                                    "type_mismatch-needs-ordered-values-has",
+                                    op = op.as_str(),
+                                    x = x
                                 ),
                             )
-                            .label(span, "ordered comparison")
-                            .help("use `==`, `!=` or `in` for these values"),
+                            .label(span, t!("type_mismatch-ordered-comparison-label"))
+                            .help(t!("type_mismatch-use-these-values-help")),
                         );
                     }
                 }
@@ -1063,21 +1102,19 @@ impl<'a> Checker<'a> {
                 let ty = ty.unwrap_or_else(|| {
                     let (x, y) = (self.ty_name(&a.ty), self.ty_name(&b.ty));
                     let help = match (&a.ty, &b.ty) {
-                        (Ty::DateTime, Ty::DateTime) => {
-                            "two datetimes can be subtracted (giving a duration), not added"
-                        }
+                        (Ty::DateTime, Ty::DateTime) => &t!("check-two-datetimes-can-subtracted"),
                         (Ty::DateTime, t) | (t, Ty::DateTime) if t.is_numeric() => {
-                            "add a duration to a datetime: `created_at + 30d`"
+                            &t!("check-add-duration-datetime-created")
                         }
-                        _ => "arithmetic works on numbers, and on datetimes with durations",
+                        _ => &t!("check-arithmetic-works-numbers-datetimes"),
                     };
                     self.error(
                         Diagnostic::error(
                             Code::TypeMismatch,
-                            format!("cannot apply `{}` to {x} and {y}", op.as_str()),
+                            t!("type_mismatch-cannot-apply", op = op.as_str(), x = x, y = y),
                         )
-                        .label(&a.span, format!("this is {x}"))
-                        .label(&b.span, format!("this is {y}"))
+                        .label(&a.span, t!("type_mismatch-text-label-4", x = x))
+                        .label(&b.span, t!("type_mismatch-text-label-5", y = y))
                         .help(help),
                     );
                     Ty::Error
@@ -1101,7 +1138,7 @@ impl<'a> Checker<'a> {
         if let (TextOp::Contains, false, Ty::List(elem)) = (op, any, &v.ty) {
             let elem = (**elem).clone();
             let a = self.expr(arg, env, Some(&elem));
-            let a = self.want(a, &elem, "the value looked for");
+            let a = self.want(a, &elem, &t!("check-value-looked"));
             return mk(TKind::ListContains(boxed(v), boxed(a)), Ty::Bool, span);
         }
         let opname = match op {
@@ -1109,7 +1146,7 @@ impl<'a> Checker<'a> {
             TextOp::StartsWith => "starts with",
             TextOp::EndsWith => "ends with",
         };
-        let v = self.want(v, &Ty::Text, &format!("the left side of `{opname}`"));
+        let v = self.want(v, &Ty::Text, &t!("check-left-side", opname = opname));
         let want = if any {
             Ty::List(Box::new(Ty::Text))
         } else {
@@ -1117,9 +1154,9 @@ impl<'a> Checker<'a> {
         };
         let a = self.expr(arg, env, Some(&want));
         let what = if any {
-            format!("the right side of `{opname} any`")
+            t!("check-right-side-any", opname = opname)
         } else {
-            format!("the right side of `{opname}`")
+            t!("check-right-side", opname = opname)
         };
         let a = self.want(a, &want, &what);
         mk(
@@ -1152,7 +1189,7 @@ impl<'a> Checker<'a> {
                 let candidates = names.iter().map(|s| s.as_str());
                 self.error(unknown_name(
                     Code::UnknownPersona,
-                    "persona",
+                    &t!("noun-persona"),
                     name,
                     candidates.clone(),
                 ));
@@ -1176,7 +1213,12 @@ impl<'a> Checker<'a> {
                     .map(|p| p.name.name.clone())
                     .collect();
                 let names = names.iter().map(|s| s.as_str());
-                self.error(unknown_name(Code::UnknownScore, "score", name, names));
+                self.error(unknown_name(
+                    Code::UnknownScore,
+                    &t!("noun-score"),
+                    name,
+                    names,
+                ));
                 None
             }
         }
@@ -1186,10 +1228,10 @@ impl<'a> Checker<'a> {
     fn signature(&self, name: &str) -> Option<String> {
         Some(match name {
             "lower" | "upper" => format!("{name}(text)"),
-            "len" => "len(text or list)".into(),
+            "len" => t!("check-len-text-list"),
             "min" | "max" => format!("{name}(a, b, ...)"),
             "abs" | "floor" | "ceil" => format!("{name}(number)"),
-            "round" => "round(number) or round(number, digits)".into(),
+            "round" => t!("check-round-number-round-number"),
             "days_between" => "days_between(from, to)".into(),
             "grade" => "grade(score)".into(),
             "match" => "match(persona)".into(),
@@ -1197,9 +1239,9 @@ impl<'a> Checker<'a> {
             "reached" => "reached(stage)".into(),
             "reached_at" => "reached_at(stage)".into(),
             "metric" | "status" => {
-                format!("{name}(NAME, \"PERIOD\") or {name}(NAME, \"PERIOD\", \"SEGMENT\")")
+                t!("check-figure-signature", name = name)
             }
-            "funnel" => "funnel(STAGE) or funnel(STAGE, \"PERIOD\")".into(),
+            "funnel" => t!("check-funnel-stage-funnel-stage"),
             _ => {
                 let (_, i, _) = self.defs.get(name).filter(|d| d.0 == DefKind::ScriptFn)?;
                 let f = &self.script_fns[*i];
@@ -1221,35 +1263,29 @@ impl<'a> Checker<'a> {
             let wanted = if min == max {
                 format!("{min}")
             } else if max == usize::MAX {
-                format!("at least {min}")
+                t!("check-at-least", min = min)
             } else {
-                format!("{min} or {max}")
+                t!("check-min-or-max", min = min, max = max)
             };
             self.error(
                 Diagnostic::error(
                     Code::WrongArity,
-                    format!(
-                        "`{}` takes {wanted} argument{}, but {} {} given",
-                        f.name,
-                        if max == 1 { "" } else { "s" },
-                        args.len(),
-                        if args.len() == 1 { "was" } else { "were" }
+                    t!(
+                        "wrong_arity-takes-argument-but-given",
+                        name = f.name,
+                        wanted = wanted,
+                        max = max,
+                        given = args.len()
                     ),
                 )
-                .label(
-                    span,
-                    format!(
-                        "{} argument{}",
-                        args.len(),
-                        if args.len() == 1 { "" } else { "s" }
-                    ),
-                )
+                .label(span, t!("wrong_arity-argument-label", given = args.len()))
                 .help(match self.signature(&f.name) {
-                    Some(sig) => format!("call it as `{sig}`"),
-                    None => format!(
-                        "give `{}` {wanted} argument{}",
-                        f.name,
-                        if max == 1 { "" } else { "s" }
+                    Some(sig) => t!("check-call", sig = sig),
+                    None => t!(
+                        "wrong_arity-give-arguments-help",
+                        name = f.name,
+                        wanted = wanted,
+                        max = max
                     ),
                 }),
             );
@@ -1275,9 +1311,9 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::TypeMismatch,
-                        format!("`{}` takes the name of a {what}", f.name),
+                        t!("type_mismatch-takes-name", name = f.name, what = what),
                     )
-                    .label(&args[0].span, format!("not a {what} name")),
+                    .label(&args[0].span, t!("type_mismatch-name-label", what = what)),
                 );
                 None
             }
@@ -1312,13 +1348,10 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::error(
                                 Code::UnknownScore,
-                                format!("the score `{}` has no grade", id.name),
+                                t!("unknown_score-score-has-no-grade", name = id.name),
                             )
-                            .label(&id.span, "no `grade` block for this score")
-                            .help(format!(
-                                "add `grade {} {{ A >= 70, B >= 40, else C }}`",
-                                id.name
-                            )),
+                            .label(&id.span, t!("unknown_score-no-grade-block-score-label"))
+                            .help(t!("unknown_score-add-grade-70-b-help", name = id.name)),
                         );
                         error(self)
                     }
@@ -1361,13 +1394,10 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::error(
                                 Code::BadStage,
-                                format!("the stage `{}` names no instant", id.name),
+                                t!("bad_stage-stage-names-no-instant", name = id.name),
                             )
-                            .label(&id.span, "no `at` on this stage")
-                            .help(format!(
-                                "say which lead field holds when it was reached: `{} at FIELD when ...`",
-                                id.name
-                            )),
+                            .label(&id.span, t!("bad_stage-no-at-stage-label"))
+                            .help(t!("bad_stage-say-which-lead-field-help", name = id.name)),
                         );
                         error(self)
                     }
@@ -1390,13 +1420,10 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::error(
                                 Code::UnknownSla,
-                                format!(
-                                    "`{}` is an aggregate SLA, which has no per-lead state",
-                                    id.name
-                                ),
+                                t!("unknown_sla-aggregate-sla-which-has", name = id.name),
                             )
-                            .label(&id.span, "aggregate SLA")
-                            .help("aggregate SLAs are reported per period by `funnel report`"),
+                            .label(&id.span, t!("unknown_sla-aggregate-sla-label"))
+                            .help(t!("unknown_sla-aggregate-slas-are-reported-help")),
                         );
                         error(self)
                     }
@@ -1405,7 +1432,7 @@ impl<'a> Checker<'a> {
                         let names: Vec<String> =
                             self.slas_ast.iter().map(|s| s.name.name.clone()).collect();
                         let names = names.iter().map(|s| s.as_str());
-                        self.error(unknown_name(Code::UnknownSla, "SLA", id, names));
+                        self.error(unknown_name(Code::UnknownSla, &t!("noun-sla"), id, names));
                         error(self)
                     }
                 }
@@ -1430,7 +1457,7 @@ impl<'a> Checker<'a> {
                         .zip(&def.params)
                         .map(|(a, p)| {
                             let t = self.expr(a, env, Some(p));
-                            self.want(t, p, &format!("an argument of `{name}`"))
+                            self.want(t, p, &t!("check-argument", name = name))
                         })
                         .collect();
                     return mk(TKind::Script(i, targs), def.ret.clone(), span);
@@ -1441,13 +1468,16 @@ impl<'a> Checker<'a> {
                     .chain(self.script_fns.iter().map(|f| f.name.clone()))
                     .collect();
                 self.error(
-                    Diagnostic::error(Code::UnknownFunction, format!("unknown function `{name}`"))
-                        .label(&f.span, "not a built-in or script function")
-                        .help(did_you_mean(
-                            name,
-                            names.iter().map(|s| s.as_str()),
-                            "function",
-                        )),
+                    Diagnostic::error(
+                        Code::UnknownFunction,
+                        t!("unknown_function-unknown-function", name = name),
+                    )
+                    .label(&f.span, t!("unknown_function-built-script-function-label"))
+                    .help(did_you_mean(
+                        name,
+                        names.iter().map(|s| s.as_str()),
+                        &t!("noun-function"),
+                    )),
                 );
                 for a in args {
                     self.expr(a, env, None);
@@ -1475,7 +1505,7 @@ impl<'a> Checker<'a> {
         if !self.arity(f, args, min, max, span) {
             return mk(TKind::Const(Value::Missing), Ty::Error, span);
         }
-        let what = format!("the argument of `{}`", f.name);
+        let what = t!("check-argument-2", name = f.name);
         let ty = match b {
             Builtin::Lower | Builtin::Upper => {
                 let a = self.want(targs[0].clone(), &Ty::Text, &what);
@@ -1507,9 +1537,12 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::TypeMismatch,
-                            format!("`len` measures text or a list, not {found}"),
+                            t!("type_mismatch-len-measures-text-list", found = found),
                         )
-                        .label(&targs[0].span, format!("this is {found}")),
+                        .label(
+                            &targs[0].span,
+                            t!("type_mismatch-text-label", found = found),
+                        ),
                     );
                 }
                 Ty::Int
@@ -1523,17 +1556,18 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::TypeMismatch,
-                            format!(
-                                "`{}` compares numbers, dates or durations, not {found}",
-                                f.name
+                            t!(
+                                "type_mismatch-compares-numbers-dates-durations",
+                                name = f.name,
+                                found = found
                             ),
                         )
-                        .label(&first.span, format!("this is {found}")),
+                        .label(&first.span, t!("type_mismatch-text-label", found = found)),
                     );
                 }
                 let mut ty = first.ty.clone();
                 for a in &targs[1..] {
-                    self.same_as(a.clone(), &first, &format!("the arguments of `{}`", f.name));
+                    self.same_as(a.clone(), &first, &t!("check-arguments", name = f.name));
                     if a.ty == Ty::Number {
                         ty = Ty::Number;
                     }
@@ -1547,7 +1581,7 @@ impl<'a> Checker<'a> {
             Builtin::Round | Builtin::Floor | Builtin::Ceil => {
                 self.want(targs[0].clone(), &Ty::Number, &what);
                 if let Some(d) = targs.get(1) {
-                    self.want(d.clone(), &Ty::Int, "the digits of `round`");
+                    self.want(d.clone(), &Ty::Int, &t!("check-digits-round"));
                     // Evaluation holds computed digits to 0..=12; a written number outside
                     // that range is a mistake worth saying.
                     if let TKind::Const(Value::Int(n)) = d.kind {
@@ -1555,12 +1589,10 @@ impl<'a> Checker<'a> {
                             self.error(
                                 Diagnostic::error(
                                     Code::BadNumber,
-                                    format!("`round` keeps 0 to 12 decimals, not {n}"),
+                                    t!("bad_number-round-keeps-0-12", n = n),
                                 )
-                                .label(&d.span, "decimals")
-                                .help(
-                                    "write a number of decimals from 0 to 12, as in `round(x, 2)`",
-                                ),
+                                .label(&d.span, t!("bad_number-decimals-label"))
+                                .help(t!("bad_number-write-number-decimals-from-help")),
                             );
                         }
                     }
@@ -1576,9 +1608,9 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::error(
                                 Code::TypeMismatch,
-                                format!("`days_between` takes dates or datetimes, not {found}"),
+                                t!("type_mismatch-days-between-takes-dates", found = found),
                             )
-                            .label(&a.span, format!("this is {found}")),
+                            .label(&a.span, t!("type_mismatch-text-label", found = found)),
                         );
                     }
                 }
@@ -1599,10 +1631,16 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::MisplacedAggregate,
-                        format!("`{}` cannot be aggregated inside another aggregate", id.name),
+                        t!(
+                            "misplaced_aggregate-cannot-aggregated-inside-another",
+                            name = id.name
+                        ),
                     )
-                    .label(&id.span, "an aggregate within an aggregate")
-                    .help("compute the two aggregates side by side in the metric, e.g. `sum(amount of spend) / count(leads)`"),
+                    .label(
+                        &id.span,
+                        t!("misplaced_aggregate-aggregate-within-aggregate-label"),
+                    )
+                    .help(t!("misplaced_aggregate-compute-two-aggregates-side-help")),
                 );
                 return (
                     mk(TKind::Const(Value::Missing), Ty::Error, &list.span),
@@ -1619,10 +1657,13 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::error(
                                 Code::MisplacedAggregate,
-                                format!("the table `{}` can only be used in a metric", id.name),
+                                t!("misplaced_aggregate-table-can-only-used", name = id.name),
                             )
-                            .label(&id.span, "rows given beside the leads")
-                            .help("a score, stage or SLA is about one lead; aggregate a table's rows in a `metric`"),
+                            .label(
+                                &id.span,
+                                t!("misplaced_aggregate-rows-given-beside-leads-label"),
+                            )
+                            .help(t!("misplaced_aggregate-score-stage-sla-about-help")),
                         );
                     }
                     return (mk(TKind::Table(t), ty.clone(), &list.span), Some(ty));
@@ -1654,10 +1695,13 @@ impl<'a> Checker<'a> {
                             self.error(
                                 Diagnostic::error(
                                     Code::UnknownName,
-                                    format!("several lists hold `{}` items", id.name),
+                                    t!("unknown_name-several-lists-hold-items", name = id.name),
                                 )
-                                .label(&id.span, "which list?")
-                                .help(format!("name the list itself: {}", names.join(", "))),
+                                .label(&id.span, t!("unknown_name-which-list-label"))
+                                .help(t!(
+                                    "unknown_name-name-list-itself-help",
+                                    value = names.join(", ")
+                                )),
                             );
                             return (
                                 mk(TKind::Const(Value::Missing), Ty::Error, &list.span),
@@ -1681,9 +1725,12 @@ impl<'a> Checker<'a> {
             None => {
                 if !env.metric || env.batch() {
                     self.error(
-                        Diagnostic::error(Code::MisplacedAggregate, "`leads` (the whole batch) can only be used in a metric")
-                            .label(&q.list.span, "the batch of leads")
-                            .help("a score, stage or SLA is about one lead; use `metric` for counts over leads"),
+                        Diagnostic::error(
+                            Code::MisplacedAggregate,
+                            t!("misplaced_aggregate-leads-whole-batch-can"),
+                        )
+                        .label(&q.list.span, t!("misplaced_aggregate-batch-leads-label"))
+                        .help(t!("misplaced_aggregate-score-stage-sla-about-help-2")),
                     );
                 }
                 (Env::lead(), Ty::Error)
@@ -1701,10 +1748,10 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::TypeMismatch,
-                        format!("this needs a list, but this is {found}"),
+                        t!("type_mismatch-needs-list-but", found = found),
                     )
-                    .label(&q.list.span, format!("this is {found}"))
-                    .help("name a list field of the lead, such as `events`"),
+                    .label(&q.list.span, t!("type_mismatch-text-label", found = found))
+                    .help(t!("type_mismatch-name-list-field-lead-help")),
                 );
                 (env.with_item(None), Ty::Error)
             }
@@ -1712,7 +1759,7 @@ impl<'a> Checker<'a> {
         let filter = q
             .filter
             .as_ref()
-            .map(|f| boxed(self.condition(f, &item_env, "a `where` condition")));
+            .map(|f| boxed(self.condition(f, &item_env, &t!("check-where-condition"))));
         // Items with an `at` are seen as of `now`: later ones have not happened yet.
         let mut at_slot = match &elem {
             Ty::Record(r) => self.records[*r].at_slot,
@@ -1726,16 +1773,16 @@ impl<'a> Checker<'a> {
                 // relative to `now` would mean something else in every period.
                 Ty::Error if list_ty.is_none() => {
                     self.error(
-                        Diagnostic::error(Code::BadMetric, "`leads` takes no `within`")
-                            .label(&w.span, "time window")
-                            .help("a metric's periods come from `per UNIT by EXPR`: remove the `within`, or filter with `where` on a date of the lead"),
+                        Diagnostic::error(Code::BadMetric, t!("bad_metric-leads-takes-no-within"))
+                            .label(&w.span, t!("bad_metric-time-window-label"))
+                            .help(t!("bad_metric-metric-periods-come-from-help")),
                     );
                 }
                 _ if matches!(list.kind, TKind::Table(_)) => {
                     self.error(
-                        Diagnostic::error(Code::BadMetric, "a table takes no `within`")
-                            .label(&w.span, "time window")
-                            .help("a table's rows are placed in periods by its `by` field: remove the `within`"),
+                        Diagnostic::error(Code::BadMetric, t!("bad_metric-table-takes-no-within"))
+                            .label(&w.span, t!("bad_metric-time-window-label"))
+                            .help(t!("bad_metric-table-rows-are-placed-help")),
                     );
                 }
                 Ty::Record(r) => {
@@ -1745,10 +1792,10 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::error(
                                 Code::UnknownField,
-                                format!("`within` needs an `at: datetime` field in `{name}`"),
+                                t!("unknown_field-within-needs-at-datetime", name = name),
                             )
-                            .label(&w.span, "time window")
-                            .help(format!("add `at: datetime` to `schema {name}`")),
+                            .label(&w.span, t!("unknown_field-time-window-label"))
+                            .help(t!("unknown_field-add-at-datetime-schema-help", name = name)),
                         );
                     }
                 }
@@ -1757,10 +1804,10 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::TypeMismatch,
-                                                        "`within` needs a list of records with an `at` datetime",
+                            t!("type_mismatch-within-needs-list-records"),
                         )
-                        .label(&w.span, "time window")
-                        .help("`within` keeps the items whose `at` lies in the window: use it on a list such as `events`, or remove it"),
+                        .label(&w.span, t!("type_mismatch-time-window-label"))
+                        .help(t!("type_mismatch-within-keeps-items-whose-help")),
                     );
                 }
             }
@@ -1804,9 +1851,16 @@ impl<'a> Checker<'a> {
             // the batch would be silently null there.
             let word = if op == ListOp::Any { "any" } else { "all" };
             self.error(
-                Diagnostic::error(Code::BadMetric, format!("`{word}` over `{}` has no value in a metric", q.list.span.text()))
-                    .label(span, "a yes or no over the whole batch")
-                    .help("count instead: `count(leads where C)` (how many), or compare it with `count(leads)`"),
+                Diagnostic::error(
+                    Code::BadMetric,
+                    t!(
+                        "bad_metric-over-has-no-value",
+                        word = word,
+                        text = q.list.span.text()
+                    ),
+                )
+                .label(span, t!("bad_metric-yes-no-over-whole-label"))
+                .help(t!("bad_metric-count-instead-count-leads-help")),
             );
         }
         let value = value.map(|v| {
@@ -1819,9 +1873,9 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::TypeMismatch,
-                        format!("only numbers can be summed or averaged, not {found}"),
+                        t!("type_mismatch-only-numbers-can-summed", found = found),
                     )
-                    .label(&t.span, format!("this is {found}")),
+                    .label(&t.span, t!("type_mismatch-text-label", found = found)),
                 );
             }
             boxed(t)
@@ -1847,8 +1901,8 @@ impl<'a> Checker<'a> {
 pub(super) fn too_large_int(n: &ast::NumLit) -> Diagnostic {
     Diagnostic::error(
         Code::BadNumber,
-        format!("the whole number `{}` does not fit in 64 bits", n.span.text()),
+        t!("bad_number-whole-number-does-fit", text = n.span.text()),
     )
-    .label(&n.span, "too large for an `int`")
-    .help("whole numbers go up to 9_223_372_036_854_775_807; for a larger number, write it with an exponent, such as `1e19`")
+    .label(&n.span, t!("bad_number-too-large-int-label"))
+    .help(t!("bad_number-whole-numbers-go-up-help"))
 }

@@ -9,6 +9,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::input_rules::{bool_word, DateFormat, Decimal, FieldInput};
 use funnel_grammar::ast::{self, StrLit};
 use funnel_grammar::Span;
+use funnel_locale::t;
 use std::collections::HashMap;
 
 impl Checker<'_> {
@@ -62,15 +63,26 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 Code::BadInput,
-                format!(
-                    "`{modifier}` reads {reads}, but `{}` is {found}",
-                    f.name.name
+                t!(
+                    "bad_input-reads-but",
+                    modifier = modifier,
+                    reads = reads,
+                    name = f.name.name,
+                    found = found
                 ),
             )
-            .label(at, format!("`{modifier}` on a field of type {found}"))
-            .help(format!(
-                "remove `{modifier}`, or give `{}` a type it reads",
-                f.name.name
+            .label(
+                at,
+                t!(
+                    "bad_input-field-type-label",
+                    modifier = modifier,
+                    found = found
+                ),
+            )
+            .help(t!(
+                "bad_input-remove-give-type-reads-help",
+                modifier = modifier,
+                name = f.name.name
             )),
         );
         false
@@ -81,7 +93,13 @@ impl Checker<'_> {
     fn value_maps(&mut self, f: &ast::FieldDecl, ty: &Ty, input: &mut FieldInput) {
         let Some(first) = f.maps.first() else { return };
         let is_enum = matches!(ty, Ty::Enum(_));
-        if !self.fits(f, ty, is_enum, ("map", &first.span), "enum values") {
+        if !self.fits(
+            f,
+            ty,
+            is_enum,
+            ("map", &first.span),
+            &t!("check-enum-values"),
+        ) {
             return;
         }
         let Ty::Enum(e) = *ty else { return };
@@ -135,24 +153,34 @@ impl Checker<'_> {
             let builtin = bool_word(&word.value);
             let d = if let Some((before, was)) = seen.get(&lower) {
                 let message = if *was == meaning {
-                    format!("{:?} is listed twice", word.value)
+                    t!("check-listed-twice", value = format!("{:?}", word.value))
                 } else {
-                    format!("{:?} reads as both true and false", word.value)
+                    t!(
+                        "check-reads-both-true-false",
+                        value = format!("{:?}", word.value)
+                    )
                 };
                 Some(
                     Diagnostic::error(Code::BadInput, message)
-                        .label(&word.span, "listed again here")
-                        .label(&before.span, "first listed here")
-                        .help("a word reads as one bool (in any case): remove one of the two"),
+                        .label(&word.span, t!("bad_input-listed-again-here-label"))
+                        .label(&before.span, t!("bad_input-first-listed-here-label"))
+                        .help(t!("bad_input-word-reads-one-bool-help")),
                 )
             } else if builtin == Some(!meaning) {
                 Some(
                     Diagnostic::error(
                         Code::BadInput,
-                        format!("{:?} already reads as {}", word.value, !meaning),
+                        t!(
+                            "check-already-reads",
+                            value = format!("{:?}", word.value),
+                            value2 = !meaning
+                        ),
                     )
-                    .label(&word.span, format!("listed as {meaning} here"))
-                    .help("every bool reads true/false, yes/no, y/n, sim/não and 1/0 in any case; remove it"),
+                    .label(
+                        &word.span,
+                        t!("bad_input-listed-here-label", meaning = meaning),
+                    )
+                    .help(t!("bad_input-every-bool-reads-true-help")),
                 )
             } else {
                 None
@@ -182,10 +210,10 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     Code::BadInput,
-                    format!("{:?} is not a decimal separator", d.value),
+                    t!("check-decimal-separator", value = format!("{:?}", d.value)),
                 )
-                .label(&d.span, "not `,` or `.`")
-                .help("write `decimal \",\"` for 1.234,56 or `decimal \".\"` for 1,234.56"),
+                .label(&d.span, t!("bad_input-text-label"))
+                .help(t!("bad_input-write-decimal-1-234-help")),
             );
         }
         decimal
@@ -194,16 +222,25 @@ impl Checker<'_> {
     /// `format "dd/mm/yyyy"` on a `date` or a `datetime`.
     fn date_format(&mut self, f: &ast::FieldDecl, ty: &Ty, s: &StrLit) -> Option<DateFormat> {
         let dated = matches!(ty, Ty::Date | Ty::DateTime);
-        if !self.fits(f, ty, dated, ("format", &s.span), "dates and datetimes") {
+        if !self.fits(
+            f,
+            ty,
+            dated,
+            ("format", &s.span),
+            &t!("check-dates-datetimes"),
+        ) {
             return None;
         }
         match DateFormat::compile(&s.value) {
             Ok(format) => Some(format),
             Err(reason) => {
                 self.error(
-                    Diagnostic::error(Code::BadInput, format!("bad date format: {reason}"))
-                        .label(&s.span, "this format")
-                        .help("write the day, month and year as dd, mm and yyyy, and a time as hh:mm or hh:mm:ss, e.g. \"dd/mm/yyyy hh:mm\""),
+                    Diagnostic::error(
+                        Code::BadInput,
+                        t!("bad_input-bad-date-format", reason = reason),
+                    )
+                    .label(&s.span, t!("bad_input-format-label"))
+                    .help(t!("bad_input-write-day-month-year-help")),
                 );
                 None
             }
@@ -214,17 +251,19 @@ impl Checker<'_> {
 /// A text mapped a second time (`before` is the first, to the value `to`).
 fn mapped_twice(text: &StrLit, before: &StrLit, to: &ast::Ident, now: &ast::Ident) -> Diagnostic {
     let message = if to.name == now.name {
-        format!("{:?} is mapped twice", text.value)
+        t!("check-mapped-twice", value = format!("{:?}", text.value))
     } else {
-        format!(
-            "{:?} is mapped to both `{}` and `{}`",
-            text.value, to.name, now.name
+        t!(
+            "check-mapped-both",
+            value = format!("{:?}", text.value),
+            to = to.name,
+            now = now.name
         )
     };
     Diagnostic::error(Code::BadInput, message)
-        .label(&text.span, "mapped again here")
-        .label(&before.span, "first mapped here")
-        .help("an input text reads as one value: remove one of the two")
+        .label(&text.span, t!("bad_input-mapped-again-here-label"))
+        .label(&before.span, t!("bad_input-first-mapped-here-label"))
+        .help(t!("bad_input-input-text-reads-one-help"))
 }
 
 /// A mapped text that already reads as something else: one of the enum's own values (`what`
@@ -240,23 +279,27 @@ fn already_read(
         return Some(
             Diagnostic::error(
                 Code::BadInput,
-                format!("`{}` is already a value of {what}", text.value),
+                t!("bad_input-already-value", value = text.value, what = what),
             )
-            .label(&text.span, format!("reads as `{}` itself", text.value))
-            .help("remove it: a value's own name always reads as that value"),
+            .label(
+                &text.span,
+                t!("bad_input-reads-itself-label", value = text.value),
+            )
+            .help(t!("bad_input-remove-value-own-name-help")),
         );
     }
     let missing = f.missing.iter().find(|m| m.value == text.value)?;
     Some(
         Diagnostic::error(
             Code::BadInput,
-            format!(
-                "{:?} is a `missing` text and is mapped to `{}`",
-                text.value, to.name
+            t!(
+                "check-missing-text-mapped",
+                value = format!("{:?}", text.value),
+                to = to.name
             ),
         )
-        .label(&text.span, "mapped here")
-        .label(&missing.span, "missing here")
-        .help("a `missing` text reads as missing: remove it from one of the two"),
+        .label(&text.span, t!("bad_input-mapped-here-label"))
+        .label(&missing.span, t!("bad_input-missing-here-label"))
+        .help(t!("bad_input-missing-text-reads-missing-help")),
     )
 }

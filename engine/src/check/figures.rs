@@ -11,6 +11,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::value::Value;
 use funnel_grammar::ast::{self, ExprKind, Literal, PeriodUnit};
 use funnel_grammar::Span;
+use funnel_locale::t;
 
 impl Checker<'_> {
     /// `metric(..)`, `status(..)` or `funnel(..)`.
@@ -32,13 +33,10 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         Code::BadTest,
-                        format!(
-                            "`{}(..)` reads the report of a batch of leads, and this test has one lead",
-                            f.name
-                        ),
+                        t!("bad_test-reads-report-batch-leads", name = f.name),
                     )
-                    .label(span, "only in a test over a batch")
-                    .help("give the test a batch (`given leads [{ ... }, { ... }]` or `given leads from \"leads.jsonl\"`), or expect the lead's own values (`stage == sql`)"),
+                    .label(span, t!("bad_test-only-test-over-batch-label"))
+                    .help(t!("bad_test-give-test-batch-given-help")),
                 );
                 return error;
             }
@@ -46,13 +44,10 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         Code::UnknownFunction,
-                        format!(
-                            "`{}(..)` exists only in the `expect` lines of a test over a batch",
-                            f.name
-                        ),
+                        t!("unknown_function-exists-only-expect-lines", name = f.name),
                     )
-                    .label(span, "not a function here")
-                    .help("metrics and aggregate SLAs are figures over a period's leads: `funnel report` computes them, and a test with `given leads` can expect them"),
+                    .label(span, t!("unknown_function-function-here-label"))
+                    .help(t!("unknown_function-metrics-aggregate-slas-are-help")),
                 );
                 return error;
             }
@@ -66,14 +61,14 @@ impl Checker<'_> {
             let what = if funnel {
                 "stage"
             } else {
-                "metric or aggregate SLA"
+                &t!("check-metric-aggregate-sla")
             };
             self.error(
                 Diagnostic::error(
                     Code::TypeMismatch,
-                    format!("`{}` takes the name of a {what}", f.name),
+                    t!("type_mismatch-takes-name", name = f.name, what = what),
                 )
-                .label(&args[0].span, format!("not a {what} name")),
+                .label(&args[0].span, t!("type_mismatch-name-label", what = what)),
             );
             return error;
         };
@@ -97,12 +92,13 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         Code::BadTest,
-                        format!("the metric `{}` has no target, so no status", id.name),
+                        t!("bad_test-metric-has-no-target", name = id.name),
                     )
-                    .label(&id.span, "a metric without `at least` or `at most`")
-                    .help(format!(
-                        "give `metric {}` a target (`at least T` or `at most T`), or expect its value: `metric({}, \"PERIOD\") >= ...`",
-                        id.name, id.name
+                    .label(&id.span, t!("bad_test-metric-without-at-least-label"))
+                    .help(t!(
+                        "bad_test-give-metric-target-at-help",
+                        name = id.name,
+                        name2 = id.name
                     )),
                 );
                 return error;
@@ -122,35 +118,35 @@ impl Checker<'_> {
         let period = match args.get(1) {
             None => None,
             Some(arg) => {
-                let Some(text) = self.quoted(arg, "the period", "\"2017-Q3\"") else {
+                let Some(text) = self.quoted(arg, &t!("check-period"), "\"2017-Q3\"") else {
                     return error;
                 };
                 let Some(unit) = unit else {
                     self.error(
-                        Diagnostic::error(
-                            Code::BadTest,
-                            "the report has no periods: no aggregate SLA or metric puts leads in one",
-                        )
-                        .label(&arg.span, "no such period")
-                        .help(format!("expect the funnel over all the leads: `funnel({})`", id.name)),
+                        Diagnostic::error(Code::BadTest, t!("bad_test-report-has-no-periods"))
+                            .label(&arg.span, t!("bad_test-no-such-period-label"))
+                            .help(t!("bad_test-expect-funnel-over-all-help", name = id.name)),
                     );
                     return error;
                 };
                 if crate::period::parse(unit, &text).is_none() {
                     let (noun, example) = unit_example(unit);
                     let whose = if funnel {
-                        "the report's funnel".to_string()
+                        t!("check-report-funnel")
                     } else {
                         format!("`{}`", id.name)
                     };
                     self.error(
                         Diagnostic::error(
                             Code::BadTest,
-                            format!("`{text}` is not a {noun} as the report writes it"),
+                            t!("bad_test-report-writes", text = text, noun = noun),
                         )
-                        .label(&arg.span, format!("not a {noun}"))
-                        .help(format!(
-                            "{whose} is per {noun}: write the period as the report labels it, e.g. `\"{example}\"`"
+                        .label(&arg.span, t!("bad_test-text-label", noun = noun))
+                        .help(t!(
+                            "bad_test-per-write-period-report-help",
+                            whose = whose,
+                            noun = noun,
+                            example = example
                         )),
                     );
                     return error;
@@ -161,14 +157,16 @@ impl Checker<'_> {
         let segment = match args.get(2) {
             None => None,
             Some(arg) => {
-                let Some(text) = self.quoted(arg, "the segment", "\"sector=retail\"") else {
+                let Some(text) = self.quoted(arg, &t!("check-segment"), "\"sector=retail\"") else {
                     return error;
                 };
                 if !splits.iter().any(|dims| is_segment_of(&text, dims)) {
                     let help = if splits.is_empty() {
-                        format!(
-                            "`{}` has no `split by`: expect its total, `{}({}, \"PERIOD\")`",
-                            id.name, f.name, id.name
+                        t!(
+                            "check-has-no-split-by",
+                            name = id.name,
+                            name2 = f.name,
+                            name3 = id.name
                         )
                     } else {
                         let forms: Vec<String> = splits
@@ -179,14 +177,14 @@ impl Checker<'_> {
                                 format!("`\"{}\"`", row.join(", "))
                             })
                             .collect();
-                        format!("its rows are written {}", forms.join(" or "))
+                        t!("check-rows-are-written", value = forms.join(" or "))
                     };
                     self.error(
                         Diagnostic::error(
                             Code::BadTest,
-                            format!("`{text}` is not a segment of `{}`", id.name),
+                            t!("bad_test-segment", text = text, name = id.name),
                         )
-                        .label(&arg.span, "no such row")
+                        .label(&arg.span, t!("bad_test-no-such-row-label"))
                         .help(help),
                     );
                     return error;
@@ -214,10 +212,10 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 Code::BadTest,
-                format!("{what} is written as the report labels it, in double quotes"),
+                t!("bad_test-written-report-labels-double", what = what),
             )
-            .label(&arg.span, "not a text")
-            .help(format!("write it as in `funnel report`, e.g. `{example}`")),
+            .label(&arg.span, t!("bad_test-text-label-2"))
+            .help(t!("bad_test-write-funnel-report-e-help", example = example)),
         );
         None
     }
@@ -232,15 +230,12 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     Code::UnknownSla,
-                    format!(
-                        "`{}` is a per-lead SLA, which has no figure per period",
-                        id.name
-                    ),
+                    t!("unknown_sla-per-lead-sla-which", name = id.name),
                 )
-                .label(&id.span, "per-lead SLA")
-                .help(format!(
-                    "expect a metric or an aggregate SLA; a per-lead SLA is tested on one lead: `sla({}).state == met`",
-                    id.name
+                .label(&id.span, t!("unknown_sla-per-lead-sla-label"))
+                .help(t!(
+                    "unknown_sla-expect-metric-aggregate-sla-help",
+                    name = id.name
                 )),
             );
             return;
@@ -258,7 +253,7 @@ impl Checker<'_> {
         names.sort_unstable();
         self.error(unknown_name(
             Code::UnknownName,
-            "metric or aggregate SLA",
+            &t!("noun-metric-or-aggregate-sla"),
             id,
             names,
         ));

@@ -6,6 +6,7 @@ use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
 use funnel_grammar::ast::{self, BinOp, ExprKind};
 use funnel_grammar::Span;
+use funnel_locale::t;
 
 impl Checker<'_> {
     /// `any event where kind == demo_request or budget_confirmed`: the filter runs to the end
@@ -87,14 +88,20 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::warning(
                     Code::LeadFieldInWhere,
-                    format!(
-                        "`{}` is about the lead, not each `{item}`, but it is inside the `where` filter",
-                        o.span.text()
+                    t!(
+                        "lead_field_in_where-about-lead-each-but",
+                        text = o.span.text(),
+                        item = item
                     ),
                 )
-                .label(&o.span, format!("joined to the filter by `{word}`"))
-                .help(format!(
-                    "the filter runs to the end of the line: write `{outside}`; if it belongs in the filter, write `{inside}`"
+                .label(
+                    &o.span,
+                    t!("lead_field_in_where-joined-filter-by-label", word = word),
+                )
+                .help(t!(
+                    "lead_field_in_where-filter-runs-end-line-help",
+                    outside = outside,
+                    inside = inside
                 )),
             );
         }

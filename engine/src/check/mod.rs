@@ -21,6 +21,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::script::ScriptRuntime;
 use funnel_grammar::ast::{self, Item};
 use funnel_grammar::{SourceFile, Span};
+use funnel_locale::t;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -63,15 +64,15 @@ pub(crate) enum DefKind {
 }
 
 impl DefKind {
-    fn noun(self) -> &'static str {
+    fn noun(self) -> String {
         match self {
-            DefKind::Let => "let",
-            DefKind::Score => "score",
-            DefKind::Persona => "persona",
-            DefKind::Calendar => "calendar",
-            DefKind::Sla => "SLA",
-            DefKind::Metric => "metric",
-            DefKind::ScriptFn => "script function",
+            DefKind::Let => t!("noun-let"),
+            DefKind::Score => t!("noun-score"),
+            DefKind::Persona => t!("noun-persona"),
+            DefKind::Calendar => t!("noun-calendar"),
+            DefKind::Sla => t!("noun-sla"),
+            DefKind::Metric => t!("noun-metric"),
+            DefKind::ScriptFn => t!("noun-script-function"),
         }
     }
 }
@@ -300,20 +301,26 @@ impl<'a> Checker<'a> {
                 // The header has a syntax error, already reported.
                 return None;
             }
-            let d = Diagnostic::error(Code::NoHeader, "this policy set has no `policy` header")
-                .help("add a header to one file: `policy \"my-policy\" version 1`");
-            self.error(self.at_header(d, "no header in any file of the set"));
+            let d = Diagnostic::error(Code::NoHeader, t!("no_policy_header-policy-set-has-no"))
+                .help(t!("no_policy_header-add-header-one-file-help"));
+            self.error(self.at_header(d, &t!("check-no-header-any-file")));
             return None;
         };
         for extra in &headers[1..] {
             self.error(
                 Diagnostic::error(
                     Code::DuplicateHeader,
-                    "a policy set has exactly one `policy` header, and this is a second one",
+                    t!("duplicate_policy_header-policy-set-has-exactly"),
                 )
-                .label(&header_line(extra), "second header")
-                .label(&header_line(first), "first header here")
-                .help("keep one header for the whole directory; remove this one"),
+                .label(
+                    &header_line(extra),
+                    t!("duplicate_policy_header-second-header-label"),
+                )
+                .label(
+                    &header_line(first),
+                    t!("duplicate_policy_header-first-header-here-label"),
+                )
+                .help(t!("duplicate_policy_header-keep-one-header-whole-help")),
             );
         }
         let timezone = match &first.timezone {
@@ -325,9 +332,9 @@ impl<'a> Checker<'a> {
             self.error(expr::too_large_int(&first.version));
         } else if !first.version.integer || version < 0 {
             self.error(
-                Diagnostic::error(Code::BadNumber, "the policy version must be a whole number")
-                    .label(&first.version.span, "not a whole number")
-                    .help("number versions 1, 2, 3, ..."),
+                Diagnostic::error(Code::BadNumber, t!("bad_number-policy-version-must-whole"))
+                    .label(&first.version.span, t!("bad_number-whole-number-label"))
+                    .help(t!("bad_number-number-versions-1-2-help")),
             );
         }
         let mut script_limits = Vec::new();
@@ -344,22 +351,19 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::UnknownName,
-                        format!("unknown script limit `{}`", s.name.name),
+                        t!("unknown_name-unknown-script-limit", name = s.name.name),
                     )
-                    .label(&s.name.span, "not a script limit")
+                    .label(&s.name.span, t!("unknown_name-script-limit-label"))
                     .help(did_you_mean(
                         &s.name.name,
                         KNOWN.iter().copied(),
-                        "script limit",
+                        &t!("noun-script-limit"),
                     )),
                 );
             } else if !s.value.integer || s.value.value < 1.0 {
                 self.error(
-                    Diagnostic::error(
-                        Code::BadNumber,
-                        "a script limit must be a positive whole number",
-                    )
-                    .label(&s.value.span, "here"),
+                    Diagnostic::error(Code::BadNumber, t!("bad_number-script-limit-must-positive"))
+                        .label(&s.value.span, t!("bad_number-here-label")),
                 );
             } else {
                 script_limits.push((s.name.name.clone(), s.value.value as u64));
@@ -401,12 +405,12 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::UnknownTimezone,
-                        format!("unknown time zone `{}`", tz.value),
+                        t!("unknown_timezone-unknown-time-zone", value = tz.value),
                     )
-                    .label(&tz.span, "not an IANA time zone name")
+                    .label(&tz.span, t!("unknown_timezone-iana-time-zone-name-label"))
                     .help(match suggest::closest(&tz.value, names) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "use an IANA name such as \"America/Sao_Paulo\" or \"UTC\"".into(),
+                        Some(s) => t!("check-did-you-mean-2", s = s),
+                        None => t!("check-use-iana-name-such"),
                     }),
                 );
                 None
@@ -418,21 +422,27 @@ impl<'a> Checker<'a> {
     fn define(&mut self, name: &ast::Ident, kind: DefKind, index: usize) {
         if let Some((other_kind, _, other_span)) = self.defs.get(&name.name) {
             let message = if *other_kind == kind {
-                format!("the {} `{}` is defined twice", kind.noun(), name.name)
+                t!("check-defined-twice", noun = kind.noun(), name = name.name)
             } else {
-                format!(
-                    "`{}` is defined as a {} and as a {}",
-                    name.name,
-                    other_kind.noun(),
-                    kind.noun()
+                t!(
+                    "check-defined",
+                    name = name.name,
+                    noun = other_kind.noun(),
+                    noun2 = kind.noun()
                 )
             };
             let other_span = other_span.clone();
             self.error(
                 Diagnostic::error(Code::Duplicate, message)
-                    .label(&name.span, "defined again here")
-                    .label(&other_span, "first defined here")
-                    .help("names are shared by all files of a policy set; rename or remove one"),
+                    .label(
+                        &name.span,
+                        t!("duplicate_definition-defined-again-here-label"),
+                    )
+                    .label(
+                        &other_span,
+                        t!("duplicate_definition-first-defined-here-label"),
+                    )
+                    .help(t!("duplicate_definition-names-are-shared-by-help")),
             );
             return;
         }
@@ -489,11 +499,14 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::Duplicate,
-                        format!("`{name}` is both a lead field and a definition"),
+                        t!(
+                            "duplicate_definition-both-lead-field-definition",
+                            name = name
+                        ),
                     )
-                    .label(&def, "defined here")
-                    .label(&field, "the lead field")
-                    .help("a bare name must mean one thing; rename the definition"),
+                    .label(&def, t!("duplicate_definition-defined-here-label"))
+                    .label(&field, t!("duplicate_definition-lead-field-label"))
+                    .help(t!("duplicate_definition-bare-name-must-mean-help")),
                 );
             }
         }
@@ -648,12 +661,12 @@ impl<'a> Checker<'a> {
             if !self.used_personas.contains(&i) && first_def(self, &p.name, i) {
                 let span = self.personas_ast[i].name.span.clone();
                 self.error(
-                    Diagnostic::warning(Code::UnusedPersona, format!("persona `{}` is never used", p.name))
-                        .label(&span, "defined here")
-                        .help(format!(
-                            "use it in a score (`+30 when persona {0}`), a stage or a route, or remove it",
-                            p.name
-                        )),
+                    Diagnostic::warning(
+                        Code::UnusedPersona,
+                        t!("unused_persona-persona-never-used", p = p.name),
+                    )
+                    .label(&span, t!("unused_persona-defined-here-label"))
+                    .help(t!("check-use-score-30-when", p = p.name)),
                 );
             }
         }
@@ -663,13 +676,10 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::warning(
                         Code::UnusedCalendar,
-                        format!("calendar `{}` is never used", c.name),
+                        t!("unused_calendar-calendar-never-used", c = c.name),
                     )
-                    .label(&span, "defined here")
-                    .help(format!(
-                        "name it in an SLA (`within 4h of {}`), or remove it",
-                        c.name
-                    )),
+                    .label(&span, t!("unused_calendar-defined-here-label"))
+                    .help(t!("unused_calendar-name-sla-within-4h-help", c = c.name)),
                 );
             }
         }

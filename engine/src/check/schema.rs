@@ -6,6 +6,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::script::ScriptRuntime;
 use funnel_grammar::ast::{self, Item, TypeKind};
 use funnel_grammar::{SourceFile, Span};
+use funnel_locale::t;
 
 impl<'a> Checker<'a> {
     /// Declares every schema first (so records may refer to each other), then their fields.
@@ -26,11 +27,20 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::Duplicate,
-                        format!("the schema `{}` is defined twice", s.name.name),
+                        t!(
+                            "duplicate_definition-schema-defined-twice",
+                            name = s.name.name
+                        ),
                     )
-                    .label(&s.name.span, "defined again here")
-                    .label(&other_span, "first defined here")
-                    .help("merge the two into one schema"),
+                    .label(
+                        &s.name.span,
+                        t!("duplicate_definition-defined-again-here-label"),
+                    )
+                    .label(
+                        &other_span,
+                        t!("duplicate_definition-first-defined-here-label"),
+                    )
+                    .help(t!("duplicate_definition-merge-two-into-one-help")),
                 );
                 ids.push(None);
                 continue;
@@ -54,14 +64,21 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::Duplicate,
-                            format!(
-                                "the field `{}` is declared twice in `{}`",
-                                f.name.name, s.name.name
+                            t!(
+                                "duplicate_definition-field-declared-twice",
+                                name = f.name.name,
+                                name2 = s.name.name
                             ),
                         )
-                        .label(&f.name.span, "declared again here")
-                        .label(&prev_span, "first declared here")
-                        .help("remove one of the two lines"),
+                        .label(
+                            &f.name.span,
+                            t!("duplicate_definition-declared-again-here-label"),
+                        )
+                        .label(
+                            &prev_span,
+                            t!("duplicate_definition-first-declared-here-label"),
+                        )
+                        .help(t!("duplicate_definition-remove-one-two-lines-help")),
                     );
                     continue;
                 }
@@ -70,20 +87,20 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::BadKey,
-                            format!("the key field `{}` must be text or int", f.name.name),
+                            t!("bad_key-key-field-must-text", name = f.name.name),
                         )
-                        .label(&f.ty.span, "a key must be text or int")
-                        .help("mark an identifier such as `id: text key` as the key"),
+                        .label(&f.ty.span, t!("bad_key-key-must-text-int-label"))
+                        .help(t!("bad_key-mark-identifier-such-id-help")),
                     );
                 }
                 if f.key.is_some() && f.ty.optional {
                     self.error(
                         Diagnostic::error(
                             Code::BadKey,
-                            format!("the key field `{}` cannot be optional", f.name.name),
+                            t!("bad_key-key-field-cannot-optional", name = f.name.name),
                         )
-                        .label(&f.ty.span, "every lead needs its key")
-                        .help("remove the `?`"),
+                        .label(&f.ty.span, t!("bad_key-every-lead-needs-key-label"))
+                        .help(t!("bad_key-remove-help")),
                     );
                 }
                 let input = self.field_input(f, &ty);
@@ -102,11 +119,11 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::BadKey,
-                        format!("`{}` has more than one `key` field", s.name.name),
+                        t!("bad_key-has-more-than-one", name = s.name.name),
                     )
-                    .label(&keys[1], "second key")
-                    .label(&keys[0], "first key")
-                    .help("a lead has one identity; keep one `key`"),
+                    .label(&keys[1], t!("bad_key-second-key-label"))
+                    .label(&keys[0], t!("bad_key-first-key-label"))
+                    .help(t!("bad_key-lead-has-one-identity-help")),
                 );
             }
             let at_slot = fields
@@ -117,15 +134,20 @@ impl<'a> Checker<'a> {
         }
         self.lead = self.record_names.get("lead").copied();
         if self.lead.is_none() && !self.broken.lead_schema() {
-            let mut d =
-                Diagnostic::error(Code::NoLeadSchema, "no `schema lead` describes the leads")
-                    .help("add `schema lead { id: text key ... }` with the fields your leads have");
+            let mut d = Diagnostic::error(
+                Code::NoLeadSchema,
+                t!("no_lead_schema-no-schema-lead-describes"),
+            )
+            .help(t!("no_lead_schema-add-schema-lead-id-help"));
             if let Some(s) = schemas.first() {
-                d = d.label(&s.name.span, "schemas are here, but none is named `lead`");
+                d = d.label(
+                    &s.name.span,
+                    t!("no_lead_schema-schemas-are-here-but-label"),
+                );
             } else if let Some((file, _)) = self.files.first() {
                 d = d.label(
                     &Span::new(file.clone(), 0, 0),
-                    "no schema in any file of the set",
+                    t!("no_lead_schema-no-schema-any-file-label"),
                 );
             }
             self.error(d);
@@ -150,10 +172,10 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::error(
                                 Code::Duplicate,
-                                format!("the enum value `{}` is listed twice", v.name),
+                                t!("duplicate_definition-enum-value-listed-twice", v = v.name),
                             )
-                            .label(&v.span, "listed again here")
-                            .help("remove the repeated value"),
+                            .label(&v.span, t!("duplicate_definition-listed-again-here-label"))
+                            .help(t!("duplicate_definition-remove-repeated-value-help")),
                         );
                     } else {
                         names.push(v.name.clone());
@@ -176,13 +198,13 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::UnknownType,
-                            format!("unknown type `{}`", name.name),
+                            t!("unknown_type-unknown-type", name = name.name),
                         )
-                        .label(&name.span, "not a built-in type or a schema")
+                        .label(&name.span, t!("unknown_type-built-type-schema-label"))
                         .help(did_you_mean(
                             &name.name,
                             candidates.iter().map(|s| s.as_str()),
-                            "type",
+                            &t!("noun-type"),
                         )),
                     );
                     Ty::Error
@@ -207,10 +229,10 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::BadTable,
-                        format!("a table cannot be named `{}`", name.name),
+                        t!("bad_table-table-cannot-named", name = name.name),
                     )
-                    .label(&name.span, "the leads' name")
-                    .help("name the rows: `table spend ...`"),
+                    .label(&name.span, t!("bad_table-leads-name-label"))
+                    .help(t!("bad_table-name-rows-table-spend-help")),
                 );
                 continue;
             }
@@ -227,10 +249,10 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::BadTable,
-                            format!("the table field `{}` holds a list or a record", f.name),
+                            t!("bad_table-table-field-holds-list", name = f.name),
                         )
-                        .label(&span, "not a flat value")
-                        .help("a table row is flat, like a CSV row: text, numbers, dates, enums, bools"),
+                        .label(&span, t!("bad_table-flat-value-label"))
+                        .help(t!("bad_table-table-row-flat-like-help")),
                     );
                 }
             }
@@ -241,13 +263,14 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::BadTable,
-                            format!(
-                                "`by {}` needs a date or datetime field, but it is {found}",
-                                t.by.name
+                            t!(
+                                "bad_table-by-needs-date-datetime",
+                                by = t.by.name,
+                                found = found
                             ),
                         )
-                        .label(&t.by.span, "places each row in a period")
-                        .help("name the row's date, e.g. `by month` with `month: date`"),
+                        .label(&t.by.span, t!("bad_table-places-each-row-period-label"))
+                        .help(t!("bad_table-name-row-date-e-help")),
                     );
                     continue;
                 }
@@ -255,7 +278,7 @@ impl<'a> Checker<'a> {
                     let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
                     self.error(super::suggest::unknown_name(
                         Code::UnknownField,
-                        "field",
+                        &t!("noun-field"),
                         &t.by,
                         names.iter().map(String::as_str),
                     ));
@@ -290,16 +313,20 @@ impl<'a> Checker<'a> {
                 .script_texts
                 .get(&(file.name.clone(), path.clone()))
                 .cloned();
-            let text = match read.unwrap_or_else(|| Err("it was not read".into())) {
+            let text = match read.unwrap_or_else(|| Err(t!("check-was-read"))) {
                 Ok(t) => t,
                 Err(reason) => {
                     self.error(
                         Diagnostic::error(
                             Code::BadScript,
-                            format!("cannot read script `{}`: {reason}", path.display()),
+                            t!(
+                                "bad_script-cannot-read-script",
+                                path = path.display(),
+                                reason = reason
+                            ),
                         )
-                        .label(&u.path.span, "this script")
-                        .help("paths are relative to the policy file that names them; scripts must be inside its directory"),
+                        .label(&u.path.span, t!("bad_script-script-label"))
+                        .help(t!("bad_script-paths-are-relative-policy-help")),
                     );
                     continue;
                 }
@@ -317,11 +344,11 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::BadScript,
-                            format!("the script does not compile: {}", e.message),
+                            t!("bad_script-script-does-compile", message = e.message),
                         )
-                        .label(&span, "here")
-                        .label(&u.path.span, "the script is used here")
-                        .help("fix the Rhai syntax; `funnel check` reads scripts with the policy"),
+                        .label(&span, t!("bad_script-here-label"))
+                        .label(&u.path.span, t!("bad_script-script-used-here-label"))
+                        .help(t!("bad_script-fix-rhai-syntax-funnel-help")),
                     );
                     None
                 }
@@ -339,24 +366,30 @@ impl<'a> Checker<'a> {
                         None => self.error(
                             Diagnostic::error(
                                 Code::BadScript,
-                                format!("`{}` has no function `{}`", u.path.value, f.name.name),
+                                t!(
+                                    "bad_script-has-no-function",
+                                    value = u.path.value,
+                                    name = f.name.name
+                                ),
                             )
-                            .label(&f.span, "declared here")
-                            .help(format!(
-                                "define `fn {}(...)` in the script, or remove the declaration",
-                                f.name.name
+                            .label(&f.span, t!("bad_script-declared-here-label"))
+                            .help(t!(
+                                "bad_script-define-fn-script-remove-help",
+                                name = f.name.name
                             )),
                         ),
                         Some((_, n)) if *n != declared => self.error(
                             Diagnostic::error(
                                 Code::WrongArity,
-                                format!(
-                                    "`{}` takes {n} parameters in the script, but is declared with {declared}",
-                                    f.name.name
+                                t!(
+                                    "wrong_arity-takes-parameters-script-but",
+                                    name = f.name.name,
+                                    n = n,
+                                    declared = declared
                                 ),
                             )
-                            .label(&f.span, "declared here")
-                            .help("make the declaration match the script's `fn` line"),
+                            .label(&f.span, t!("wrong_arity-declared-here-label"))
+                            .help(t!("wrong_arity-make-declaration-match-script-help")),
                         ),
                         Some(_) => {}
                     }

@@ -8,6 +8,7 @@ use crate::checked::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::value::Value;
 use funnel_grammar::ast::{self, ExprKind, Literal};
+use funnel_locale::t;
 
 impl<'a> Checker<'a> {
     pub(super) fn check_calendars(&mut self) -> Vec<CalendarDef> {
@@ -22,10 +23,13 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::BadCalendar,
-                        format!("the calendar `{}` has no time zone", c.name.name),
+                        t!("bad_calendar-calendar-has-no-time", name = c.name.name),
                     )
-                    .label(&c.name.span, "opening hours need a zone")
-                    .help("add `timezone \"America/Sao_Paulo\"` (an IANA name)"),
+                    .label(
+                        &c.name.span,
+                        t!("bad_calendar-opening-hours-need-zone-label"),
+                    )
+                    .help(t!("bad_calendar-add-timezone-america-sao-help")),
                 );
                 chrono_tz::UTC
             }
@@ -37,12 +41,9 @@ impl<'a> Checker<'a> {
             if h.from_day > h.to_day {
                 bad_hours = true;
                 self.error(
-                    Diagnostic::error(
-                        Code::BadCalendar,
-                        "a day range must run from an earlier to a later weekday",
-                    )
-                                        .label(&h.span, "reversed day range")
-                    .help("days run from Monday to Sunday: write `mon-fri`, or split a range over the weekend into `fri-sun` and `mon`"),
+                    Diagnostic::error(Code::BadCalendar, t!("bad_calendar-day-range-must-run"))
+                        .label(&h.span, t!("bad_calendar-reversed-day-range-label"))
+                        .help(t!("bad_calendar-days-run-from-monday-help")),
                 );
             }
             for iv in &h.intervals {
@@ -53,9 +54,12 @@ impl<'a> Checker<'a> {
                 {
                     bad_hours = true;
                     self.error(
-                        Diagnostic::error(Code::BadCalendar, "an opening interval must open and close at different times of one day")
-                            .label(&iv.span, "impossible interval")
-                            .help("write intervals as HH:MM-HH:MM, e.g. 09:00-18:00 (24:00 may close a day)"),
+                        Diagnostic::error(
+                            Code::BadCalendar,
+                            t!("bad_calendar-opening-interval-must-open"),
+                        )
+                        .label(&iv.span, t!("bad_calendar-impossible-interval-label"))
+                        .help(t!("bad_calendar-write-intervals-hh-mm-help")),
                     );
                     continue;
                 }
@@ -87,10 +91,10 @@ impl<'a> Checker<'a> {
             self.error(
                 Diagnostic::error(
                     Code::BadCalendar,
-                    format!("the calendar `{}` is never open", c.name.name),
+                    t!("bad_calendar-calendar-never-open", name = c.name.name),
                 )
-                .label(&c.name.span, "no opening hours")
-                .help("add opening hours such as `mon-fri 09:00-18:00`"),
+                .label(&c.name.span, t!("bad_calendar-no-opening-hours-label"))
+                .help(t!("bad_calendar-add-opening-hours-such-help")),
             );
         }
         let mut holidays = Vec::new();
@@ -105,9 +109,9 @@ impl<'a> Checker<'a> {
                         _ => self.error(
                             Diagnostic::error(
                                 Code::BadCalendar,
-                                "a holiday is a date such as 2026-12-25",
+                                t!("bad_calendar-holiday-date-such-2026"),
                             )
-                            .label(&e.span, "not a date"),
+                            .label(&e.span, t!("bad_calendar-date-label")),
                         ),
                     }
                 }
@@ -118,13 +122,16 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::error(
                                 Code::UnknownHolidaySet,
-                                format!("no built-in holiday set named `{}`", name.name),
+                                t!("unknown_holiday_set-no-built-holiday-set", name = name.name),
                             )
-                            .label(&name.span, "unknown holiday set")
+                            .label(
+                                &name.span,
+                                t!("unknown_holiday_set-unknown-holiday-set-label"),
+                            )
                             .help(did_you_mean(
                                 &name.name,
                                 HolidaySet::ALL.map(HolidaySet::name),
-                                "holiday set",
+                                &t!("noun-holiday-set"),
                             )),
                         );
                     }
@@ -199,20 +206,20 @@ impl<'a> Checker<'a> {
             c.error(
                 Diagnostic::error(
                     Code::BadSla,
-                    format!("the SLA `{}` has no `{what}`", s.name.name),
+                    t!("bad_sla-sla-has-no", name = s.name.name, what = what),
                 )
-                .label(&s.name.span, format!("no `{what}` line"))
-                .help(format!("add `{example}`")),
+                .label(&s.name.span, t!("bad_sla-no-line-label", what = what))
+                .help(t!("bad_sla-add-help", example = example)),
             );
         };
         let applies = p
             .applies
             .as_ref()
-            .map(|a| self.condition(a, &Env::lead(), "`applies when`"));
+            .map(|a| self.condition(a, &Env::lead(), &t!("check-applies-when")));
         let starts = match &p.starts {
             Some(e) => {
                 let t = self.expr(e, &Env::lead(), None);
-                Some(self.want(t, &Ty::DateTime, "`starts at`"))
+                Some(self.want(t, &Ty::DateTime, &t!("check-starts-at")))
             }
             None => {
                 missing(self, "starts at", "starts at sql_at");
@@ -222,7 +229,7 @@ impl<'a> Checker<'a> {
         let met_by = match &p.met_by {
             Some(e) => {
                 let t = self.expr(e, &Env::lead(), None);
-                Some(self.want(t, &Ty::DateTime, "`met by`"))
+                Some(self.want(t, &Ty::DateTime, &t!("check-met-by")))
             }
             None => {
                 missing(self, "met by", "met by first(events where kind == call).at");
@@ -230,44 +237,45 @@ impl<'a> Checker<'a> {
             }
         };
         let within = match &p.within {
-            Some(ast::Deadline::BusinessDays { days, span }) => {
-                match days.int.and_then(|n| u32::try_from(n).ok()) {
-                    Some(n) if n >= 1 => Some(Deadline::BusinessDays(n)),
-                    _ => {
-                        self.error(
-                            Diagnostic::error(
-                                Code::BadDuration,
-                                "a number of business days must be a whole number of at least 1",
-                            )
-                            .label(&days.span, "not a whole number from 1 up")
-                            .help("write `within 1 business day of ...` or `within 3 business days of ...`"),
-                        );
-                        None
-                    }
+            Some(ast::Deadline::BusinessDays { days, span }) => match days
+                .int
+                .and_then(|n| u32::try_from(n).ok())
+            {
+                Some(n) if n >= 1 => Some(Deadline::BusinessDays(n)),
+                _ => {
+                    self.error(
+                        Diagnostic::error(
+                            Code::BadDuration,
+                            t!("bad_duration-number-business-days-must"),
+                        )
+                        .label(&days.span, t!("bad_duration-whole-number-from-1-label"))
+                        .help(t!("bad_duration-write-within-1-business-help")),
+                    );
+                    None
                 }
-                .inspect(|_| {
-                    if p.calendar.is_none() {
-                        self.error(
-                            Diagnostic::error(Code::BadSla, "business days need a calendar")
-                                .label(span, "business days of which calendar?")
-                                .help(format!(
-                                    "name the calendar whose opening days count: `within {} of office_hours`; without one, write a duration such as `within 3d`",
-                                    span.text()
-                                )),
-                        );
-                    }
-                })
             }
+            .inspect(|_| {
+                if p.calendar.is_none() {
+                    self.error(
+                        Diagnostic::error(Code::BadSla, t!("bad_sla-business-days-need-calendar"))
+                            .label(span, t!("bad_sla-business-days-which-calendar-label"))
+                            .help(t!(
+                                "bad_sla-name-calendar-whose-opening-help",
+                                text = span.text()
+                            )),
+                    );
+                }
+            }),
             Some(ast::Deadline::Time(e)) => match const_duration(e) {
                 Some(d) if d > 0 => Some(Deadline::Time(d)),
                 _ => {
                     self.error(
                         Diagnostic::error(
                             Code::BadDuration,
-                            "an SLA's deadline must be a positive duration",
+                            t!("bad_duration-sla-deadline-must-positive"),
                         )
-                        .label(&e.span, "not a positive duration")
-                        .help("write a duration such as `4h` or `2d 4h`"),
+                        .label(&e.span, t!("bad_duration-positive-duration-label"))
+                        .help(t!("bad_duration-write-duration-such-4h-help")),
                     );
                     None
                 }
@@ -287,7 +295,12 @@ impl<'a> Checker<'a> {
                 _ if self.broken.defines(&name.name) => None,
                 _ => {
                     let names = calendars.iter().map(|c| c.name.as_str());
-                    self.error(unknown_name(Code::UnknownCalendar, "calendar", name, names));
+                    self.error(unknown_name(
+                        Code::UnknownCalendar,
+                        &t!("noun-calendar"),
+                        name,
+                        names,
+                    ));
                     if let Some(meant) = super::suggest::closest(
                         &name.name,
                         calendars.iter().map(|c| c.name.as_str()),
@@ -306,29 +319,24 @@ impl<'a> Checker<'a> {
             self.days_of_open_time(e, &calendars[cal], secs);
         }
         let warn_at = match &p.warn_at {
-            Some(e) => {
-                match &e.kind {
-                    ExprKind::Lit(Literal::Percent(v)) if *v > 0.0 && *v < 1.0 => Some(Some(*v)),
-                    kind => {
-                        let help = match kind {
-                        ExprKind::Lit(Literal::Number(n)) if n.value > 0.0 && n.value < 1.0 => format!(
-                            "write it as a percent: {}",
-                            as_percent(n.span.text(), n.value)
+            Some(e) => match &e.kind {
+                ExprKind::Lit(Literal::Percent(v)) if *v > 0.0 && *v < 1.0 => Some(Some(*v)),
+                kind => {
+                    let help = match kind {
+                        ExprKind::Lit(Literal::Number(n)) if n.value > 0.0 && n.value < 1.0 => t!(
+                            "check-write-percent",
+                            value = as_percent(n.span.text(), n.value)
                         ),
-                        _ => "write `warn at 75%`: a warning once three quarters of the time is used".into(),
+                        _ => t!("check-write-warn-at-75"),
                     };
-                        self.error(
-                            Diagnostic::error(
-                                Code::BadSla,
-                                "`warn at` takes a percent between 0% and 100%",
-                            )
-                            .label(&e.span, "not a percent in range")
+                    self.error(
+                        Diagnostic::error(Code::BadSla, t!("bad_sla-warn-at-takes-percent"))
+                            .label(&e.span, t!("bad_sla-percent-range-label"))
                             .help(help),
-                        );
-                        None
-                    }
+                    );
+                    None
                 }
-            }
+            },
             None => Some(None),
         };
         let mut on_breach = Vec::new();
@@ -372,15 +380,21 @@ impl<'a> Checker<'a> {
         let hours = hours_literal(secs);
         let whole_days = (secs % 86_400 == 0).then_some(secs / 86_400);
         let days = match whole_days {
-            Some(1) => "1 business day".to_string(),
-            Some(n) => format!("{} business days", thousands(n)),
-            None => format!("{:.1} business days", secs as f64 / 86_400.0),
+            Some(1) => t!("check-1-business-day"),
+            Some(n) => t!("check-business-days", value = thousands(n)),
+            None => t!(
+                "check-business-days",
+                value = format!("{:.1}", secs as f64 / 86_400.0)
+            ),
         };
         let mut d = Diagnostic::warning(
             Code::AmbiguousDuration,
-            format!(
-                "`{text}` of `{name}` is {} of open time, not {days}",
-                hours_words(secs)
+            t!(
+                "ambiguous_duration-open-time",
+                text = text,
+                name = name,
+                value = hours_words(secs),
+                days = days
             ),
         );
         if open_days > 0 && open_minutes > 0 {
@@ -388,21 +402,24 @@ impl<'a> Checker<'a> {
             let about = (secs as f64 / 3600.0 / day_hours).round() as i64;
             d = d.label(
                 &e.span,
-                format!(
-                    "about {} business days of {} hours",
-                    thousands(about),
-                    one_decimal(day_hours)
+                t!(
+                    "ambiguous_duration-about-business-days-hours-label",
+                    value = thousands(about),
+                    value2 = one_decimal(day_hours)
                 ),
             );
         } else {
-            d = d.label(&e.span, "hours of open time");
+            d = d.label(&e.span, t!("ambiguous_duration-hours-open-time-label"));
         }
         let help = match whole_days {
-            Some(n) => format!(
-                "write `within {n} business {} of {name}`, or the open hours: `within {hours} of {name}`",
-                if n == 1 { "day" } else { "days" }
+            Some(n) => t!(
+                "check-write-within-business-open",
+                n = n,
+                value = if n == 1 { "day" } else { "days" },
+                name = name,
+                hours = hours
             ),
-            None => format!("write the open hours: `within {hours} of {name}`"),
+            None => t!("check-write-open-hours-within", hours = hours, name = name),
         };
         self.error(d.help(help));
     }
@@ -412,9 +429,9 @@ impl<'a> Checker<'a> {
             ast::AggregateMeasure::Reach { stage } => {
                 if a.target.percent {
                     self.error(
-                        Diagnostic::error(Code::BadSla, "a count of leads takes a number, not a percent")
-                            .label(&a.target.span, "a percent")
-                            .help("write `at least 200 leads reach mql`, or a share: `at least 50% of leads reaching mql reach sql`"),
+                        Diagnostic::error(Code::BadSla, t!("bad_sla-count-leads-takes-number"))
+                            .label(&a.target.span, t!("bad_sla-percent-label"))
+                            .help(t!("bad_sla-write-at-least-200-help")),
                     );
                 }
                 AggregateDef::Reach(self.stage_ref(stage, stages)?)
@@ -424,11 +441,11 @@ impl<'a> Checker<'a> {
                 let t = self.stage_ref(to, stages);
                 if !a.target.percent {
                     self.error(
-                        Diagnostic::error(Code::BadSla, "a conversion target is a percent")
-                            .label(&a.target.span, "not a percent")
-                            .help(format!(
-                                "write it as a percent: {}",
-                                as_percent(a.target.span.text(), a.target.value)
+                        Diagnostic::error(Code::BadSla, t!("bad_sla-conversion-target-percent"))
+                            .label(&a.target.span, t!("bad_sla-percent-label-2"))
+                            .help(t!(
+                                "bad_sla-write-percent-help",
+                                value = as_percent(a.target.span.text(), a.target.value)
                             )),
                     );
                 }
@@ -437,11 +454,11 @@ impl<'a> Checker<'a> {
             ast::AggregateMeasure::Compliance { sla } => {
                 if !a.target.percent {
                     self.error(
-                        Diagnostic::error(Code::BadSla, "a compliance target is a percent")
-                            .label(&a.target.span, "not a percent")
-                            .help(format!(
-                                "write it as a percent: {}, as in `at least 90% of first_touch met per month`",
-                                as_percent(a.target.span.text(), a.target.value)
+                        Diagnostic::error(Code::BadSla, t!("bad_sla-compliance-target-percent"))
+                            .label(&a.target.span, t!("bad_sla-percent-label-2"))
+                            .help(t!(
+                                "bad_sla-write-percent-at-least-help",
+                                value = as_percent(a.target.span.text(), a.target.value)
                             )),
                     );
                 }
@@ -468,12 +485,9 @@ impl<'a> Checker<'a> {
         };
         if a.period.by.is_none() && !matches!(measure, AggregateDef::Compliance(_)) {
             self.error(
-                Diagnostic::error(
-                    Code::BadSla,
-                    "this commitment needs `by` to place leads in periods",
-                )
-                .label(&a.period.span, "no `by`")
-                .help("add the date that counts, e.g. `per month by created_at`"),
+                Diagnostic::error(Code::BadSla, t!("bad_sla-commitment-needs-by-place"))
+                    .label(&a.period.span, t!("bad_sla-no-by-label"))
+                    .help(t!("bad_sla-add-date-that-counts-help")),
             );
         }
         let period = self.period(&a.period);
@@ -529,8 +543,8 @@ fn hours_literal(secs: i64) -> String {
 fn hours_words(secs: i64) -> String {
     if secs % 3600 == 0 {
         let h = secs / 3600;
-        format!("{} hour{}", thousands(h), if h == 1 { "" } else { "s" })
+        t!("check-whole-hours", hours = thousands(h), count = h)
     } else {
-        format!("{} hours", one_decimal(secs as f64 / 3600.0))
+        t!("check-hours", hours = one_decimal(secs as f64 / 3600.0))
     }
 }

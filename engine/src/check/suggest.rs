@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use funnel_grammar::ast::Ident;
+use funnel_locale::t;
 
 /// The candidate closest to `name`, when it is close enough to be a plausible typo, or else
 /// the shortest candidate that `name` shortens or lengthens (`sao_paulo` for
@@ -44,8 +45,8 @@ pub(crate) fn unknown_name<'a>(
     name: &Ident,
     candidates: impl IntoIterator<Item = &'a str> + Clone,
 ) -> Diagnostic {
-    Diagnostic::error(code, format!("no {kind} named `{}`", name.name))
-        .label(&name.span, format!("unknown {kind}"))
+    Diagnostic::error(code, t!("common-no-named", kind = kind, name = name.name))
+        .label(&name.span, t!("common-unknown-label", kind = kind))
         .help(did_you_mean(&name.name, candidates, kind))
 }
 
@@ -54,20 +55,23 @@ pub(crate) fn unknown_name<'a>(
 pub(crate) fn not_a_value(id: &Ident, what: &str, values: &[String]) -> Diagnostic {
     Diagnostic::error(
         Code::UnknownEnumValue,
-        format!("`{}` is not a value of {what}", id.name),
+        t!("unknown_enum_value-value", name = id.name, what = what),
     )
     .label(
         &id.span,
         if values.is_empty() {
-            format!("{what} has no values")
+            t!("unknown_enum_value-no-values-label", what = what)
         } else {
-            format!("not one of: {}", values.join(", "))
+            t!(
+                "unknown_enum_value-not-one-of-label",
+                values = values.join(", ")
+            )
         },
     )
     .help(did_you_mean(
         &id.name,
         values.iter().map(String::as_str),
-        "value",
+        &t!("noun-value"),
     ))
 }
 
@@ -78,15 +82,23 @@ pub(crate) fn did_you_mean<'a>(
     what: &str,
 ) -> String {
     match closest(name, candidates.clone()) {
-        Some(best) => format!("did you mean `{best}`?"),
+        Some(best) => t!("common-did-you-mean-help", name = best),
         None => {
             let all: Vec<&str> = candidates.into_iter().collect();
             if all.is_empty() {
-                format!("no {what} is defined")
+                t!("common-none-defined-help", what = what)
             } else if all.len() <= 8 {
-                format!("the {what}s are: {}", all.join(", "))
+                t!(
+                    "common-the-names-are-help",
+                    what = what,
+                    names = all.join(", ")
+                )
             } else {
-                format!("the {what}s include: {}, ...", all[..8].join(", "))
+                t!(
+                    "common-the-names-include-help",
+                    what = what,
+                    names = all[..8].join(", ")
+                )
             }
         }
     }
@@ -100,7 +112,7 @@ pub(crate) fn as_percent(written: &str, value: f64) -> String {
         let percent = percent.trim_end_matches('0').trim_end_matches('.');
         format!("`{percent}%`")
     } else if value == 1.0 {
-        format!("`100%` (or `{written}%`)")
+        t!("common-percent-or-as-written", written = written)
     } else {
         format!("`{written}%`")
     }

@@ -9,6 +9,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::value::Value;
 use funnel_grammar::ast::{self, ExprKind, Item};
 use funnel_grammar::Span;
+use funnel_locale::t;
 
 impl<'a> Checker<'a> {
     pub(super) fn check_tests(
@@ -41,11 +42,17 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::Duplicate,
-                        format!("two tests are named \"{}\"", t.name.value),
+                        t!(
+                            "duplicate_definition-two-tests-are-named",
+                            value = t.name.value
+                        ),
                     )
-                    .label(&t.name.span, "named again here")
-                    .label(&first, "first test with this name")
-                    .help("give each test its own name, so a failure says which one"),
+                    .label(
+                        &t.name.span,
+                        t!("duplicate_definition-named-again-here-label"),
+                    )
+                    .label(&first, t!("duplicate_definition-first-test-name-label"))
+                    .help(t!("duplicate_definition-give-each-test-own-help")),
                 );
             }
             seen.insert(t.name.value.clone(), t.name.span.clone());
@@ -68,9 +75,12 @@ impl<'a> Checker<'a> {
                 Some(ast::Given::Leads(list)) => self.lead.and_then(|l| self.batch_rows(list, l)),
                 None => {
                     self.error(
-                        Diagnostic::error(Code::BadTest, format!("the test \"{}\" gives no lead", t.name.value))
-                            .label(&t.name.span, "no `given lead`")
-                            .help("add `given lead { id: \"t1\", ... }` or `given lead from \"lead.json\"`, or a batch: `given leads from \"leads.jsonl\"`"),
+                        Diagnostic::error(
+                            Code::BadTest,
+                            t!("bad_test-test-gives-no-lead", value = t.name.value),
+                        )
+                        .label(&t.name.span, t!("bad_test-no-given-lead-label"))
+                        .help(t!("bad_test-add-given-lead-id-help")),
                     );
                     None
                 }
@@ -78,13 +88,16 @@ impl<'a> Checker<'a> {
             let at = match &t.at {
                 Some(a) => {
                     let at = self.expr(a, &Env::lead(), None);
-                    Some(self.want(at, &Ty::DateTime, "the instant after `at`"))
+                    Some(self.want(at, &Ty::DateTime, &t!("check-instant-after-at")))
                 }
                 None => {
                     self.error(
-                        Diagnostic::error(Code::BadTest, format!("the test \"{}\" has no evaluation instant", t.name.value))
-                            .label(&t.name.span, "no `at`")
-                            .help("add `at 2026-11-26T10:00:00-03:00` so the test gives the same result every day"),
+                        Diagnostic::error(
+                            Code::BadTest,
+                            t!("bad_test-test-has-no-evaluation", value = t.name.value),
+                        )
+                        .label(&t.name.span, t!("bad_test-no-at-label"))
+                        .help(t!("bad_test-add-at-2026-11-help")),
                     );
                     None
                 }
@@ -93,10 +106,10 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::BadTest,
-                        format!("the test \"{}\" expects nothing", t.name.value),
+                        t!("bad_test-test-expects-nothing", value = t.name.value),
                     )
-                    .label(&t.name.span, "no `expect` line")
-                    .help("add what must hold, e.g. `expect stage == mql`"),
+                    .label(&t.name.span, t!("bad_test-no-expect-line-label"))
+                    .help(t!("bad_test-add-what-must-hold-help")),
                 );
             }
             let batch = t.given.as_ref().is_some_and(|g| g.is_batch());
@@ -109,7 +122,7 @@ impl<'a> Checker<'a> {
             let expects = t
                 .expects
                 .iter()
-                .map(|e| self.condition(e, &env, "an `expect` line"))
+                .map(|e| self.condition(e, &env, &t!("check-expect-line")))
                 .collect();
             self.deps = saved;
             if let (Some(lead), Some(at)) = (lead, at) {
@@ -139,7 +152,7 @@ impl<'a> Checker<'a> {
                 let names: Vec<String> = self.tables.iter().map(|d| d.name.clone()).collect();
                 self.error(super::suggest::unknown_name(
                     Code::UnknownName,
-                    "table",
+                    &t!("noun-table"),
                     name,
                     names.iter().map(String::as_str),
                 ));
@@ -147,9 +160,12 @@ impl<'a> Checker<'a> {
             };
             if !batch {
                 self.error(
-                    Diagnostic::error(Code::BadTest, format!("the rows of `{}` go with a batch of leads", name.name))
-                        .label(&name.span, "a table's rows")
-                        .help("give the leads as a batch too: `given leads [ ... ]` or `given leads from \"leads.jsonl\"`"),
+                    Diagnostic::error(
+                        Code::BadTest,
+                        t!("bad_test-rows-go-batch-leads", name = name.name),
+                    )
+                    .label(&name.span, t!("bad_test-table-rows-label"))
+                    .help(t!("bad_test-give-leads-batch-too-help")),
                 );
                 continue;
             }
@@ -157,10 +173,10 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::BadTest,
-                        format!("the rows of `{}` are given twice", name.name),
+                        t!("bad_test-rows-are-given-twice", name = name.name),
                     )
-                    .label(&name.span, "given again here")
-                    .help("give each table once (its rows would count twice)"),
+                    .label(&name.span, t!("bad_test-given-again-here-label"))
+                    .help(t!("bad_test-give-each-table-once-help")),
                 );
                 continue;
             }
@@ -192,13 +208,14 @@ impl<'a> Checker<'a> {
         self.error(
             Diagnostic::error(
                 Code::BadTest,
-                format!(
-                    "the test {what} file `{}` does not exist",
-                    resolved.display()
+                t!(
+                    "bad_test-test-file-does-exist",
+                    what = what,
+                    resolved = resolved.display()
                 ),
             )
-            .label(&path.span, "no such file")
-            .help("paths are relative to the policy file"),
+            .label(&path.span, t!("bad_test-no-such-file-label"))
+            .help(t!("bad_test-paths-are-relative-policy-help")),
         );
         None
     }
@@ -210,9 +227,9 @@ impl<'a> Checker<'a> {
         };
         if items.is_empty() {
             self.error(
-                Diagnostic::error(Code::BadTest, "the test's batch has no lead")
-                    .label(&list.span, "an empty list")
-                    .help("write the leads as records: `given leads [{ id: \"a\", ... }, { id: \"b\", ... }]`"),
+                Diagnostic::error(Code::BadTest, t!("bad_test-test-batch-has-no"))
+                    .label(&list.span, t!("bad_test-empty-list-label"))
+                    .help(t!("bad_test-write-leads-records-given-help")),
             );
             return None;
         }
@@ -235,11 +252,8 @@ impl<'a> Checker<'a> {
     fn record_value(&mut self, e: &ast::Expr, record: RecordId) -> Option<Value> {
         let ExprKind::Record(fields) = &e.kind else {
             self.error(
-                Diagnostic::error(
-                    Code::BadTest,
-                    "a test's lead is written as a record: `{ id: \"t1\", ... }`",
-                )
-                .label(&e.span, "not a record"),
+                Diagnostic::error(Code::BadTest, t!("bad_test-test-lead-written-record"))
+                    .label(&e.span, t!("bad_test-record-label")),
             );
             return None;
         };
@@ -251,13 +265,13 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::UnknownField,
-                        format!("no field `{}` in `{}`", name.name, def.name),
+                        t!("unknown_field-no-field-2", name = name.name, def = def.name),
                     )
-                    .label(&name.span, "unknown field")
+                    .label(&name.span, t!("unknown_field-unknown-field-label"))
                     .help(super::did_you_mean(
                         &name.name,
                         def.fields.iter().map(|f| f.name.as_str()),
-                        "field",
+                        &t!("noun-field"),
                     )),
                 );
                 ok = false;
@@ -287,17 +301,21 @@ impl<'a> Checker<'a> {
                 .collect();
             let (message, label) = if missing.len() == 1 {
                 (
-                    format!("this {} lacks the required field {}", def.name, names[0]),
-                    format!("no {} in this record", names[0]),
+                    t!(
+                        "check-lacks-required-field",
+                        def = def.name,
+                        value = names[0]
+                    ),
+                    t!("check-no-record", value = names[0]),
                 )
             } else {
                 (
-                    format!(
-                        "this {} lacks the required fields {}",
-                        def.name,
-                        names.join(", ")
+                    t!(
+                        "check-lacks-required-fields",
+                        def = def.name,
+                        value = names.join(", ")
                     ),
-                    "these fields are not in this record".to_string(),
+                    t!("check-these-fields-are-record"),
                 )
             };
             // The opening brace: a label over the whole record would repeat it all.
@@ -309,10 +327,10 @@ impl<'a> Checker<'a> {
             self.error(
                 Diagnostic::error(Code::BadTest, message)
                     .label(&open, label)
-                    .help(format!(
-                        "add `{}`, or make the field optional with `?` in `schema {}`",
-                        example.join(", "),
-                        def.name
+                    .help(t!(
+                        "bad_test-add-make-field-optional-help",
+                        value = example.join(", "),
+                        def = def.name
                     )),
             );
             ok = false;
@@ -356,11 +374,8 @@ impl<'a> Checker<'a> {
                     (_, _) if t.ty == Ty::Error => None,
                     _ => {
                         self.error(
-                            Diagnostic::error(
-                                Code::BadTest,
-                                "a test lead holds values, not computations",
-                            )
-                            .label(&e.span, "not a literal value"),
+                            Diagnostic::error(Code::BadTest, t!("bad_test-test-lead-holds-values"))
+                                .label(&e.span, t!("bad_test-literal-value-label")),
                         );
                         None
                     }

@@ -3,6 +3,7 @@
 use super::{kids, words, Ctx, Rule, P};
 use crate::ast::*;
 use crate::span::Span;
+use funnel_locale::t;
 
 impl Ctx<'_> {
     /// One top-level block.
@@ -30,9 +31,9 @@ impl Ctx<'_> {
     fn duplicate(&self, span: Span, what: &str) {
         self.error(
             span,
-            format!("{what} is given twice in this block"),
-            "given again here",
-            Some("keep only one".into()),
+            t!("syntax-given-twice-block", what = what),
+            &t!("syntax-given-again-here-label"),
+            Some(t!("syntax-keep-only-one-help")),
         );
     }
 
@@ -64,7 +65,7 @@ impl Ctx<'_> {
                     Some(p) if p.as_rule() == Rule::owner_line => owners.push(self.owner(p)),
                     Some(p) => {
                         if !script_limits.is_empty() {
-                            self.duplicate(self.span(&line), "`script limits`");
+                            self.duplicate(self.span(&line), &t!("syntax-script-limits"));
                         }
                         script_limits = kids(p).map(|s| self.setting(s)).collect();
                     }
@@ -420,9 +421,9 @@ impl Ctx<'_> {
                     if let Some(otherwise) = &grade.otherwise {
                         self.error(
                             otherwise.span.clone(),
-                            "the `else` letter must come after every band",
-                            "`else` before a band",
-                            Some("move `else` to the end of the grade".into()),
+                            t!("syntax-else-letter-must-come"),
+                            &t!("syntax-else-before-band-label"),
+                            Some(t!("syntax-move-else-end-grade-help")),
                         );
                     }
                     grade.bands.push(self.grade_band(part));
@@ -587,9 +588,9 @@ impl Ctx<'_> {
         if m > 59 || h > 24 || (h == 24 && m > 0) {
             self.error(
                 self.span(pair),
-                format!("`{text}` is not a time of day"),
-                "not a time",
-                Some("write hours from `00:00` to `24:00`".into()),
+                t!("syntax-time-day", text = text),
+                &t!("syntax-time-label"),
+                Some(t!("syntax-write-hours-from-00-help")),
             );
             return 0;
         }
@@ -650,7 +651,7 @@ impl Ctx<'_> {
                         Rule::split => splits.push(self.split(line)),
                         Rule::aggregate => {
                             let agg = self.aggregate(line);
-                            self.once(&mut aggregate, agg, at, "a commitment (`at least ...`)");
+                            self.once(&mut aggregate, agg, at, &t!("syntax-commitment-at-least"));
                         }
                         _ => {
                             per_lead_line.get_or_insert(at.clone());
@@ -665,9 +666,9 @@ impl Ctx<'_> {
                 if let Some(line) = per_lead_line {
                     self.error(
                         line,
-                        "an SLA is either a deadline per lead or a commitment over a period, not both",
-                        "a per-lead line in an aggregate SLA",
-                        Some("move the per-lead lines into an SLA of their own".into()),
+                        t!("syntax-sla-either-deadline-per"),
+                        &t!("syntax-per-lead-line-aggregate-label"),
+                        Some(t!("syntax-move-per-lead-lines-help")),
                     );
                 }
                 SlaKind::Aggregate(agg)
@@ -692,17 +693,17 @@ impl Ctx<'_> {
         match rule {
             Rule::sla_applies => {
                 if let Some(e) = first_expr(parts.next()) {
-                    self.once(&mut sla.applies, e, at, "`applies when`");
+                    self.once(&mut sla.applies, e, at, &t!("syntax-applies-when"));
                 }
             }
             Rule::sla_starts => {
                 if let Some(e) = first_expr(parts.next()) {
-                    self.once(&mut sla.starts, e, at, "`starts at`");
+                    self.once(&mut sla.starts, e, at, &t!("syntax-starts-at"));
                 }
             }
             Rule::sla_met => {
                 if let Some(e) = first_expr(parts.next()) {
-                    self.once(&mut sla.met_by, e, at, "`met by`");
+                    self.once(&mut sla.met_by, e, at, &t!("syntax-met-by"));
                 }
             }
             Rule::sla_within => {
@@ -723,7 +724,7 @@ impl Ctx<'_> {
             }
             Rule::sla_warn => {
                 if let Some(e) = first_expr(parts.next()) {
-                    self.once(&mut sla.warn_at, e, at, "`warn at`");
+                    self.once(&mut sla.warn_at, e, at, &t!("syntax-warn-at"));
                 }
             }
             _ => sla.on_breach.extend(parts.map(|a| self.breach_action(a))),
@@ -874,7 +875,7 @@ impl Ctx<'_> {
                         }
                         Rule::metric_goal => {
                             let goal = self.goal(line);
-                            self.once(&mut metric.goal, goal, at, "a target (`at least ...`)");
+                            self.once(&mut metric.goal, goal, at, &t!("syntax-target-at-least"));
                         }
                         _ => {
                             if let Some(team) = kids(line).next().map(|t| self.ident(&t)) {

@@ -3,14 +3,15 @@
 
 use super::lexical::BLOCK_KEYWORDS;
 use super::{numbers, Ctx, Rule, SyntaxError, SyntaxKind};
+use funnel_locale::t;
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 /// At most this many phrases are listed after "expected".
 const MAX_PHRASES: usize = 3;
 
-const EXPRESSION: &str = "an expression";
-const OPERATOR: &str = "an operator (`==`, `and`, ...)";
-const END_OF_LINE: &str = "the end of the line";
+const EXPRESSION: &str = "syntax-phrase-expression";
+const OPERATOR: &str = "syntax-phrase-operator";
+const END_OF_LINE: &str = "syntax-phrase-end-line";
 
 /// What the parser stopped on.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,11 +44,9 @@ pub(super) fn convert(ctx: &Ctx<'_>, text: &str, err: &Error<Rule>) -> SyntaxErr
     if let Some(bad) = bad_escape(&found) {
         return SyntaxError {
             span,
-            message: format!("`{bad}` is not an escape a text can contain"),
-            label: "unknown escape".into(),
-            help: Some(
-                "the escapes in a text are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{e9}`".into(),
-            ),
+            message: t!("syntax-escape-text-can-contain", bad = bad),
+            label: t!("syntax-unknown-escape-label"),
+            help: Some(t!("syntax-escapes-text-are-n")),
             kind: SyntaxKind::Grammar,
         };
     }
@@ -65,20 +64,24 @@ pub(super) fn convert(ctx: &Ctx<'_>, text: &str, err: &Error<Rule>) -> SyntaxErr
     }
     let found_words = describe(&found, ctx, text);
     let mut message = if phrases.is_empty() {
-        format!("unexpected {found_words}")
+        t!("syntax-unexpected", found_words = found_words)
     } else {
-        format!("expected {}, found {found_words}", join(&phrases))
+        t!(
+            "syntax-expected-found",
+            value = join(&phrases),
+            found_words = found_words
+        )
     };
     let label = match &found {
-        Found::Token(t) => format!("unexpected `{t}`"),
-        Found::UnterminatedString => "this text has no closing `\"`".to_string(),
+        Found::Token(t) => t!("syntax-unexpected-2", t = t),
+        Found::UnterminatedString => t!("syntax-text-has-no-closing"),
         _ => match phrases.first() {
-            Some(p) => format!("expected {p} here"),
-            None => "unexpected end".to_string(),
+            Some(p) => t!("syntax-expected-here", p = p),
+            None => t!("syntax-unexpected-end"),
         },
     };
     if found == Found::UnterminatedString {
-        message = "this text is missing its closing `\"`".to_string();
+        message = t!("syntax-text-missing-closing");
     }
     let help = help(ctx, text, &found, &positives);
     SyntaxError {
@@ -95,9 +98,9 @@ fn too_deep(ctx: &Ctx<'_>, text: &str, pos: usize) -> SyntaxError {
     let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
     SyntaxError {
         span: ctx.span_at(pos, end),
-        message: "this block is nested too deeply to read".into(),
-        label: "nested too deeply".into(),
-        help: Some("split deep expressions into smaller pieces with `let NAME = ...`".into()),
+        message: t!("syntax-block-nested-too-deeply"),
+        label: t!("syntax-nested-too-deeply-label"),
+        help: Some(t!("syntax-split-deep-expressions-into-help")),
         kind: SyntaxKind::Grammar,
     }
 }
@@ -106,14 +109,14 @@ fn too_deep(ctx: &Ctx<'_>, text: &str, pos: usize) -> SyntaxError {
 fn stray_text(span: crate::span::Span, found: &Found, ctx: &Ctx<'_>) -> SyntaxError {
     SyntaxError {
         span,
-        message: format!(
-            "expected a block such as `score NAME {{ ... }}` or `stages {{ ... }}`, found {}",
-            describe(found, ctx, "")
+        message: t!(
+            "syntax-expected-block-such-score",
+            value = describe(found, ctx, "")
         ),
-        label: "not inside any block".into(),
-        help: Some(format!(
-            "a block starts with one of these words in the first column: {}",
-            BLOCK_KEYWORDS.join(", ")
+        label: t!("syntax-inside-any-block-label"),
+        help: Some(t!(
+            "syntax-block-starts-one-these-help",
+            value = BLOCK_KEYWORDS.join(", ")
         )),
         kind: SyntaxKind::Grammar,
     }
@@ -268,15 +271,15 @@ fn strip_comment(line: &str) -> &str {
 fn describe(found: &Found, ctx: &Ctx<'_>, text: &str) -> String {
     match found {
         Found::Token(t) => format!("`{t}`"),
-        Found::UnterminatedString => "a text without its closing `\"`".into(),
-        Found::EndOfLine => "the end of the line".into(),
+        Found::UnterminatedString => t!("syntax-text-without-closing-quote"),
+        Found::EndOfLine => t!("syntax-end-line"),
         Found::EndOfBlock => {
             let next = ctx.base + text.len();
             if next >= ctx.file.text.len() {
-                "the end of the file".into()
+                t!("syntax-end-file")
             } else {
                 let (line, _) = ctx.file.line_col(next);
-                format!("the next block (line {line})")
+                t!("syntax-next-block-line", line = line)
             }
         }
     }
@@ -297,14 +300,20 @@ fn phrases(positives: &[Rule]) -> Vec<String> {
         }
     }
     out.truncate(MAX_PHRASES);
-    out
+    // Ranked and deduplicated by key; worded last, in the language of the moment.
+    out.into_iter()
+        .map(|p| match p.starts_with("syntax-phrase-") {
+            true => funnel_locale::text(&p, &[]),
+            false => p,
+        })
+        .collect()
 }
 
 fn join(phrases: &[String]) -> String {
     match phrases {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        [init @ .., last] => t!("syntax-list-or", init = init.join(", "), last = last),
     }
 }
 
@@ -313,66 +322,51 @@ fn phrase(rule: Rule) -> Option<(u8, String)> {
     use Rule::*;
     let (rank, text) = match rule {
         // What a block's lines look like.
-        header_line => (
-            1,
-            "a header line (`timezone \"...\"`, `owner TEAM \"Name\"`)",
-        ),
-        field_decl => (1, "a field such as `email: text`"),
-        condition => (1, "a condition"),
-        score_line | score_rule => (1, "a score rule such as `+10 when ...`"),
+        header_line => (1, "syntax-phrase-header-line"),
+        field_decl => (1, "syntax-phrase-field"),
+        condition => (1, "syntax-phrase-condition"),
+        score_line | score_rule => (1, "syntax-phrase-score-rule"),
         clamp => (1, "`clamp LOW..HIGH`"),
         decay => (1, "`decay ...`"),
-        grade_band => (1, "a band such as `A >= 70`"),
+        grade_band => (1, "syntax-phrase-band"),
         grade_else => (1, "`else LETTER`"),
-        grade_cmp => (0, "`>=` or `>`"),
-        stage_line => (1, "a stage such as `mql when fit >= 40`"),
-        route_line => (1, "a route such as `sales when fit >= 50`"),
-        calendar_line => (1, "a calendar line such as `mon-fri 09:00-18:00`"),
-        sla_line => (1, "an SLA line such as `within 4h` or `starts at ...`"),
-        test_line => (
-            1,
-            "a test line (`given lead ...`, `given leads ...`, `at ...` or `expect ...`)",
-        ),
-        script_fn => (1, "a function such as `fn tier(email: text) -> int`"),
-        setting => (1, "a setting such as `operations 100_000`"),
-        param => (1, "a parameter such as `email: text`"),
-        breach_action => (
-            1,
-            "an action (`escalate \"...\"`, `notify \"...\"` or `recycle to STAGE`)",
-        ),
+        grade_cmp => (0, "syntax-phrase-token"),
+        stage_line => (1, "syntax-phrase-stage"),
+        route_line => (1, "syntax-phrase-route"),
+        calendar_line => (1, "syntax-phrase-calendar-line"),
+        sla_line => (1, "syntax-phrase-sla-line"),
+        test_line => (1, "syntax-phrase-test-line"),
+        script_fn => (1, "syntax-phrase-function"),
+        setting => (1, "syntax-phrase-setting"),
+        param => (1, "syntax-phrase-parameter"),
+        breach_action => (1, "syntax-phrase-action"),
         // Parts of lines.
-        points => (1, "points with a sign, such as `+10`"),
-        type_expr | list_type | enum_type | prim_type | named_type => {
-            (1, "a type such as `text` or `list<event>`")
+        points => (1, "syntax-phrase-points-with-sign"),
+        type_expr | list_type | enum_type | prim_type | named_type => (1, "syntax-phrase-type"),
+        from_mod | missing_mod | map_mod | true_mod | false_mod | decimal_mod | format_mod => {
+            (3, "syntax-phrase-modifier")
         }
-        from_mod | missing_mod | map_mod | true_mod | false_mod | decimal_mod | format_mod => (
-            3,
-            "a modifier (`key`, `from \"Column\"`, `missing \"...\"`, `map VALUE from \"...\"`, ...)",
-        ),
         optional_mark => (4, "`?`"),
-        decay_step | decay_half => (1, "`P% every D` or `half-life D`"),
-        hours_line | day_range | weekday => (1, "a weekday (`mon` to `sun`)"),
-        interval => (1, "opening hours such as `09:00-12:00`"),
-        clock => (1, "a time such as `09:00`"),
-        bound => (1, "`least` or `most`"),
-        target => (1, "a number or a percent such as `50%`"),
-        agg_reach | agg_conversion | agg_compliance => (
-            1,
-            "`leads reach STAGE`, `of leads reaching STAGE reach STAGE` or `of SLA met`",
-        ),
-        period | period_by => (1, "`per PERIOD by ...`, such as `per month by created_at`"),
-        period_unit => (1, "a period (`day`, `week`, `month` or `quarter`)"),
-        list_query | list_source | per_query => (1, "a list such as `events`"),
+        decay_step | decay_half => (1, "syntax-phrase-token-2"),
+        hours_line | day_range | weekday => (1, "syntax-phrase-weekday"),
+        interval => (1, "syntax-phrase-opening-hours"),
+        clock => (1, "syntax-phrase-time"),
+        bound => (1, "syntax-phrase-token-3"),
+        target => (1, "syntax-phrase-number-percent"),
+        agg_reach | agg_conversion | agg_compliance => (1, "syntax-phrase-token-4"),
+        period | period_by => (1, "syntax-phrase-token-5"),
+        period_unit => (1, "syntax-phrase-period"),
+        list_query | list_source | per_query => (1, "syntax-phrase-list"),
         where_clause => (2, "`where`"),
         within_clause => (2, "`within`"),
-        business_days => (1, "a number of business days such as `3 business days`"),
-        record_lit => (1, "a record such as `{ id: \"t1\" }`"),
-        name => (1, "a name"),
-        string | leads_file => (1, "a text in double quotes"),
-        number | signed_number => (1, "a number"),
-        percent => (1, "a percent such as `75%`"),
-        duration => (1, "a duration such as `30d`"),
-        date | datetime => (1, "a date such as `2026-12-25`"),
+        business_days => (1, "syntax-phrase-number-business-days"),
+        record_lit => (1, "syntax-phrase-record"),
+        name => (1, "syntax-phrase-name"),
+        string | leads_file => (1, "syntax-phrase-text-in-double-quotes"),
+        number | signed_number => (1, "syntax-phrase-number"),
+        percent => (1, "syntax-phrase-percent"),
+        duration => (1, "syntax-phrase-duration"),
+        date | datetime => (1, "syntax-phrase-date"),
         // Expressions.
         expr | arith | paren | list_lit | if_expr | pick | agg_paren | list_form | agg_form
         | persona_ref | call | regex | lit_true | lit_false | lit_now | lit_stage | lit_route
@@ -383,7 +377,7 @@ fn phrase(rule: Rule) -> Option<(u8, String)> {
         | kw_ends | kw_contains | kw_matches | kw_is | kw_between | kw_and | kw_or => (4, OPERATOR),
         nl => (3, END_OF_LINE),
         key_mod => (0, "`key`"),
-        EOI => (6, "a new block at the start of a line"),
+        EOI => (6, "syntax-phrase-new-block-at-start"),
         p_rbrace => (5, "`}`"),
         p_rparen => (0, "`)`"),
         p_rbrack => (0, "`]`"),
@@ -415,27 +409,27 @@ fn help(ctx: &Ctx<'_>, text: &str, found: &Found, positives: &[Rule]) -> Option<
     let has = |r: Rule| positives.contains(&r);
     let token = match found {
         Found::Token(t) => t.as_str(),
-        Found::UnterminatedString => {
-            return Some("a text ends on the line where it starts: close it with `\"`".into())
-        }
+        Found::UnterminatedString => return Some(t!("syntax-text-ends-line-where")),
         Found::EndOfBlock if has(Rule::p_rbrace) => {
             let (line, _) = ctx.file.line_col(ctx.base);
             let first = text.lines().next().unwrap_or("").trim();
             let first = shorten(first.trim_end_matches('{').trim_end());
-            return Some(format!(
-                "add the `}}` that closes `{first}` (line {line}); a block ends before the next line that starts with a keyword"
+            return Some(t!(
+                "syntax-add-that-closes-line",
+                first = first,
+                line = line
             ));
         }
         _ => "",
     };
     let compare = || has(Rule::op_eq) || has(Rule::grade_cmp);
     let text_help = match token {
-        "=" if compare() || !has(Rule::p_assign) => "use `==` to compare",
-        "=>" | "=<" => "write `>=` or `<=`",
-        "&&" => "write `and` to require both",
-        "||" => "write `or` to accept either",
-        "!" => "write `not` to negate, or `!=` to compare",
-        "'" => "write text in double quotes: `\"...\"`",
+        "=" if compare() || !has(Rule::p_assign) => &t!("syntax-use-compare"),
+        "=>" | "=<" => &t!("syntax-write-ge-or-le"),
+        "&&" => &t!("syntax-write-require-both"),
+        "||" => &t!("syntax-write-accept-either"),
+        "!" => &t!("syntax-write-negate-compare"),
+        "'" => &t!("syntax-write-text-double-quotes"),
         _ => "",
     };
     if !text_help.is_empty() {
@@ -448,27 +442,19 @@ fn help(ctx: &Ctx<'_>, text: &str, found: &Found, positives: &[Rule]) -> Option<
             .chars()
             .take_while(|c| c.is_ascii_digit() || *c == '_' || *c == '.')
             .collect();
-        return Some(format!(
-            "write the points with a sign: `+{number}` or `-{number}`"
-        ));
+        return Some(t!("syntax-write-points-sign", number = number));
     }
     if has(Rule::kw_when) && has(Rule::kw_per) {
-        return Some(
-            "a score rule reads `+10 when CONDITION` or `+2 per event where CONDITION`".into(),
-        );
+        return Some(t!("syntax-score-rule-reads-10"));
     }
     if has(Rule::kw_when) && has(Rule::kw_otherwise) {
-        return Some(
-            "a route reads `NAME when CONDITION`, and the last one `NAME otherwise`".into(),
-        );
+        return Some(t!("syntax-route-reads-name-when"));
     }
     if has(Rule::kw_when) && has(Rule::kw_because) {
-        return Some(
-            "a stage reads `NAME when CONDITION` (the first stage has no condition)".into(),
-        );
+        return Some(t!("syntax-stage-reads-name-when"));
     }
     if token == "{" && has(Rule::string) {
-        return Some("the label is optional, but it must be a text in double quotes".into());
+        return Some(t!("syntax-label-optional-but-must"));
     }
     None
 }

@@ -5,6 +5,7 @@ use crate::ast::{
     BinOp, Expr, ExprKind, Ident, ListOp, ListQuery, Literal, NumLit, Pick, StrLit, TextOp,
 };
 use crate::span::Span;
+use funnel_locale::t;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use std::sync::OnceLock;
 
@@ -65,8 +66,8 @@ impl Ctx<'_> {
         if prefixes > MAX_NESTING {
             self.error(
                 whole.clone(),
-                format!("this expression has more than {MAX_NESTING} `not` or `-` signs"),
-                "too many prefix operators",
+                t!("syntax-expression-has-more-than", max_nesting = MAX_NESTING),
+                &t!("syntax-too-many-prefix-operators-label"),
                 None,
             );
             return Expr {
@@ -85,9 +86,12 @@ impl Ctx<'_> {
         if self.expr_depth.get() == 0 && depth_of(&mut built) > MAX_TREE_DEPTH {
             self.error(
                 whole.clone(),
-                format!("this expression is too long (more than {MAX_TREE_DEPTH} operations inside one another)"),
-                "expression too long",
-                Some("split it into smaller pieces with `let NAME = ...`".into()),
+                t!(
+                    "syntax-expression-too-long-more",
+                    max_tree_depth = MAX_TREE_DEPTH
+                ),
+                &t!("syntax-expression-too-long-label"),
+                Some(t!("syntax-split-into-smaller-pieces-help")),
             );
             dismantle(built);
             return Expr {
@@ -390,8 +394,8 @@ impl Ctx<'_> {
             _ => {
                 self.error(
                     self.span(pair),
-                    format!("the number `{text}` is too large"),
-                    "too large",
+                    t!("syntax-number-too-large", text = text),
+                    &t!("syntax-too-large-label"),
                     None,
                 );
                 0.0
@@ -419,8 +423,8 @@ impl Ctx<'_> {
         total.unwrap_or_else(|| {
             self.error(
                 self.span(pair),
-                "this duration is too long",
-                "too long",
+                t!("syntax-duration-too-long"),
+                &t!("syntax-too-long-label"),
                 None,
             );
             0
@@ -437,15 +441,15 @@ impl Ctx<'_> {
         if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
             self.error(
                 self.span(pair),
-                format!("`{text}` is not a valid date"),
-                "not a date",
-                Some("dates are written year-month-day, as in `2026-12-25`".into()),
+                t!("syntax-valid-date", text = text),
+                &t!("syntax-date-label"),
+                Some(t!("syntax-dates-are-written-year-help")),
             );
         } else if let Some(bad) = bad_time(text) {
             self.error(
                 self.span(pair),
-                format!("`{text}` has an invalid time: {bad}"),
-                "invalid time",
+                t!("syntax-has-invalid-time", text = text, bad = bad),
+                &t!("syntax-invalid-time-label"),
                 None,
             );
         }
@@ -461,9 +465,9 @@ impl Ctx<'_> {
             Err(bad) => {
                 self.error(
                     self.span(pair),
-                    format!("`\\u{{{bad}}}` is not a valid character"),
-                    "invalid escape",
-                    Some("write a Unicode code point in hexadecimal, as in `\\u{e9}`".into()),
+                    t!("syntax-u-valid-character", bad = bad),
+                    &t!("syntax-invalid-escape-label"),
+                    Some(t!("syntax-write-unicode-code-point-help")),
                 );
                 String::new()
             }
@@ -572,17 +576,17 @@ fn decode_escapes(inner: &str) -> Result<String, String> {
 }
 
 /// What is wrong with the time of a datetime literal, if anything.
-fn bad_time(text: &str) -> Option<&'static str> {
+fn bad_time(text: &str) -> Option<String> {
     let time = text.get(11..)?;
     let num = |r: std::ops::Range<usize>| time.get(r).and_then(|s| s.parse::<u32>().ok());
     if num(0..2)? > 23 {
-        return Some("hours go from 00 to 23");
+        return Some(t!("syntax-hours-from-00-23"));
     }
     if num(3..5)? > 59 {
-        return Some("minutes go from 00 to 59");
+        return Some(t!("syntax-minutes-from-00-59"));
     }
     if time.as_bytes().get(5) == Some(&b':') && num(6..8)? > 60 {
-        return Some("seconds go from 00 to 59");
+        return Some(t!("syntax-seconds-from-00-59"));
     }
     None
 }
@@ -672,7 +676,7 @@ mod tests {
     #[test]
     fn times_are_checked() {
         assert_eq!(
-            bad_time("2026-01-01T24:00:00Z"),
+            bad_time("2026-01-01T24:00:00Z").as_deref(),
             Some("hours go from 00 to 23")
         );
         assert_eq!(bad_time("2026-01-01T10:00:00Z"), None);

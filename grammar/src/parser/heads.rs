@@ -7,6 +7,7 @@ use super::lexical::{block_keyword, line_starts};
 use super::names::{ascii_spelling, is_accent};
 use super::{SyntaxError, SyntaxKind};
 use crate::span::{SourceFile, Span};
+use funnel_locale::t;
 use std::sync::Arc;
 
 /// Where a top-level block starts, as the parser cuts files: its keyword and the name
@@ -51,10 +52,11 @@ pub(super) fn indented(file: &Arc<SourceFile>, start: usize) -> SyntaxError {
     let (_, column) = file.line_col(start);
     SyntaxError {
         span: Span::new(file.clone(), start, start + keyword.len()),
-        message: format!("the block `{keyword}` is indented: a top-level block starts in column 1"),
-        label: format!("in column {column}"),
-        help: Some(format!(
-            "remove the spaces before `{keyword}` (`funnel fmt` does it); only the lines inside a block are indented"
+        message: t!("syntax-block-indented-top-level", keyword = keyword),
+        label: t!("syntax-column-label", column = column),
+        help: Some(t!(
+            "syntax-remove-spaces-before-funnel-help",
+            keyword = keyword
         )),
         kind: SyntaxKind::IndentedBlock,
     }

@@ -6,6 +6,7 @@
 
 use super::{Ctx, FunnelParser, Rule, SyntaxError, SyntaxKind};
 use crate::span::Span;
+use funnel_locale::t;
 use pest::Parser;
 use std::collections::HashMap;
 
@@ -22,21 +23,19 @@ impl Ctx<'_> {
         let ascii = ascii_spelling(written).filter(|a| is_name(a));
         let first = written.chars().find(|c| !c.is_ascii()).unwrap_or('?');
         let help = match &ascii {
-            Some(a) if self.declares_field(span) => format!(
-                "write `{a}`; if the input calls the field `{written}`, add `from \"{written}\"` after its type"
-            ),
-            Some(a) if self.declares_enum_value(span) => format!(
-                "write `{a}`; if the input writes `{written}`, add `map {a} from \"{written}\"` after the type"
-            ),
-            Some(a) => format!("write `{a}`"),
-            None => "rename it with ASCII letters, digits and `_` (texts in double quotes may use any letter)".into(),
+            Some(a) if self.declares_field(span) => {
+                t!("syntax-write-if-input-calls", a = a, written = written)
+            }
+            Some(a) if self.declares_enum_value(span) => {
+                t!("syntax-write-if-input-writes", a = a, written = written)
+            }
+            Some(a) => t!("syntax-write", a = a),
+            None => t!("syntax-rename-ascii-letters-digits"),
         };
         self.errors.borrow_mut().push(SyntaxError {
             span: span.clone(),
-            message: format!(
-                "`{written}` is not a valid name: names are made of ASCII letters, digits and `_`"
-            ),
-            label: format!("`{first}` is not an ASCII letter"),
+            message: t!("syntax-valid-name-names-are", written = written),
+            label: t!("syntax-ascii-letter-label", first = first),
             help: Some(help),
             kind: SyntaxKind::NonAsciiName,
         });
@@ -105,9 +104,19 @@ fn also_on(lines: &[usize]) -> String {
     let more = lines.len().saturating_sub(MAX_LINES);
     match (shown.as_slice(), more) {
         ([], _) => String::new(),
-        ([one], _) => format!(" here and on line {one}"),
-        ([init @ .., last], 0) => format!(" here and on lines {} and {last}", init.join(", ")),
-        (all, more) => format!(" here and on lines {} and {more} more", all.join(", ")),
+        ([one], _) => t!("non_ascii_name-also-on-line", line = one),
+        ([init @ .., last], 0) => {
+            t!(
+                "non_ascii_name-also-on-lines",
+                lines = init.join(", "),
+                last = last
+            )
+        }
+        (all, more) => t!(
+            "non_ascii_name-also-on-more-lines",
+            lines = all.join(", "),
+            more = more
+        ),
     }
 }
 

@@ -5,9 +5,7 @@
 
 use super::names::ascii_spelling;
 use super::{Ctx, Rule, SyntaxError, SyntaxKind};
-
-/// The units of a duration, as a help line lists them.
-const UNITS: &str = "a duration is a whole number and a unit, without a space: `w` (weeks), `d` (days), `h` (hours), `m` (minutes) or `s` (seconds), as in `30d` or `4h 15m`";
+use funnel_locale::t;
 
 /// A number with `.` between groups of three digits, the parser having stopped at or after
 /// its second `.` (`1.000` alone is the number 1, and is not an error).
@@ -37,14 +35,13 @@ pub(super) fn thousands(ctx: &Ctx<'_>, text: &str, pos: usize) -> Option<SyntaxE
     let written = &text[start..end];
     Some(SyntaxError {
         span: ctx.span_at(start, end),
-        message: format!(
-            "`{written}` is not a number: `.` starts the decimals, it does not separate thousands"
-        ),
-        label: "thousands separated by `.`".into(),
-        help: Some(format!(
-            "write `{}{fraction}` (or `{}{fraction}`): `_` may separate the thousands",
-            groups.join("_"),
-            groups.concat()
+        message: t!("syntax-number-starts-decimals-does", written = written),
+        label: t!("syntax-thousands-separated-by-label"),
+        help: Some(t!(
+            "syntax-write-may-separate-thousands-help",
+            value = groups.join("_"),
+            fraction = fraction,
+            concat = groups.concat()
         )),
         kind: SyntaxKind::Grammar,
     })
@@ -97,32 +94,36 @@ pub(super) fn duration_unit(
     let (count, word) = (w.count, w.word);
     let (label, fix) = match unit {
         Some(Unit::Is(c)) if w.spaced && word.len() == 1 => (
-            "no space before the unit".to_string(),
-            format!("write `{count}{c}`"),
+            t!("syntax-no-space-before-unit"),
+            t!("syntax-write-2", count = count, c = c),
         ),
         Some(Unit::Is(c)) => (
-            format!("`{word}` is not a unit of duration"),
-            format!("write `{count}{c}`"),
+            t!("syntax-unit-duration", word = word),
+            t!("syntax-write-2", count = count, c = c),
         ),
         Some(Unit::Days(days, name)) => (
-            format!("the language has no {name}s"),
+            t!("syntax-language-has-no", name = name),
             in_days(count, days, name),
         ),
         None => (
-            format!("`{word}` is not a unit of duration"),
-            "write a unit the language has".to_string(),
+            t!("syntax-unit-duration", word = word),
+            t!("syntax-write-unit-language-has"),
         ),
     };
     let business = if unit == Some(Unit::Is('d')) && positives.contains(&Rule::kw_business) {
-        format!(", or `{count} business days` to count the calendar's open days")
+        t!("syntax-business-days-count-calendar", count = count)
     } else {
         String::new()
     };
     Some(SyntaxError {
         span: ctx.span_at(w.start, w.end),
-        message: format!("`{}` is not a duration", &text[w.start..w.end]),
+        message: t!("syntax-duration", value = &text[w.start..w.end]),
         label,
-        help: Some(format!("{fix}{business}; {UNITS}")),
+        help: Some(t!(
+            "syntax-duration-units-help",
+            fix = fix,
+            business = business
+        )),
         kind: SyntaxKind::Grammar,
     })
 }
@@ -131,8 +132,13 @@ pub(super) fn duration_unit(
 fn in_days(count: &str, days: i64, name: &str) -> String {
     let n: Option<i64> = count.replace('_', "").parse().ok();
     match n.and_then(|n| n.checked_mul(days)) {
-        Some(total) => format!("write `{total}d`, counting {days} days a {name}"),
-        None => format!("count {days} days a {name}, as in `{days}d`"),
+        Some(total) => t!(
+            "syntax-write-d-counting-days",
+            total = total,
+            days = days,
+            name = name
+        ),
+        None => t!("syntax-count-days-d", days = days, name = name),
     }
 }
 
