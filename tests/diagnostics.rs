@@ -4,8 +4,11 @@
 //! asserts the expected code and that its main label is on the expected line, and snapshots
 //! every diagnostic as rendered without colour. Review a changed snapshot by reading it: it
 //! must show the source line, a label on the mistake and a help line that says what to do.
+//! Each mistake is pinned in English and in Portuguese (`NAME_pt_br`), with the same codes at
+//! the same places.
 
-use funnel_engine::{Code, Severity};
+use funnel_engine::{CheckReport, Code, Severity};
+use funnel_locale::Lang;
 use funnel_tests::{main_place, render, PolicySet};
 
 /// Checks the set and pins its diagnostics. `place` is where the main label of the first
@@ -37,6 +40,27 @@ fn expect(name: &str, set: &PolicySet, code: Code, severity: Severity, place: (&
         "{name}: main label on the wrong line:\n{rendered}"
     );
     insta::assert_snapshot!(name, rendered);
+    pin_in_portuguese(name, set, &report, &rendered);
+}
+
+/// Checks the set again in Portuguese: the same codes at the same places, other words, pinned
+/// as `NAME_pt_br`.
+fn pin_in_portuguese(name: &str, set: &PolicySet, report: &CheckReport, rendered: &str) {
+    let pt = funnel_locale::with_language(Lang::PtBr, || set.check());
+    let places = |r: &CheckReport| -> Vec<_> {
+        r.diagnostics
+            .iter()
+            .map(|d| (d.code, d.severity, main_place(d)))
+            .collect()
+    };
+    assert_eq!(
+        places(&pt),
+        places(report),
+        "{name}: pt-BR found other problems"
+    );
+    let rendered_pt = render(&pt.diagnostics);
+    assert_ne!(rendered_pt, rendered, "{name}: not worded in Portuguese");
+    insta::assert_snapshot!(format!("{name}_pt_br"), rendered_pt);
 }
 
 /// One mistake: edits (file, from, to) applied to acme in order; the main label is expected on
@@ -691,6 +715,7 @@ fn expect_exactly(name: &str, set: &PolicySet, expected: &[Expected<'_>]) {
         .collect();
     assert_eq!(found, wanted, "{name}:\n{rendered}");
     insta::assert_snapshot!(name, rendered);
+    pin_in_portuguese(name, set, &report, &rendered);
 }
 
 /// Excel and Windows editors start a UTF-8 file with a byte-order mark: it is not a mistake.

@@ -3,7 +3,7 @@
 use crate::args::PolicySets;
 use crate::exit;
 use crate::failure::Outcome;
-use crate::output::{color_stderr, plural};
+use crate::output::color_stderr;
 use crate::sarif::Finding;
 use funnel_engine::check_sources;
 
@@ -55,11 +55,11 @@ pub fn run(args: Args) -> Outcome {
             }
         }
     }
-    let summary = format!(
-        "checked {}: {}, {}",
-        plural(files, "file"),
-        plural(errors, "error"),
-        plural(warnings, "warning")
+    let summary = funnel_locale::t!(
+        "cli-checked-summary",
+        files = files,
+        errors = errors,
+        warnings = warnings
     );
     match args.format {
         CheckFormat::Human | CheckFormat::Github => eprintln!("{summary}"),

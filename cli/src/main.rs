@@ -56,6 +56,10 @@ struct Cli {
         default_value = "auto"
     )]
     color: output::ColorChoice,
+    /// The language of diagnostics: `en` or `pt-BR` [default: from LC_ALL, LC_MESSAGES or
+    /// LANG, else English].
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<funnel_locale::Lang>,
     #[command(subcommand)]
     command: Command,
 }
@@ -135,6 +139,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    funnel_locale::set_language(cli.lang.unwrap_or_else(funnel_locale::Lang::from_env));
     if !matches!(cli.command, Command::Serve(_) | Command::Watch(_)) {
         stop_quietly_on_a_closed_pipe();
     }

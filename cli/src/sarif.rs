@@ -50,7 +50,8 @@ fn rule(code: &str) -> Value {
     let description = funnel_engine::Code::ALL
         .iter()
         .find(|c| c.as_str() == code)
-        .map_or("", |c| c.description());
+        .map(|c| c.description())
+        .unwrap_or_default();
     json!({
         "id": code,
         "shortDescription": { "text": description },
