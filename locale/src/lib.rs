@@ -88,6 +88,20 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    /// How a figure in prose groups its thousands and marks its decimals: `2,160.5` in
+    /// English, `2.160,5` in Portuguese. (Code in a message keeps the language's own `2_160.5`.)
+    ///
+    /// ```
+    /// use funnel_locale::Lang;
+    /// assert_eq!(Lang::PtBr.separators(), ('.', ','));
+    /// ```
+    pub fn separators(self) -> (char, char) {
+        match self {
+            Lang::En => (',', '.'),
+            Lang::PtBr => ('.', ','),
+        }
+    }
+
     fn index(self) -> u8 {
         match self {
             Lang::En => 0,

@@ -504,10 +504,11 @@ impl<'a> Checker<'a> {
 /// A whole number with `,` between thousands: `2,160`.
 pub(super) fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
+    let (group, _) = funnel_locale::language().separators();
     let mut out: Vec<char> = Vec::new();
     for (i, c) in digits.chars().rev().enumerate() {
         if i > 0 && i % 3 == 0 {
-            out.push(',');
+            out.push(group);
         }
         out.push(c);
     }
@@ -520,7 +521,9 @@ pub(super) fn thousands(n: i64) -> String {
 /// `9`, `7.3`: one decimal, dropped when it is zero.
 fn one_decimal(x: f64) -> String {
     let s = format!("{x:.1}");
-    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+    let s = s.strip_suffix(".0").map_or(s.clone(), str::to_string);
+    let (_, decimal) = funnel_locale::language().separators();
+    s.replace('.', &decimal.to_string())
 }
 
 /// Seconds as a duration literal in hours: `2160h`, `36h 30m`.
