@@ -17,6 +17,9 @@ pub struct CheckReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The checked policy and its compiled scripts, when there were no errors.
     pub(crate) checked: Option<(Checked, Option<ScriptRuntime>)>,
+    /// Every definition and every use of each, for editors (also when there are errors:
+    /// whatever the checker could resolve).
+    pub symbols: crate::SymbolIndex,
 }
 
 impl CheckReport {
@@ -54,7 +57,7 @@ pub fn check_sources(files: Vec<Arc<SourceFile>>) -> CheckReport {
         parsed.push((f.clone(), tree));
     }
     let scripts = read_scripts(&parsed);
-    let (checked, found) = crate::check::check(&parsed, &scripts);
+    let (checked, found, symbols) = crate::check::check(&parsed, &scripts);
     diagnostics.extend(found);
     let checked = if diagnostics.iter().any(|d| d.is_error()) {
         None
@@ -65,6 +68,7 @@ pub fn check_sources(files: Vec<Arc<SourceFile>>) -> CheckReport {
         files,
         checked,
         diagnostics,
+        symbols,
     }
 }
 

@@ -1,0 +1,78 @@
+//! Whole-file formatting (the `funnel fmt` layout) and quick fixes for "did you mean".
+
+use super::analysis::Analysis;
+use super::diagnostics::to_lsp;
+use super::documents::{path_uri, position, range};
+use funnel_grammar::SourceFile;
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Range, TextEdit,
+    WorkspaceEdit,
+};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The edit that lays the file out as `funnel fmt` would; none when it is formatted already
+/// or has syntax errors (which the diagnostics show).
+pub fn format(file: &Arc<SourceFile>) -> Vec<TextEdit> {
+    match funnel_grammar::format(file) {
+        Ok(formatted) if formatted != file.text => vec![TextEdit {
+            range: Range {
+                start: position(&file.text, 0),
+                end: position(&file.text, file.text.len()),
+            },
+            new_text: formatted,
+        }],
+        _ => Vec::new(),
+    }
+}
+
+/// A quick fix for each diagnostic in the range whose help suggests a name ("did you mean
+/// `score`?"): the name in place of the misspelt one.
+pub fn code_actions(a: &Analysis, file: &str, p: &CodeActionParams) -> Vec<CodeActionOrCommand> {
+    let mut out = Vec::new();
+    for d in &a.report.diagnostics {
+        let (Some(span), Some(help)) = (d.span(), d.help.as_deref()) else {
+            continue;
+        };
+        let r = range(span);
+        if span.file.name != file || r.end < p.range.start || p.range.end < r.start {
+            continue;
+        }
+        let Some(meant) = suggested_name(help) else {
+            continue;
+        };
+        let edit = TextEdit {
+            range: r,
+            new_text: meant.to_string(),
+        };
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: format!("Change `{}` to `{meant}`", span.text()),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![to_lsp(d)]),
+            edit: Some(WorkspaceEdit {
+                changes: Some(HashMap::from([(path_uri(Path::new(file)), vec![edit])])),
+                ..WorkspaceEdit::default()
+            }),
+            is_preferred: Some(true),
+            ..CodeAction::default()
+        }));
+    }
+    out
+}
+
+/// The name a help line suggests, as the checker words it: "did you mean `name`?".
+fn suggested_name(help: &str) -> Option<&str> {
+    let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
+    let name = &rest[..rest.find('`')?];
+    (!name.is_empty() && !name.contains(' ')).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_suggested_name_is_read_from_the_help() {
+        assert_eq!(super::suggested_name("did you mean `fit`?"), Some("fit"));
+        assert_eq!(super::suggested_name("declare it as a field"), None);
+    }
+}
