@@ -35,6 +35,13 @@ pub struct Sets {
 }
 
 impl Sets {
+    /// The directories of the sets checked or published so far.
+    pub fn dirs(&self) -> Vec<PathBuf> {
+        let mut dirs: BTreeSet<PathBuf> = self.published.keys().cloned().collect();
+        dirs.extend(self.checked.keys().cloned());
+        dirs.into_iter().collect()
+    }
+
     /// Forgets a set's analysis: one of its files changed.
     pub fn invalidate(&mut self, dir: &Path) {
         self.checked.remove(dir);

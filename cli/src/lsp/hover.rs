@@ -68,7 +68,10 @@ pub fn describe(s: &Symbol) -> String {
 /// The duration literal (`2d 4h`, `90m`) around byte `at`, and its length in seconds.
 fn duration_at(file: &Arc<SourceFile>, at: usize) -> Option<(Span, i64)> {
     let text = &file.text;
-    let at = at.min(text.len());
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
     let is_part = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ' ' || c == '\t';
     let start = text[..at]
         .char_indices()

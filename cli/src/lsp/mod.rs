@@ -349,6 +349,13 @@ impl Server<'_> {
                     }
                 }
             }
+            notification::DidChangeWatchedFiles::METHOD => {
+                // A policy file or a script changed on disk (a checkout, another editor): a
+                // script sits in a subdirectory, so every set open is checked again.
+                for dir in self.sets.dirs() {
+                    self.changed(&dir.join("_.funnel"), Duration::ZERO);
+                }
+            }
             _ => {}
         }
     }
@@ -391,6 +398,111 @@ impl Server<'_> {
                         ),
                     },
                 ))),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! No text an editor can hold makes a feature panic: random edits of a real policy file,
+    //! each followed by every request at random places.
+
+    use super::analysis::Analysis;
+    use super::*;
+    use funnel_grammar::SourceFile;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    /// Fragments an edit inserts: pieces of the language, broken brackets and odd characters.
+    const PIECES: &[&str] = &[
+        "when ",
+        "where ",
+        "==",
+        " in [",
+        "]",
+        "{",
+        "}",
+        "(",
+        ")",
+        "\"",
+        "/",
+        "#",
+        "\n",
+        "30d",
+        "2d 4h",
+        "fit",
+        "persona ",
+        "grade(",
+        "sla(",
+        "let x = ",
+        "score s {\n",
+        ".",
+        "ç",
+        "😀",
+        "\u{FEFF}",
+        "\t",
+        "0",
+        "-",
+        "events where kind == ",
+        "reached_at(",
+    ];
+
+    fn acme() -> Vec<Arc<SourceFile>> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/acme");
+        funnel_engine::PolicyDir::discover(&[dir.into()])
+            .expect("policies/acme")
+            .remove(0)
+            .read()
+            .expect("policies/acme reads")
+    }
+
+    fn edit(text: &str, at: usize, delete: usize, insert: &str) -> String {
+        let mut at = at % (text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut end = (at + delete).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        format!("{}{insert}{}", &text[..at], &text[end..])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn random_edits_never_panic_any_request(
+            which in 0usize..7,
+            edits in proptest::collection::vec((any::<usize>(), 0usize..40, 0usize..PIECES.len()), 1..6),
+            places in proptest::collection::vec(any::<usize>(), 4),
+        ) {
+            let mut files = acme();
+            let which = which % files.len();
+            let mut text = files[which].text.clone();
+            for (at, delete, piece) in edits {
+                text = edit(&text, at, delete, PIECES[piece]);
+            }
+            let file = SourceFile::new(files[which].name.clone(), text);
+            files[which] = file.clone();
+            let a = Analysis {
+                report: funnel_engine::check_sources(files),
+                unreadable: Vec::new(),
+            };
+            diagnostics::by_file(&a.report);
+            edits::format(&file);
+            outline::symbols(&file);
+            for at in places {
+                // As the server gets it: an LSP position, turned into a byte offset.
+                let pos = documents::position(&file.text, at % (file.text.len() + 1));
+                let at = documents::offset(&file.text, pos);
+                prop_assert!(file.text.is_char_boundary(at));
+                hover::hover(&a, &file, at);
+                navigate::definition(&a, &file, at);
+                navigate::references(&a, &file, at, true);
+                let _ = navigate::prepare_rename(&a, &file, at);
+                let _ = navigate::rename(&a, &file, at, "renamed");
+                completion::complete(&a, &file, at);
             }
         }
     }
