@@ -22,7 +22,15 @@ vim.opt.signcolumn = "yes"
 vim.opt.swapfile = false
 vim.opt.shortmess:append("I")
 vim.diagnostic.config({ virtual_text = true, signs = true, underline = true })
-vim.filetype.add({ extension = { funnel = "funnel" } })
+vim.lsp.handlers["textDocument/hover"] = vim.lsp.with(vim.lsp.handlers.hover, { border = "rounded" })
+-- Quieter colours than 0.7's defaults (a magenta float, grey sign column) for the picture.
+vim.cmd([[
+  highlight NormalFloat ctermbg=235 ctermfg=252
+  highlight FloatBorder ctermbg=235 ctermfg=244
+  highlight SignColumn ctermbg=NONE
+  highlight LineNr ctermfg=242
+]])
+vim.cmd("autocmd BufRead,BufNewFile *.funnel setfiletype funnel")
 vim.api.nvim_create_autocmd("FileType", {
   pattern = "funnel",
   callback = function(args)
@@ -42,8 +50,9 @@ sleep 3
 # An unsaved typo on the line with the script call: the server reports it as you type.
 tmux send-keys -t "$session" '/domain_tier(email)' Enter 'f(l' 'cwemial' Escape
 sleep 2
-# Hover the `fit` score's name: its rules and its grade bands.
-tmux send-keys -t "$session" ':28' Enter '0f+w' ':lua vim.lsp.buf.hover()' Enter
+# Hover a field where a let uses it: its type and schema (the float opens below, clear of
+# the diagnostic).
+tmux send-keys -t "$session" 'gg/country in' Enter ':nohlsearch' Enter ':lua vim.lsp.buf.hover()' Enter
 sleep 2
 tmux capture-pane -t "$session" -e -p > "$out/pane.ansi"
 python3 docs/ansi_html.py < "$out/pane.ansi" > "$out/pane.html"
