@@ -326,6 +326,17 @@ fn an_editing_session_on_the_example_policy() {
         "{labels:?}"
     );
 
+    // A schema's name standing for the lead's list goes to the schema.
+    let def = lsp.request(
+        "textDocument/definition",
+        doc(&funnel_file, pos(&funnel_text, "any(event where", 0, 5)),
+    );
+    assert_eq!(
+        def[0]["range"]["start"],
+        pos(&policy_text, "schema event", 0, 7),
+        "{def}"
+    );
+
     // Rename a let across the set: every place, in every file.
     let edit = lsp.request(
         "textDocument/rename",
@@ -398,7 +409,7 @@ fn an_editing_session_on_the_example_policy() {
 }
 
 #[test]
-fn a_duplicate_across_files_has_both_places_and_unopened_files_are_cleared() {
+fn a_duplicate_across_files_has_both_places_and_is_cleared_when_fixed() {
     let (_dir, acme) = acme();
     let scoring = acme.join("scoring.funnel");
     let personas = acme.join("personas.funnel");

@@ -1665,6 +1665,9 @@ impl<'a> Checker<'a> {
             }
             if self.lookup(&id.name, env).is_none() {
                 if let (Some(&rec), Some(lead)) = (self.record_names.get(&id.name), self.lead) {
+                    // `any(event where ...)`: the schema's name stands for the lead's list.
+                    let schema = self.records[rec].span.clone();
+                    self.refer(&id.span, &schema);
                     let want = Ty::List(Box::new(Ty::Record(rec)));
                     let slots: Vec<usize> = self.records[lead]
                         .fields
