@@ -181,3 +181,14 @@ pub const SERVE: &[Example] = &[
         "funnel serve policies/acme --addr 127.0.0.1:9090 --decision-log decisions.jsonl",
     ),
 ];
+
+pub const LSP: &[Example] = &[
+    (
+        "What an editor runs: the server talks LSP on stdin and stdout (see editors/README.md)",
+        "funnel lsp",
+    ),
+    (
+        "The same, as VS Code's client starts it",
+        "funnel lsp --stdio",
+    ),
+];

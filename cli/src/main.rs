@@ -16,6 +16,7 @@ mod failure;
 mod fmt;
 mod html;
 mod join;
+mod lsp;
 mod output;
 mod progress;
 mod render;
@@ -101,6 +102,10 @@ enum Command {
     /// Serve the policy over HTTP: evaluate leads, policy status, health and metrics.
     #[command(after_help = examples::help(examples::SERVE))]
     Serve(serve::Args),
+    /// A language server on stdio, for editors: diagnostics as you type, hover, go to
+    /// definition, references, rename, completion, formatting and test results.
+    #[command(after_help = examples::help(examples::LSP))]
+    Lsp(lsp::Args),
 }
 
 /// A reader that stops early (`funnel check ... | head`) ends a one-shot command quietly, as
@@ -140,7 +145,10 @@ fn main() -> ExitCode {
         }
     };
     funnel_locale::set_language(cli.lang.unwrap_or_else(funnel_locale::Lang::from_env));
-    if !matches!(cli.command, Command::Serve(_) | Command::Watch(_)) {
+    if !matches!(
+        cli.command,
+        Command::Serve(_) | Command::Watch(_) | Command::Lsp(_)
+    ) {
         stop_quietly_on_a_closed_pipe();
     }
     match try_main(cli.command) {
@@ -186,6 +194,7 @@ fn try_main(command: Command) -> failure::Outcome {
         Command::Watch(args) => watch::run(args),
         Command::Join(args) => join::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }
 }
 

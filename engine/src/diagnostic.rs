@@ -238,6 +238,14 @@ impl Diagnostic {
         self.labels.first().map(|l| &l.span)
     }
 
+    /// Every labelled place, the main one first, those in other files included (an editor
+    /// shows them as related locations: both places of a duplicate).
+    pub fn places(&self) -> impl Iterator<Item = &Label> {
+        self.labels
+            .iter()
+            .chain(self.related.iter().flat_map(|r| r.labels.iter()))
+    }
+
     /// Renders for a person: with colour and Unicode when `color` is set, plain ASCII otherwise.
     ///
     /// Source lines longer than [`MAX_SHOWN_LINE`] characters are clipped around the labels
@@ -324,9 +332,7 @@ impl Diagnostic {
             message: self.message.clone(),
             help: self.help.clone(),
             labels: self
-                .labels
-                .iter()
-                .chain(self.related.iter().flat_map(|r| r.labels.iter()))
+                .places()
                 .map(|l| {
                     let (line, column) = l.span.line_col();
                     JsonLabel {

@@ -57,6 +57,7 @@ mod policy;
 pub mod report;
 mod script;
 mod source;
+mod symbols;
 pub mod testing;
 mod value;
 
@@ -69,6 +70,11 @@ pub use live::{LivePolicy, ReloadEvent, ReloadFailure, WatchOptions};
 pub use load::{check_dir, check_sources, CheckReport};
 pub use policy::{LoadError, Policy, PolicyNames};
 pub use source::PolicyDir;
+/// The extension of policy files: `funnel`.
+pub use source::EXTENSION as POLICY_EXTENSION;
+pub use symbols::{Symbol, SymbolIndex, SymbolKind};
+/// The built-in functions' names (`lower`, `days_between`, `reached_at`, ...).
+pub const BUILTIN_FUNCTIONS: &[&str] = checked::Builtin::NAMES;
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.
 #[doc = include_str!("../../README.md")]

@@ -18,6 +18,9 @@ pub struct CheckReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The checked policy and its compiled scripts, when there were no errors.
     pub(crate) checked: Option<(Checked, Option<ScriptRuntime>)>,
+    /// Every definition and every use of each, for editors (also when there are errors:
+    /// whatever the checker could resolve).
+    pub symbols: crate::SymbolIndex,
 }
 
 impl CheckReport {
@@ -55,7 +58,7 @@ pub fn check_sources(files: Vec<Arc<SourceFile>>) -> CheckReport {
         parsed.push((f.clone(), tree));
     }
     let scripts = read_scripts(&parsed);
-    let (checked, found) = crate::check::check(&parsed, &scripts);
+    let (checked, found, symbols) = crate::check::check(&parsed, &scripts);
     diagnostics.extend(found);
     let checked = if diagnostics.iter().any(|d| d.is_error()) {
         None
@@ -66,6 +69,7 @@ pub fn check_sources(files: Vec<Arc<SourceFile>>) -> CheckReport {
         files,
         checked,
         diagnostics,
+        symbols,
     }
 }
 

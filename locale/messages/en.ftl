@@ -732,6 +732,10 @@ lead_field_in_where-about-lead-each-but = `{ $text }` is about the lead, not eac
 lead_field_in_where-filter-runs-end-line-help = the filter runs to the end of the line: write `{ $outside }`; if it belongs in the filter, write `{ $inside }`
 lead_field_in_where-joined-filter-by-label = joined to the filter by `{ $word }`
 
+## lsp
+
+lsp-change-to = Change `{ $written }` to `{ $meant }`
+
 ## misplaced_aggregate
 
 misplaced_aggregate-aggregate-within-aggregate-label = an aggregate within an aggregate

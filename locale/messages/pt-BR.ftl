@@ -731,6 +731,10 @@ lead_field_in_where-about-lead-each-but = `{ $text }` se refere ao lead, não a 
 lead_field_in_where-filter-runs-end-line-help = o filtro vai até o fim da linha: escreva `{ $outside }`; se isso pertence ao filtro, escreva `{ $inside }`
 lead_field_in_where-joined-filter-by-label = ligado ao filtro por `{ $word }`
 
+## lsp
+
+lsp-change-to = Trocar `{ $written }` por `{ $meant }`
+
 ## misplaced_aggregate
 
 misplaced_aggregate-aggregate-within-aggregate-label = um agregado dentro de um agregado

@@ -261,6 +261,9 @@ impl<'a> Checker<'a> {
                 }
                 continue;
             };
+            if let Some(def) = self.def_span(&g.score.name) {
+                self.refer(&g.score.span, &def);
+            }
             if let Some(&other) = self.grade_of.get(&score) {
                 let first = &self.grades[other].span;
                 let other_span = grades
@@ -634,7 +637,8 @@ impl<'a> Checker<'a> {
             }
             return None;
         };
-        let ty = fields[slot].ty.clone();
+        let (ty, def) = (fields[slot].ty.clone(), fields[slot].span.clone());
+        self.refer(&at.span, &def);
         if !matches!(ty, Ty::Date | Ty::DateTime) {
             if report {
                 let found = self.ty_name(&ty);

@@ -472,6 +472,9 @@ impl<'a> Checker<'a> {
             .values
             .iter()
             .position(|v| *v == id.name);
+        if found.is_some() {
+            self.refer_named(&id.span, crate::SymbolKind::Stage, &id.name);
+        }
         if found.is_none() && !self.open_enums.contains(&self.stage_enum) {
             let names = self.enums[self.stage_enum].values.clone();
             self.error(unknown_name(
@@ -806,13 +809,36 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Where the bare name that [`Checker::lookup`] resolves is defined: a field of an item
+    /// or of the lead, a let or a score.
+    fn lookup_def(&self, name: &str, env: &Env) -> Option<Span> {
+        let records = env.items.iter().rev().flatten().chain(self.lead.as_ref());
+        for r in records {
+            if let Some(f) = self.records[*r].fields.iter().find(|f| f.name == name) {
+                return Some(f.span.clone());
+            }
+        }
+        match self.defs.get(name) {
+            Some((DefKind::Let | DefKind::Score, _, span)) => Some(span.clone()),
+            _ => None,
+        }
+    }
+
     fn name(&mut self, id: &ast::Ident, env: &Env, expected: Option<&Ty>) -> TExpr {
         let span = &id.span;
         // An enum value wins where an enum is expected: `kind == call` means the value.
         if let Some(Ty::Enum(e)) = expected {
             if let Some(i) = self.enums[*e].values.iter().position(|v| *v == id.name) {
+                if *e == self.stage_enum {
+                    self.refer_named(span, crate::SymbolKind::Stage, &id.name);
+                } else if *e == self.route_enum {
+                    self.refer_named(span, crate::SymbolKind::Route, &id.name);
+                }
                 return mk(TKind::Const(Value::Enum(i as u16)), Ty::Enum(*e), span);
             }
+        }
+        if let Some(def) = self.lookup_def(&id.name, env) {
+            self.refer(span, &def);
         }
         match self.lookup(&id.name, env) {
             Some((TKind::Field(slot), ty)) => {
@@ -981,6 +1007,8 @@ impl<'a> Checker<'a> {
                     .position(|f| f.name == field.name)
                 {
                     Some(slot) => {
+                        let def = self.records[r].fields[slot].span.clone();
+                        self.refer(&field.span, &def);
                         let ty = self.records[r].fields[slot].ty.clone();
                         mk(TKind::Get(boxed(base), slot), ty, span)
                     }
@@ -1173,8 +1201,9 @@ impl<'a> Checker<'a> {
 
     pub(crate) fn persona_ref(&mut self, name: &ast::Ident) -> Option<usize> {
         match self.defs.get(&name.name) {
-            Some((DefKind::Persona, i, _)) => {
-                let i = *i;
+            Some((DefKind::Persona, i, def)) => {
+                let (i, def) = (*i, def.clone());
+                self.refer(&name.span, &def);
                 self.used_personas.insert(i);
                 self.uses(Node::Persona(i), &name.span);
                 Some(i)
@@ -1204,7 +1233,11 @@ impl<'a> Checker<'a> {
 
     fn score_ref(&mut self, name: &ast::Ident) -> Option<usize> {
         match self.defs.get(&name.name) {
-            Some((DefKind::Score, i, _)) => Some(*i),
+            Some((DefKind::Score, i, def)) => {
+                let (i, def) = (*i, def.clone());
+                self.refer(&name.span, &def);
+                Some(i)
+            }
             _ if self.broken.defines(&name.name) => None,
             _ => {
                 let names: Vec<String> = self
@@ -1409,10 +1442,11 @@ impl<'a> Checker<'a> {
                     return error(self);
                 };
                 match self.defs.get(&id.name) {
-                    Some((DefKind::Sla, i, _))
+                    Some((DefKind::Sla, i, def))
                         if matches!(self.slas_ast[*i].kind, ast::SlaKind::PerLead(_)) =>
                     {
-                        let i = *i;
+                        let (i, def) = (*i, def.clone());
+                        self.refer(&id.span, &def);
                         self.uses(Node::Sla(i), span);
                         mk(TKind::Sla(i), Ty::Record(self.sla_record), span)
                     }
@@ -1446,8 +1480,9 @@ impl<'a> Checker<'a> {
                 if let Some(b) = Builtin::from_name(name) {
                     return self.builtin(b, f, args, env, span);
                 }
-                if let Some((DefKind::ScriptFn, i, _)) = self.defs.get(name) {
-                    let i = *i;
+                if let Some((DefKind::ScriptFn, i, def)) = self.defs.get(name) {
+                    let (i, def) = (*i, def.clone());
+                    self.refer(&f.span, &def);
                     let def = self.script_fns[i].clone();
                     if !self.arity(f, args, def.params.len(), def.params.len(), span) {
                         return error(self);
@@ -1671,6 +1706,9 @@ impl<'a> Checker<'a> {
             }
             if self.lookup(&id.name, env).is_none() {
                 if let (Some(&rec), Some(lead)) = (self.record_names.get(&id.name), self.lead) {
+                    // `any(event where ...)`: the schema's name stands for the lead's list.
+                    let schema = self.records[rec].span.clone();
+                    self.refer(&id.span, &schema);
                     let want = Ty::List(Box::new(Ty::Record(rec)));
                     let slots: Vec<usize> = self.records[lead]
                         .fields

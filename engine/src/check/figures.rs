@@ -87,6 +87,9 @@ impl Checker<'_> {
                 self.unknown_figure(id, &shape.figures, &shape.per_lead_slas);
                 return error;
             };
+            if let Some(def) = self.def_span(&id.name) {
+                self.refer(&id.span, &def);
+            }
             let status = f.name == "status";
             if status && !fig.target {
                 self.error(

@@ -10,6 +10,7 @@ mod deps;
 mod expr;
 mod field_input;
 mod figures;
+mod index;
 mod lints;
 mod schema;
 mod sla;
@@ -32,14 +33,20 @@ pub(crate) use suggest::did_you_mean;
 /// The checker reads no files itself.
 pub(crate) type ScriptTexts = HashMap<(String, std::path::PathBuf), Result<String, String>>;
 
+/// What checking a set gives: the checked policy and its scripts (when there were no
+/// errors), every diagnostic, and the names resolved.
+pub(crate) type Outcome = (
+    Option<(Checked, Option<ScriptRuntime>)>,
+    Vec<Diagnostic>,
+    crate::symbols::SymbolIndex,
+);
+
 /// Checks a parsed policy set: the checked policy when there were no errors, and every
 /// diagnostic, in source order.
-pub(crate) fn check(
-    files: &[(Arc<SourceFile>, ast::File)],
-    script_texts: &ScriptTexts,
-) -> (Option<(Checked, Option<ScriptRuntime>)>, Vec<Diagnostic>) {
+pub(crate) fn check(files: &[(Arc<SourceFile>, ast::File)], script_texts: &ScriptTexts) -> Outcome {
     let mut c = Checker::new(files, script_texts);
     let checked = c.run();
+    let symbols = c.symbols.take().unwrap_or_else(|| c.symbol_index());
     let runtime = c.runtime.take();
     let checked = checked.map(|checked| (checked, runtime));
     let mut diagnostics = c.diags;
@@ -48,7 +55,11 @@ pub(crate) fn check(
         key(a).cmp(&key(b))
     });
     let has_errors = diagnostics.iter().any(|d| d.is_error());
-    (if has_errors { None } else { checked }, diagnostics)
+    (
+        if has_errors { None } else { checked },
+        diagnostics,
+        symbols,
+    )
 }
 
 /// The namespace of definitions referred to by name.
@@ -136,6 +147,10 @@ pub(crate) struct Checker<'a> {
     /// Enums whose values are not all known (their block did not parse): an unknown value of
     /// one is not reported.
     pub(crate) open_enums: HashSet<EnumId>,
+    /// Every name resolved, with what it resolved to: the [`crate::SymbolIndex`] editors read.
+    pub(crate) uses: Vec<(Span, crate::symbols::Target)>,
+    /// The index of [`Checker::uses`], once every block is checked.
+    symbols: Option<crate::symbols::SymbolIndex>,
 }
 
 impl<'a> Checker<'a> {
@@ -179,7 +194,26 @@ impl<'a> Checker<'a> {
             used_calendars: BTreeSet::new(),
             broken: broken::Broken::find(files),
             open_enums: HashSet::new(),
+            uses: Vec::new(),
+            symbols: None,
         }
+    }
+
+    /// Records that the name at `at` resolved to the definition whose name is at `def`.
+    pub(crate) fn refer(&mut self, at: &Span, def: &Span) {
+        self.uses
+            .push((at.clone(), crate::symbols::Target::Def(def.clone())));
+    }
+
+    /// Records that the name at `at` is the stage or route named `name`.
+    pub(crate) fn refer_named(&mut self, at: &Span, kind: crate::SymbolKind, name: &str) {
+        let target = crate::symbols::Target::Named(kind, name.to_string());
+        self.uses.push((at.clone(), target));
+    }
+
+    /// The span of a global definition's name (a let, score, persona, ...), if it is one.
+    pub(crate) fn def_span(&self, name: &str) -> Option<Span> {
+        self.defs.get(name).map(|(_, _, span)| span.clone())
     }
 
     pub(crate) fn error(&mut self, d: Diagnostic) {
@@ -238,6 +272,8 @@ impl<'a> Checker<'a> {
         let tests = self.check_tests(&slas, &metrics, &funnel_splits);
         self.warn_unused(&personas, &calendars);
         let order = self.order();
+        // Built here, before the checked policy takes the checker's records and scripts.
+        self.symbols = Some(self.symbol_index());
 
         let header = header?;
         let lead = self.lead?;

@@ -184,7 +184,11 @@ impl<'a> Checker<'a> {
                 Ty::Enum(self.add_enum(owner, names, false))
             }
             TypeKind::Named(name) => match self.record_names.get(&name.name) {
-                Some(&id) => Ty::Record(id),
+                Some(&id) => {
+                    let def = self.records[id].span.clone();
+                    self.refer(&name.span, &def);
+                    Ty::Record(id)
+                }
                 None if self.broken.schemas.contains(&name.name) => Ty::Error,
                 None => {
                     const BUILTIN: &[&str] = &[

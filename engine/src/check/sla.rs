@@ -152,7 +152,10 @@ impl<'a> Checker<'a> {
 
     fn stage_ref(&mut self, name: &ast::Ident, stages: &[StageDef]) -> Option<usize> {
         match stages.iter().position(|s| s.name == name.name) {
-            Some(i) => Some(i),
+            Some(i) => {
+                self.refer_named(&name.span, crate::SymbolKind::Stage, &name.name);
+                Some(i)
+            }
             None => {
                 if !stages.is_empty() {
                     let names = stages.iter().map(|s| s.name.as_str());
@@ -287,8 +290,9 @@ impl<'a> Checker<'a> {
         };
         let calendar = match &p.calendar {
             Some(name) => match self.defs.get(&name.name) {
-                Some((DefKind::Calendar, i, _)) => {
-                    let i = *i;
+                Some((DefKind::Calendar, i, def)) => {
+                    let (i, def) = (*i, def.clone());
+                    self.refer(&name.span, &def);
                     self.used_calendars.insert(i);
                     Some(Some(i))
                 }
@@ -463,10 +467,12 @@ impl<'a> Checker<'a> {
                     );
                 }
                 match self.defs.get(&sla.name) {
-                    Some((DefKind::Sla, i, _))
+                    Some((DefKind::Sla, i, def))
                         if matches!(self.slas_ast[*i].kind, ast::SlaKind::PerLead(_)) =>
                     {
-                        AggregateDef::Compliance(*i)
+                        let (i, def) = (*i, def.clone());
+                        self.refer(&sla.span, &def);
+                        AggregateDef::Compliance(i)
                     }
                     _ if self.broken.defines(&sla.name) => return None,
                     _ => {

@@ -277,6 +277,7 @@ impl<'a> Checker<'a> {
                 ok = false;
                 continue;
             };
+            self.refer(&name.span, &def.fields[slot].span);
             match self.literal_value(value, &def.fields[slot].ty, &format!("`{}`", name.name)) {
                 Some(v) => values[slot] = v,
                 None => ok = false,
