@@ -374,7 +374,7 @@ impl Row for Decision {
 ///
 /// ```
 /// use funnel_engine::arrow::DecisionBuilder;
-/// use funnel_engine::{EvalOptions, Policy};
+/// use funnel_engine::Policy;
 /// use funnel_grammar::SourceFile;
 ///
 /// let policy = Policy::from_sources(vec![SourceFile::new("p.funnel",
@@ -383,7 +383,7 @@ impl Row for Decision {
 /// let at = chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00Z").unwrap();
 /// let mut builder = DecisionBuilder::new(&policy, false);
 /// for json in [r#"{"id": "a", "size": 80}"#, r#"{"id": "b", "size": 5}"#] {
-///     builder.push_decision(&policy.evaluate_json(json, at, &EvalOptions::default()).unwrap());
+///     builder.push_decision(&policy.evaluate_json(json.as_bytes(), at).unwrap());
 /// }
 /// let batch = builder.finish(&policy, at);
 /// assert_eq!(batch.num_rows(), 2);
