@@ -129,8 +129,7 @@ pub fn run(args: Args) -> Outcome {
             progress.leads(leads);
         }
     };
-    let result: Result<(Summary, Box<dyn FnOnce() -> std::io::Result<()> + '_>), Stop> = if parquet
-    {
+    let result: Result<(Summary, Finish<'_>), Stop> = if parquet {
         let mut writer = ParquetDecisions::new(out, &policy, args.explain)?;
         let summary = match input {
             Input::Batches(b) => (|| {
@@ -162,8 +161,7 @@ pub fn run(args: Args) -> Outcome {
             }
         };
         summary.map(|s| {
-            let finish: Box<dyn FnOnce() -> std::io::Result<()> + '_> =
-                Box::new(move || writer.finish(at));
+            let finish: Finish<'_> = Box::new(move || writer.finish(at));
             (s, finish)
         })
     } else {
@@ -206,8 +204,7 @@ pub fn run(args: Args) -> Outcome {
             }
         };
         summary.map(|s| {
-            let finish: Box<dyn FnOnce() -> std::io::Result<()> + '_> =
-                Box::new(move || writer.finish());
+            let finish: Finish<'_> = Box::new(move || writer.finish());
             (s, finish)
         })
     };
@@ -243,6 +240,10 @@ pub fn run(args: Args) -> Outcome {
         Ok(exit::OK)
     }
 }
+
+/// What closes the output once the leads are done: the JSON array's bracket, the Parquet
+/// footer.
+type Finish<'a> = Box<dyn FnOnce() -> std::io::Result<()> + 'a>;
 
 /// The leads: text read by the batch reader, or record batches.
 enum Input {
