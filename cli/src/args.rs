@@ -190,14 +190,20 @@ impl Leads {
     /// else by the file's extension, else JSONL. Returns the reader, the format and a name
     /// for messages.
     pub fn open(&self) -> Result<(Box<dyn Read>, InputFormat, String), Failure> {
+        if self.columnar()?.is_some() {
+            return Err(Failure::Usage(format!(
+                "{}: Parquet and Arrow leads are read by `funnel eval` and `funnel report`; \
+                 this command reads JSONL, CSV or JSON",
+                self.name()
+            )));
+        }
         let path = self.path();
         let format = match (self.input_format, path) {
             (Some(InputKind::Jsonl), _) => InputFormat::Jsonl,
             (Some(InputKind::Csv), _) => InputFormat::Csv,
             (Some(InputKind::Json), _) => InputFormat::Json,
-            (Some(InputKind::Parquet | InputKind::Arrow), _) => {
-                unreachable!("columnar inputs are opened by columnar::open")
-            }
+            // Refused above.
+            (Some(InputKind::Parquet | InputKind::Arrow), _) => InputFormat::Jsonl,
             (None, Some(p)) => InputFormat::from_path(p),
             (None, None) => InputFormat::Jsonl,
         };

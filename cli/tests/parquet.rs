@@ -543,3 +543,26 @@ fn the_readmes_acme_parquet_file_holds_the_jsonl_leads() {
         acme_jsonl_decisions()
     );
 }
+
+#[test]
+fn commands_that_read_text_only_refuse_parquet_leads() {
+    let out = funnel(
+        &[
+            "backtest",
+            "policies/acme",
+            "policies/acme/leads/leads.parquet",
+            "--outcome",
+            "stage == sql",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(
+            "policies/acme/leads/leads.parquet: Parquet and Arrow leads are read by `funnel eval` \
+             and `funnel report`; this command reads JSONL, CSV or JSON"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+}
