@@ -1,10 +1,11 @@
 //! End-to-end: 100,000 leads from a JSONL file to decisions written to /dev/null, as
 //! separate processes — the hand-written program (`handwritten-eval`, one thread) beside
-//! `funnel eval --jobs 1` and `funnel eval` on all cores.
+//! `funnel eval --jobs 1` and `funnel eval` on all cores; and `funnel eval --jobs 1` on the
+//! same leads as a Parquet file.
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use funnel_bench::commands::{funnel_eval, handwritten_eval};
-use funnel_bench::data::leads_file;
+use funnel_bench::data::{leads_file, leads_parquet};
 use funnel_bench::funnel::workload_digest;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -47,6 +48,10 @@ fn cli(c: &mut Criterion) {
     });
     g.bench_function("funnel_eval_all_cores", |b| {
         b.iter(|| run(&mut funnel_eval(funnel, &file, None)))
+    });
+    let parquet = leads_parquet(LEADS).expect("the leads as Parquet");
+    g.bench_function("funnel_eval_jobs_1_parquet", |b| {
+        b.iter(|| run(&mut funnel_eval(funnel, &parquet, Some(1))))
     });
     g.finish();
 }

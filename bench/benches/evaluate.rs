@@ -2,7 +2,10 @@
 //! baseline beside Funnel:
 //!
 //! - `evaluate`: 10,000 leads already decoded (hand-written, Funnel, Rhai);
-//! - `decode_evaluate`: the same leads from their JSON lines (decode, then evaluate);
+//! - `decode_evaluate`: the same leads from their JSON lines (decode, then evaluate), and
+//!   from a record batch (`funnel_arrow`: decoded a column at a time, then evaluated);
+//! - `arrow_batch`: leads in, decisions out, on one core: JSON lines to JSON decisions beside
+//!   a record batch to a batch of decisions (`funnel_engine::arrow::evaluate`);
 //! - `compile`: parse, check and lower a policy from texts already in memory (the workload,
 //!   policies/acme, a generated 1,000-rule policy), beside compiling the hand-written
 //!   program's regex and the Rhai script;
@@ -11,11 +14,13 @@
 //!   use: 150 ms debounce).
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
-use funnel_bench::data::{leads_file, read_lines, workspace_root};
+use funnel_bench::data::{leads_batch, leads_file, read_lines, workspace_root};
 use funnel_bench::funnel::{at, workload_policy};
 use funnel_bench::handwritten::{self, score};
 use funnel_bench::rhai::{to_rhai, RhaiScorer};
 use funnel_bench::{funnel_eval_one, generated_policy, POLICY_DIR};
+use funnel_engine::arrow::LeadColumns;
+use funnel_engine::batch::BatchOptions;
 use funnel_engine::{EvalOptions, LivePolicy, Policy, PolicyDir, WatchOptions};
 use funnel_grammar::SourceFile;
 use std::hint::black_box;
@@ -99,6 +104,61 @@ fn decode_evaluate(c: &mut Criterion) {
                     .expect("a lead");
                 black_box(funnel_eval_one(&mut evaluator, &lead, at));
             }
+        })
+    });
+    // The same leads as a record batch, decoded a column at a time.
+    let batch = leads_batch(LEADS).expect("the leads as a batch");
+    let columns = LeadColumns::new(&policy, batch.schema_ref(), false).expect("the columns fit");
+    g.bench_function("funnel_arrow", |b| {
+        b.iter(|| {
+            for lead in columns.decode(&policy, black_box(&batch), 1) {
+                black_box(funnel_eval_one(&mut evaluator, &lead.expect("a lead"), at));
+            }
+        })
+    });
+    g.finish();
+}
+
+/// Leads in, decisions out, on one core: JSON lines to JSON decisions (`write_json`, what
+/// `funnel eval` writes) beside a record batch to a batch of decisions
+/// (`funnel_engine::arrow::evaluate`, what Python and Spark call).
+fn arrow_batch(c: &mut Criterion) {
+    let Some(lines) = lines() else { return };
+    let policy = workload_policy().expect("the workload policy compiles");
+    let options = EvalOptions::default();
+    let batch = leads_batch(LEADS).expect("the leads as a batch");
+    let batch_options = BatchOptions {
+        at: at(),
+        eval: options,
+        jobs: 1,
+        chunk: funnel_engine::batch::CHUNK,
+    };
+    let mut g = c.benchmark_group("arrow_batch");
+    g.throughput(Throughput::Elements(LEADS as u64));
+    let mut evaluator = policy.evaluator(options);
+    let mut out = Vec::with_capacity(LEADS * 400);
+    g.bench_function("json_lines_to_json", |b| {
+        b.iter(|| {
+            out.clear();
+            for line in &lines {
+                let lead = policy
+                    .decode_json(line.as_bytes(), &options)
+                    .expect("a lead");
+                let e = evaluator
+                    .evaluate(&lead, batch_options.at, None)
+                    .expect("evaluates");
+                e.write_json(&mut out);
+                out.push(b'\n');
+            }
+            black_box(out.len())
+        })
+    });
+    g.bench_function("batch_to_batch", |b| {
+        b.iter(|| {
+            let out = funnel_engine::arrow::evaluate(&policy, black_box(&batch), &batch_options)
+                .expect("the batch evaluates");
+            assert_eq!(out.decisions.num_rows(), LEADS);
+            black_box(out)
         })
     });
     g.finish();
@@ -185,5 +245,12 @@ fn reload(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, evaluate, decode_evaluate, compile, reload);
+criterion_group!(
+    benches,
+    evaluate,
+    decode_evaluate,
+    arrow_batch,
+    compile,
+    reload
+);
 criterion_main!(benches);

@@ -127,3 +127,45 @@ pub fn reference_outputs(leads: &Path) -> Option<Vec<Expected>> {
             .collect(),
     )
 }
+
+/// The leads of [`leads_file`]`(n)` as one record batch, its column types inferred from the
+/// JSON (texts, ints, floats, bools, a list of texts): what a warehouse export of the same
+/// table holds. `None`, with a notice, without the workload.
+///
+/// # Panics
+/// When the file cannot be read or is not the workload's JSON lines.
+pub fn leads_batch(n: usize) -> Option<arrow::array::RecordBatch> {
+    let path = leads_file(n)?;
+    let text = std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let (schema, _) = arrow::json::reader::infer_json_schema(&text[..], Some(1000))
+        .expect("the workload's leads are JSON objects");
+    let reader = arrow::json::ReaderBuilder::new(std::sync::Arc::new(schema))
+        .with_batch_size(n.max(1))
+        .build(&text[..])
+        .expect("a JSON reader");
+    let batches: Vec<_> = reader.map(|b| b.expect("a lead")).collect();
+    Some(arrow::compute::concat_batches(&batches[0].schema(), &batches).expect("one schema"))
+}
+
+/// [`leads_batch`]`(n)` as a Parquet file, `target/bench-data/leads-{n}.parquet`, made once.
+///
+/// # Panics
+/// When the file cannot be written.
+pub fn leads_parquet(n: usize) -> Option<PathBuf> {
+    let path = target_dir()
+        .join("bench-data")
+        .join(format!("leads-{n}.parquet"));
+    if path.is_file() {
+        return Some(path);
+    }
+    let batch = leads_batch(n)?;
+    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+    let file =
+        std::fs::File::create(&tmp).unwrap_or_else(|e| panic!("create {}: {e}", tmp.display()));
+    let mut writer =
+        parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).expect("a Parquet writer");
+    writer.write(&batch).expect("write the leads");
+    writer.close().expect("close the Parquet file");
+    std::fs::rename(&tmp, &path).unwrap_or_else(|e| panic!("rename to {}: {e}", path.display()));
+    Some(path)
+}

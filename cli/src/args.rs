@@ -1,5 +1,6 @@
 //! Arguments that several commands take, flattened into each command's own.
 
+use crate::columnar::Columnar;
 use crate::failure::Failure;
 use crate::output::{io_reason, parse_at};
 use chrono::{DateTime, FixedOffset};
@@ -157,9 +158,11 @@ pub fn paths_or_default(paths: &[PathBuf], verb: &str) -> Result<Vec<PathBuf>, F
 /// The leads of a batch and the threads that evaluate them: `eval` and `report`.
 #[derive(clap::Args)]
 pub struct Leads {
-    /// Leads to evaluate: a JSONL, CSV or JSON file (stdin when absent or `-`).
+    /// Leads to evaluate: a JSONL, CSV, JSON, Parquet or Arrow IPC file (stdin when absent or
+    /// `-`).
     pub input: Option<PathBuf>,
-    /// How the input is written (guessed from the file's extension; JSONL for stdin).
+    /// How the input is written (guessed from the file's extension: .jsonl, .csv, .json,
+    /// .parquet, .arrow/.arrows/.ipc; JSONL for stdin).
     #[arg(long, value_enum)]
     pub input_format: Option<InputKind>,
     /// The character between CSV cells, such as ';' or '\t' (default: `;` when the header
@@ -176,6 +179,10 @@ pub enum InputKind {
     Jsonl,
     Csv,
     Json,
+    /// A Parquet file, its columns named as CSV headers are.
+    Parquet,
+    /// An Arrow IPC file or stream (`.arrow`, `.arrows`, `.ipc`).
+    Arrow,
 }
 
 impl Leads {
@@ -183,11 +190,20 @@ impl Leads {
     /// else by the file's extension, else JSONL. Returns the reader, the format and a name
     /// for messages.
     pub fn open(&self) -> Result<(Box<dyn Read>, InputFormat, String), Failure> {
-        let path = self.input.as_ref().filter(|p| p.as_os_str() != "-");
+        if self.columnar()?.is_some() {
+            return Err(Failure::Usage(format!(
+                "{}: Parquet and Arrow leads are read by `funnel eval` and `funnel report`; \
+                 this command reads JSONL, CSV or JSON",
+                self.name()
+            )));
+        }
+        let path = self.path();
         let format = match (self.input_format, path) {
             (Some(InputKind::Jsonl), _) => InputFormat::Jsonl,
             (Some(InputKind::Csv), _) => InputFormat::Csv,
             (Some(InputKind::Json), _) => InputFormat::Json,
+            // Refused above.
+            (Some(InputKind::Parquet | InputKind::Arrow), _) => InputFormat::Jsonl,
             (None, Some(p)) => InputFormat::from_path(p),
             (None, None) => InputFormat::Jsonl,
         };
@@ -216,6 +232,35 @@ impl Leads {
                 ))),
             },
         }
+    }
+
+    /// The input file, unless it is stdin (none or `-`).
+    pub fn path(&self) -> Option<&Path> {
+        self.input.as_deref().filter(|p| p.as_os_str() != "-")
+    }
+
+    /// The input's name in messages: its path, or `<stdin>`.
+    pub fn name(&self) -> String {
+        self.path()
+            .map_or("<stdin>".to_string(), |p| p.display().to_string())
+    }
+
+    /// Whether the input is record batches (Parquet or Arrow IPC), read by
+    /// [`crate::columnar::open`] rather than [`Leads::open`]: as given, else by the file's
+    /// extension.
+    pub fn columnar(&self) -> Result<Option<Columnar>, Failure> {
+        let kind = match (self.input_format, self.path()) {
+            (Some(InputKind::Parquet), _) => Some(Columnar::Parquet),
+            (Some(InputKind::Arrow), _) => Some(Columnar::Arrow),
+            (Some(_), _) | (None, None) => None,
+            (None, Some(p)) => Columnar::from_path(p),
+        };
+        if kind.is_some() && self.delimiter.is_some() {
+            return Err(Failure::Usage(
+                "--delimiter is for CSV input, and this input is read as Parquet or Arrow".into(),
+            ));
+        }
+        Ok(kind)
     }
 
     /// The worker threads: 0 for one per core.

@@ -7,6 +7,7 @@ mod annotations;
 mod args;
 mod backtest;
 mod check;
+mod columnar;
 mod csv_lines;
 mod diff;
 mod eval;

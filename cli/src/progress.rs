@@ -1,6 +1,8 @@
 //! The progress shown on stderr while `eval` and `report` read a batch: a bar with the bytes
 //! read, the total and an ETA when the input is a file (its length is known), a spinner with
-//! the bytes read otherwise (stdin, a pipe). Only on a terminal, and never with `-q`: a
+//! the bytes read otherwise (stdin, a pipe). Record batches (Parquet, Arrow) are counted in
+//! leads instead: a bar when the input says how many it has (a Parquet file), a spinner
+//! otherwise. Only on a terminal, and never with `-q`: a
 //! redirected stderr or a CI log gets no control characters.
 
 use crate::args::Leads;
@@ -8,17 +10,35 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-/// Progress over the bytes of a batch's input, or nothing at all.
-pub struct Progress(Option<ProgressBar>);
+/// Progress over the bytes (or the leads) of a batch's input, or nothing at all.
+pub struct Progress(Option<ProgressBar>, Unit);
+
+/// What a progress bar counts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Bytes,
+    Leads,
+}
 
 impl Progress {
     /// Progress for reading `leads`' input, on stderr when it is a terminal and not `quiet`.
     pub fn for_input(leads: &Leads, quiet: bool) -> Progress {
         if quiet || !std::io::stderr().is_terminal() {
-            return Progress(None);
+            return Progress(None, Unit::Bytes);
         }
         let len = input_len(leads.input.as_deref());
-        Progress(Some(bar(len, ProgressDrawTarget::stderr())))
+        Progress(Some(bar(len, ProgressDrawTarget::stderr())), Unit::Bytes)
+    }
+
+    /// Progress over the leads of record batches, `total` of them when known.
+    pub fn for_leads(total: Option<u64>, quiet: bool) -> Progress {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress(None, Unit::Leads);
+        }
+        Progress(
+            Some(leads_bar(total, ProgressDrawTarget::stderr())),
+            Unit::Leads,
+        )
     }
 
     /// The input, counted as it is read.
@@ -29,10 +49,14 @@ impl Progress {
         }
     }
 
-    /// Says how many leads are done, beside the bytes.
+    /// Says how many leads are done: beside the bytes, or as the bar's position.
     pub fn leads(&self, n: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_message(format!(", {} leads", indicatif::HumanCount(n)));
+        match (&self.0, self.1) {
+            (Some(bar), Unit::Bytes) => {
+                bar.set_message(format!(", {} leads", indicatif::HumanCount(n)))
+            }
+            (Some(bar), Unit::Leads) => bar.set_position(n),
+            (None, _) => {}
         }
     }
 
@@ -77,6 +101,17 @@ fn bar(len: Option<u64>, target: ProgressDrawTarget) -> ProgressBar {
     bar
 }
 
+/// A bar over `total` leads with an ETA, or a spinner counting them.
+fn leads_bar(total: Option<u64>, target: ProgressDrawTarget) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(total, target);
+    let template = match total {
+        Some(_) => "{wide_bar} {percent:>3}% of {human_len} leads, {eta} left",
+        None => "{spinner} {human_pos} leads, {per_sec}",
+    };
+    bar.set_style(ProgressStyle::with_template(template).expect("a valid progress template"));
+    bar
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +130,15 @@ mod tests {
         assert_eq!(bar.position(), 4_000);
         std::io::copy(&mut read, &mut std::io::sink()).unwrap();
         assert_eq!(bar.position(), 10_000);
+    }
+
+    #[test]
+    fn a_parquet_files_leads_make_the_bar_and_advance_it() {
+        let bar = leads_bar(Some(20_000), ProgressDrawTarget::hidden());
+        let progress = Progress(Some(bar.clone()), Unit::Leads);
+        progress.leads(8_192);
+        assert_eq!((bar.position(), bar.length()), (8_192, Some(20_000)));
+        assert_eq!(leads_bar(None, ProgressDrawTarget::hidden()).length(), None);
     }
 
     #[test]

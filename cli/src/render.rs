@@ -16,6 +16,9 @@ pub enum OutputFormat {
     Csv,
     /// An aligned table for reading in a terminal.
     Table,
+    /// A Parquet file of the decisions' columns (to --output, or to stdout when it is not a
+    /// terminal).
+    Parquet,
 }
 
 /// One decision rendered for its format, on the worker thread that evaluated it: JSON text

@@ -1,6 +1,7 @@
 //! `funnel report`: commitments, metrics, the funnel and SLA compliance, per period.
 
 use crate::args::{Leads, PolicyAt};
+use crate::columnar;
 use crate::exit;
 use crate::failure::{Failure, Outcome};
 use crate::progress::Progress;
@@ -123,23 +124,55 @@ pub fn table_inputs(files: &[TableFile]) -> Vec<report::TableInput> {
 
 pub fn run(args: Args) -> Outcome {
     let (policy, at) = args.policy.load()?;
-    let (input, format, source) = args.leads.open()?;
+    let columnar = args.leads.columnar()?;
+    let (input, source) = match columnar {
+        Some(kind) => {
+            let source = args.leads.name();
+            (
+                Err(columnar::open(args.leads.path(), kind, &source)?),
+                source,
+            )
+        }
+        None => {
+            let (input, format, source) = args.leads.open()?;
+            (Ok((input, format)), source)
+        }
+    };
     let options = args.leads.batch_options(at);
     let range = ReportRange {
         from: args.from,
         to: args.to,
     };
     let tables = table_inputs(&args.tables.read_noting(&policy, !args.quiet)?);
-    let progress = Progress::for_input(&args.leads, args.quiet);
-    let input = progress.wrap(input);
-    let result = report::run_with_tables(&policy, input, format, tables, &options, &range, |e| {
+    let progress = match &input {
+        Ok(_) => Progress::for_input(&args.leads, args.quiet),
+        Err(batches) => Progress::for_leads(batches.rows, args.quiet),
+    };
+    let on_error = |e: &funnel_engine::LeadError| {
         // A table's bad row names its table; a lead's, the leads' input.
         if e.message.starts_with("table `") {
             progress.println(&format!("error: {e}"))
         } else {
             progress.println(&format!("error: {source}: {e}"))
         }
-    });
+    };
+    let result = match input {
+        Ok((input, format)) => {
+            let input = progress.wrap(input);
+            report::run_with_tables(&policy, input, format, tables, &options, &range, on_error)
+        }
+        Err(batches) => {
+            // Counted a batch at a time, as each is read.
+            let mut read = 0u64;
+            let batches = batches.batches.inspect(|b| {
+                if let Ok(b) = b {
+                    read += b.num_rows() as u64;
+                    progress.leads(read);
+                }
+            });
+            funnel_engine::arrow::report(&policy, batches, tables, &options, &range, on_error)
+        }
+    };
     progress.finish();
     let report = result.map_err(|e| match e {
         // A table's error names the table, not the leads' input.
