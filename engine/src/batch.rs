@@ -413,6 +413,14 @@ fn tally<R: Read, T: Send>(
     })
 }
 
+/// The worker threads `jobs` asks for: 0 means one per core.
+pub(crate) fn workers(jobs: usize) -> usize {
+    match jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+}
+
 /// Decodes every record of `input` and applies `f` to each lead on the worker threads (on
 /// the calling thread when there is one worker), with working space `init` makes for each
 /// of them and a buffer of bytes each chunk's leads share; `sink` receives the results in
@@ -427,10 +435,7 @@ pub(crate) fn map<R: Read, T: Send, W>(
     mut sink: impl FnMut(&[u8], u64, Result<T, LeadError>) -> std::io::Result<()>,
 ) -> Result<(u64, u64), BatchError> {
     let chunk = options.chunk.max(1);
-    let workers = match options.jobs {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    };
+    let workers = workers(options.jobs);
     if workers == 1 {
         return in_turn(policy, input, format, options, init(), f, sink);
     }

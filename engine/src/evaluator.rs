@@ -125,6 +125,18 @@ impl<'e> Evaluation<'e> {
         self.state.policy
     }
 
+    /// The checked policy, for the outputs built outside this module (Arrow columns).
+    #[cfg(feature = "arrow")]
+    pub(crate) fn checked(&self) -> &'e Checked {
+        self.state.policy
+    }
+
+    /// The results where they were computed.
+    #[cfg(feature = "arrow")]
+    pub(crate) fn slots(&self) -> &crate::eval::Slots {
+        self.state.out
+    }
+
     /// The lead's key, when the schema has a text key (read in place; a decision names a
     /// lead by an int key too).
     pub fn key(&self) -> Option<&str> {
@@ -135,7 +147,7 @@ impl<'e> Evaluation<'e> {
     }
 
     /// What names the lead in its decision: the key, else the record number.
-    fn lead_name(&self) -> String {
+    pub(crate) fn lead_name(&self) -> String {
         key_text(self.policy(), self.state.lead)
             .or_else(|| self.record.map(|r| r.to_string()))
             .unwrap_or_default()
@@ -197,7 +209,7 @@ impl<'e> Evaluation<'e> {
         Some(self.letter(i))
     }
 
-    fn letter(&self, grade: usize) -> &'e str {
+    pub(crate) fn letter(&self, grade: usize) -> &'e str {
         let p = self.policy();
         let g = &p.grades[grade];
         &p.enums[g.letters].values[self.state.out.grades[grade] as usize]
@@ -209,7 +221,7 @@ impl<'e> Evaluation<'e> {
         Some(self.persona_at(i))
     }
 
-    fn persona_at(&self, i: usize) -> PersonaResult {
+    pub(crate) fn persona_at(&self, i: usize) -> PersonaResult {
         let (matched, fraction) = self.state.out.personas[i];
         PersonaResult {
             matched,

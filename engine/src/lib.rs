@@ -20,6 +20,7 @@
 //! | propose score points fitted to an outcome | [`backtest::suggest()`] -> [`backtest::Suggestion`] ([`backtest::SuggestOptions`]) |
 //! | run a set's tests | [`Policy::run_tests`] -> [`testing::TestRun`] ([`testing`]) |
 //! | serve a set that reloads when edited | [`LivePolicy`], [`WatchOptions`], [`ReloadEvent`], [`ReloadFailure`] |
+//! | evaluate Arrow record batches (feature `arrow`) | [`arrow::evaluate`], [`arrow::BatchEvaluator`] -> [`arrow::Evaluated`]; decoding alone: [`arrow::LeadColumns`] |
 //! | print values as decisions do | [`format_duration`], [`format_hours`], [`value_json`] |
 //!
 //! Everything else (the checker, the checked form, the compiled program, decoding, calendars,
@@ -36,6 +37,8 @@
 // boxing it would only move the cost to every caller.
 #![allow(clippy::result_large_err)]
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod backtest;
 pub mod batch;
 mod calendar;

@@ -57,6 +57,56 @@ class Decisions:
         return self._parsed
 
 
+@dataclass(frozen=True)
+class Scored:
+    """A table of leads scored: ``decisions`` and ``errors`` are ``pyarrow.Table``s, and the
+    result unpacks as those two (``decisions, errors = policy.evaluate_batch(table)``).
+
+    ``decisions`` has a row for each lead that has a decision, in input order: ``lead``,
+    ``policy`` (name, version, digest), ``at``, ``personas``, ``scores``, ``grades``,
+    ``values``, ``stage``, ``reached``, ``reason``, ``route``, ``sla`` (each SLA's state and
+    its times as timestamps) and, on request, ``explain``. ``errors`` has a row for each record
+    that has none: ``record`` (1-based across the table), ``line``, ``lead``, ``field``,
+    ``expected``, ``found`` and ``message``. ``started`` and ``finished`` say when the run was
+    inside the engine (:func:`funnel.engine_clock`).
+    """
+
+    decisions: Any
+    errors: Any
+    evaluated: int
+    failed: int
+    policy: Stamp
+    started: float
+    finished: float
+
+    def __iter__(self):
+        return iter((self.decisions, self.errors))
+
+
+def _record_batches(data: Any) -> List[Any]:
+    """The record batches of a pyarrow Table, RecordBatch or RecordBatchReader, of a pandas or
+    Polars DataFrame (through Arrow), or of anything that exports an Arrow C stream."""
+    import pyarrow as pa
+
+    if isinstance(data, pa.RecordBatch):
+        return [data]
+    if isinstance(data, pa.Table):
+        return data.to_batches()
+    if isinstance(data, pa.RecordBatchReader):
+        return list(data)
+    module = type(data).__module__.split(".")[0]
+    if module == "pandas":
+        return pa.Table.from_pandas(data, preserve_index=False).to_batches()
+    if module == "polars":
+        return data.to_arrow().to_batches()
+    if hasattr(data, "__arrow_c_stream__"):
+        return pa.table(data).to_batches()
+    raise TypeError(
+        f"leads as {type(data).__name__}: give a pyarrow Table, RecordBatch or "
+        "RecordBatchReader, or a pandas or Polars DataFrame"
+    )
+
+
 def _json_default(value: Any) -> Any:
     """What ``json`` does not know: times and dates as ISO text, decimals as numbers, sets as
     lists (what a lead from a database or a DataFrame row holds)."""
@@ -267,6 +317,46 @@ class Policy:
         return Decisions(
             jsonl=jsonl,
             errors=[json.loads(e) for e in errors],
+            evaluated=evaluated,
+            failed=failed,
+            policy=self.stamp,
+            started=started,
+            finished=finished,
+        )
+
+    def evaluate_batch(
+        self,
+        leads: Any,
+        at: Optional[Instant] = None,
+        *,
+        explain: bool = False,
+        strict: bool = False,
+        jobs: int = 0,
+    ) -> Scored:
+        """Scores a table of leads: a ``pyarrow.Table``, ``RecordBatch`` or
+        ``RecordBatchReader``, or a pandas or Polars DataFrame (converted to Arrow). Columns
+        are matched to the schema's fields as CSV headers are (a field's ``from`` name, else
+        its name), lists and events from list and struct columns. The batches reach the
+        engine without a copy and are decoded a column at a time on ``jobs`` threads (0: one
+        per core), with the GIL released.
+
+        A value that does not fit its field is that record's row in ``errors``, and the other
+        leads are scored; columns that cannot hold the schema's fields (a required field
+        without a column, a bool column for a number) raise :class:`funnel.InputError`.
+        Returns a :class:`Scored`, which unpacks as ``(decisions, errors)``.
+        """
+        import pyarrow as pa
+
+        batches = _record_batches(leads)
+        try:
+            decisions, errors, evaluated, failed, started, finished = _funnel.evaluate_batches(
+                self._native, batches, self.instant(at), explain, strict, jobs
+            )
+        except _funnel.InputFailure as e:
+            raise _translate(e) from None
+        return Scored(
+            decisions=pa.Table.from_batches(*decisions),
+            errors=pa.Table.from_batches(*errors),
             evaluated=evaluated,
             failed=failed,
             policy=self.stamp,

@@ -9,6 +9,7 @@
 // A lead error carries its record, path and expected/found texts, as in the engine.
 #![allow(clippy::result_large_err)]
 
+mod arrow_batch;
 mod clock;
 mod errors;
 mod policy;
@@ -25,6 +26,7 @@ fn _funnel(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InputFailure", m.py().get_type::<errors::InputFailure>())?;
     m.add_function(wrap_pyfunction!(policy::read_sources, m)?)?;
     m.add_function(wrap_pyfunction!(runs::evaluate_input, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow_batch::evaluate_batches, m)?)?;
     m.add_function(wrap_pyfunction!(runs::report_input, m)?)?;
     m.add_function(wrap_pyfunction!(clock::engine_clock, m)?)?;
     Ok(())

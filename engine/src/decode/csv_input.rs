@@ -141,12 +141,8 @@ impl CsvDecoder {
                 continue;
             }
             values[slot] = cell_value(p, index, &f.ty, f, cell).map_err(|()| {
-                let exp = expected_for(p, &f.ty, f.input.as_deref());
-                let found = show_cell(cell);
-                let mut e = LeadError::new(format!("expected {exp}, found {found}"));
+                let mut e = cell_mismatch(p, &f.ty, f.input.as_deref(), cell);
                 e.field = Some(f.name.clone());
-                e.expected = Some(exp);
-                e.found = Some(found);
                 e
             })?;
         }
@@ -161,6 +157,22 @@ impl CsvDecoder {
     }
 }
 
+/// A cell that is not a value of type `ty` by the field's input rules: `expected ...,
+/// found "..."` (the caller names the field).
+pub(crate) fn cell_mismatch(
+    p: &Checked,
+    ty: &Ty,
+    input: Option<&FieldInput>,
+    cell: &str,
+) -> LeadError {
+    let exp = expected_for(p, ty, input);
+    let found = show_cell(cell);
+    let mut e = LeadError::new(format!("expected {exp}, found {found}"));
+    e.expected = Some(exp);
+    e.found = Some(found);
+    e
+}
+
 /// A cell as an error shows it: quoted, and cut after 40 characters (a cell may run to
 /// megabytes, and the error is printed and written to `--errors`).
 fn show_cell(cell: &str) -> String {
@@ -172,7 +184,7 @@ fn show_cell(cell: &str) -> String {
 
 /// A cell of type `ty` (field `f`'s, or its list's item type), read by the field's input
 /// rules (which read each item of a list).
-fn cell_value(
+pub(crate) fn cell_value(
     p: &Checked,
     index: &FieldIndex,
     ty: &Ty,

@@ -11,6 +11,8 @@ pub(crate) mod text;
 
 pub use csv_input::CsvDecoder;
 pub(crate) use csv_input::Row;
+#[cfg(feature = "arrow")]
+pub(crate) use csv_input::{cell_mismatch, cell_value};
 pub(crate) use json::decode_json;
 pub use text::parse_datetime;
 
