@@ -151,6 +151,10 @@ pub enum InputError {
     /// The CSV's columns do not fit the schema (e.g. a required one is missing).
     #[error("{0}")]
     CsvColumns(String),
+    /// The columns of a record batch (Parquet, Arrow) do not fit the schema: a required
+    /// field has no column, or a column's type cannot hold its field's.
+    #[error("{0}")]
+    Columns(String),
     /// Reading a CSV record failed.
     #[error("cannot read record {record} (line {line}): {source}")]
     CsvRecord {

@@ -354,7 +354,7 @@ fn collect_aggregates(e: &TExpr, out: &mut Vec<Aggregate>) {
 }
 
 /// What one lead contributes to a report.
-struct Facts {
+pub(crate) struct Facts {
     stage: usize,
     /// The furthest stage reached, exclusions left out.
     furthest: usize,
@@ -595,7 +595,35 @@ pub fn run_with_tables<R: Read>(
     tables: Vec<TableInput>,
     options: &BatchOptions,
     range: &ReportRange,
+    on_error: impl FnMut(&crate::LeadError),
+) -> Result<Report, BatchError> {
+    run_from(policy, tables, options, range, on_error, |plan, add| {
+        batch::map(
+            policy,
+            input,
+            format,
+            options,
+            || (),
+            |_, _, lead, _| policy.with_state(lead, options.at, |state| plan.facts(state)),
+            |_, _, result| {
+                add(result);
+                Ok(())
+            },
+        )
+        .map(|_| ())
+    })
+}
+
+/// The report over the leads `leads` hands over (each lead's facts, or its error, in input
+/// order), with the rows of the policy's tables: what [`run_with_tables`] does for an input
+/// of text, and `crate::arrow` for record batches.
+pub(crate) fn run_from(
+    policy: &Policy,
+    tables: Vec<TableInput>,
+    options: &BatchOptions,
+    range: &ReportRange,
     mut on_error: impl FnMut(&crate::LeadError),
+    leads: impl FnOnce(&Plan, &mut dyn FnMut(Result<Facts, crate::LeadError>)) -> Result<(), BatchError>,
 ) -> Result<Report, BatchError> {
     let plan = Plan::new(policy.compiled());
     let mut tally = Tally::new(&plan);
@@ -660,21 +688,17 @@ pub fn run_with_tables<R: Read>(
         })?;
         table_failed += bad_rows;
     }
-    let (evaluated, failed) = batch::map(
-        policy,
-        input,
-        format,
-        options,
-        || (),
-        |_, _, lead, _| policy.with_state(lead, options.at, |state| plan.facts(state)),
-        |_, _, result| {
-            match result {
-                Ok(facts) => tally.add(&plan, &facts),
-                Err(e) => on_error(&e),
-            }
-            Ok(())
-        },
-    )?;
+    let (mut evaluated, mut failed) = (0, 0);
+    leads(&plan, &mut |result| match result {
+        Ok(facts) => {
+            evaluated += 1;
+            tally.add(&plan, &facts);
+        }
+        Err(e) => {
+            failed += 1;
+            on_error(&e);
+        }
+    })?;
     Ok(tally.into_report(
         &plan,
         policy,
@@ -724,7 +748,7 @@ pub(crate) fn run_leads(
 }
 
 /// What a report reads of each lead, worked out once from the policy.
-struct Plan<'p> {
+pub(crate) struct Plan<'p> {
     p: &'p Checked,
     /// Some metric, SLA or the funnel has a `split by`.
     splits: bool,
@@ -792,7 +816,7 @@ impl<'p> Plan<'p> {
     }
 
     /// What one evaluated lead contributes.
-    fn facts(&self, state: &mut State) -> Facts {
+    pub(crate) fn facts(&self, state: &mut State) -> Facts {
         let commitment_period = self
             .aggregate_slas
             .iter()

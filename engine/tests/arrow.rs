@@ -776,3 +776,93 @@ fn records_are_numbered_across_the_batches_of_a_stream() {
     assert_eq!(empty.decisions.schema(), evaluator.decisions_schema());
     assert_eq!(empty.errors.schema(), farrow::errors_schema());
 }
+
+#[test]
+fn each_evaluation_of_a_batch_is_rendered_in_input_order() {
+    let p = acme();
+    let expected = acme_json_decisions(&p, &options(1, 1024));
+    let leads = acme_batch();
+    // JSON written by the workers onto their pieces' buffers: the bytes the JSON path writes.
+    let mut evaluator = farrow::BatchEvaluator::new(&p, options(2, 3));
+    let mut lines = Vec::new();
+    let summary = evaluator
+        .write_each(
+            &leads,
+            |e, buf| e.write_json(buf),
+            |_, json| {
+                lines.push(serde_json::from_slice::<Value>(json.unwrap()).unwrap());
+                Ok(())
+            },
+        )
+        .unwrap();
+    // The same instants: a timestamp column has one zone, where JSON keeps each text's offset.
+    let utc = |d: &[Value]| {
+        d.iter()
+            .map(|d| normalized(d.clone(), &[]))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(utc(&lines), utc(&expected));
+    assert_eq!(summary.evaluated, expected.len() as u64);
+    // Owned decisions, numbered after the first batch's records, into a builder.
+    let mut builder = farrow::DecisionBuilder::new(&p, false);
+    let mut records = Vec::new();
+    evaluator
+        .evaluate_each(
+            &leads,
+            |e| e.to_decision(),
+            |record, d| {
+                records.push(record);
+                builder.push_decision(&d.unwrap());
+                Ok(())
+            },
+        )
+        .unwrap();
+    let n = expected.len() as u64;
+    assert_eq!(records, (n + 1..=2 * n).collect::<Vec<_>>());
+    let direct = farrow::evaluate(&p, &leads, &options(1, 1024)).unwrap();
+    assert_eq!(builder.finish(&p, options(1, 1).at), direct.decisions);
+    assert_eq!(evaluator.summary().evaluated, 2 * n);
+}
+
+#[test]
+fn a_report_over_batches_equals_the_report_over_json() {
+    use funnel_engine::report::{self, ReportRange};
+    let p = acme();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/acme");
+    let input = std::fs::read(format!("{root}/leads/leads.jsonl")).unwrap();
+    let range = ReportRange {
+        from: None,
+        to: None,
+    };
+    let o = options(1, 1024);
+    let from_json = report::run(&p, &input[..], InputFormat::Jsonl, &o, &range, |e| {
+        panic!("{e}")
+    })
+    .unwrap();
+    let leads = acme_batch();
+    // In two batches, evaluated in pieces of 5 on two workers.
+    let half = leads.num_rows() / 2;
+    let batches = vec![
+        Ok(leads.slice(0, half)),
+        Ok(leads.slice(half, leads.num_rows() - half)),
+    ];
+    let from_arrow = farrow::report(&p, batches, Vec::new(), &options(2, 5), &range, |e| {
+        panic!("{e}")
+    })
+    .unwrap();
+    assert_eq!(
+        serde_json::to_value(&from_arrow).unwrap(),
+        serde_json::to_value(&from_json).unwrap()
+    );
+    assert!(from_arrow.evaluated > 0);
+    // A batch whose columns do not fit stops the report, naming the field.
+    let bad = batch(vec![(
+        "id",
+        Arc::new(StringArray::from(vec!["x"])) as ArrayRef,
+    )]);
+    let err = farrow::report(&p, vec![Ok(bad)], Vec::new(), &o, &range, |_| {}).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the batch has no column `email` for the required field `email`"
+    );
+}

@@ -5,7 +5,7 @@
 //! `timestamp[us, UTC]` columns rather than RFC 3339 texts.
 
 use crate::checked::{Checked, SlaBody, Ty};
-use crate::decision::Named;
+use crate::decision::{Decision, Named, PersonaResult, SlaOutcome, Step};
 use crate::decode::LeadError;
 use crate::evaluator::Evaluation;
 use crate::policy::Policy;
@@ -18,6 +18,7 @@ use ::arrow::array::{
 use ::arrow::buffer::NullBuffer;
 use ::arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use chrono::{DateTime, FixedOffset};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The type of every instant in the output: microseconds (what Spark and pandas keep) in UTC.
@@ -247,9 +248,151 @@ enum LetColumn {
     Text(StringBuilder),
 }
 
-/// Decisions being gathered into columns, one lead at a time.
-pub(crate) struct DecisionColumns {
+/// What the columns read of one decision: an [`Evaluation`], where it was computed, or an
+/// owned [`Decision`].
+trait Row {
+    fn lead(&self) -> Cow<'_, str>;
+    fn persona(&self, i: usize) -> PersonaResult;
+    fn score(&self, i: usize) -> f64;
+    fn letter(&self, grade: usize) -> &str;
+    /// A `let`'s value as a decision's JSON holds it.
+    fn value(&self, i: usize) -> Cow<'_, serde_json::Value>;
+    fn stage(&self) -> &str;
+    fn reached(&self) -> &str;
+    fn reason(&self) -> Option<&str>;
+    fn route(&self) -> Option<&str>;
+    /// SLA `index`'s outcome (its position among the policy's SLAs), with its start, due
+    /// and met instants in microseconds.
+    fn sla(&self, index: usize, name: &str) -> Option<(&SlaOutcome, [Option<i64>; 3])>;
+    fn explain(&self) -> Option<&[Step]>;
+}
+
+impl Row for Evaluation<'_> {
+    fn lead(&self) -> Cow<'_, str> {
+        match self.key() {
+            Some(key) => Cow::Borrowed(key),
+            None => Cow::Owned(self.lead_name()),
+        }
+    }
+    fn persona(&self, i: usize) -> PersonaResult {
+        self.persona_at(i)
+    }
+    fn score(&self, i: usize) -> f64 {
+        self.slots().scores[i]
+    }
+    fn letter(&self, grade: usize) -> &str {
+        Evaluation::letter(self, grade)
+    }
+    fn value(&self, i: usize) -> Cow<'_, serde_json::Value> {
+        let p = self.checked();
+        Cow::Owned(crate::value_json(
+            p,
+            &self.slots().lets[i],
+            &p.lets[i].value.ty,
+        ))
+    }
+    fn stage(&self) -> &str {
+        Evaluation::stage(self)
+    }
+    fn reached(&self) -> &str {
+        Evaluation::reached(self)
+    }
+    fn reason(&self) -> Option<&str> {
+        Evaluation::reason(self)
+    }
+    fn route(&self) -> Option<&str> {
+        Evaluation::route(self)
+    }
+    fn sla(&self, index: usize, _: &str) -> Option<(&SlaOutcome, [Option<i64>; 3])> {
+        let out = self.slots();
+        let outcome = out.sla_outcomes[index].as_ref()?;
+        // The instants as computed (the outcome holds them as text).
+        let times = match &out.slas[index] {
+            Value::Record(fields) => &fields[..],
+            _ => &[],
+        };
+        let micros = |slot: usize| match times.get(slot) {
+            Some(Value::DateTime(t)) => Some(t.timestamp_micros()),
+            _ => None,
+        };
+        Some((outcome, [micros(1), micros(2), micros(3)]))
+    }
+    fn explain(&self) -> Option<&[Step]> {
+        self.slots().explain.as_deref()
+    }
+}
+
+impl Row for Decision {
+    fn lead(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.lead)
+    }
+    fn persona(&self, i: usize) -> PersonaResult {
+        self.personas.0[i].1.clone()
+    }
+    fn score(&self, i: usize) -> f64 {
+        self.scores.0[i].1
+    }
+    fn letter(&self, grade: usize) -> &str {
+        &self.grades.0[grade].1
+    }
+    fn value(&self, i: usize) -> Cow<'_, serde_json::Value> {
+        Cow::Borrowed(&self.values.0[i].1)
+    }
+    fn stage(&self) -> &str {
+        &self.stage
+    }
+    fn reached(&self) -> &str {
+        &self.reached
+    }
+    fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+    fn route(&self) -> Option<&str> {
+        self.route.as_deref()
+    }
+    fn sla(&self, _: usize, name: &str) -> Option<(&SlaOutcome, [Option<i64>; 3])> {
+        let outcome = self.sla.get(name)?;
+        let micros = |t: &Option<String>| {
+            let t = DateTime::parse_from_rfc3339(t.as_deref()?).ok()?;
+            Some(t.timestamp_micros())
+        };
+        let times = [
+            micros(&outcome.start),
+            micros(&outcome.due),
+            micros(&outcome.met_at),
+        ];
+        Some((outcome, times))
+    }
+    fn explain(&self) -> Option<&[Step]> {
+        self.explain.as_deref()
+    }
+}
+
+/// Decisions gathered into the columns of [`decisions_schema`], one lead at a time, then
+/// made into a record batch: for decisions made some other way than by [`crate::arrow::evaluate`]
+/// (such as from leads read as JSON).
+///
+/// ```
+/// use funnel_engine::arrow::DecisionBuilder;
+/// use funnel_engine::Policy;
+/// use funnel_grammar::SourceFile;
+///
+/// let policy = Policy::from_sources(vec![SourceFile::new("p.funnel",
+///     "policy \"demo\" version 1\nschema lead {\n  id: text key\n  size: int\n}\nstages {\n  lead\n  mql when size >= 50\n}\n",
+/// )]).unwrap();
+/// let at = chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00Z").unwrap();
+/// let mut builder = DecisionBuilder::new(&policy, false);
+/// for json in [r#"{"id": "a", "size": 80}"#, r#"{"id": "b", "size": 5}"#] {
+///     builder.push_decision(&policy.evaluate_json(json.as_bytes(), at).unwrap());
+/// }
+/// let batch = builder.finish(&policy, at);
+/// assert_eq!(batch.num_rows(), 2);
+/// assert_eq!(batch.schema(), funnel_engine::arrow::decisions_schema(&policy, false));
+/// ```
+pub struct DecisionBuilder {
     schema: SchemaRef,
+    /// The name of each per-lead SLA, by its column.
+    sla_names: Vec<String>,
     lead: StringBuilder,
     personas: Vec<(BooleanBuilder, Float64Builder)>,
     scores: Vec<Float64Builder>,
@@ -264,11 +407,16 @@ pub(crate) struct DecisionColumns {
     rows: usize,
 }
 
-impl DecisionColumns {
-    pub(crate) fn new(policy: &Policy, explain: bool) -> DecisionColumns {
+impl DecisionBuilder {
+    /// An empty builder of `policy`'s decisions, with an `explain` column when `explain`.
+    pub fn new(policy: &Policy, explain: bool) -> DecisionBuilder {
         let p = policy.checked();
-        DecisionColumns {
+        DecisionBuilder {
             schema: decisions_schema(policy, explain),
+            sla_names: lead_slas(p)
+                .into_iter()
+                .map(|i| p.slas[i].name.clone())
+                .collect(),
             lead: StringBuilder::new(),
             personas: p
                 .personas
@@ -310,66 +458,71 @@ impl DecisionColumns {
         }
     }
 
-    /// Adds one lead's decision.
-    pub(crate) fn push(&mut self, e: &Evaluation) {
-        let p = e.checked();
-        let out = e.slots();
+    /// The number of decisions added.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether no decision was added.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Adds one evaluation's decision, read where it was computed.
+    pub fn push(&mut self, e: &Evaluation) {
+        self.push_row(e)
+    }
+
+    /// Adds one decision of the policy the builder was made for.
+    ///
+    /// # Panics
+    ///
+    /// If the decision is another policy's (it lacks a persona, score, grade or `let`).
+    pub fn push_decision(&mut self, d: &Decision) {
+        self.push_row(d)
+    }
+
+    fn push_row(&mut self, r: &impl Row) {
         self.rows += 1;
-        match e.key() {
-            Some(key) => self.lead.append_value(key),
-            None => self.lead.append_value(e.lead_name()),
-        }
+        self.lead.append_value(r.lead());
         for (i, (matched, fraction)) in self.personas.iter_mut().enumerate() {
-            let r = e.persona_at(i);
-            matched.append_value(r.matched);
-            fraction.append_value(r.fraction);
+            let p = r.persona(i);
+            matched.append_value(p.matched);
+            fraction.append_value(p.fraction);
         }
-        for (column, score) in self.scores.iter_mut().zip(&out.scores) {
-            column.append_option(score.is_finite().then_some(*score));
+        for (i, column) in self.scores.iter_mut().enumerate() {
+            let score = r.score(i);
+            column.append_option(score.is_finite().then_some(score));
         }
         for (i, column) in self.grades.iter_mut().enumerate() {
-            column.append_value(e.letter(i));
+            column.append_value(r.letter(i));
         }
-        for ((column, v), d) in self.lets.iter_mut().zip(&out.lets).zip(&p.lets) {
+        for (i, column) in self.lets.iter_mut().enumerate() {
+            let v = r.value(i);
             match column {
-                LetColumn::Bool(b) => b.append_option(match v {
-                    Value::Bool(x) => Some(*x),
-                    _ => None,
-                }),
-                LetColumn::Int(b) => b.append_option(match v {
-                    Value::Int(i) => Some(*i),
-                    Value::Number(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Some(*x as i64),
-                    _ => None,
-                }),
-                LetColumn::Number(b) => b.append_option(v.as_f64().filter(|x| x.is_finite())),
-                LetColumn::Text(b) => match crate::value_json(p, v, &d.value.ty) {
+                LetColumn::Bool(b) => b.append_option(v.as_bool()),
+                LetColumn::Int(b) => b.append_option(v.as_i64()),
+                LetColumn::Number(b) => b.append_option(v.as_f64()),
+                LetColumn::Text(b) => match &*v {
                     serde_json::Value::Null => b.append_null(),
                     serde_json::Value::String(s) => b.append_value(s),
                     other => b.append_value(other.to_string()),
                 },
             }
         }
-        self.stage.append_value(e.stage());
-        self.reached.append_value(e.reached());
-        self.reason.append_option(e.reason());
-        self.route.append_option(e.route());
-        for sla in &mut self.slas {
-            let outcome = out.sla_outcomes[sla.index].as_ref();
+        self.stage.append_value(r.stage());
+        self.reached.append_value(r.reached());
+        self.reason.append_option(r.reason());
+        self.route.append_option(r.route());
+        for (sla, name) in self.slas.iter_mut().zip(&self.sla_names) {
+            let outcome = r.sla(sla.index, name);
             sla.present.push(outcome.is_some());
-            // The instants as computed (the outcome holds them as text).
-            let times = match &out.slas[sla.index] {
-                Value::Record(fields) => &fields[..],
-                _ => &[],
-            };
-            let micros = |slot: usize| match times.get(slot) {
-                Some(Value::DateTime(t)) if outcome.is_some() => Some(t.timestamp_micros()),
-                _ => None,
-            };
-            sla.start.append_option(micros(1));
-            sla.due.append_option(micros(2));
-            sla.met_at.append_option(micros(3));
+            let times = outcome.as_ref().map_or([None; 3], |(_, t)| *t);
+            sla.start.append_option(times[0]);
+            sla.due.append_option(times[1]);
+            sla.met_at.append_option(times[2]);
             match outcome {
-                Some(o) => {
+                Some((o, _)) => {
                     sla.state.append_value(o.state.as_str());
                     sla.elapsed.append_option(o.elapsed.as_deref());
                     sla.remaining.append_option(o.remaining.as_deref());
@@ -388,7 +541,7 @@ impl DecisionColumns {
             }
         }
         if let Some(column) = &mut self.explain {
-            match &out.explain {
+            match r.explain() {
                 Some(steps) => column.append_value(
                     serde_json::to_string(steps).expect("explanations serialize to JSON"),
                 ),
@@ -397,8 +550,8 @@ impl DecisionColumns {
         }
     }
 
-    /// The batch of the decisions added, made by `policy` at `at`.
-    pub(crate) fn finish(mut self, policy: &Policy, at: DateTime<FixedOffset>) -> RecordBatch {
+    /// The batch of the decisions added, made by `policy` (the builder's) at `at`.
+    pub fn finish(mut self, policy: &Policy, at: DateTime<FixedOffset>) -> RecordBatch {
         let n = self.rows;
         let stamp = policy.stamp();
         let schema = self.schema.clone();

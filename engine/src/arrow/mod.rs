@@ -5,7 +5,10 @@
 //!   instant, explanations, workers) and gives an [`Evaluated`]: a batch of decisions
 //!   ([`decisions_schema`]), a batch of record errors ([`errors_schema`]) and the totals.
 //!   A stream of batches goes through one [`BatchEvaluator`], which numbers records across
-//!   them and checks each schema once.
+//!   them and checks each schema once; its [`BatchEvaluator::write_each`] and
+//!   [`BatchEvaluator::evaluate_each`] hand each evaluation to the caller instead.
+//! - [`DecisionBuilder`] makes the decisions batch of decisions made some other way;
+//!   [`report()`] is the period report over batches.
 //! - [`LeadColumns`] decodes a batch into [`Lead`](crate::Lead)s without evaluating them.
 //!
 //! Columns are matched to lead fields as CSV headers are: by a field's `from "Column"` name,
@@ -20,7 +23,7 @@
 //! | decimal32 to decimal256 | `number`, and `int` when whole |
 //! | bool | `bool` |
 //! | date32, date64 | `date`, and `datetime` (midnight in the policy's time zone) |
-//! | timestamp with a time zone | `datetime` (that instant), `date` (its date in that zone) |
+//! | timestamp with a time zone | `datetime` (that instant, at that zone's offset: where JSON keeps each text's own offset, a column has one zone), `date` (its date in that zone) |
 //! | timestamp without one | `datetime` and `date` as local times in the policy's time zone |
 //! | duration | `duration` (whole seconds) |
 //! | list, large_list, fixed_size_list, list_view of any of these | list fields; a list of structs fills a list of records (events, put in time order) |
@@ -72,15 +75,16 @@
 mod decisions;
 mod decode;
 
-pub use decisions::{decisions_schema, errors_batch, errors_schema};
+pub use decisions::{decisions_schema, errors_batch, errors_schema, DecisionBuilder};
 pub use decode::LeadColumns;
 
-use crate::batch::{BatchOptions, Summary};
+use crate::batch::{BatchError, BatchOptions, InputError, Summary};
 use crate::decode::LeadError;
+use crate::evaluator::Evaluation;
 use crate::policy::Policy;
 use ::arrow::array::RecordBatch;
 use ::arrow::datatypes::SchemaRef;
-use decisions::{stage_counts, DecisionColumns};
+use decisions::stage_counts;
 
 /// Why a batch as a whole cannot be evaluated. A bad value is its row's
 /// [`LeadError`], not this.
@@ -159,11 +163,11 @@ pub struct BatchEvaluator<'p> {
     stages: Vec<u64>,
 }
 
-/// One piece of a batch, evaluated by one worker.
-struct Piece {
-    decisions: RecordBatch,
-    errors: Vec<LeadError>,
+/// What one piece of a batch gave: its worker's output, and its leads per stage.
+struct Piece<P> {
+    out: P,
     stages: Vec<u64>,
+    failed: u64,
 }
 
 impl<'p> BatchEvaluator<'p> {
@@ -197,53 +201,27 @@ impl<'p> BatchEvaluator<'p> {
 
     /// Evaluates the next batch of leads.
     pub fn evaluate(&mut self, leads: &RecordBatch) -> Result<Evaluated, Error> {
-        let schema = leads.schema();
-        if !matches!(&self.columns, Some((s, _)) if *s == schema) {
-            let columns = LeadColumns::new(self.policy, &schema, self.options.eval.strict)?;
-            self.columns = Some((schema.clone(), columns));
-        }
-        let (_, columns) = self.columns.as_ref().expect("set above");
-        let first = self.next_record;
-        let rows = leads.num_rows();
-        let chunk = self.options.chunk.max(1);
-        let starts: Vec<usize> = (0..rows).step_by(chunk).collect();
-        let piece = |start: usize| {
-            let len = chunk.min(rows - start);
-            let slice = leads.slice(start, len);
-            self.piece(columns, &slice, first + start as u64)
-        };
-        let workers = crate::batch::workers(self.options.jobs).min(starts.len());
-        let pieces: Vec<Piece> = if workers <= 1 {
-            starts.iter().map(|s| piece(*s)).collect()
-        } else {
-            parallel(&starts, workers, &piece)
-        };
-        let mut stages = vec![0u64; self.stages.len()];
+        let (policy, explain, at) = (self.policy, self.options.eval.explain, self.options.at);
+        let (pieces, summary) = self.pieces(
+            leads,
+            || (DecisionBuilder::new(policy, explain), Vec::new()),
+            |(decisions, errors), _, result| match result {
+                Ok(e) => decisions.push(e),
+                Err(e) => errors.push(e),
+            },
+            |(decisions, errors)| (decisions.finish(policy, at), errors),
+        )?;
         let mut errors = Vec::new();
         let mut batches = Vec::with_capacity(pieces.len());
-        for p in pieces {
-            for (total, n) in stages.iter_mut().zip(&p.stages) {
-                *total += n;
-            }
-            errors.extend(p.errors);
-            batches.push(p.decisions);
+        for (decisions, errs) in pieces {
+            errors.extend(errs);
+            batches.push(decisions);
         }
         let decisions = match batches.len() {
             0 => RecordBatch::new_empty(self.decisions_schema()),
             1 => batches.pop().expect("one batch"),
             _ => ::arrow::compute::concat_batches(&self.decisions_schema(), &batches)?,
         };
-        let summary = Summary {
-            evaluated: decisions.num_rows() as u64,
-            failed: errors.len() as u64,
-            stages: stage_counts(self.policy.checked(), &stages),
-        };
-        self.next_record += rows as u64;
-        self.evaluated += summary.evaluated;
-        self.failed += summary.failed;
-        for (total, n) in self.stages.iter_mut().zip(&stages) {
-            *total += n;
-        }
         Ok(Evaluated {
             decisions,
             errors: errors_batch(&errors),
@@ -251,43 +229,161 @@ impl<'p> BatchEvaluator<'p> {
         })
     }
 
-    /// Decodes and evaluates the rows of one slice.
-    fn piece(&self, columns: &LeadColumns, leads: &RecordBatch, first: u64) -> Piece {
-        let policy = self.policy;
-        let mut evaluator = policy.evaluator(self.options.eval);
-        let mut out = DecisionColumns::new(policy, self.options.eval.explain);
-        let mut errors = Vec::new();
-        let mut stages = vec![0u64; self.stages.len()];
-        for (row, lead) in columns.decode(policy, leads, first).into_iter().enumerate() {
-            let record = first + row as u64;
-            let evaluated = lead.and_then(|lead| {
-                let e = evaluator.evaluate(&lead, self.options.at, Some(record))?;
-                stages[e.stage_index()] += 1;
-                out.push(&e);
-                Ok(())
-            });
-            if let Err(mut e) = evaluated {
-                e.record = Some(record);
-                errors.push(e);
+    /// Evaluates the next batch of leads and turns each evaluation into a `T` with `f`, on
+    /// the worker that evaluated it; `sink` receives each record's number and result in
+    /// input order. (The Arrow form of [`crate::batch::evaluate_each`].)
+    pub fn evaluate_each<T: Send>(
+        &mut self,
+        leads: &RecordBatch,
+        f: impl Fn(&Evaluation) -> T + Sync,
+        mut sink: impl FnMut(u64, Result<T, LeadError>) -> std::io::Result<()>,
+    ) -> Result<Summary, Error> {
+        let (pieces, summary) = self.pieces(
+            leads,
+            Vec::new,
+            |out, record, result| out.push((record, result.map(&f))),
+            |out| out,
+        )?;
+        for (record, result) in pieces.into_iter().flatten() {
+            sink(record, result).map_err(Error::Output)?;
+        }
+        Ok(summary)
+    }
+
+    /// Evaluates the next batch of leads and writes each evaluation with `write` onto a
+    /// buffer its piece's leads share, on the worker that evaluated it; `sink` receives each
+    /// lead's bytes in input order. (The Arrow form of [`crate::batch::write_each`].)
+    pub fn write_each(
+        &mut self,
+        leads: &RecordBatch,
+        write: impl Fn(&Evaluation, &mut Vec<u8>) + Sync,
+        mut sink: impl FnMut(u64, Result<&[u8], LeadError>) -> std::io::Result<()>,
+    ) -> Result<Summary, Error> {
+        let (pieces, summary) = self.pieces(
+            leads,
+            || (Vec::new(), Vec::new()),
+            |(buf, out), record, result| {
+                let range = result.map(|e| {
+                    let start = buf.len();
+                    write(e, buf);
+                    start..buf.len()
+                });
+                out.push((record, range));
+            },
+            |piece| piece,
+        )?;
+        for (buf, outcomes) in pieces {
+            for (record, range) in outcomes {
+                sink(record, range.map(|r| &buf[r])).map_err(Error::Output)?;
             }
         }
-        Piece {
-            decisions: out.finish(policy, self.options.at),
-            errors,
-            stages,
+        Ok(summary)
+    }
+
+    /// The columns of `leads`' schema, matched when it is new.
+    fn columns(&mut self, leads: &RecordBatch) -> Result<(), Error> {
+        let schema = leads.schema();
+        if !matches!(&self.columns, Some((s, _)) if *s == schema) {
+            let columns = LeadColumns::new(self.policy, &schema, self.options.eval.strict)?;
+            self.columns = Some((schema, columns));
         }
+        Ok(())
+    }
+
+    /// Decodes and evaluates every row of `leads` in pieces of `options.chunk` rows on the
+    /// workers. Each piece's rows go to `each` (record number, evaluation or error) with a
+    /// working value `init` makes for the piece, which `finish` turns into its output. The
+    /// outputs come back in input order, with the batch's totals (added to the stream's).
+    fn pieces<W, P: Send>(
+        &mut self,
+        leads: &RecordBatch,
+        init: impl Fn() -> W + Sync,
+        each: impl Fn(&mut W, u64, Result<&Evaluation, LeadError>) + Sync,
+        finish: impl Fn(W) -> P + Sync,
+    ) -> Result<(Vec<P>, Summary), Error> {
+        self.columns(leads)?;
+        let (_, columns) = self.columns.as_ref().expect("set above");
+        let (policy, options) = (self.policy, &self.options);
+        let first = self.next_record;
+        let stage_count = self.stages.len();
+        let piece = |start: usize, len: usize| {
+            let slice = leads.slice(start, len);
+            let first = first + start as u64;
+            let mut evaluator = policy.evaluator(options.eval);
+            let mut work = init();
+            let mut stages = vec![0u64; stage_count];
+            let mut failed = 0;
+            for (row, lead) in columns
+                .decode(policy, &slice, first)
+                .into_iter()
+                .enumerate()
+            {
+                let record = first + row as u64;
+                let evaluated = lead.and_then(|lead| {
+                    let e = evaluator.evaluate(&lead, options.at, Some(record))?;
+                    stages[e.stage_index()] += 1;
+                    each(&mut work, record, Ok(&e));
+                    Ok(())
+                });
+                if let Err(mut e) = evaluated {
+                    e.record = Some(record);
+                    failed += 1;
+                    each(&mut work, record, Err(e));
+                }
+            }
+            Piece {
+                out: finish(work),
+                stages,
+                failed,
+            }
+        };
+        let pieces = in_pieces(leads.num_rows(), options.chunk, options.jobs, &piece);
+        let mut summary = vec![0u64; stage_count];
+        let mut failed = 0;
+        let outs = pieces
+            .into_iter()
+            .map(|p| {
+                for (total, n) in summary.iter_mut().zip(&p.stages) {
+                    *total += n;
+                }
+                failed += p.failed;
+                p.out
+            })
+            .collect();
+        let evaluated: u64 = summary.iter().sum();
+        self.next_record += leads.num_rows() as u64;
+        self.evaluated += evaluated;
+        self.failed += failed;
+        for (total, n) in self.stages.iter_mut().zip(&summary) {
+            *total += n;
+        }
+        let summary = Summary {
+            evaluated,
+            failed,
+            stages: stage_counts(policy.checked(), &summary),
+        };
+        Ok((outs, summary))
     }
 }
 
-/// Runs `piece` for every start on `workers` threads; the pieces come back in input order.
-fn parallel(
-    starts: &[usize],
-    workers: usize,
-    piece: &(dyn Fn(usize) -> Piece + Sync),
-) -> Vec<Piece> {
+/// Runs `piece(start, len)` over `rows` rows in pieces of `chunk`, on `jobs` threads (0: one
+/// per core; none started for one piece or one job). The pieces come back in input order.
+fn in_pieces<P: Send>(
+    rows: usize,
+    chunk: usize,
+    jobs: usize,
+    piece: &(dyn Fn(usize, usize) -> P + Sync),
+) -> Vec<P> {
     use std::sync::atomic::{AtomicUsize, Ordering};
+    let chunk = chunk.max(1);
+    let starts: Vec<usize> = (0..rows).step_by(chunk).collect();
+    let run = |start: usize| piece(start, chunk.min(rows - start));
+    let workers = crate::batch::workers(jobs).min(starts.len());
+    if workers <= 1 {
+        return starts.into_iter().map(run).collect();
+    }
     let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, Piece)> = std::thread::scope(|scope| {
+    let mut done: Vec<(usize, P)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
@@ -297,7 +393,7 @@ fn parallel(
                         let Some(start) = starts.get(i) else {
                             return mine;
                         };
-                        mine.push((i, piece(*start)));
+                        mine.push((i, run(*start)));
                     }
                 })
             })
@@ -309,4 +405,59 @@ fn parallel(
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, p)| p).collect()
+}
+
+/// The report over leads given as record batches (a Parquet or Arrow file's), with the rows
+/// of the policy's tables: [`crate::report::run_with_tables`] for batches. Each batch is
+/// decoded and its leads' facts computed in pieces on `options.jobs` workers; records are
+/// numbered across the batches. A batch that cannot be read, or whose columns do not fit
+/// the schema, stops the report.
+pub fn report(
+    policy: &Policy,
+    batches: impl IntoIterator<Item = Result<RecordBatch, ::arrow::error::ArrowError>>,
+    tables: Vec<crate::report::TableInput>,
+    options: &BatchOptions,
+    range: &crate::report::ReportRange,
+    on_error: impl FnMut(&LeadError),
+) -> Result<crate::report::Report, BatchError> {
+    crate::report::run_from(policy, tables, options, range, on_error, |plan, add| {
+        let mut columns: Option<(SchemaRef, LeadColumns)> = None;
+        let mut next = 1u64;
+        for batch in batches {
+            let batch = batch.map_err(|e| InputError::Read(std::io::Error::other(e)))?;
+            let schema = batch.schema();
+            if !matches!(&columns, Some((s, _)) if *s == schema) {
+                let c = LeadColumns::new(policy, &schema, options.eval.strict)
+                    .map_err(|e| InputError::Columns(e.to_string()))?;
+                columns = Some((schema, c));
+            }
+            let (_, c) = columns.as_ref().expect("set above");
+            let piece = |start: usize, len: usize| {
+                let first = next + start as u64;
+                let leads = c.decode(policy, &batch.slice(start, len), first);
+                leads
+                    .into_iter()
+                    .enumerate()
+                    .map(|(row, lead)| {
+                        let lead = lead?;
+                        policy
+                            .with_state(&lead, options.at, |state| plan.facts(state))
+                            .map_err(|mut e| {
+                                e.record = Some(first + row as u64);
+                                e
+                            })
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let rows = batch.num_rows();
+            for result in in_pieces(rows, options.chunk, options.jobs, &piece)
+                .into_iter()
+                .flatten()
+            {
+                add(result);
+            }
+            next += rows as u64;
+        }
+        Ok(())
+    })
 }
