@@ -90,6 +90,8 @@ def _record_batches(data: Any) -> List[Any]:
 
     if isinstance(data, pa.RecordBatch):
         return [data]
+    if isinstance(data, (list, tuple)) and all(isinstance(b, pa.RecordBatch) for b in data):
+        return list(data)
     if isinstance(data, pa.Table):
         return data.to_batches()
     if isinstance(data, pa.RecordBatchReader):

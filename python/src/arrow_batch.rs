@@ -9,7 +9,7 @@ use crate::policy::NativePolicy;
 use arrow::array::RecordBatch;
 use arrow::datatypes::Schema;
 use arrow_pyarrow::PyArrowType;
-use funnel_engine::arrow::{errors_schema, BatchEvaluator};
+use funnel_engine::arrow::{errors_batch, errors_schema, BatchEvaluator};
 use funnel_engine::batch::{self, BatchOptions};
 use funnel_engine::EvalOptions;
 use pyo3::prelude::*;
@@ -71,5 +71,68 @@ pub fn evaluate_batches(
         summary.failed,
         started,
         finished,
+    ))
+}
+
+/// What [`evaluate_batches_json`] returns: each decision's lead key and JSON, the record
+/// errors, leads evaluated and records failed.
+type ScoredJson = (Vec<(String, String)>, Batches, u64, u64);
+
+/// Scores the batches as [`evaluate_batches`] does, each decision written as the JSON line
+/// `funnel eval --format jsonl` writes for it: `(lead, json)` pairs in input order.
+#[allow(clippy::too_many_arguments)]
+#[pyfunction]
+#[pyo3(signature = (policy, batches, at, explain, strict, jobs))]
+pub fn evaluate_batches_json(
+    py: Python<'_>,
+    policy: &Bound<'_, NativePolicy>,
+    batches: Vec<PyArrowType<RecordBatch>>,
+    at: &str,
+    explain: bool,
+    strict: bool,
+    jobs: usize,
+) -> PyResult<ScoredJson> {
+    let native = policy.get();
+    let options = BatchOptions {
+        at: native.instant(at)?,
+        eval: EvalOptions { explain, strict },
+        jobs,
+        chunk: batch::CHUNK,
+    };
+    let batches: Vec<RecordBatch> = batches.into_iter().map(|b| b.0).collect();
+    let out = py.detach(|| {
+        let mut evaluator = BatchEvaluator::new(&native.policy, options);
+        let mut decisions = Vec::new();
+        let mut errors = Vec::new();
+        let write = |e: &funnel_engine::Evaluation, buf: &mut Vec<u8>| {
+            // The decision, a NUL (JSON escapes any in its texts), then the key: split below.
+            e.write_json(buf);
+            buf.push(0);
+            buf.extend_from_slice(e.key().unwrap_or_default().as_bytes());
+        };
+        for leads in &batches {
+            evaluator.write_each(leads, write, |_, r| {
+                match r {
+                    Ok(bytes) => {
+                        let text = std::str::from_utf8(bytes).expect("UTF-8 JSON");
+                        let (json, key) = text.split_once('\0').expect("written above");
+                        decisions.push((key.to_string(), json.to_string()));
+                    }
+                    Err(e) => errors.push(e),
+                }
+                Ok(())
+            })?;
+        }
+        Ok::<_, funnel_engine::arrow::Error>((decisions, errors, evaluator.summary()))
+    });
+    let (decisions, errors, summary) = out.map_err(|e| input_failure(e.to_string()))?;
+    Ok((
+        decisions,
+        (
+            vec![PyArrowType(errors_batch(&errors))],
+            PyArrowType(errors_schema().as_ref().clone()),
+        ),
+        summary.evaluated,
+        summary.failed,
     ))
 }

@@ -27,6 +27,7 @@ fn _funnel(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(policy::read_sources, m)?)?;
     m.add_function(wrap_pyfunction!(runs::evaluate_input, m)?)?;
     m.add_function(wrap_pyfunction!(arrow_batch::evaluate_batches, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow_batch::evaluate_batches_json, m)?)?;
     m.add_function(wrap_pyfunction!(runs::report_input, m)?)?;
     m.add_function(wrap_pyfunction!(clock::engine_clock, m)?)?;
     Ok(())
