@@ -1,10 +1,10 @@
 """Funnel policies from Python: load and check a policy set, evaluate leads one by one or a
 whole file at a time, run period reports, and score Spark DataFrames (:mod:`funnel.spark`).
 
->>> import funnel                                                       # doctest: +SKIP
->>> policy = funnel.Policy.load("policies/acme")                        # doctest: +SKIP
->>> policy.evaluate({"id": "L-1", "email": "ana@acme.io"}, "2026-11-26T10:00:00-03:00")["stage"]
-'lead'
+    import funnel
+    policy = funnel.Policy.load("policies/acme")
+    decision = policy.evaluate(lead_dict, "2026-11-26T10:00:00-03:00")
+    decision["stage"], decision["scores"], decision["policy"]["digest"]
 
 Every result names the policy that made it (name, version and digest), and the engine runs
 with the GIL released, so threads score in parallel.

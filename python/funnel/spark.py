@@ -6,10 +6,12 @@ executor process compiles them once, and each Arrow batch of a partition is scor
 engine (columnar decoding, all the task's cores, no JSON). Every decision carries the
 policy's name, version and digest, so a run is traceable to the exact policy that made it.
 
->>> from funnel import Policy, spark as fspark               # doctest: +SKIP
->>> scored = fspark.score(df, Policy.load("policies/xeducation"), "2026-01-05T10:00:00+05:30")
->>> scored.decisions.groupBy("stage").count().show()         # doctest: +SKIP
->>> scored.errors.show()                                     # doctest: +SKIP
+::
+
+    from funnel import Policy, spark as fspark
+    scored = fspark.score(df, Policy.load("policies/xeducation"), "2026-01-05T10:00:00+05:30")
+    scored.decisions.groupBy("stage").count().show()
+    scored.errors.show()
 """
 
 from __future__ import annotations
