@@ -1,0 +1,189 @@
+//! Runs over a whole input (a file, or its bytes): decisions for every lead, and period
+//! reports, with the engine's batch reader on all cores and the GIL released. Each returns
+//! when its run was inside the engine, on the engine clock ([`crate::clock`]).
+
+use crate::clock::{timed, Span};
+use crate::errors::input_failure;
+use crate::policy::NativePolicy;
+use chrono::NaiveDate;
+use funnel_engine::batch::{self, BatchOptions, InputFormat};
+use funnel_engine::report::{self, ReportRange, TableInput};
+use funnel_engine::{EvalOptions, LeadError};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// How the leads are written: `jsonl`, `csv` or `json`, as `funnel eval --input-format`.
+fn input_format(format: &str, delimiter: Option<char>) -> PyResult<InputFormat> {
+    let format = match format {
+        "jsonl" => InputFormat::Jsonl,
+        "csv" => InputFormat::Csv,
+        "json" => InputFormat::Json,
+        other => {
+            return Err(input_failure(format!(
+                "format {other:?} is not one of jsonl, csv, json"
+            )))
+        }
+    };
+    match (delimiter, format) {
+        (None, f) => Ok(f),
+        (Some(d), InputFormat::Csv) if d.is_ascii() && !matches!(d, '"' | '\n' | '\r') => {
+            Ok(InputFormat::CsvWith(d as u8))
+        }
+        (Some(d), InputFormat::Csv) => Err(input_failure(format!(
+            "delimiter {d:?} is not one ASCII character other than a quote or a line break"
+        ))),
+        (Some(_), _) => Err(input_failure("a delimiter is only for CSV input")),
+    }
+}
+
+/// The leads to read: a file, or bytes already in memory.
+fn open<'a>(path: Option<&Path>, data: Option<&'a [u8]>) -> PyResult<Box<dyn Read + Send + 'a>> {
+    match (path, data) {
+        (Some(p), None) => std::fs::File::open(p)
+            .map(|f| Box::new(f) as Box<dyn Read + Send>)
+            .map_err(|e| input_failure(format!("{}: {e}", p.display()))),
+        (None, Some(d)) => Ok(Box::new(d)),
+        _ => Err(input_failure(
+            "give the leads as a path or as bytes, not both",
+        )),
+    }
+}
+
+fn error_json(e: &LeadError) -> String {
+    serde_json::to_string(e).expect("lead errors serialize")
+}
+
+/// What [`evaluate_input`] returns: the decisions' JSON lines, the bad records' errors as
+/// JSON, leads evaluated, records failed, and when the run started and finished.
+type Evaluated<'py> = (Bound<'py, PyBytes>, Vec<String>, u64, u64, f64, f64);
+
+/// Every lead's decision, as `funnel eval --format jsonl` writes it (one JSON a line, in
+/// input order), and each bad record's error as `--errors` writes it.
+#[allow(clippy::too_many_arguments)]
+#[pyfunction]
+#[pyo3(signature = (policy, path, data, format, delimiter, at, explain, strict, jobs))]
+pub fn evaluate_input<'py>(
+    py: Python<'py>,
+    policy: &Bound<'py, NativePolicy>,
+    path: Option<PathBuf>,
+    data: Option<&[u8]>,
+    format: &str,
+    delimiter: Option<char>,
+    at: &str,
+    explain: bool,
+    strict: bool,
+    jobs: usize,
+) -> PyResult<Evaluated<'py>> {
+    let native = policy.get();
+    let options = BatchOptions {
+        at: native.instant(at)?,
+        eval: EvalOptions { explain, strict },
+        jobs,
+        chunk: batch::CHUNK,
+    };
+    let format = input_format(format, delimiter)?;
+    let input = open(path.as_deref(), data)?;
+    let (out, Span { started, finished }) = py.detach(|| {
+        timed(|| {
+            let mut decisions = Vec::new();
+            let mut errors = Vec::new();
+            let write = |e: &funnel_engine::Evaluation, buf: &mut Vec<u8>| e.write_json(buf);
+            let summary =
+                batch::write_each(&native.policy, input, format, &options, write, |_, r| {
+                    match r {
+                        Ok(json) => {
+                            decisions.extend_from_slice(json);
+                            decisions.push(b'\n');
+                        }
+                        Err(e) => errors.push(error_json(&e)),
+                    }
+                    Ok(())
+                });
+            summary.map(|s| (decisions, errors, s.evaluated, s.failed))
+        })
+    });
+    let (decisions, errors, evaluated, failed) = out.map_err(|e| input_failure(e.to_string()))?;
+    Ok((
+        PyBytes::new(py, &decisions),
+        errors,
+        evaluated,
+        failed,
+        started,
+        finished,
+    ))
+}
+
+/// A day written `YYYY-MM-DD`.
+fn date(text: Option<&str>, what: &str) -> PyResult<Option<NaiveDate>> {
+    text.map(|t| {
+        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map_err(|_| input_failure(format!("{what} {t:?} is not a date written YYYY-MM-DD")))
+    })
+    .transpose()
+}
+
+/// The period report over every lead, as `funnel report --format json` writes it, and each
+/// bad record's error. `tables` are the policy's tables (spend) as `(name, path)`.
+#[allow(clippy::too_many_arguments)]
+#[pyfunction]
+#[pyo3(signature = (policy, path, data, format, delimiter, at, since, until, jobs, tables))]
+pub fn report_input<'py>(
+    py: Python<'py>,
+    policy: &Bound<'py, NativePolicy>,
+    path: Option<PathBuf>,
+    data: Option<&[u8]>,
+    format: &str,
+    delimiter: Option<char>,
+    at: &str,
+    since: Option<&str>,
+    until: Option<&str>,
+    jobs: usize,
+    tables: Vec<(String, PathBuf)>,
+) -> PyResult<(String, Vec<String>, f64, f64)> {
+    let native = policy.get();
+    let options = BatchOptions {
+        at: native.instant(at)?,
+        eval: EvalOptions::default(),
+        jobs,
+        chunk: batch::CHUNK,
+    };
+    let range = ReportRange {
+        from: date(since, "since")?,
+        to: date(until, "until")?,
+    };
+    let format = input_format(format, delimiter)?;
+    let input = open(path.as_deref(), data)?;
+    let (out, Span { started, finished }) = py.detach(|| {
+        timed(|| {
+            // Opened here: a table's reader is not Send, so it never crosses threads.
+            let tables = tables
+                .into_iter()
+                .map(|(name, path)| {
+                    let file = std::fs::File::open(&path)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    Ok(TableInput {
+                        name,
+                        input: Box::new(file),
+                        format: InputFormat::from_path(&path),
+                    })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            let mut errors = Vec::new();
+            let report = report::run_with_tables(
+                &native.policy,
+                input,
+                format,
+                tables,
+                &options,
+                &range,
+                |e| errors.push(error_json(e)),
+            );
+            report.map(|r| (r, errors)).map_err(|e| e.to_string())
+        })
+    });
+    let (report, errors) = out.map_err(input_failure)?;
+    let json = serde_json::to_string(&report).expect("reports serialize");
+    Ok((json, errors, started, finished))
+}
