@@ -31,8 +31,14 @@ fn uri(path: &Path) -> String {
 
 impl Client {
     fn start(cwd: &Path) -> Client {
+        Client::start_with(cwd, &[])
+    }
+
+    /// `funnel lsp --stdio` with more arguments (`--lang pt-BR`).
+    fn start_with(cwd: &Path, extra: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_funnel"))
             .args(["lsp", "--stdio"])
+            .args(extra)
             .current_dir(cwd)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -481,5 +487,33 @@ fn a_file_with_garbage_does_not_stop_the_others_being_served() {
             }
         }
     }
+    lsp.shutdown();
+}
+
+#[test]
+fn diagnostics_speak_the_language_of_lang_with_the_same_codes() {
+    let (_dir, acme) = acme();
+    let personas = acme.join("personas.funnel");
+    let text = std::fs::read_to_string(&personas).unwrap();
+    let typo = text.replace("  company_size between 50", "  compny_size between 50");
+    assert_ne!(typo, text, "the example changed: pick another typo");
+    let mut lsp = Client::start_with(&acme, &["--lang", "pt-BR"]);
+    lsp.open(&personas, &text);
+    lsp.diagnostics(&personas);
+    lsp.change(&personas, 2, &typo);
+    let found = lsp.diagnostics(&personas);
+    let d = found
+        .iter()
+        .find(|d| d["code"] == "funnel::unknown_field")
+        .unwrap_or_else(|| panic!("an unknown field in {found:?}"));
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.contains("não existe campo `compny_size` no esquema do lead"),
+        "{message}"
+    );
+    assert!(
+        message.contains("você quis dizer `company_size`?"),
+        "{message}"
+    );
     lsp.shutdown();
 }

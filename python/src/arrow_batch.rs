@@ -10,7 +10,7 @@ use arrow::array::RecordBatch;
 use arrow::datatypes::Schema;
 use arrow_pyarrow::PyArrowType;
 use funnel_engine::arrow::{errors_batch, errors_schema, BatchEvaluator};
-use funnel_engine::batch::{self, BatchOptions};
+
 use funnel_engine::EvalOptions;
 use pyo3::prelude::*;
 
@@ -36,12 +36,7 @@ pub fn evaluate_batches(
     jobs: usize,
 ) -> PyResult<Scored> {
     let native = policy.get();
-    let options = BatchOptions {
-        at: native.instant(at)?,
-        eval: EvalOptions { explain, strict },
-        jobs,
-        chunk: batch::CHUNK,
-    };
+    let options = native.batch_options(at, EvalOptions { explain, strict }, jobs)?;
     let batches: Vec<RecordBatch> = batches.into_iter().map(|b| b.0).collect();
     let (out, Span { started, finished }) = py.detach(|| {
         timed(|| {
@@ -93,12 +88,7 @@ pub fn evaluate_batches_json(
     jobs: usize,
 ) -> PyResult<ScoredJson> {
     let native = policy.get();
-    let options = BatchOptions {
-        at: native.instant(at)?,
-        eval: EvalOptions { explain, strict },
-        jobs,
-        chunk: batch::CHUNK,
-    };
+    let options = native.batch_options(at, EvalOptions { explain, strict }, jobs)?;
     let batches: Vec<RecordBatch> = batches.into_iter().map(|b| b.0).collect();
     let out = py.detach(|| {
         let mut evaluator = BatchEvaluator::new(&native.policy, options);

@@ -143,4 +143,19 @@ impl NativePolicy {
             ))
         })
     }
+
+    /// The options of a batch run at `at` (read as `--at`), as the CLI's are.
+    pub fn batch_options(
+        &self,
+        at: &str,
+        eval: funnel_engine::EvalOptions,
+        jobs: usize,
+    ) -> PyResult<funnel_engine::batch::BatchOptions> {
+        Ok(funnel_engine::batch::BatchOptions {
+            at: self.instant(at)?,
+            eval,
+            jobs,
+            chunk: funnel_engine::batch::CHUNK,
+        })
+    }
 }

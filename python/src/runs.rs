@@ -6,7 +6,7 @@ use crate::clock::{timed, Span};
 use crate::errors::input_failure;
 use crate::policy::NativePolicy;
 use chrono::NaiveDate;
-use funnel_engine::batch::{self, BatchOptions, InputFormat};
+use funnel_engine::batch::{self, InputFormat};
 use funnel_engine::report::{self, ReportRange, TableInput};
 use funnel_engine::{EvalOptions, LeadError};
 use pyo3::prelude::*;
@@ -77,12 +77,7 @@ pub fn evaluate_input<'py>(
     jobs: usize,
 ) -> PyResult<Evaluated<'py>> {
     let native = policy.get();
-    let options = BatchOptions {
-        at: native.instant(at)?,
-        eval: EvalOptions { explain, strict },
-        jobs,
-        chunk: batch::CHUNK,
-    };
+    let options = native.batch_options(at, EvalOptions { explain, strict }, jobs)?;
     let format = input_format(format, delimiter)?;
     let input = open(path.as_deref(), data)?;
     let (out, Span { started, finished }) = py.detach(|| {
@@ -143,12 +138,7 @@ pub fn report_input<'py>(
     tables: Vec<(String, PathBuf)>,
 ) -> PyResult<(String, Vec<String>, f64, f64)> {
     let native = policy.get();
-    let options = BatchOptions {
-        at: native.instant(at)?,
-        eval: EvalOptions::default(),
-        jobs,
-        chunk: batch::CHUNK,
-    };
+    let options = native.batch_options(at, EvalOptions::default(), jobs)?;
     let range = ReportRange {
         from: date(since, "since")?,
         to: date(until, "until")?,
