@@ -16,11 +16,12 @@
 //! | evaluate many leads fast | [`Policy::evaluator`] -> [`Evaluator`] -> [`Evaluation`]; whole inputs: [`batch`] |
 //! | read a decision and its explanation | [`Decision`], [`decision::Step`] ([`decision`]) |
 //! | report over periods | [`report::run`] -> [`report::Report`] ([`report`]) |
+//! | report in parts (per file, per Spark partition), merged then finished | [`report::part_with_tables`] -> [`report::ReportPart`]: `merge`, `to_bytes`, `finish` |
 //! | measure how well scores, grades and stages predict an outcome | [`backtest::run`] -> [`backtest::Backtest`] ([`backtest`]) |
 //! | propose score points fitted to an outcome | [`backtest::suggest()`] -> [`backtest::Suggestion`] ([`backtest::SuggestOptions`]) |
 //! | run a set's tests | [`Policy::run_tests`] -> [`testing::TestRun`] ([`testing`]) |
 //! | serve a set that reloads when edited | [`LivePolicy`], [`WatchOptions`], [`ReloadEvent`], [`ReloadFailure`] |
-//! | evaluate Arrow record batches (feature `arrow`) | [`arrow::evaluate`], [`arrow::BatchEvaluator`] -> [`arrow::Evaluated`]; decoding alone: [`arrow::LeadColumns`] |
+//! | evaluate Arrow record batches (feature `arrow`) | [`arrow::evaluate`], [`arrow::BatchEvaluator`] -> [`arrow::Evaluated`]; reports: [`arrow::report()`], [`arrow::report_part`]; decoding alone: [`arrow::LeadColumns`] |
 //! | print values as decisions do | [`format_duration`], [`format_hours`], [`value_json`] |
 //!
 //! Everything else (the checker, the checked form, the compiled program, decoding, calendars,

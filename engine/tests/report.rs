@@ -560,3 +560,178 @@ fn a_batch_test_gives_a_tables_rows_and_a_one_lead_test_cannot() {
     .unwrap_err();
     assert_eq!(err.diagnostics[0].message, "no table named `spnd`");
 }
+
+// Reports in parts: counted over pieces of the leads, merged, finished.
+
+fn fixture_policy() -> Policy {
+    Policy::from_sources(vec![SourceFile::new("r.funnel", POLICY)])
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn options_at(at: &str) -> BatchOptions {
+    BatchOptions {
+        at: DateTime::parse_from_rfc3339(at).unwrap(),
+        eval: EvalOptions::default(),
+        jobs: 1,
+        chunk: 3,
+    }
+}
+
+/// The part over some JSON lines.
+fn part_of(policy: &Policy, lines: &[&str], options: &BatchOptions) -> report::ReportPart {
+    let jsonl = lines.join("\n");
+    report::part_with_tables(
+        policy,
+        jsonl.as_bytes(),
+        InputFormat::Jsonl,
+        vec![],
+        options,
+        |_| {},
+    )
+    .unwrap()
+}
+
+/// The report over `lines` split into `pieces` parts (lead `i` in part `i * 7 % pieces`, so
+/// each part holds leads from all over the input, out of order), each sent through its
+/// bytes, merged last part first: it must equal the report over the whole input, as JSON.
+fn assert_parts_make_the_whole(policy: &Policy, lines: &[&str], at: &str) {
+    let options = options_at(at);
+    let whole = report::run(
+        policy,
+        lines.join("\n").as_bytes(),
+        InputFormat::Jsonl,
+        &options,
+        &ReportRange::default(),
+        |_| {},
+    )
+    .unwrap();
+    let whole = serde_json::to_string_pretty(&whole).unwrap();
+    for pieces in [1, 2, 3, 5, lines.len()] {
+        let mut split: Vec<Vec<&str>> = vec![Vec::new(); pieces];
+        for (i, line) in lines.iter().enumerate() {
+            split[i * 7 % pieces].push(line);
+        }
+        let mut parts: Vec<report::ReportPart> = split
+            .iter()
+            .map(|p| part_of(policy, p, &options))
+            .map(|p| report::ReportPart::from_bytes(&p.to_bytes()).unwrap())
+            .collect();
+        let mut merged = parts.pop().unwrap();
+        while let Some(p) = parts.pop() {
+            merged.merge(p).unwrap();
+        }
+        let report = merged.finish(policy, &ReportRange::default()).unwrap();
+        assert_eq!(
+            serde_json::to_string_pretty(&report).unwrap(),
+            whole,
+            "{pieces} parts"
+        );
+    }
+}
+
+#[test]
+fn parts_merged_in_any_grouping_make_the_report_of_the_whole() {
+    let lines: Vec<&str> = LEADS.lines().filter(|l| !l.is_empty()).collect();
+    assert_parts_make_the_whole(&fixture_policy(), &lines, "2026-11-15T12:00:00Z");
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let acme = Policy::load(root.join("policies/acme")).unwrap();
+    let jsonl = std::fs::read_to_string(root.join("policies/acme/leads/leads.jsonl")).unwrap();
+    let lines: Vec<&str> = jsonl.lines().filter(|l| !l.is_empty()).collect();
+    assert_parts_make_the_whole(&acme, &lines, "2026-11-26T10:00:00-03:00");
+}
+
+#[test]
+fn a_sum_does_not_depend_on_how_the_leads_were_split() {
+    // 0.1 ten times is 0.9999999999999999 added in order; the report's sum is exact.
+    let policy = Policy::from_sources(vec![SourceFile::new(
+        "s.funnel",
+        "policy \"s\" version 1\nschema lead {\n  id: text key\n  created: date\n  cost: number\n}\n\
+         stages {\n  lead\n}\n\
+         metric spend \"Spend\" = sum(cost of leads) per month by created\n",
+    )])
+    .unwrap();
+    let lines: Vec<String> = (0..10)
+        .map(|i| format!(r#"{{"id": "l{i}", "created": "2026-11-02", "cost": 0.1}}"#))
+        .collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let options = options_at("2026-11-15T12:00:00Z");
+    let mut merged = part_of(&policy, &lines[..3], &options);
+    merged
+        .merge(part_of(&policy, &lines[3..], &options))
+        .unwrap();
+    let report = merged.finish(&policy, &ReportRange::default()).unwrap();
+    assert_eq!(report.periods[0].metrics[0].value, Some(1.0));
+    assert_parts_make_the_whole(&policy, &lines, "2026-11-15T12:00:00Z");
+}
+
+#[test]
+fn parts_of_another_policy_or_instant_or_not_parts_at_all_are_refused() {
+    let policy = fixture_policy();
+    let lines: Vec<&str> = LEADS.lines().filter(|l| !l.is_empty()).collect();
+    let at = "2026-11-15T12:00:00Z";
+    let mut part = part_of(&policy, &lines, &options_at(at));
+    assert_eq!((part.evaluated(), part.failed()), (6, 0));
+
+    let other = Policy::from_sources(vec![SourceFile::new(
+        "r.funnel",
+        POLICY.replace("version 1", "version 2"),
+    )])
+    .unwrap();
+    let theirs = part_of(&other, &lines, &options_at(at));
+    let e = part.merge(theirs).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "the report part was counted with policy {}, not {}",
+            other.digest(),
+            policy.digest()
+        )
+    );
+    let later = part_of(&policy, &lines, &options_at("2026-11-16T12:00:00Z"));
+    let e = part.merge(later).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "the report parts were counted at different instants \
+         (2026-11-15T12:00:00+00:00 and 2026-11-16T12:00:00+00:00)"
+    );
+    // The refused merges left the part as it was.
+    assert_eq!((part.evaluated(), part.failed()), (6, 0));
+
+    let bytes = part.to_bytes();
+    assert!(report::ReportPart::from_bytes(b"{\"evaluated\": 6}")
+        .unwrap_err()
+        .to_string()
+        .starts_with("not a report part written by this version of funnel"));
+    assert!(report::ReportPart::from_bytes(&bytes[..bytes.len() / 2]).is_err());
+    let part = report::ReportPart::from_bytes(&bytes).unwrap();
+    let e = part.finish(&other, &ReportRange::default()).unwrap_err();
+    assert!(matches!(e, report::PartError::Policy { .. }), "{e}");
+}
+
+#[test]
+fn a_bad_lead_is_counted_failed_once_in_the_merged_part() {
+    let policy = fixture_policy();
+    let mut lines: Vec<&str> = LEADS.lines().filter(|l| !l.is_empty()).collect();
+    lines.insert(
+        2,
+        r#"{"id": "bad", "created_at": "yesterday", "score_in": 1, "spam": false}"#,
+    );
+    let options = options_at("2026-11-15T12:00:00Z");
+    let mut errors = Vec::new();
+    let jsonl = lines[..4].join("\n");
+    let mut part = report::part_with_tables(
+        &policy,
+        jsonl.as_bytes(),
+        InputFormat::Jsonl,
+        vec![],
+        &options,
+        |e| errors.push(e.to_string()),
+    )
+    .unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("record 3"), "{}", errors[0]);
+    part.merge(part_of(&policy, &lines[4..], &options)).unwrap();
+    let report = part.finish(&policy, &ReportRange::default()).unwrap();
+    assert_eq!((report.evaluated, report.failed), (6, 1));
+}

@@ -82,6 +82,7 @@ use crate::batch::{BatchError, BatchOptions, InputError, Summary};
 use crate::decode::LeadError;
 use crate::evaluator::Evaluation;
 use crate::policy::Policy;
+use crate::report::ReportPart;
 use ::arrow::array::RecordBatch;
 use ::arrow::datatypes::SchemaRef;
 use decisions::stage_counts;
@@ -420,7 +421,21 @@ pub fn report(
     range: &crate::report::ReportRange,
     on_error: impl FnMut(&LeadError),
 ) -> Result<crate::report::Report, BatchError> {
-    crate::report::run_from(policy, tables, options, range, on_error, |plan, add| {
+    let part = report_part(policy, batches, tables, options, on_error)?;
+    Ok(part.into_report(policy, range))
+}
+
+/// The counts [`report`] makes its report of, as a [`ReportPart`] to merge with the parts
+/// over other batches (a Spark partition's, another file's) before it is finished.
+/// Records are numbered from 1 across `batches`.
+pub fn report_part(
+    policy: &Policy,
+    batches: impl IntoIterator<Item = Result<RecordBatch, ::arrow::error::ArrowError>>,
+    tables: Vec<crate::report::TableInput>,
+    options: &BatchOptions,
+    on_error: impl FnMut(&LeadError),
+) -> Result<ReportPart, BatchError> {
+    crate::report::part_from(policy, tables, options, on_error, |plan, add| {
         let mut columns: Option<(SchemaRef, LeadColumns)> = None;
         let mut next = 1u64;
         for batch in batches {

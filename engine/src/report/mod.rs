@@ -16,10 +16,16 @@ use crate::period;
 use crate::policy::Policy;
 use crate::value::Value;
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use exact_sum::ExactSum;
 use funnel_grammar::ast::{Bound, ListOp, PeriodUnit};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Read;
+
+mod exact_sum;
+mod part;
+
+pub use part::{PartError, ReportPart};
 
 /// Which periods a report shows.
 #[derive(Debug, Clone, Default)]
@@ -403,17 +409,19 @@ fn date_of(v: &Value, tz: chrono_tz::Tz) -> Option<NaiveDate> {
     }
 }
 
-#[derive(Default, Clone)]
+#[derive(Default, Clone, Serialize, Deserialize)]
 struct Acc {
     /// Table rows in the bucket, before the filter: a table aggregate with none has no
     /// value (a month without a spend row is not a month of zero spend).
     rows: u64,
     count: u64,
-    sum: f64,
+    /// Exact, so that a report does not depend on the order its leads came in or on how
+    /// they were split into parts.
+    sum: ExactSum,
     values: Vec<f64>,
 }
 
-#[derive(Default, Clone)]
+#[derive(Default, Clone, Serialize, Deserialize)]
 struct SlaAcc {
     applicable: u64,
     met: u64,
@@ -480,7 +488,7 @@ fn reached(p: &Checked, f: &Facts, s: usize) -> bool {
 
 /// A funnel's counts: leads by (stage, furthest stage), and the time between consecutive
 /// stages that name their instant.
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
 struct FunnelAcc {
     /// `[stage * n + furthest]`.
     counts: Vec<u64>,
@@ -597,7 +605,22 @@ pub fn run_with_tables<R: Read>(
     range: &ReportRange,
     on_error: impl FnMut(&crate::LeadError),
 ) -> Result<Report, BatchError> {
-    run_from(policy, tables, options, range, on_error, |plan, add| {
+    let part = part_with_tables(policy, input, format, tables, options, on_error)?;
+    Ok(part.into_report(policy, range))
+}
+
+/// The counts [`run_with_tables`] makes its report of, as a [`ReportPart`] to merge with
+/// the parts over other leads (another file, another Spark partition) before it is
+/// finished. Records are numbered from 1 in `input`.
+pub fn part_with_tables<R: Read>(
+    policy: &Policy,
+    input: R,
+    format: InputFormat,
+    tables: Vec<TableInput>,
+    options: &BatchOptions,
+    on_error: impl FnMut(&crate::LeadError),
+) -> Result<ReportPart, BatchError> {
+    part_from(policy, tables, options, on_error, |plan, add| {
         batch::map(
             policy,
             input,
@@ -614,17 +637,16 @@ pub fn run_with_tables<R: Read>(
     })
 }
 
-/// The report over the leads `leads` hands over (each lead's facts, or its error, in input
-/// order), with the rows of the policy's tables: what [`run_with_tables`] does for an input
-/// of text, and `crate::arrow` for record batches.
-pub(crate) fn run_from(
+/// The counts over the leads `leads` hands over (each lead's facts, or its error, in input
+/// order), with the rows of the policy's tables: what [`part_with_tables`] does for an
+/// input of text, and `crate::arrow` for record batches.
+pub(crate) fn part_from(
     policy: &Policy,
     tables: Vec<TableInput>,
     options: &BatchOptions,
-    range: &ReportRange,
     mut on_error: impl FnMut(&crate::LeadError),
     leads: impl FnOnce(&Plan, &mut dyn FnMut(Result<Facts, crate::LeadError>)) -> Result<(), BatchError>,
-) -> Result<Report, BatchError> {
+) -> Result<ReportPart, BatchError> {
     let plan = Plan::new(policy.compiled());
     let mut tally = Tally::new(&plan);
     let mut table_failed = 0;
@@ -699,11 +721,10 @@ pub(crate) fn run_from(
             on_error(&e);
         }
     })?;
-    Ok(tally.into_report(
-        &plan,
+    Ok(ReportPart::new(
         policy,
         options.at,
-        range,
+        tally,
         evaluated,
         failed + table_failed,
     ))
@@ -1083,7 +1104,10 @@ struct SlaFacts {
     elapsed: i64,
 }
 
-/// The report's counts so far, keyed by period start.
+/// The report's counts so far, keyed by period start. Everything in it is a count, an
+/// exact sum or a list read sorted, so tallies of any split of the leads merge
+/// ([`part::Merge`]) into the tally of all of them.
+#[derive(Serialize, Deserialize)]
 struct Tally {
     /// Per commitment: (counted, base) per period and segment.
     commit: Vec<BTreeMap<Key, (u64, u64)>>,
@@ -1184,7 +1208,7 @@ impl Tally {
                 {
                     if let Some(v) = c {
                         acc.count += 1;
-                        acc.sum += v;
+                        acc.sum.add(*v);
                         if matches!(agg.op, ListOp::Median | ListOp::Min | ListOp::Max) {
                             acc.values.push(*v);
                         }
@@ -1293,7 +1317,7 @@ impl Tally {
                     acc.rows += 1;
                     if let Some(v) = c {
                         acc.count += 1;
-                        acc.sum += v;
+                        acc.sum.add(*v);
                         if matches!(agg.op, ListOp::Median | ListOp::Min | ListOp::Max) {
                             acc.values.push(*v);
                         }
@@ -1437,11 +1461,12 @@ impl Acc {
     /// nothing.
     fn value(&self, op: ListOp) -> Option<f64> {
         let mut sorted = self.values.clone();
-        sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        // A total order (NaN last), so that the order values came in does not matter.
+        sorted.sort_by(f64::total_cmp);
         match op {
             ListOp::Count => Some(self.count as f64),
-            ListOp::Sum => Some(self.sum),
-            ListOp::Avg => (self.count > 0).then(|| self.sum / self.count as f64),
+            ListOp::Sum => Some(self.sum.value()),
+            ListOp::Avg => (self.count > 0).then(|| self.sum.value() / self.count as f64),
             ListOp::Min => sorted.first().copied(),
             ListOp::Max => sorted.last().copied(),
             ListOp::Median => {
