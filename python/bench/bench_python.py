@@ -13,6 +13,8 @@ target/spark-example, and prints:
    batches of several sizes.
 2. Throughput on all cores: the engine in-process on an Arrow table, `funnel eval` on the same
    leads as JSON lines, and funnel.spark on local[2] reading the same leads as Parquet.
+3. The same for reports: Policy.report on the table, `funnel report` on the JSON lines, and
+   funnel.spark.report (a part per partition, merged in Spark), with the size of a part.
 """
 
 import argparse
@@ -83,7 +85,39 @@ def throughput(policy, table, jsonl: Path, parquet: Path, cli: str, master: str)
     fspark.score(df, policy, AT).decisions.write.format("noop").mode("overwrite").save()
     seconds = time.perf_counter() - t
     print(f"| funnel.spark on {master}, Parquet in, decisions to a no-op sink | {seconds:.2f} | {n / seconds:,.0f} |")
+    reports(policy, table, jsonl, df, cli, master)
     spark.stop()
+
+
+def best_of(runs: int, work) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def reports(policy, table, jsonl: Path, df, cli: str, master: str) -> None:
+    from funnel import spark as fspark
+
+    n = table.num_rows
+    print(f"\nReports, {n:,} leads (best of 3; Spark once, after a warm-up):")
+    print("| path | seconds | leads/s |")
+    print("|---|---:|---:|")
+    seconds = best_of(3, lambda: policy.report(table, AT))
+    print(f"| engine in-process, Arrow table, all cores (Policy.report) | {seconds:.2f} | {n / seconds:,.0f} |")
+    command = [cli, "report", "bench/lead-scoring-v1", str(jsonl), "--at", AT, "-q", "--format", "json"]
+    seconds = best_of(3, lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL))
+    print(f"| `funnel report` JSON lines, all cores | {seconds:.2f} | {n / seconds:,.0f} |")
+    fspark.report(df.limit(1000), policy, AT)
+    t = time.perf_counter()
+    report = fspark.report(df, policy, AT)
+    seconds = time.perf_counter() - t
+    assert report["evaluated"] == n
+    print(f"| funnel.spark.report on {master}, Parquet in | {seconds:.2f} | {n / seconds:,.0f} |")
+    half = policy.report_part(table.slice(0, n // 2), AT, jobs=0)
+    print(f"A part over {n // 2:,} leads is {len(half.to_bytes()):,} bytes.")
 
 
 def main() -> None:

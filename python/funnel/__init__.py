@@ -11,7 +11,7 @@ with the GIL released, so threads score in parallel.
 """
 
 from .errors import Diagnostic, FunnelError, InputError, Label, LeadError, PolicyError
-from .policy import Decisions, Policy, Scored, Stamp, engine_clock
+from .policy import Decisions, Policy, ReportPart, Scored, Stamp, engine_clock
 
 
 def load(path) -> Policy:
@@ -28,6 +28,7 @@ __all__ = [
     "LeadError",
     "Policy",
     "PolicyError",
+    "ReportPart",
     "Scored",
     "Stamp",
     "engine_clock",

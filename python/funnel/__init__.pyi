@@ -11,6 +11,7 @@ from .errors import LeadError as LeadError
 from .errors import PolicyError as PolicyError
 from .policy import Decisions as Decisions
 from .policy import Policy as Policy
+from .policy import ReportPart as ReportPart
 from .policy import Scored as Scored
 from .policy import Stamp as Stamp
 from .policy import engine_clock as engine_clock

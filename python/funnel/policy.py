@@ -147,6 +147,76 @@ def _path_and_data(source: Source) -> Tuple[Optional[str], Optional[bytes]]:
     return os.fspath(source), None
 
 
+def _is_file_source(source: Any) -> bool:
+    """A file's path or its bytes, rather than a table of leads."""
+    return isinstance(source, (str, bytes, bytearray, memoryview, os.PathLike))
+
+
+def _day(d: Optional[Union[str, _dt.date]]) -> Optional[str]:
+    return d.isoformat() if isinstance(d, _dt.date) else d
+
+
+def _table_paths(
+    tables: Optional[Mapping[str, Union[str, "os.PathLike[str]"]]],
+) -> List[Tuple[str, str]]:
+    return [(name, os.fspath(path)) for name, path in (tables or {}).items()]
+
+
+class ReportPart:
+    """The counts of a report over some leads (:meth:`Policy.report_part`), not finished
+    into periods: counts, exact sums and the values medians and percentiles need, never a
+    lead. Parts of one policy at one instant merge, in any order and grouping, into the part
+    over all their leads; :meth:`finish` gives the report. :meth:`to_bytes` and
+    :meth:`from_bytes` carry a part between processes (a Spark executor and the driver).
+
+    ``errors`` holds the bad records' errors, as :meth:`Policy.report` gives them.
+    """
+
+    __slots__ = ("_data", "errors")
+
+    def __init__(self, data: bytes, errors: Optional[List[Dict[str, Any]]] = None):
+        self._data = bytes(data)
+        self.errors: List[Dict[str, Any]] = list(errors or [])
+
+    def merge(self, *others: "ReportPart") -> "ReportPart":
+        """A new part holding this one's counts and the others'. Raises
+        :class:`funnel.InputError` for parts of another policy or instant."""
+        try:
+            data = _funnel.merge_report_parts([self._data, *(o._data for o in others)])
+        except _funnel.InputFailure as e:
+            raise _translate(e) from None
+        return ReportPart(data, self.errors + [e for o in others for e in o.errors])
+
+    def finish(
+        self,
+        policy: "Policy",
+        *,
+        since: Optional[Union[str, _dt.date]] = None,
+        until: Optional[Union[str, _dt.date]] = None,
+    ) -> Dict[str, Any]:
+        """The report over every lead counted into the part, as :meth:`Policy.report`
+        returns it. ``policy`` must be the one that counted it (the same digest)."""
+        try:
+            text = _funnel.finish_report(policy._native, self._data, _day(since), _day(until))
+        except _funnel.InputFailure as e:
+            raise _translate(e) from None
+        report = json.loads(text)
+        report["errors"] = list(self.errors)
+        return report
+
+    def to_bytes(self) -> bytes:
+        """The counts as bytes (the errors are not in them)."""
+        return self._data
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "ReportPart":
+        """A part from :meth:`to_bytes`' bytes; checked when it is merged or finished."""
+        return cls(data)
+
+    def __repr__(self) -> str:
+        return f"ReportPart({len(self._data)} bytes, {len(self.errors)} errors)"
+
+
 class Policy:
     """A compiled policy set: immutable, and safe to share between threads.
 
@@ -368,7 +438,7 @@ class Policy:
 
     def report(
         self,
-        source: Source,
+        source: Any,
         at: Optional[Instant] = None,
         *,
         format: Optional[str] = None,
@@ -378,31 +448,71 @@ class Policy:
         tables: Optional[Mapping[str, Union[str, "os.PathLike[str]"]]] = None,
         jobs: int = 0,
     ) -> Dict[str, Any]:
-        """The period report over every lead of a file (or its bytes): the dict
+        """The period report over every lead of ``source``: the dict
         ``funnel report --format json`` prints (``policy``, ``at``, ``evaluated``, ``failed``,
         ``periods``, ``funnel``, ``sla``), with the bad records' errors under ``"errors"``.
-        ``since``/``until`` bound the periods shown (``--from``/``--to``); ``tables`` maps
-        the policy's tables (spend) to their files (``--table NAME=FILE``)."""
-        path, data = _path_and_data(source)
-        day = lambda d: d.isoformat() if isinstance(d, _dt.date) else d  # noqa: E731
+
+        ``source`` is a file (a path), its bytes, or a table of leads as
+        :meth:`evaluate_batch` takes it (a pyarrow ``Table``/``RecordBatch``, a pandas or
+        Polars DataFrame), read a column at a time. ``since``/``until`` bound the periods
+        shown (``--from``/``--to``); ``tables`` maps the policy's tables (spend) to their
+        files (``--table NAME=FILE``)."""
+        given_tables = _table_paths(tables)
         try:
-            text, errors, _, _ = _funnel.report_input(
-                self._native,
-                path,
-                data,
-                _format_of(source, format),
-                delimiter,
-                self.instant(at),
-                day(since),
-                day(until),
-                jobs,
-                [(n, os.fspath(p)) for n, p in (tables or {}).items()],
-            )
+            if _is_file_source(source):
+                path, data = _path_and_data(source)
+                text, errors, _, _ = _funnel.report_input(
+                    self._native,
+                    path,
+                    data,
+                    _format_of(source, format),
+                    delimiter,
+                    self.instant(at),
+                    _day(since),
+                    _day(until),
+                    jobs,
+                    given_tables,
+                )
+            else:
+                if format is not None or delimiter is not None:
+                    raise TypeError("format and delimiter are for files; a table has columns")
+                text, errors, _, _ = _funnel.report_batches(
+                    self._native,
+                    _record_batches(source),
+                    self.instant(at),
+                    _day(since),
+                    _day(until),
+                    jobs,
+                    given_tables,
+                )
         except _funnel.InputFailure as e:
             raise _translate(e) from None
         report = json.loads(text)
         report["errors"] = [json.loads(e) for e in errors]
         return report
+
+    def report_part(
+        self,
+        leads: Any = None,
+        at: Optional[Instant] = None,
+        *,
+        tables: Optional[Mapping[str, Union[str, "os.PathLike[str]"]]] = None,
+        jobs: int = 0,
+    ) -> "ReportPart":
+        """The counts of a report over a table of leads (as :meth:`evaluate_batch` takes
+        it; ``None`` for no leads) and the rows of ``tables``, not yet finished into periods:
+        a :class:`ReportPart`. Parts over pieces of the leads, counted at the same instant,
+        merge into the part over all of them, and :meth:`ReportPart.finish` gives the report
+        :meth:`report` gives over the whole. :func:`funnel.spark.report` counts a part per
+        Spark partition this way."""
+        batches = [] if leads is None else _record_batches(leads)
+        try:
+            data, errors = _funnel.report_part(
+                self._native, batches, self.instant(at), jobs, _table_paths(tables)
+            )
+        except _funnel.InputFailure as e:
+            raise _translate(e) from None
+        return ReportPart(data, [json.loads(e) for e in errors])
 
     def __repr__(self) -> str:
         return f"Policy({self.name!r} v{self.version} {self.digest})"

@@ -12,14 +12,27 @@ policy's name, version and digest, so a run is traceable to the exact policy tha
     scored = fspark.score(df, Policy.load("policies/xeducation"), "2026-01-05T10:00:00+05:30")
     scored.decisions.groupBy("stage").count().show()
     scored.errors.show()
+
+:func:`report` computes the period report of a DataFrame where its rows are: each partition
+counts its leads into a :class:`funnel.ReportPart` on its executor, Spark merges the parts
+(``treeAggregate``, on the executors), and the driver finishes the one merged part. The
+report is the one ``funnel report`` gives over the same leads, to the last digit, however
+the rows are partitioned::
+
+    report = fspark.report(df, Policy.load("policies/olist"), "2018-12-01T00:00:00-02:00",
+                           tables={"spend": "policies/olist/spend/illustrative_spend.csv"})
+    report["periods"][0]["metrics"]
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, Optional, Tuple
+import datetime as _dt
+import json as _json
+import os
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
-from .policy import Instant, Policy
+from .policy import Instant, Policy, ReportPart
 
 #: Policies compiled in this process, by digest: an executor compiles a policy once, however
 #: many tasks and batches it scores.
@@ -157,3 +170,80 @@ def score(
 
     scored = df.mapInArrow(run, from_arrow_schema(out_schema))
     return Scoring(scored=scored, policy=policy.stamp)
+
+
+#: A merged report part as the reduction carries it: the part's bytes and the errors' JSON.
+_Merged = Optional[Tuple[bytes, List[str]]]
+
+
+def _merge(a: _Merged, b: _Merged) -> _Merged:
+    """Two partitions' parts as one (on an executor, with no policy needed)."""
+    from . import _funnel
+
+    if a is None or b is None:
+        return a if b is None else b
+    return bytes(_funnel.merge_report_parts([a[0], b[0]])), a[1] + b[1]
+
+
+def report(
+    df: Any,
+    policy: Policy,
+    at: Optional[Instant] = None,
+    *,
+    since: Optional[Union[str, _dt.date]] = None,
+    until: Optional[Union[str, _dt.date]] = None,
+    tables: Optional[Mapping[str, Union[str, "os.PathLike[str]"]]] = None,
+    jobs: int = 1,
+    depth: int = 2,
+) -> Dict[str, Any]:
+    """The period report over every row of a Spark DataFrame, as leads of ``policy`` at the
+    instant ``at`` (``None`` is now, on the driver): the dict :meth:`funnel.Policy.report`
+    returns, which is what ``funnel report --format json`` prints, with the bad records'
+    errors under ``"errors"`` (each with its ``partition`` and its ``record`` within it).
+
+    The per-lead part runs on the executors: each partition is evaluated and counted into a
+    report part (counts, exact sums, the values of medians and percentiles) with
+    ``mapInArrow``. The aggregation runs in Spark: the parts are merged with
+    ``treeAggregate`` (``depth`` levels, on the executors). The driver only finishes the
+    merged part into periods, adding the rows of ``tables`` (the policy's spend tables, as
+    files, like ``--table NAME=FILE``). Columns are matched to fields as :func:`score`
+    matches them, and checked on the driver before any task runs.
+    """
+    import pyarrow as pa
+    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+
+    instant = policy.instant(at)
+    sources, digest = policy.sources, policy.digest
+    # The columns are checked (a missing required field raises InputError) and the tables
+    # read on the driver, before any task runs.
+    empty = pa.RecordBatch.from_pylist([], schema=to_arrow_schema(df.schema))
+    driver_part = policy.report_part(empty, instant, tables=tables, jobs=1)
+    out_schema = pa.schema([("part", pa.binary(), False), ("errors", pa.list_(pa.string()))])
+
+    def count(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        from pyspark import TaskContext
+
+        from . import _funnel
+
+        compiled = _compiled(sources, digest)
+        context = TaskContext.get()
+        partition = context.partitionId() if context else 0
+        batches = [b for b in batches if b.num_rows]
+        part, errors = _funnel.report_part(compiled._native, batches, instant, jobs, [])
+        located = [
+            _json.dumps({"partition": partition, **_json.loads(e)}) for e in errors
+        ]
+        yield pa.RecordBatch.from_pylist(
+            [{"part": bytes(part), "errors": located}], schema=out_schema
+        )
+
+    parts = df.mapInArrow(count, from_arrow_schema(out_schema))
+    merged = parts.rdd.map(lambda row: (bytes(row.part), list(row.errors))).treeAggregate(
+        None, _merge, _merge, depth
+    )
+    total = driver_part if merged is None else driver_part.merge(ReportPart(merged[0]))
+    result = total.finish(policy, since=since, until=until)
+    errors = [_json.loads(e) for e in (merged[1] if merged else [])]
+    errors.sort(key=lambda e: (e["partition"], e.get("record") or 0))
+    result["errors"] = driver_part.errors + errors
+    return result

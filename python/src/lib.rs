@@ -13,6 +13,7 @@ mod arrow_batch;
 mod clock;
 mod errors;
 mod policy;
+mod reports;
 mod runs;
 
 use pyo3::prelude::*;
@@ -29,6 +30,10 @@ fn _funnel(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(arrow_batch::evaluate_batches, m)?)?;
     m.add_function(wrap_pyfunction!(arrow_batch::evaluate_batches_json, m)?)?;
     m.add_function(wrap_pyfunction!(runs::report_input, m)?)?;
+    m.add_function(wrap_pyfunction!(reports::report_batches, m)?)?;
+    m.add_function(wrap_pyfunction!(reports::report_part, m)?)?;
+    m.add_function(wrap_pyfunction!(reports::merge_report_parts, m)?)?;
+    m.add_function(wrap_pyfunction!(reports::finish_report, m)?)?;
     m.add_function(wrap_pyfunction!(clock::engine_clock, m)?)?;
     Ok(())
 }

@@ -51,7 +51,7 @@ fn open<'a>(path: Option<&Path>, data: Option<&'a [u8]>) -> PyResult<Box<dyn Rea
     }
 }
 
-fn error_json(e: &LeadError) -> String {
+pub(crate) fn error_json(e: &LeadError) -> String {
     serde_json::to_string(e).expect("lead errors serialize")
 }
 
@@ -119,6 +119,31 @@ fn date(text: Option<&str>, what: &str) -> PyResult<Option<NaiveDate>> {
     .transpose()
 }
 
+/// The periods a report shows: `since` and `until` (`--from`, `--to`), as `YYYY-MM-DD`.
+pub(crate) fn report_range(since: Option<&str>, until: Option<&str>) -> PyResult<ReportRange> {
+    Ok(ReportRange {
+        from: date(since, "since")?,
+        to: date(until, "until")?,
+    })
+}
+
+/// The policy's tables (spend) given as `(name, path)`, opened. Call it on the thread that
+/// reads them: a table's reader is not Send.
+pub(crate) fn open_tables(tables: Vec<(String, PathBuf)>) -> Result<Vec<TableInput>, String> {
+    tables
+        .into_iter()
+        .map(|(name, path)| {
+            let file =
+                std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(TableInput {
+                name,
+                input: Box::new(file),
+                format: InputFormat::from_path(&path),
+            })
+        })
+        .collect()
+}
+
 /// The period report over every lead, as `funnel report --format json` writes it, and each
 /// bad record's error. `tables` are the policy's tables (spend) as `(name, path)`.
 #[allow(clippy::too_many_arguments)]
@@ -139,27 +164,12 @@ pub fn report_input<'py>(
 ) -> PyResult<(String, Vec<String>, f64, f64)> {
     let native = policy.get();
     let options = native.batch_options(at, EvalOptions::default(), jobs)?;
-    let range = ReportRange {
-        from: date(since, "since")?,
-        to: date(until, "until")?,
-    };
+    let range = report_range(since, until)?;
     let format = input_format(format, delimiter)?;
     let input = open(path.as_deref(), data)?;
     let (out, Span { started, finished }) = py.detach(|| {
         timed(|| {
-            // Opened here: a table's reader is not Send, so it never crosses threads.
-            let tables = tables
-                .into_iter()
-                .map(|(name, path)| {
-                    let file = std::fs::File::open(&path)
-                        .map_err(|e| format!("{}: {e}", path.display()))?;
-                    Ok(TableInput {
-                        name,
-                        input: Box::new(file),
-                        format: InputFormat::from_path(&path),
-                    })
-                })
-                .collect::<Result<Vec<_>, String>>()?;
+            let tables = open_tables(tables)?;
             let mut errors = Vec::new();
             let report = report::run_with_tables(
                 &native.policy,

@@ -1,7 +1,9 @@
 """funnel.spark on a local Spark (local[2], several partitions): the decisions equal the
 CLI's byte for byte after sorting, stamped with the policy, and bad records come back as
-errors while the rest are scored."""
+errors while the rest are scored; the report computed in parts on the executors and merged
+in Spark equals the CLI's."""
 
+import json
 import os
 import sys
 
@@ -78,3 +80,48 @@ def test_a_bad_record_is_an_error_row_and_the_rest_are_scored(spark, leads, poli
     [error] = scored.errors.collect()
     assert error["lead"] == bad_key and error["found"] == '"lots"'
     assert error["partition"] in (0, 1) and error["record"] >= 1
+
+
+OLIST_AT = "2018-12-01T00:00:00-02:00"
+OLIST_SPEND = "policies/olist/spend/illustrative_spend.csv"
+
+
+def test_the_report_is_the_clis_however_the_rows_are_partitioned(spark, cli, olist_csv):
+    """policies/olist (spend table, exact sums, medians, segments, per-lead SLAs) over the
+    joined leads: the report from 1, 3 and 7 partitions equals `funnel report`'s."""
+    policy = funnel.Policy.load("policies/olist")
+    want = json.loads(cli.run(
+        "report", "policies/olist", olist_csv, "--at", OLIST_AT, "--table",
+        f"spend={OLIST_SPEND}", "--format", "json", "-q",
+    ).stdout)
+    leads = spark.read.option("header", True).csv(str(olist_csv)).cache()
+    for partitions in (1, 3, 7):
+        df = leads.repartition(partitions)
+        assert df.rdd.getNumPartitions() == partitions
+        got = fspark.report(df, policy, OLIST_AT, tables={"spend": OLIST_SPEND})
+        assert got.pop("errors") == []
+        assert got == want, f"{partitions} partitions"
+    april = fspark.report(leads.repartition(3), policy, OLIST_AT, since="2018-04-01",
+                          until="2018-04-30", tables={"spend": OLIST_SPEND})
+    assert [p["period"] for p in april["periods"]] == ["2018-04"]
+
+
+def test_a_bad_record_in_a_spark_report_is_an_error_with_its_partition(spark, leads, policy):
+    from pyspark.sql import functions as F
+
+    first = leads.orderBy("Prospect ID").limit(6).cache()
+    bad_key = first.collect()[4]["Prospect ID"]
+    broken = first.withColumn(
+        "TotalVisits",
+        F.when(F.col("Prospect ID") == bad_key, F.lit("lots")).otherwise(F.col("TotalVisits")),
+    ).repartition(2)
+    report = fspark.report(broken, policy, XED_AT)
+    assert (report["evaluated"], report["failed"]) == (5, 1)
+    [error] = report["errors"]
+    assert error["lead"] == bad_key and error["found"] == '"lots"'
+    assert error["partition"] in (0, 1) and error["record"] >= 1
+
+
+def test_a_report_without_a_required_column_raises_before_any_task(spark, leads, policy):
+    with pytest.raises(funnel.InputError):
+        fspark.report(leads.drop("Prospect ID"), policy, XED_AT)
