@@ -9,7 +9,7 @@ use crate::policy::NativePolicy;
 use arrow::array::RecordBatch;
 use arrow::datatypes::Schema;
 use arrow_pyarrow::PyArrowType;
-use funnel_engine::arrow::{errors_batch, errors_schema, BatchEvaluator};
+use funnel_engine::arrow::{errors_batch, errors_schema, BatchEvaluator, Error};
 
 use funnel_engine::EvalOptions;
 use pyo3::prelude::*;
@@ -20,6 +20,28 @@ type Batches = (Vec<PyArrowType<RecordBatch>>, PyArrowType<Schema>);
 /// What [`evaluate_batches`] returns: the decisions, the record errors, leads evaluated,
 /// records failed, and when the run started and finished on the engine clock.
 type Scored = (Batches, Batches, u64, u64, f64, f64);
+
+/// Runs `score` with an evaluator of the policy over `batches` (records numbered from 1
+/// across them, `jobs` threads, 0 for one per core), with the GIL released, and times it on
+/// the engine clock.
+#[allow(clippy::too_many_arguments)]
+fn with_evaluator<T: Send>(
+    py: Python<'_>,
+    policy: &Bound<'_, NativePolicy>,
+    batches: Vec<PyArrowType<RecordBatch>>,
+    at: &str,
+    explain: bool,
+    strict: bool,
+    jobs: usize,
+    score: impl FnOnce(&mut BatchEvaluator, &[RecordBatch]) -> Result<T, Error> + Send,
+) -> PyResult<(T, Span)> {
+    let native = policy.get();
+    let options = native.batch_options(at, EvalOptions { explain, strict }, jobs)?;
+    let batches: Vec<RecordBatch> = batches.into_iter().map(|b| b.0).collect();
+    let (out, span) =
+        py.detach(|| timed(|| score(&mut BatchEvaluator::new(&native.policy, options), &batches)));
+    Ok((out.map_err(|e| input_failure(e.to_string()))?, span))
+}
 
 /// Scores the batches of one table of leads (records numbered from 1 across them) on `jobs`
 /// threads (0: one per core), with the GIL released.
@@ -35,29 +57,23 @@ pub fn evaluate_batches(
     strict: bool,
     jobs: usize,
 ) -> PyResult<Scored> {
-    let native = policy.get();
-    let options = native.batch_options(at, EvalOptions { explain, strict }, jobs)?;
-    let batches: Vec<RecordBatch> = batches.into_iter().map(|b| b.0).collect();
-    let (out, Span { started, finished }) = py.detach(|| {
-        timed(|| {
-            let mut evaluator = BatchEvaluator::new(&native.policy, options);
-            let mut decisions = Vec::with_capacity(batches.len());
-            let mut errors = Vec::with_capacity(batches.len());
-            for leads in &batches {
-                let out = evaluator.evaluate(leads)?;
-                decisions.push(out.decisions);
-                errors.push(out.errors);
-            }
-            let summary = evaluator.summary();
-            Ok::<_, funnel_engine::arrow::Error>((
-                decisions,
-                errors,
-                evaluator.decisions_schema(),
-                summary,
-            ))
-        })
-    });
-    let (decisions, errors, schema, summary) = out.map_err(|e| input_failure(e.to_string()))?;
+    let score = |evaluator: &mut BatchEvaluator, batches: &[RecordBatch]| {
+        let mut decisions = Vec::with_capacity(batches.len());
+        let mut errors = Vec::with_capacity(batches.len());
+        for leads in batches {
+            let out = evaluator.evaluate(leads)?;
+            decisions.push(out.decisions);
+            errors.push(out.errors);
+        }
+        Ok((
+            decisions,
+            errors,
+            evaluator.decisions_schema(),
+            evaluator.summary(),
+        ))
+    };
+    let ((decisions, errors, schema, summary), Span { started, finished }) =
+        with_evaluator(py, policy, batches, at, explain, strict, jobs, score)?;
     let wrap = |v: Vec<RecordBatch>| v.into_iter().map(PyArrowType).collect();
     Ok((
         (wrap(decisions), PyArrowType(schema.as_ref().clone())),
@@ -87,11 +103,7 @@ pub fn evaluate_batches_json(
     strict: bool,
     jobs: usize,
 ) -> PyResult<ScoredJson> {
-    let native = policy.get();
-    let options = native.batch_options(at, EvalOptions { explain, strict }, jobs)?;
-    let batches: Vec<RecordBatch> = batches.into_iter().map(|b| b.0).collect();
-    let out = py.detach(|| {
-        let mut evaluator = BatchEvaluator::new(&native.policy, options);
+    let score = |evaluator: &mut BatchEvaluator, batches: &[RecordBatch]| {
         let mut decisions = Vec::new();
         let mut errors = Vec::new();
         let write = |e: &funnel_engine::Evaluation, buf: &mut Vec<u8>| {
@@ -100,7 +112,7 @@ pub fn evaluate_batches_json(
             buf.push(0);
             buf.extend_from_slice(e.key().unwrap_or_default().as_bytes());
         };
-        for leads in &batches {
+        for leads in batches {
             evaluator.write_each(leads, write, |_, r| {
                 match r {
                     Ok(bytes) => {
@@ -113,9 +125,10 @@ pub fn evaluate_batches_json(
                 Ok(())
             })?;
         }
-        Ok::<_, funnel_engine::arrow::Error>((decisions, errors, evaluator.summary()))
-    });
-    let (decisions, errors, summary) = out.map_err(|e| input_failure(e.to_string()))?;
+        Ok((decisions, errors, evaluator.summary()))
+    };
+    let ((decisions, errors, summary), _) =
+        with_evaluator(py, policy, batches, at, explain, strict, jobs, score)?;
     Ok((
         decisions,
         (
