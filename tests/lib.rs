@@ -280,3 +280,141 @@ pub fn shell(line: &str, dir: &Path, funnel: &Path) -> std::process::Output {
         .output()
         .expect("run sh")
 }
+
+/// policies/acme's leads (`leads/leads.jsonl`) as JSON lines under the fields' own names: the
+/// export's names of the fields that have `from` names are renamed, so Arrow's JSON reader
+/// makes columns the schema's fields find by name.
+pub fn acme_leads_by_field_name() -> String {
+    let path = workspace_root().join("policies/acme/leads/leads.jsonl");
+    let jsonl =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let renames = [
+        ("First Name", "first_name"),
+        ("Company", "company"),
+        ("Employees", "company_size"),
+        ("Annual Revenue", "annual_revenue"),
+        ("Job Title", "role"),
+    ];
+    let mut lines = String::new();
+    for line in jsonl.lines() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let m = v.as_object_mut().unwrap();
+        for (from, to) in renames {
+            if let Some(x) = m.remove(from) {
+                m.insert(to.into(), x);
+            }
+        }
+        lines.push_str(&v.to_string());
+        lines.push('\n');
+    }
+    lines
+}
+
+/// Arrow record batches for the tests of the engine's Arrow path and of the CLI's Parquet and
+/// Arrow IPC files (feature `arrow`): policies/acme's leads as a batch, and a batch of
+/// decisions as JSON to compare with the decisions' own JSON.
+#[cfg(feature = "arrow")]
+pub mod batches {
+    use arrow::array::{Array, AsArray, RecordBatch, StructArray};
+    use arrow::datatypes::{
+        DataType, Float64Type, Int64Type, Schema, TimeUnit, TimestampMicrosecondType, UInt64Type,
+    };
+    use serde_json::{json, Value};
+    use std::sync::Arc;
+
+    /// policies/acme's leads as one batch, read by Arrow's JSON reader from
+    /// [`acme_leads_by_field_name`](crate::acme_leads_by_field_name): typed by `schema`, or,
+    /// without one, by the types the reader infers from the JSON (ints, floats, bools, texts,
+    /// lists of structs).
+    pub fn acme_batch(schema: Option<Schema>) -> RecordBatch {
+        let lines = crate::acme_leads_by_field_name();
+        let schema = schema.unwrap_or_else(|| {
+            arrow::json::reader::infer_json_schema(std::io::Cursor::new(lines.as_bytes()), None)
+                .unwrap()
+                .0
+        });
+        let mut reader = arrow::json::ReaderBuilder::new(Arc::new(schema))
+            .with_batch_size(1 << 16)
+            .build(lines.as_bytes())
+            .unwrap();
+        let b = reader.next().unwrap().unwrap();
+        assert!(reader.next().is_none());
+        b
+    }
+
+    /// A decisions batch as JSON objects shaped like a decision's JSON: nulls and empty lists
+    /// left out, instants in UTC.
+    pub fn batch_json(b: &RecordBatch) -> Vec<Value> {
+        let rows = StructArray::from(b.clone());
+        (0..b.num_rows()).map(|i| cell_json(&rows, i)).collect()
+    }
+
+    fn cell_json(a: &dyn Array, i: usize) -> Value {
+        if a.is_null(i) {
+            return Value::Null;
+        }
+        match a.data_type() {
+            DataType::Utf8 => json!(a.as_string::<i32>().value(i)),
+            DataType::Boolean => json!(a.as_boolean().value(i)),
+            DataType::Float64 => json!(a.as_primitive::<Float64Type>().value(i)),
+            DataType::Int64 => json!(a.as_primitive::<Int64Type>().value(i)),
+            DataType::UInt64 => json!(a.as_primitive::<UInt64Type>().value(i)),
+            DataType::Timestamp(TimeUnit::Microsecond, Some(_)) => {
+                let us = a.as_primitive::<TimestampMicrosecondType>().value(i);
+                json!(chrono::DateTime::from_timestamp_micros(us)
+                    .unwrap()
+                    .to_rfc3339())
+            }
+            DataType::List(_) => {
+                let items = a.as_list::<i32>().value(i);
+                Value::Array((0..items.len()).map(|j| cell_json(&items, j)).collect())
+            }
+            DataType::Struct(fields) => {
+                let s = a.as_struct();
+                let mut map = serde_json::Map::new();
+                for (f, c) in fields.iter().zip(s.columns()) {
+                    let v = cell_json(c.as_ref(), i);
+                    if !v.is_null() && v != json!([]) {
+                        map.insert(f.name().clone(), v);
+                    }
+                }
+                Value::Object(map)
+            }
+            other => panic!("no JSON for {other}"),
+        }
+    }
+
+    /// A decision's JSON as [`batch_json`] shows it: nulls and empty lists left out, instants
+    /// in UTC, and the values of the lets named in `text_lets` as texts (where the batch holds
+    /// them as texts).
+    pub fn normalized(mut d: Value, text_lets: &[&str]) -> Value {
+        fn strip(v: &mut Value) {
+            if let Value::Object(m) = v {
+                m.retain(|_, x| !x.is_null() && *x != json!([]));
+                m.values_mut().for_each(strip);
+            }
+        }
+        let utc = |v: &mut Value| {
+            if let Some(s) = v.as_str() {
+                let t = chrono::DateTime::parse_from_rfc3339(s).unwrap();
+                *v = json!(t.with_timezone(&chrono::Utc).to_rfc3339());
+            }
+        };
+        utc(&mut d["at"]);
+        if let Some(slas) = d["sla"].as_object_mut() {
+            for s in slas.values_mut() {
+                for k in ["start", "due", "met_at"] {
+                    utc(&mut s[k]);
+                }
+            }
+        }
+        for name in text_lets {
+            let v = &mut d["values"][*name];
+            if !v.is_null() && !v.is_string() {
+                *v = json!(v.to_string());
+            }
+        }
+        strip(&mut d);
+        d
+    }
+}

@@ -164,6 +164,20 @@ impl Client {
         );
     }
 
+    /// Opens `file` as `text` and waits for its diagnostics, then edits it (unsaved, version 2)
+    /// to `typo`: the diagnostics published on opening and those published for the edit.
+    fn typo_then_diagnostics(
+        &mut self,
+        file: &Path,
+        text: &str,
+        typo: &str,
+    ) -> (Vec<Value>, Vec<Value>) {
+        self.open(file, text);
+        let opened = self.diagnostics(file);
+        self.change(file, 2, typo);
+        (opened, self.diagnostics(file))
+    }
+
     fn shutdown(mut self) {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
@@ -179,6 +193,14 @@ fn pos(text: &str, needle: &str, nth: usize, shift: usize) -> Value {
     let line = text[..at].matches('\n').count();
     let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
     json!({"line": line, "character": col})
+}
+
+/// The first of `found` with `code`, failing when there is none.
+fn with_code<'a>(found: &'a [Value], code: &str) -> &'a Value {
+    found
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {found:?}"))
 }
 
 fn doc(file: &Path, position: Value) -> Value {
@@ -202,16 +224,14 @@ fn an_editing_session_on_the_example_policy() {
     let text = std::fs::read_to_string(&scoring).unwrap();
     let mut lsp = Client::start(&acme);
 
-    // Open: the shipped set has no errors; every file of the set is published.
-    lsp.open(&scoring, &text);
-    let errors = |d: &[Value]| d.iter().filter(|d| d["severity"] == 1).count();
-    assert_eq!(errors(&lsp.diagnostics(&scoring)), 0);
-    assert_eq!(errors(&lsp.diagnostics(&funnel_file)), 0);
-
-    // An edit with a mistake (unsaved): the error, with its code, place and suggestion.
+    // Open: the shipped set has no errors; every file of the set is published. Then an edit
+    // with a mistake (unsaved): the error, with its code, place and suggestion.
     let broken = text.replacen("domain_tier(email)", "domain_tier(emial)", 1);
-    lsp.change(&scoring, 2, &broken);
-    let found = lsp.diagnostics(&scoring);
+    let (opened, found) = lsp.typo_then_diagnostics(&scoring, &text, &broken);
+    let errors = |d: &[Value]| d.iter().filter(|d| d["severity"] == 1).count();
+    assert_eq!(errors(&opened), 0);
+    // What was published on opening (the set is published whole, before the edit).
+    assert_eq!(errors(&lsp.diagnostics(&funnel_file)), 0);
     let error = found
         .iter()
         .find(|d| d["severity"] == 1)
@@ -421,16 +441,10 @@ fn a_duplicate_across_files_has_both_places_and_is_cleared_when_fixed() {
     let personas = acme.join("personas.funnel");
     let text = std::fs::read_to_string(&scoring).unwrap();
     let mut lsp = Client::start(&acme);
-    lsp.open(&scoring, &text);
-    lsp.diagnostics(&scoring);
     // A let named like a persona of another file.
     let dup = format!("{text}\nlet practitioner = true\n");
-    lsp.change(&scoring, 2, &dup);
-    let found = lsp.diagnostics(&scoring);
-    let d = found
-        .iter()
-        .find(|d| d["code"] == "funnel::duplicate_definition")
-        .unwrap_or_else(|| panic!("a duplicate in {found:?}"));
+    let (_, found) = lsp.typo_then_diagnostics(&scoring, &text, &dup);
+    let d = with_code(&found, "funnel::duplicate_definition");
     let related = d["relatedInformation"].as_array().unwrap();
     assert!(
         related
@@ -498,14 +512,8 @@ fn diagnostics_speak_the_language_of_lang_with_the_same_codes() {
     let typo = text.replace("  company_size between 50", "  compny_size between 50");
     assert_ne!(typo, text, "the example changed: pick another typo");
     let mut lsp = Client::start_with(&acme, &["--lang", "pt-BR"]);
-    lsp.open(&personas, &text);
-    lsp.diagnostics(&personas);
-    lsp.change(&personas, 2, &typo);
-    let found = lsp.diagnostics(&personas);
-    let d = found
-        .iter()
-        .find(|d| d["code"] == "funnel::unknown_field")
-        .unwrap_or_else(|| panic!("an unknown field in {found:?}"));
+    let (_, found) = lsp.typo_then_diagnostics(&personas, &text, &typo);
+    let d = with_code(&found, "funnel::unknown_field");
     let message = d["message"].as_str().unwrap();
     assert!(
         message.contains("não existe campo `compny_size` no esquema do lead"),

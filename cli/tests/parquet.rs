@@ -5,9 +5,10 @@
 
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use funnel_tests::batches::{self, batch_json, normalized};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -59,33 +60,7 @@ fn write_parquet(path: &Path, batch: &RecordBatch) {
 /// policies/acme's leads as one batch, its column types inferred from the JSON (ints,
 /// floats, bools, texts, lists of structs), under the fields' own names.
 fn acme_batch() -> RecordBatch {
-    let jsonl = std::fs::read_to_string(root().join("policies/acme/leads/leads.jsonl")).unwrap();
-    let renames = [
-        ("First Name", "first_name"),
-        ("Company", "company"),
-        ("Employees", "company_size"),
-        ("Annual Revenue", "annual_revenue"),
-        ("Job Title", "role"),
-    ];
-    let mut lines = String::new();
-    for line in jsonl.lines() {
-        let mut v: Value = serde_json::from_str(line).unwrap();
-        let m = v.as_object_mut().unwrap();
-        for (from, to) in renames {
-            if let Some(x) = m.remove(from) {
-                m.insert(to.into(), x);
-            }
-        }
-        lines.push_str(&v.to_string());
-        lines.push('\n');
-    }
-    let (schema, _) =
-        arrow::json::reader::infer_json_schema(std::io::Cursor::new(lines.as_bytes()), None)
-            .unwrap();
-    let mut reader = arrow::json::ReaderBuilder::new(Arc::new(schema))
-        .build(lines.as_bytes())
-        .unwrap();
-    reader.next().unwrap().unwrap()
+    batches::acme_batch(None)
 }
 
 fn acme_jsonl_decisions() -> String {
@@ -264,76 +239,6 @@ fn a_bad_value_in_a_parquet_row_is_that_records_error() {
     );
 }
 
-/// A decisions batch as JSON objects shaped like a decision's JSON: nulls and empty lists
-/// left out, instants in UTC.
-fn batch_json(b: &RecordBatch) -> Vec<Value> {
-    let rows = arrow::array::StructArray::from(b.clone());
-    (0..b.num_rows()).map(|i| cell_json(&rows, i)).collect()
-}
-
-fn cell_json(a: &dyn Array, i: usize) -> Value {
-    use arrow::datatypes::{Float64Type, Int64Type, TimestampMicrosecondType, UInt64Type};
-    if a.is_null(i) {
-        return Value::Null;
-    }
-    match a.data_type() {
-        DataType::Utf8 => json!(a.as_string::<i32>().value(i)),
-        DataType::Boolean => json!(a.as_boolean().value(i)),
-        DataType::Float64 => json!(a.as_primitive::<Float64Type>().value(i)),
-        DataType::Int64 => json!(a.as_primitive::<Int64Type>().value(i)),
-        DataType::UInt64 => json!(a.as_primitive::<UInt64Type>().value(i)),
-        DataType::Timestamp(TimeUnit::Microsecond, Some(_)) => {
-            let us = a.as_primitive::<TimestampMicrosecondType>().value(i);
-            json!(chrono::DateTime::from_timestamp_micros(us)
-                .unwrap()
-                .to_rfc3339())
-        }
-        DataType::List(_) => {
-            let items = a.as_list::<i32>().value(i);
-            Value::Array((0..items.len()).map(|j| cell_json(&items, j)).collect())
-        }
-        DataType::Struct(fields) => {
-            let s = a.as_struct();
-            let mut map = serde_json::Map::new();
-            for (f, c) in fields.iter().zip(s.columns()) {
-                let v = cell_json(c.as_ref(), i);
-                if !v.is_null() && v != json!([]) {
-                    map.insert(f.name().clone(), v);
-                }
-            }
-            Value::Object(map)
-        }
-        other => panic!("no JSON for {other}"),
-    }
-}
-
-/// A decision's JSON as [`batch_json`] shows it: nulls and empty lists left out, instants
-/// in UTC.
-fn normalized(mut d: Value) -> Value {
-    fn strip(v: &mut Value) {
-        if let Value::Object(m) = v {
-            m.retain(|_, x| !x.is_null() && *x != json!([]));
-            m.values_mut().for_each(strip);
-        }
-    }
-    let utc = |v: &mut Value| {
-        if let Some(s) = v.as_str() {
-            let t = chrono::DateTime::parse_from_rfc3339(s).unwrap();
-            *v = json!(t.with_timezone(&chrono::Utc).to_rfc3339());
-        }
-    };
-    utc(&mut d["at"]);
-    if let Some(slas) = d["sla"].as_object_mut() {
-        for s in slas.values_mut() {
-            for k in ["start", "due", "met_at"] {
-                utc(&mut s[k]);
-            }
-        }
-    }
-    strip(&mut d);
-    d
-}
-
 fn read_parquet(bytes: Vec<u8>) -> RecordBatch {
     let mut file = tempfile::tempfile().unwrap();
     file.write_all(&bytes).unwrap();
@@ -349,7 +254,7 @@ fn read_parquet(bytes: Vec<u8>) -> RecordBatch {
 fn decisions_written_as_parquet_read_back_as_the_json_decisions() {
     let expected: Vec<Value> = acme_jsonl_decisions()
         .lines()
-        .map(|l| normalized(serde_json::from_str(l).unwrap()))
+        .map(|l| normalized(serde_json::from_str(l).unwrap(), &[]))
         .collect();
     let dir = tempfile::tempdir().unwrap();
     let out_file = dir.path().join("decisions.parquet");
@@ -377,7 +282,10 @@ fn decisions_written_as_parquet_read_back_as_the_json_decisions() {
         decisions.column_by_name("at").unwrap().data_type(),
         &DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
     );
-    let got: Vec<Value> = batch_json(&decisions).into_iter().map(normalized).collect();
+    let got: Vec<Value> = batch_json(&decisions)
+        .into_iter()
+        .map(|d| normalized(d, &[]))
+        .collect();
     assert_eq!(got, expected);
     // From Parquet leads to Parquet decisions, through a pipe: the same rows.
     let leads = dir.path().join("leads.parquet");
@@ -400,7 +308,10 @@ fn decisions_written_as_parquet_read_back_as_the_json_decisions() {
     );
     let piped = read_parquet(out.stdout);
     assert_eq!(piped.schema(), decisions.schema());
-    let got: Vec<Value> = batch_json(&piped).into_iter().map(normalized).collect();
+    let got: Vec<Value> = batch_json(&piped)
+        .into_iter()
+        .map(|d| normalized(d, &[]))
+        .collect();
     assert_eq!(got, expected);
 }
 

@@ -189,7 +189,7 @@ pub(crate) fn read_confined(path: &Path, root: &Path) -> Result<String, String> 
         t!(
             "io-policy-directory",
             root = root.display(),
-            value = reason(&e)
+            reason = reason(&e)
         )
     })?;
     let real = std::fs::canonicalize(path).map_err(|e| reason(&e))?;
@@ -236,7 +236,7 @@ fn read_bounded(reader: impl Read, capacity: u64) -> Result<String, String> {
 fn too_large() -> String {
     t!(
         "io-larger-than-mib-most",
-        value = MAX_FILE_BYTES / (1024 * 1024)
+        mib = MAX_FILE_BYTES / (1024 * 1024)
     )
 }
 
@@ -253,7 +253,7 @@ fn reason(e: &std::io::Error) -> String {
 pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(
         Code::Io,
-        t!("io-text-4", path = path.display(), value = reason(e)),
+        t!("io-text-4", path = path.display(), reason = reason(e)),
     )
 }
 

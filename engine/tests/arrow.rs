@@ -13,6 +13,7 @@ use arrow::datatypes::{DataType, Field, Fields, Int32Type, Schema, TimeUnit};
 use funnel_engine::arrow::{self as farrow, LeadColumns};
 use funnel_engine::batch::{self, BatchOptions, InputFormat};
 use funnel_engine::{EvalOptions, Policy};
+use funnel_tests::batches::{self, batch_json, normalized};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -483,109 +484,9 @@ fn columns_that_cannot_fill_the_schema_stop_the_batch() {
     );
 }
 
-/// The decisions of a batch as JSON objects shaped like a decision's JSON: nulls left out,
-/// instants in UTC.
-fn batch_json(b: &RecordBatch) -> Vec<Value> {
-    let rows = StructArray::from(b.clone());
-    (0..b.num_rows()).map(|i| cell_json(&rows, i)).collect()
-}
-
-fn cell_json(a: &dyn Array, i: usize) -> Value {
-    if a.is_null(i) {
-        return Value::Null;
-    }
-    match a.data_type() {
-        DataType::Utf8 => json!(a.as_string::<i32>().value(i)),
-        DataType::Boolean => json!(a.as_boolean().value(i)),
-        DataType::Float64 => json!(a.as_primitive::<arrow::datatypes::Float64Type>().value(i)),
-        DataType::Int64 => json!(a.as_primitive::<arrow::datatypes::Int64Type>().value(i)),
-        DataType::UInt64 => json!(a.as_primitive::<arrow::datatypes::UInt64Type>().value(i)),
-        DataType::Timestamp(TimeUnit::Microsecond, Some(_)) => {
-            let us = a
-                .as_primitive::<arrow::datatypes::TimestampMicrosecondType>()
-                .value(i);
-            json!(chrono::DateTime::from_timestamp_micros(us)
-                .unwrap()
-                .to_rfc3339())
-        }
-        DataType::List(_) => {
-            let l = a.as_list::<i32>();
-            let items = l.value(i);
-            Value::Array((0..items.len()).map(|j| cell_json(&items, j)).collect())
-        }
-        DataType::Struct(fields) => {
-            let s = a.as_struct();
-            let mut map = serde_json::Map::new();
-            for (f, c) in fields.iter().zip(s.columns()) {
-                let v = cell_json(c.as_ref(), i);
-                if !v.is_null() {
-                    map.insert(f.name().clone(), v);
-                }
-            }
-            Value::Object(map)
-        }
-        other => panic!("no JSON for {other}"),
-    }
-}
-
-/// A decision's JSON as [`batch_json`] gives it: nulls and empty lists left out, instants in
-/// UTC, values as texts where the batch holds texts.
-fn normalized(mut d: Value, text_lets: &[&str]) -> Value {
-    fn strip(v: &mut Value) {
-        if let Value::Object(m) = v {
-            m.retain(|_, x| !x.is_null() && *x != json!([]));
-            m.values_mut().for_each(strip);
-        }
-    }
-    let utc = |v: &mut Value| {
-        if let Some(s) = v.as_str() {
-            let t = chrono::DateTime::parse_from_rfc3339(s).unwrap();
-            *v = json!(t.with_timezone(&chrono::Utc).to_rfc3339());
-        }
-    };
-    utc(&mut d["at"]);
-    if let Some(slas) = d["sla"].as_object_mut() {
-        for s in slas.values_mut() {
-            for k in ["start", "due", "met_at"] {
-                utc(&mut s[k]);
-            }
-        }
-    }
-    for name in text_lets {
-        let v = &mut d["values"][*name];
-        if !v.is_null() && !v.is_string() {
-            *v = json!(v.to_string());
-        }
-    }
-    strip(&mut d);
-    d
-}
-
 /// policies/acme's leads as an Arrow batch, typed as a warehouse would type them: ints,
 /// floats, bools, timestamps with a zone, a date, a dictionary, lists of structs.
 fn acme_batch() -> RecordBatch {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/acme");
-    let jsonl = std::fs::read_to_string(format!("{root}/leads/leads.jsonl")).unwrap();
-    // The export's names for the fields that have `from` names.
-    let renames = [
-        ("First Name", "first_name"),
-        ("Company", "company"),
-        ("Employees", "company_size"),
-        ("Annual Revenue", "annual_revenue"),
-        ("Job Title", "role"),
-    ];
-    let mut text = String::new();
-    for line in jsonl.lines() {
-        let mut v: Value = serde_json::from_str(line).unwrap();
-        let m = v.as_object_mut().unwrap();
-        for (from, to) in renames {
-            if let Some(x) = m.remove(from) {
-                m.insert(to.into(), x);
-            }
-        }
-        text.push_str(&v.to_string());
-        text.push('\n');
-    }
     let ts = || DataType::Timestamp(TimeUnit::Microsecond, Some("-03:00".into()));
     let utf8 = |n: &str| Field::new(n, DataType::Utf8, true);
     let list = |fields: Vec<Field>| {
@@ -646,12 +547,7 @@ fn acme_batch() -> RecordBatch {
             true,
         ),
     ]);
-    let mut reader = arrow::json::ReaderBuilder::new(Arc::new(schema))
-        .with_batch_size(1 << 16)
-        .build(text.as_bytes())
-        .unwrap();
-    let b = reader.next().unwrap().unwrap();
-    assert!(reader.next().is_none());
+    let b = batches::acme_batch(Some(schema));
     // A dictionary column (the JSON reader makes none).
     let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
     let mut columns = b.columns().to_vec();

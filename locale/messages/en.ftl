@@ -115,7 +115,7 @@ syntax-applies-when = `applies when`
 syntax-ascii-letter-label = `{ $first }` is not an ASCII letter
 syntax-block-indented-top-level = the block `{ $keyword }` is indented: a top-level block starts in column 1
 syntax-block-nested-too-deeply = this block is nested too deeply to read
-syntax-block-starts-one-these-help = a block starts with one of these words in the first column: { $value }
+syntax-block-starts-one-these-help = a block starts with one of these words in the first column: { $keywords }
 syntax-business-days-count-calendar = , or `{ $count } business days` to count the calendar's open days
 syntax-column-label = in column { $column }
 syntax-commitment-at-least = a commitment (`at least ...`)
@@ -125,7 +125,7 @@ syntax-count-days-d = count { $days } days a { $name ->
     }, as in `{ $days }d`
 syntax-date-label = not a date
 syntax-dates-are-written-year-help = dates are written year-month-day, as in `2026-12-25`
-syntax-duration = `{ $value }` is not a duration
+syntax-duration = `{ $written }` is not a duration
 syntax-duration-too-long = this duration is too long
 syntax-duration-units-help = { $fix }{ $business }; a duration is a whole number and a unit, without a space: `w` (weeks), `d` (days), `h` (hours), `m` (minutes) or `s` (seconds), as in `30d` or `4h 15m`
 syntax-else-before-band-label = `else` before a band
@@ -134,8 +134,8 @@ syntax-end-file = the end of the file
 syntax-end-line = the end of the line
 syntax-escape-text-can-contain = `{ $bad }` is not an escape a text can contain
 syntax-escapes-text-are-n = the escapes in a text are `\"`, `\\`, `\n`, `\t` and `\u{"{"}e9{"}"}`
-syntax-expected-block-such-score = expected a block such as `score NAME {"{"} ... {"}"}` or `stages {"{"} ... {"}"}`, found { $value }
-syntax-expected-found = expected { $value }, found { $found_words }
+syntax-expected-block-such-score = expected a block such as `score NAME {"{"} ... {"}"}` or `stages {"{"} ... {"}"}`, found { $found_words }
+syntax-expected-found = expected { $expected }, found { $found_words }
 syntax-expected-here = expected { $p } here
 syntax-expression-has-more-than = this expression has more than { $max_nesting } `not` or `-` signs
 syntax-expression-too-long-label = expression too long
@@ -248,7 +248,7 @@ syntax-write-ge-or-le = write `>=` or `<=`
 syntax-write-hours-from-00-help = write hours from `00:00` to `24:00`
 syntax-write-if-input-calls = write `{ $a }`; if the input calls the field `{ $written }`, add `from "{ $written }"` after its type
 syntax-write-if-input-writes = write `{ $a }`; if the input writes `{ $written }`, add `map { $a } from "{ $written }"` after the type
-syntax-write-may-separate-thousands-help = write `{ $value }{ $fraction }` (or `{ $concat }{ $fraction }`): `_` may separate the thousands
+syntax-write-may-separate-thousands-help = write `{ $grouped }{ $fraction }` (or `{ $concat }{ $fraction }`): `_` may separate the thousands
 syntax-write-negate-compare = write `not` to negate, or `!=` to compare
 syntax-write-points-sign = write the points with a sign: `+{ $number }` or `-{ $number }`
 syntax-write-require-both = write `and` to require both
@@ -260,7 +260,7 @@ syntax-write-unit-language-has = write a unit the language has
 
 check-1-business-day = 1 business day
 check-add-duration-datetime-created = add a duration to a datetime: `created_at + 30d`
-check-already-reads = { $value } already reads as { $value2 }
+check-already-reads = { $word } already reads as { $builtin }
 check-applies-when = `applies when`
 check-argument = an argument of `{ $name }`
 check-argument-2 = the argument of `{ $name }`
@@ -269,16 +269,16 @@ check-arithmetic-works-numbers-datetimes = arithmetic works on numbers, and on d
 check-at-least = at least { $min }
 check-between-bounds = `between` bounds
 check-both-branches-if = both branches of `if`
-check-business-days = { $value } business days
+check-business-days = { $days } business days
 check-call = call it as `{ $sig }`
 check-condition-if = the condition of `if`
 check-date-has-no-time = a date has no time of day; use a datetime such as `created_at` or `2026-11-26T10:00:00-03:00`
 check-dates-datetimes = dates and datetimes
-check-decimal-separator = { $value } is not a decimal separator
+check-decimal-separator = { $separator } is not a decimal separator
 check-declare-field-schema-lead = declare it as a field in `schema lead`, or define it with `let`
 check-defined = `{ $name }` is defined as a { $noun } and as a { $noun2 }
 check-defined-twice = the { $noun } `{ $name }` is defined twice
-check-definitions-all = { $value } -> ... ({ $len } definitions in all) -> { $value2 }
+check-definitions-all = { $steps } -> ... ({ $len } definitions in all) -> { $first }
 check-did-you-mean = did you mean `{ $b }`?
 check-did-you-mean-2 = did you mean `{ $s }`?
 check-digits-round = the digits of `round`
@@ -291,24 +291,24 @@ check-hours = { $hours } hours
 check-instant-after-at = the instant after `at`
 check-instant-after-since = the instant after `since`
 check-items-list = the items of a list
-check-lacks-required-field = this { $def } lacks the required field { $value }
-check-lacks-required-fields = this { $def } lacks the required fields { $value }
+check-lacks-required-field = this { $def } lacks the required field { $field }
+check-lacks-required-fields = this { $def } lacks the required fields { $fields }
 check-left-side = the left side of `{ $opname }`
 check-left-side-matches = the left side of `matches`
 check-len-text-list = len(text or list)
 check-list-every-branch-one = list every branch in one block
 check-list-every-stage-first = list every stage, first to last, in one block
-check-listed-twice = { $value } is listed twice
-check-mapped-both = { $value } is mapped to both `{ $to }` and `{ $now }`
-check-mapped-twice = { $value } is mapped twice
+check-listed-twice = { $word } is listed twice
+check-mapped-both = { $text } is mapped to both `{ $to }` and `{ $now }`
+check-mapped-twice = { $text } is mapped twice
 check-met-by = `met by`
 check-metric-aggregate-sla = metric or aggregate SLA
 check-min-or-max = { $min } or { $max }
 check-minutes = { $minutes } minutes
-check-missing-text-mapped = { $value } is a `missing` text and is mapped to `{ $to }`
+check-missing-text-mapped = { $text } is a `missing` text and is mapped to `{ $to }`
 check-no-field-lead-schema = no field `{ $name }` in the lead schema
 check-no-header-any-file = no header in any file of the set
-check-no-record = no { $value } in this record
+check-no-record = no { $field } in this record
 check-no-stages-any-file = no stages in any file of this policy
 check-numbers-are-written-without = numbers are written without quotes: `{ $n }`, not `{ $written }`
 check-one-minute = one minute
@@ -318,14 +318,14 @@ check-operand-3 = an operand of `or`
 check-period = the period
 check-persona-condition = a persona condition
 check-position-nth = the position in `nth`
-check-reads-both-true-false = { $value } reads as both true and false
-check-record = record `{ $value }`
+check-reads-both-true-false = { $word } reads as both true and false
+check-record = record `{ $record }`
 check-report-funnel = the report's funnel
 check-right-side = the right side of `{ $opname }`
 check-right-side-any = the right side of `{ $opname } any`
 check-round-number-round-number = round(number) or round(number, digits)
 check-route-condition = a route condition
-check-rows-are-written = its rows are written { $value }
+check-rows-are-written = its rows are written { $forms }
 check-seconds = { $seconds } seconds
 check-segment = the segment
 check-stage-condition = a stage condition
@@ -354,24 +354,24 @@ check-whole-hours = { $hours } { $count ->
 check-whole-number-needed-here = a whole number is needed here: use `round(...)`
 check-write-duration-such-30d = write a duration such as `30d`, `4h` or `2w`
 check-write-open-hours-within = write the open hours: `within { $hours } of { $name }`
-check-write-percent = write it as a percent: { $value }
+check-write-percent = write it as a percent: { $percent }
 check-write-warn-at-75 = write `warn at 75%`: a warning once three quarters of the time is used
-check-write-within-business-open = write `within { $n } business { $value } of { $name }`, or the open hours: `within { $hours } of { $name }`
+check-write-within-business-open = write `within { $n } business { $day_word } of { $name }`, or the open hours: `within { $hours } of { $name }`
 
 ## io
 
-io-larger-than-mib-most = larger than { $value } MiB, the most a policy file or script may be
+io-larger-than-mib-most = larger than { $mib } MiB, the most a policy file or script may be
 io-no-files = no .{ $extension } files in { $dir }
 io-no-such-file-directory = no such file or directory
 io-outside-policy-directory = { $real } is outside the policy directory { $root }
 io-permission-denied = permission denied
-io-policy-directory = the policy directory { $root }: { $value }
+io-policy-directory = the policy directory { $root }: { $reason }
 io-policy-files-must-regular-help = policy files must be regular files inside the policy directory (after following symlinks)
 io-regular-file = not a regular file
 io-text = { $path }: { $reason }
 io-text-2 = { $name }: { $reason }
 io-text-3 = { $f }: { $reason }
-io-text-4 = { $path }: { $value }
+io-text-4 = { $path }: { $reason }
 io-utf-8-text-invalid = not UTF-8 text (an invalid byte at offset { $valid_up_to })
 
 ## reload
@@ -389,11 +389,11 @@ always_present-required-so-never-missing = `{ $name }` is required, so it is nev
 
 ## ambiguous_duration
 
-ambiguous_duration-about-business-days-hours-label = about { $value } business days of { $value2 } hours
+ambiguous_duration-about-business-days-hours-label = about { $days } business days of { $day_hours } hours
 ambiguous_duration-durations-m-means-minutes = `{ $text }` is { $length }: in durations `m` means minutes
 ambiguous_duration-hours-open-time-label = hours of open time
 ambiguous_duration-minutes-months-label = minutes, not months
-ambiguous_duration-open-time = `{ $text }` of `{ $name }` is { $value } of open time, not { $days }
+ambiguous_duration-open-time = `{ $text }` of `{ $name }` is { $hours } of open time, not { $days }
 ambiguous_duration-there-are-no-months-help = there are no months: write `30d` for about a month; for minutes, write seconds (`60s`) to silence this
 
 ## bad_calendar
@@ -415,9 +415,9 @@ bad_calendar-write-intervals-hh-mm-help = write intervals as HH:MM-HH:MM, e.g. 0
 
 ## bad_clamp
 
-bad_clamp-clamp-has-bounds-reversed = `clamp { $value }..{ $value2 }` has its bounds reversed
+bad_clamp-clamp-has-bounds-reversed = `clamp { $lo }..{ $hi }` has its bounds reversed
 bad_clamp-low-bound-above-high-label = the low bound is above the high bound
-bad_clamp-write-clamp-help = write `clamp { $value }..{ $value2 }`
+bad_clamp-write-clamp-help = write `clamp { $hi }..{ $lo }`
 
 ## bad_date
 
@@ -448,7 +448,7 @@ bad_duration-write-within-1-business-help = write `within 1 business day of ...`
 
 ## bad_input
 
-bad_input-already-value = `{ $value }` is already a value of { $what }
+bad_input-already-value = `{ $text }` is already a value of { $what }
 bad_input-bad-date-format = bad date format: { $reason }
 bad_input-date-format-lacks = `{ $pattern }` has no { $part }
 bad_input-date-format-twice = `{ $pattern }` gives the { $part } twice
@@ -474,7 +474,7 @@ bad_input-mapped-here-label = mapped here
 bad_input-missing-here-label = missing here
 bad_input-missing-text-reads-missing-help = a `missing` text reads as missing: remove it from one of the two
 bad_input-reads-but = `{ $modifier }` reads { $reads }, but `{ $name }` is { $found }
-bad_input-reads-itself-label = reads as `{ $value }` itself
+bad_input-reads-itself-label = reads as `{ $text }` itself
 bad_input-remove-give-type-reads-help = remove `{ $modifier }`, or give `{ $name }` a type it reads
 bad_input-remove-value-own-name-help = remove it: a value's own name always reads as that value
 bad_input-text-label = not `,` or `.`
@@ -512,7 +512,7 @@ bad_metric-table-rows-are-placed-help = a table's rows are placed in periods by 
 bad_metric-table-takes-no-within = a table takes no `within`
 bad_metric-target-percent-metric-percent = the target of a percent metric is a percent
 bad_metric-time-window-label = time window
-bad_metric-write-percent-help = write it as a percent: { $value }
+bad_metric-write-percent-help = write it as a percent: { $percent }
 bad_metric-yes-no-over-whole-label = a yes or no over the whole batch
 
 ## bad_number
@@ -547,7 +547,7 @@ bad_script-cannot-read-script = cannot read script `{ $path }`: { $reason }
 bad_script-declared-here-label = declared here
 bad_script-define-fn-script-remove-help = define `fn { $name }(...)` in the script, or remove the declaration
 bad_script-fix-rhai-syntax-funnel-help = fix the Rhai syntax; `funnel check` reads scripts with the policy
-bad_script-has-no-function = `{ $value }` has no function `{ $name }`
+bad_script-has-no-function = `{ $script }` has no function `{ $name }`
 bad_script-here-label = here
 bad_script-paths-are-relative-policy-help = paths are relative to the policy file that names them; scripts must be inside its directory
 bad_script-script-does-compile = the script does not compile: { $message }
@@ -573,8 +573,8 @@ bad_sla-percent-range-label = not a percent in range
 bad_sla-sla-has-no = the SLA `{ $name }` has no `{ $what }`
 bad_sla-warn-at-takes-percent = `warn at` takes a percent between 0% and 100%
 bad_sla-write-at-least-200-help = write `at least 200 leads reach mql`, or a share: `at least 50% of leads reaching mql reach sql`
-bad_sla-write-percent-at-least-help = write it as a percent: { $value }, as in `at least 90% of first_touch met per month`
-bad_sla-write-percent-help = write it as a percent: { $value }
+bad_sla-write-percent-at-least-help = write it as a percent: { $percent }, as in `at least 90% of first_touch met per month`
+bad_sla-write-percent-help = write it as a percent: { $percent }
 
 ## bad_stage
 
@@ -615,7 +615,7 @@ bad_table-table-row-flat-like-help = a table row is flat, like a CSV row: text, 
 
 bad_test-add-at-2026-11-help = add `at 2026-11-26T10:00:00-03:00` so the test gives the same result every day
 bad_test-add-given-lead-id-help = add `given lead {"{"} id: "t1", ... {"}"}` or `given lead from "lead.json"`, or a batch: `given leads from "leads.jsonl"`
-bad_test-add-make-field-optional-help = add `{ $value }`, or make the field optional with `?` in `schema { $def }`
+bad_test-add-make-field-optional-help = add `{ $example }`, or make the field optional with `?` in `schema { $def }`
 bad_test-add-what-must-hold-help = add what must hold, e.g. `expect stage == mql`
 bad_test-empty-list-label = an empty list
 bad_test-expect-funnel-over-all-help = expect the funnel over all the leads: `funnel({ $name })`
@@ -647,10 +647,10 @@ bad_test-segment = `{ $text }` is not a segment of `{ $name }`
 bad_test-single-lead-value-label = a single lead's value
 bad_test-table-rows-label = a table's rows
 bad_test-test-batch-has-no = the test's batch has no lead
-bad_test-test-expects-nothing = the test "{ $value }" expects nothing
+bad_test-test-expects-nothing = the test "{ $test }" expects nothing
 bad_test-test-file-does-exist = the test { $what } file `{ $resolved }` does not exist
-bad_test-test-gives-no-lead = the test "{ $value }" gives no lead
-bad_test-test-has-no-evaluation = the test "{ $value }" has no evaluation instant
+bad_test-test-gives-no-lead = the test "{ $test }" gives no lead
+bad_test-test-has-no-evaluation = the test "{ $test }" has no evaluation instant
 bad_test-test-lead-holds-values = a test lead holds values, not computations
 bad_test-test-lead-written-record = a test's lead is written as a record: `{"{"} id: "t1", ... {"}"}`
 bad_test-test-over-batch-expects = a test over a batch expects figures of its report, not `{ $what }` of one lead
@@ -676,9 +676,9 @@ cli-checked-summary = checked { $files ->
 ## cycle
 
 cycle-break-cycle-definition-cannot-help = break the cycle: a definition cannot use its own value, directly or through others
-cycle-defined-here-label = `{ $value }` is defined here
-cycle-depends-itself = `{ $value }` depends on itself: { $path }
-cycle-uses-here-label = `{ $value }` uses `{ $value2 }` here
+cycle-defined-here-label = `{ $name }` is defined here
+cycle-depends-itself = `{ $name }` depends on itself: { $path }
+cycle-uses-here-label = `{ $from }` uses `{ $to }` here
 
 ## duplicate_definition
 
@@ -716,7 +716,7 @@ duplicate_definition-schema-defined-twice = the schema `{ $name }` is defined tw
 duplicate_definition-score-graded-twice = the score `{ $score }` is graded twice
 duplicate_definition-second-block-label = second `{ $keyword }` block
 duplicate_definition-stage-listed-twice = the stage `{ $name }` is listed twice
-duplicate_definition-two-tests-are-named = two tests are named "{ $value }"
+duplicate_definition-two-tests-are-named = two tests are named "{ $test }"
 duplicate_definition-used-again-here-label = used again here
 
 ## duplicate_policy_header
@@ -847,7 +847,7 @@ type_mismatch-write-pattern-between-slashes-help = write the pattern between sla
 ## unknown_enum_value
 
 unknown_enum_value-letter-grade = `{ $name }` is not a letter of the grade of `{ $score }`
-unknown_enum_value-letters-are-label = the letters are { $value }
+unknown_enum_value-letters-are-label = the letters are { $letters }
 unknown_enum_value-no-values-label = { $what } has no values
 unknown_enum_value-not-one-of-label = not one of: { $values }
 unknown_enum_value-value = `{ $name }` is not a value of { $what }
@@ -878,10 +878,10 @@ unknown_holiday_set-unknown-holiday-set-label = unknown holiday set
 
 unknown_name-bare-name-label = a bare name
 unknown_name-field-definition = `{ $name }` is not a field or a definition
-unknown_name-name-list-itself-help = name the list itself: { $value }
+unknown_name-name-list-itself-help = name the list itself: { $lists }
 unknown_name-script-limit-label = not a script limit
 unknown_name-several-lists-hold-items = several lists hold `{ $name }` items
-unknown_name-text-written-quotes-help = text is written in quotes: `[{ $value }]`
+unknown_name-text-written-quotes-help = text is written in quotes: `[{ $quoted }]`
 unknown_name-text-written-quotes-help-2 = text is written in quotes: `"{ $name }"`
 unknown_name-these-names-are-fields = these names are not fields or definitions
 unknown_name-unknown-script-limit = unknown script limit `{ $name }`
@@ -907,7 +907,7 @@ unknown_sla-per-lead-sla-which = `{ $name }` is a per-lead SLA, which has no fig
 ## unknown_timezone
 
 unknown_timezone-iana-time-zone-name-label = not an IANA time zone name
-unknown_timezone-unknown-time-zone = unknown time zone `{ $value }`
+unknown_timezone-unknown-time-zone = unknown time zone `{ $zone }`
 
 ## unknown_type
 

@@ -114,7 +114,7 @@ syntax-applies-when = `applies when`
 syntax-ascii-letter-label = `{ $first }` não é uma letra ASCII
 syntax-block-indented-top-level = o bloco `{ $keyword }` está indentado: um bloco de nível superior começa na coluna 1
 syntax-block-nested-too-deeply = este bloco está aninhado profundamente demais para ser lido
-syntax-block-starts-one-these-help = um bloco começa com uma destas palavras na primeira coluna: { $value }
+syntax-block-starts-one-these-help = um bloco começa com uma destas palavras na primeira coluna: { $keywords }
 syntax-business-days-count-calendar = , ou `{ $count } business days` para contar os dias em que o calendário está aberto
 syntax-column-label = na coluna { $column }
 syntax-commitment-at-least = um compromisso (`at least ...`)
@@ -124,7 +124,7 @@ syntax-count-days-d = conte { $days } dias por { $name ->
     }, como em `{ $days }d`
 syntax-date-label = não é uma data
 syntax-dates-are-written-year-help = datas são escritas como ano-mês-dia, como em `2026-12-25`
-syntax-duration = `{ $value }` não é uma duração
+syntax-duration = `{ $written }` não é uma duração
 syntax-duration-too-long = esta duração é longa demais
 syntax-duration-units-help = { $fix }{ $business }; uma duração é um número inteiro e uma unidade, sem espaço: `w` (semanas), `d` (dias), `h` (horas), `m` (minutos) ou `s` (segundos), como em `30d` ou `4h 15m`
 syntax-else-before-band-label = `else` antes de uma faixa
@@ -133,8 +133,8 @@ syntax-end-file = o fim do arquivo
 syntax-end-line = o fim da linha
 syntax-escape-text-can-contain = `{ $bad }` não é um escape que um texto pode conter
 syntax-escapes-text-are-n = os escapes em um texto são `\"`, `\\`, `\n`, `\t` e `\u{"{"}e9{"}"}`
-syntax-expected-block-such-score = esperava um bloco como `score NAME {"{"} ... {"}"}` ou `stages {"{"} ... {"}"}`, encontrou { $value }
-syntax-expected-found = esperava { $value }, encontrou { $found_words }
+syntax-expected-block-such-score = esperava um bloco como `score NAME {"{"} ... {"}"}` ou `stages {"{"} ... {"}"}`, encontrou { $found_words }
+syntax-expected-found = esperava { $expected }, encontrou { $found_words }
 syntax-expected-here = esperava { $p } aqui
 syntax-expression-has-more-than = esta expressão tem mais de { $max_nesting } sinais `not` ou `-`
 syntax-expression-too-long-label = expressão longa demais
@@ -247,7 +247,7 @@ syntax-write-ge-or-le = escreva `>=` ou `<=`
 syntax-write-hours-from-00-help = escreva horários de `00:00` a `24:00`
 syntax-write-if-input-calls = escreva `{ $a }`; se a entrada chama o campo de `{ $written }`, adicione `from "{ $written }"` após o tipo dele
 syntax-write-if-input-writes = escreva `{ $a }`; se a entrada escreve `{ $written }`, adicione `map { $a } from "{ $written }"` após o tipo
-syntax-write-may-separate-thousands-help = escreva `{ $value }{ $fraction }` (ou `{ $concat }{ $fraction }`): `_` pode separar os milhares
+syntax-write-may-separate-thousands-help = escreva `{ $grouped }{ $fraction }` (ou `{ $concat }{ $fraction }`): `_` pode separar os milhares
 syntax-write-negate-compare = escreva `not` para negar, ou `!=` para comparar
 syntax-write-points-sign = escreva os pontos com sinal: `+{ $number }` ou `-{ $number }`
 syntax-write-require-both = escreva `and` para exigir os dois
@@ -259,7 +259,7 @@ syntax-write-unit-language-has = escreva uma unidade que a linguagem tenha
 
 check-1-business-day = 1 dia útil
 check-add-duration-datetime-created = some uma duração a uma data e hora: `created_at + 30d`
-check-already-reads = { $value } já é lido como { $value2 }
+check-already-reads = { $word } já é lido como { $builtin }
 check-applies-when = `applies when`
 check-argument = um argumento de `{ $name }`
 check-argument-2 = o argumento de `{ $name }`
@@ -268,16 +268,16 @@ check-arithmetic-works-numbers-datetimes = a aritmética funciona com números, 
 check-at-least = pelo menos { $min }
 check-between-bounds = os limites de `between`
 check-both-branches-if = os dois ramos de `if`
-check-business-days = { $value } dias úteis
+check-business-days = { $days } dias úteis
 check-call = chame-a como `{ $sig }`
 check-condition-if = a condição de `if`
 check-date-has-no-time = uma data não tem hora do dia; use uma data e hora como `created_at` ou `2026-11-26T10:00:00-03:00`
 check-dates-datetimes = datas e valores de data e hora
-check-decimal-separator = { $value } não é um separador decimal
+check-decimal-separator = { $separator } não é um separador decimal
 check-declare-field-schema-lead = declare-o como um campo em `schema lead`, ou defina-o com `let`
 check-defined = `{ $name }` está definido como { $noun } e como { $noun2 }
 check-defined-twice = há duas definições de { $noun } com o nome `{ $name }`
-check-definitions-all = { $value } -> ... ({ $len } definições ao todo) -> { $value2 }
+check-definitions-all = { $steps } -> ... ({ $len } definições ao todo) -> { $first }
 check-did-you-mean = você quis dizer `{ $b }`?
 check-did-you-mean-2 = você quis dizer `{ $s }`?
 check-digits-round = as casas decimais de `round`
@@ -290,24 +290,24 @@ check-hours = { $hours } horas
 check-instant-after-at = o instante após `at`
 check-instant-after-since = o instante após `since`
 check-items-list = os itens de uma lista
-check-lacks-required-field = { $def }: falta o campo obrigatório { $value }
-check-lacks-required-fields = { $def }: faltam os campos obrigatórios { $value }
+check-lacks-required-field = { $def }: falta o campo obrigatório { $field }
+check-lacks-required-fields = { $def }: faltam os campos obrigatórios { $fields }
 check-left-side = o lado esquerdo de `{ $opname }`
 check-left-side-matches = o lado esquerdo de `matches`
 check-len-text-list = len(texto ou lista)
 check-list-every-branch-one = liste todos os ramos em um único bloco
 check-list-every-stage-first = liste todas as etapas, da primeira à última, em um único bloco
-check-listed-twice = { $value } aparece duas vezes na lista
-check-mapped-both = { $value } está mapeado tanto para `{ $to }` quanto para `{ $now }`
-check-mapped-twice = { $value } está mapeado duas vezes
+check-listed-twice = { $word } aparece duas vezes na lista
+check-mapped-both = { $text } está mapeado tanto para `{ $to }` quanto para `{ $now }`
+check-mapped-twice = { $text } está mapeado duas vezes
 check-met-by = `met by`
 check-metric-aggregate-sla = métrica ou SLA agregado
 check-min-or-max = { $min } ou { $max }
 check-minutes = { $minutes } minutos
-check-missing-text-mapped = { $value } é um texto de `missing` e está mapeado para `{ $to }`
+check-missing-text-mapped = { $text } é um texto de `missing` e está mapeado para `{ $to }`
 check-no-field-lead-schema = não existe campo `{ $name }` no esquema do lead
 check-no-header-any-file = nenhum arquivo do conjunto tem cabeçalho
-check-no-record = não há { $value } neste registro
+check-no-record = não há { $field } neste registro
 check-no-stages-any-file = nenhum arquivo desta política tem etapas
 check-numbers-are-written-without = números são escritos sem aspas: `{ $n }`, não `{ $written }`
 check-one-minute = um minuto
@@ -317,14 +317,14 @@ check-operand-3 = um operando de `or`
 check-period = o período
 check-persona-condition = uma condição de persona
 check-position-nth = a posição em `nth`
-check-reads-both-true-false = { $value } é lido tanto como verdadeiro quanto como falso
-check-record = registro `{ $value }`
+check-reads-both-true-false = { $word } é lido tanto como verdadeiro quanto como falso
+check-record = registro `{ $record }`
 check-report-funnel = o funil do relatório
 check-right-side = o lado direito de `{ $opname }`
 check-right-side-any = o lado direito de `{ $opname } any`
 check-round-number-round-number = round(número) ou round(número, casas)
 check-route-condition = uma condição de rota
-check-rows-are-written = suas linhas são escritas { $value }
+check-rows-are-written = suas linhas são escritas { $forms }
 check-seconds = { $seconds } segundos
 check-segment = o segmento
 check-stage-condition = uma condição de etapa
@@ -353,24 +353,24 @@ check-whole-hours = { $hours } { $count ->
 check-whole-number-needed-here = é necessário um número inteiro aqui: use `round(...)`
 check-write-duration-such-30d = escreva uma duração como `30d`, `4h` ou `2w`
 check-write-open-hours-within = escreva em horas de atendimento: `within { $hours } of { $name }`
-check-write-percent = escreva como percentual: { $value }
+check-write-percent = escreva como percentual: { $percent }
 check-write-warn-at-75 = escreva `warn at 75%`: um aviso quando três quartos do prazo tiverem sido usados
-check-write-within-business-open = escreva `within { $n } business { $value } of { $name }`, ou em horas de atendimento: `within { $hours } of { $name }`
+check-write-within-business-open = escreva `within { $n } business { $day_word } of { $name }`, ou em horas de atendimento: `within { $hours } of { $name }`
 
 ## io
 
-io-larger-than-mib-most = maior que { $value } MiB, o máximo que um arquivo de política ou script pode ter
+io-larger-than-mib-most = maior que { $mib } MiB, o máximo que um arquivo de política ou script pode ter
 io-no-files = nenhum arquivo .{ $extension } em { $dir }
 io-no-such-file-directory = arquivo ou diretório inexistente
 io-outside-policy-directory = { $real } está fora do diretório da política { $root }
 io-permission-denied = permissão negada
-io-policy-directory = o diretório da política { $root }: { $value }
+io-policy-directory = o diretório da política { $root }: { $reason }
 io-policy-files-must-regular-help = arquivos de política devem ser arquivos comuns dentro do diretório da política (depois de seguir links simbólicos)
 io-regular-file = não é um arquivo comum
 io-text = { $path }: { $reason }
 io-text-2 = { $name }: { $reason }
 io-text-3 = { $f }: { $reason }
-io-text-4 = { $path }: { $value }
+io-text-4 = { $path }: { $reason }
 io-utf-8-text-invalid = não é texto UTF-8 (um byte inválido na posição { $valid_up_to })
 
 ## reload
@@ -388,11 +388,11 @@ always_present-required-so-never-missing = `{ $name }` é obrigatório, então n
 
 ## ambiguous_duration
 
-ambiguous_duration-about-business-days-hours-label = cerca de { $value } dias úteis de { $value2 } horas
+ambiguous_duration-about-business-days-hours-label = cerca de { $days } dias úteis de { $day_hours } horas
 ambiguous_duration-durations-m-means-minutes = `{ $text }` é { $length }: em durações, `m` significa minutos
 ambiguous_duration-hours-open-time-label = horas de atendimento
 ambiguous_duration-minutes-months-label = minutos, não meses
-ambiguous_duration-open-time = `{ $text }` de `{ $name }` equivale a { $value } de atendimento, não a { $days }
+ambiguous_duration-open-time = `{ $text }` de `{ $name }` equivale a { $hours } de atendimento, não a { $days }
 ambiguous_duration-there-are-no-months-help = não existem meses: escreva `30d` para cerca de um mês; para minutos, escreva em segundos (`60s`) para silenciar este aviso
 
 ## bad_calendar
@@ -414,9 +414,9 @@ bad_calendar-write-intervals-hh-mm-help = escreva intervalos como HH:MM-HH:MM, p
 
 ## bad_clamp
 
-bad_clamp-clamp-has-bounds-reversed = `clamp { $value }..{ $value2 }` tem os limites invertidos
+bad_clamp-clamp-has-bounds-reversed = `clamp { $lo }..{ $hi }` tem os limites invertidos
 bad_clamp-low-bound-above-high-label = o limite inferior está acima do limite superior
-bad_clamp-write-clamp-help = escreva `clamp { $value }..{ $value2 }`
+bad_clamp-write-clamp-help = escreva `clamp { $hi }..{ $lo }`
 
 ## bad_date
 
@@ -447,7 +447,7 @@ bad_duration-write-within-1-business-help = escreva `within 1 business day of ..
 
 ## bad_input
 
-bad_input-already-value = `{ $value }` já é um valor de { $what }
+bad_input-already-value = `{ $text }` já é um valor de { $what }
 bad_input-bad-date-format = formato de data inválido: { $reason }
 bad_input-date-format-lacks = `{ $pattern }` não tem { $part }
 bad_input-date-format-twice = `{ $pattern }` traz { $part } duas vezes
@@ -473,7 +473,7 @@ bad_input-mapped-here-label = mapeado aqui
 bad_input-missing-here-label = ausente aqui
 bad_input-missing-text-reads-missing-help = um texto de `missing` é lido como ausente: remova-o de um dos dois
 bad_input-reads-but = `{ $modifier }` lê { $reads }, mas `{ $name }` é { $found }
-bad_input-reads-itself-label = é lido como o próprio `{ $value }`
+bad_input-reads-itself-label = é lido como o próprio `{ $text }`
 bad_input-remove-give-type-reads-help = remova `{ $modifier }`, ou dê a `{ $name }` um tipo que ele leia
 bad_input-remove-value-own-name-help = remova-o: o próprio nome de um valor sempre é lido como esse valor
 bad_input-text-label = não é `,` nem `.`
@@ -511,7 +511,7 @@ bad_metric-table-rows-are-placed-help = as linhas de uma tabela são distribuíd
 bad_metric-table-takes-no-within = uma tabela não aceita `within`
 bad_metric-target-percent-metric-percent = a meta de uma métrica percentual é um percentual
 bad_metric-time-window-label = janela de tempo
-bad_metric-write-percent-help = escreva como percentual: { $value }
+bad_metric-write-percent-help = escreva como percentual: { $percent }
 bad_metric-yes-no-over-whole-label = um sim ou não sobre o lote inteiro
 
 ## bad_number
@@ -546,7 +546,7 @@ bad_script-cannot-read-script = não foi possível ler o script `{ $path }`: { $
 bad_script-declared-here-label = declarado aqui
 bad_script-define-fn-script-remove-help = defina `fn { $name }(...)` no script, ou remova a declaração
 bad_script-fix-rhai-syntax-funnel-help = corrija a sintaxe Rhai; `funnel check` lê os scripts junto com a política
-bad_script-has-no-function = `{ $value }` não tem a função `{ $name }`
+bad_script-has-no-function = `{ $script }` não tem a função `{ $name }`
 bad_script-here-label = aqui
 bad_script-paths-are-relative-policy-help = os caminhos são relativos ao arquivo de política que os cita; os scripts devem estar dentro do diretório dele
 bad_script-script-does-compile = o script não compila: { $message }
@@ -572,8 +572,8 @@ bad_sla-percent-range-label = não é um percentual dentro do intervalo
 bad_sla-sla-has-no = o SLA `{ $name }` não tem `{ $what }`
 bad_sla-warn-at-takes-percent = `warn at` recebe um percentual entre 0% e 100%
 bad_sla-write-at-least-200-help = escreva `at least 200 leads reach mql`, ou uma fração: `at least 50% of leads reaching mql reach sql`
-bad_sla-write-percent-at-least-help = escreva como percentual: { $value }, como em `at least 90% of first_touch met per month`
-bad_sla-write-percent-help = escreva como percentual: { $value }
+bad_sla-write-percent-at-least-help = escreva como percentual: { $percent }, como em `at least 90% of first_touch met per month`
+bad_sla-write-percent-help = escreva como percentual: { $percent }
 
 ## bad_stage
 
@@ -614,7 +614,7 @@ bad_table-table-row-flat-like-help = uma linha de tabela é simples, como uma li
 
 bad_test-add-at-2026-11-help = adicione `at 2026-11-26T10:00:00-03:00` para que o teste dê o mesmo resultado todos os dias
 bad_test-add-given-lead-id-help = adicione `given lead {"{"} id: "t1", ... {"}"}` ou `given lead from "lead.json"`, ou um lote: `given leads from "leads.jsonl"`
-bad_test-add-make-field-optional-help = adicione `{ $value }`, ou torne o campo opcional com `?` em `schema { $def }`
+bad_test-add-make-field-optional-help = adicione `{ $example }`, ou torne o campo opcional com `?` em `schema { $def }`
 bad_test-add-what-must-hold-help = adicione o que deve ser verdade, p. ex. `expect stage == mql`
 bad_test-empty-list-label = uma lista vazia
 bad_test-expect-funnel-over-all-help = espere o funil sobre todos os leads: `funnel({ $name })`
@@ -646,10 +646,10 @@ bad_test-segment = `{ $text }` não é um segmento de `{ $name }`
 bad_test-single-lead-value-label = o valor de um único lead
 bad_test-table-rows-label = as linhas de uma tabela
 bad_test-test-batch-has-no = o lote do teste não tem nenhum lead
-bad_test-test-expects-nothing = o teste "{ $value }" não espera nada
+bad_test-test-expects-nothing = o teste "{ $test }" não espera nada
 bad_test-test-file-does-exist = o arquivo de { $what } do teste, `{ $resolved }`, não existe
-bad_test-test-gives-no-lead = o teste "{ $value }" não informa nenhum lead
-bad_test-test-has-no-evaluation = o teste "{ $value }" não tem instante de avaliação
+bad_test-test-gives-no-lead = o teste "{ $test }" não informa nenhum lead
+bad_test-test-has-no-evaluation = o teste "{ $test }" não tem instante de avaliação
 bad_test-test-lead-holds-values = um lead de teste contém valores, não cálculos
 bad_test-test-lead-written-record = o lead de um teste é escrito como registro: `{"{"} id: "t1", ... {"}"}`
 bad_test-test-over-batch-expects = um teste sobre um lote espera números do relatório dele, não `{ $what }` de um lead
@@ -675,9 +675,9 @@ cli-checked-summary = { $files ->
 ## cycle
 
 cycle-break-cycle-definition-cannot-help = quebre o ciclo: uma definição não pode usar o próprio valor, direta ou indiretamente
-cycle-defined-here-label = `{ $value }` é definido aqui
-cycle-depends-itself = `{ $value }` depende de si mesmo: { $path }
-cycle-uses-here-label = `{ $value }` usa `{ $value2 }` aqui
+cycle-defined-here-label = `{ $name }` é definido aqui
+cycle-depends-itself = `{ $name }` depende de si mesmo: { $path }
+cycle-uses-here-label = `{ $from }` usa `{ $to }` aqui
 
 ## duplicate_definition
 
@@ -715,7 +715,7 @@ duplicate_definition-schema-defined-twice = o esquema `{ $name }` está definido
 duplicate_definition-score-graded-twice = o score `{ $score }` é classificado duas vezes
 duplicate_definition-second-block-label = segundo bloco `{ $keyword }`
 duplicate_definition-stage-listed-twice = a etapa `{ $name }` está listada duas vezes
-duplicate_definition-two-tests-are-named = dois testes se chamam "{ $value }"
+duplicate_definition-two-tests-are-named = dois testes se chamam "{ $test }"
 duplicate_definition-used-again-here-label = usado de novo aqui
 
 ## duplicate_policy_header
@@ -846,7 +846,7 @@ type_mismatch-write-pattern-between-slashes-help = escreva o padrão entre barra
 ## unknown_enum_value
 
 unknown_enum_value-letter-grade = `{ $name }` não é uma letra da classificação de `{ $score }`
-unknown_enum_value-letters-are-label = as letras são { $value }
+unknown_enum_value-letters-are-label = as letras são { $letters }
 unknown_enum_value-no-values-label = { $what } não tem valores
 unknown_enum_value-not-one-of-label = não é um destes: { $values }
 unknown_enum_value-value = `{ $name }` não é um valor de { $what }
@@ -877,10 +877,10 @@ unknown_holiday_set-unknown-holiday-set-label = conjunto de feriados desconhecid
 
 unknown_name-bare-name-label = um nome isolado
 unknown_name-field-definition = `{ $name }` não é um campo nem uma definição
-unknown_name-name-list-itself-help = indique a própria lista: { $value }
+unknown_name-name-list-itself-help = indique a própria lista: { $lists }
 unknown_name-script-limit-label = não é um limite de script
 unknown_name-several-lists-hold-items = várias listas contêm itens `{ $name }`
-unknown_name-text-written-quotes-help = texto é escrito entre aspas: `[{ $value }]`
+unknown_name-text-written-quotes-help = texto é escrito entre aspas: `[{ $quoted }]`
 unknown_name-text-written-quotes-help-2 = texto é escrito entre aspas: `"{ $name }"`
 unknown_name-these-names-are-fields = estes nomes não são campos nem definições
 unknown_name-unknown-script-limit = limite de script desconhecido `{ $name }`
@@ -906,7 +906,7 @@ unknown_sla-per-lead-sla-which = `{ $name }` é um SLA por lead, que não tem n�
 ## unknown_timezone
 
 unknown_timezone-iana-time-zone-name-label = não é um nome de fuso horário IANA
-unknown_timezone-unknown-time-zone = fuso horário desconhecido `{ $value }`
+unknown_timezone-unknown-time-zone = fuso horário desconhecido `{ $zone }`
 
 ## unknown_type
 

@@ -67,15 +67,15 @@ impl<'a> Checker<'a> {
                                 Code::BadClamp,
                                 t!(
                                     "bad_clamp-clamp-has-bounds-reversed",
-                                    value = c.lo.value,
-                                    value2 = c.hi.value
+                                    lo = c.lo.value,
+                                    hi = c.hi.value
                                 ),
                             )
                             .label(&c.span, t!("bad_clamp-low-bound-above-high-label"))
                             .help(t!(
                                 "bad_clamp-write-clamp-help",
-                                value = c.hi.value,
-                                value2 = c.lo.value
+                                hi = c.hi.value,
+                                lo = c.lo.value
                             )),
                         );
                         None
@@ -167,7 +167,7 @@ impl<'a> Checker<'a> {
                             {
                                 t!(
                                     "check-write-percent",
-                                    value = as_percent(n.span.text(), n.value)
+                                    percent = as_percent(n.span.text(), n.value)
                                 )
                             }
                             _ => t!("bad_decay-write-decay-help"),
@@ -868,7 +868,7 @@ impl<'a> Checker<'a> {
                     .label(&g.target.span, t!("bad_metric-percent-label"))
                     .help(t!(
                         "bad_metric-write-percent-help",
-                        value = as_percent(n.span.text(), n.value)
+                        percent = as_percent(n.span.text(), n.value)
                     )),
                 );
                 None

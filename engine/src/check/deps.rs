@@ -52,9 +52,9 @@ impl<'a> Checker<'a> {
             let path = if names.len() > SHOWN_STEPS {
                 t!(
                     "check-definitions-all",
-                    value = names[..SHOWN_STEPS].join(" -> "),
+                    steps = names[..SHOWN_STEPS].join(" -> "),
                     len = names.len(),
-                    value2 = names[0]
+                    first = names[0]
                 )
             } else {
                 format!("{} -> {}", names.join(" -> "), names[0])
@@ -62,9 +62,9 @@ impl<'a> Checker<'a> {
             let def_span = self.graph[&cycle[0]].1.clone();
             let mut d = Diagnostic::error(
                 Code::Cycle,
-                t!("cycle-depends-itself", value = names[0], path = path),
+                t!("cycle-depends-itself", name = names[0], path = path),
             )
-            .label(&def_span, t!("cycle-defined-here-label", value = names[0]));
+            .label(&def_span, t!("cycle-defined-here-label", name = names[0]));
             for (i, from) in cycle.iter().enumerate().take(SHOWN_STEPS) {
                 let to = cycle[(i + 1) % cycle.len()];
                 if let Some(at) = self.graph[from].0.get(&to) {
@@ -73,8 +73,8 @@ impl<'a> Checker<'a> {
                         &at,
                         t!(
                             "cycle-uses-here-label",
-                            value = names[i],
-                            value2 = names[(i + 1) % cycle.len()]
+                            from = names[i],
+                            to = names[(i + 1) % cycle.len()]
                         ),
                     );
                 }

@@ -188,7 +188,7 @@ impl<'a> Checker<'a> {
                 Some(def) => t!("check-value", def = def.name),
                 None => "enum".into(),
             },
-            Ty::Record(r) => t!("check-record", value = self.records[*r].name),
+            Ty::Record(r) => t!("check-record", record = self.records[*r].name),
             Ty::List(t) => format!("list<{}>", self.ty_name(t)),
             Ty::Regex => "regex".into(),
             Ty::Error => "unknown".into(),
@@ -734,7 +734,7 @@ impl<'a> Checker<'a> {
             }
             self.error(d.help(t!(
                 "unknown_name-text-written-quotes-help",
-                value = quoted.join(", ")
+                quoted = quoted.join(", ")
             )));
         }
         let mut out: Vec<TExpr> = Vec::new();
@@ -912,7 +912,7 @@ impl<'a> Checker<'a> {
                         &id.span,
                         t!(
                             "unknown_enum_value-letters-are-label",
-                            value = def.values.join(", ")
+                            letters = def.values.join(", ")
                         ),
                     )
                     .help(help),
@@ -1738,7 +1738,7 @@ impl<'a> Checker<'a> {
                                 .label(&id.span, t!("unknown_name-which-list-label"))
                                 .help(t!(
                                     "unknown_name-name-list-itself-help",
-                                    value = names.join(", ")
+                                    lists = names.join(", ")
                                 )),
                             );
                             return (

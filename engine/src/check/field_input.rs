@@ -153,11 +153,11 @@ impl Checker<'_> {
             let builtin = bool_word(&word.value);
             let d = if let Some((before, was)) = seen.get(&lower) {
                 let message = if *was == meaning {
-                    t!("check-listed-twice", value = format!("{:?}", word.value))
+                    t!("check-listed-twice", word = format!("{:?}", word.value))
                 } else {
                     t!(
                         "check-reads-both-true-false",
-                        value = format!("{:?}", word.value)
+                        word = format!("{:?}", word.value)
                     )
                 };
                 Some(
@@ -172,8 +172,8 @@ impl Checker<'_> {
                         Code::BadInput,
                         t!(
                             "check-already-reads",
-                            value = format!("{:?}", word.value),
-                            value2 = !meaning
+                            word = format!("{:?}", word.value),
+                            builtin = !meaning
                         ),
                     )
                     .label(
@@ -210,7 +210,10 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     Code::BadInput,
-                    t!("check-decimal-separator", value = format!("{:?}", d.value)),
+                    t!(
+                        "check-decimal-separator",
+                        separator = format!("{:?}", d.value)
+                    ),
                 )
                 .label(&d.span, t!("bad_input-text-label"))
                 .help(t!("bad_input-write-decimal-1-234-help")),
@@ -251,11 +254,11 @@ impl Checker<'_> {
 /// A text mapped a second time (`before` is the first, to the value `to`).
 fn mapped_twice(text: &StrLit, before: &StrLit, to: &ast::Ident, now: &ast::Ident) -> Diagnostic {
     let message = if to.name == now.name {
-        t!("check-mapped-twice", value = format!("{:?}", text.value))
+        t!("check-mapped-twice", text = format!("{:?}", text.value))
     } else {
         t!(
             "check-mapped-both",
-            value = format!("{:?}", text.value),
+            text = format!("{:?}", text.value),
             to = to.name,
             now = now.name
         )
@@ -279,11 +282,11 @@ fn already_read(
         return Some(
             Diagnostic::error(
                 Code::BadInput,
-                t!("bad_input-already-value", value = text.value, what = what),
+                t!("bad_input-already-value", text = text.value, what = what),
             )
             .label(
                 &text.span,
-                t!("bad_input-reads-itself-label", value = text.value),
+                t!("bad_input-reads-itself-label", text = text.value),
             )
             .help(t!("bad_input-remove-value-own-name-help")),
         );
@@ -294,7 +297,7 @@ fn already_read(
             Code::BadInput,
             t!(
                 "check-missing-text-mapped",
-                value = format!("{:?}", text.value),
+                text = format!("{:?}", text.value),
                 to = to.name
             ),
         )

@@ -180,7 +180,7 @@ impl Checker<'_> {
                                 format!("`\"{}\"`", row.join(", "))
                             })
                             .collect();
-                        t!("check-rows-are-written", value = forms.join(" or "))
+                        t!("check-rows-are-written", forms = forms.join(" or "))
                     };
                     self.error(
                         Diagnostic::error(

@@ -441,7 +441,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::UnknownTimezone,
-                        t!("unknown_timezone-unknown-time-zone", value = tz.value),
+                        t!("unknown_timezone-unknown-time-zone", zone = tz.value),
                     )
                     .label(&tz.span, t!("unknown_timezone-iana-time-zone-name-label"))
                     .help(match suggest::closest(&tz.value, names) {

@@ -372,7 +372,7 @@ impl<'a> Checker<'a> {
                                 Code::BadScript,
                                 t!(
                                     "bad_script-has-no-function",
-                                    value = u.path.value,
+                                    script = u.path.value,
                                     name = f.name.name
                                 ),
                             )

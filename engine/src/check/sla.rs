@@ -329,7 +329,7 @@ impl<'a> Checker<'a> {
                     let help = match kind {
                         ExprKind::Lit(Literal::Number(n)) if n.value > 0.0 && n.value < 1.0 => t!(
                             "check-write-percent",
-                            value = as_percent(n.span.text(), n.value)
+                            percent = as_percent(n.span.text(), n.value)
                         ),
                         _ => t!("check-write-warn-at-75"),
                     };
@@ -385,10 +385,10 @@ impl<'a> Checker<'a> {
         let whole_days = (secs % 86_400 == 0).then_some(secs / 86_400);
         let days = match whole_days {
             Some(1) => t!("check-1-business-day"),
-            Some(n) => t!("check-business-days", value = thousands(n)),
+            Some(n) => t!("check-business-days", days = thousands(n)),
             None => t!(
                 "check-business-days",
-                value = format!("{:.1}", secs as f64 / 86_400.0)
+                days = format!("{:.1}", secs as f64 / 86_400.0)
             ),
         };
         let mut d = Diagnostic::warning(
@@ -397,7 +397,7 @@ impl<'a> Checker<'a> {
                 "ambiguous_duration-open-time",
                 text = text,
                 name = name,
-                value = hours_words(secs),
+                hours = hours_words(secs),
                 days = days
             ),
         );
@@ -408,8 +408,8 @@ impl<'a> Checker<'a> {
                 &e.span,
                 t!(
                     "ambiguous_duration-about-business-days-hours-label",
-                    value = thousands(about),
-                    value2 = one_decimal(day_hours)
+                    days = thousands(about),
+                    day_hours = one_decimal(day_hours)
                 ),
             );
         } else {
@@ -419,7 +419,7 @@ impl<'a> Checker<'a> {
             Some(n) => t!(
                 "check-write-within-business-open",
                 n = n,
-                value = if n == 1 { "day" } else { "days" },
+                day_word = if n == 1 { "day" } else { "days" },
                 name = name,
                 hours = hours
             ),
@@ -449,7 +449,7 @@ impl<'a> Checker<'a> {
                             .label(&a.target.span, t!("bad_sla-percent-label-2"))
                             .help(t!(
                                 "bad_sla-write-percent-help",
-                                value = as_percent(a.target.span.text(), a.target.value)
+                                percent = as_percent(a.target.span.text(), a.target.value)
                             )),
                     );
                 }
@@ -462,7 +462,7 @@ impl<'a> Checker<'a> {
                             .label(&a.target.span, t!("bad_sla-percent-label-2"))
                             .help(t!(
                                 "bad_sla-write-percent-at-least-help",
-                                value = as_percent(a.target.span.text(), a.target.value)
+                                percent = as_percent(a.target.span.text(), a.target.value)
                             )),
                     );
                 }

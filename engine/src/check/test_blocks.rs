@@ -44,7 +44,7 @@ impl<'a> Checker<'a> {
                         Code::Duplicate,
                         t!(
                             "duplicate_definition-two-tests-are-named",
-                            value = t.name.value
+                            test = t.name.value
                         ),
                     )
                     .label(
@@ -77,7 +77,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::BadTest,
-                            t!("bad_test-test-gives-no-lead", value = t.name.value),
+                            t!("bad_test-test-gives-no-lead", test = t.name.value),
                         )
                         .label(&t.name.span, t!("bad_test-no-given-lead-label"))
                         .help(t!("bad_test-add-given-lead-id-help")),
@@ -94,7 +94,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::BadTest,
-                            t!("bad_test-test-has-no-evaluation", value = t.name.value),
+                            t!("bad_test-test-has-no-evaluation", test = t.name.value),
                         )
                         .label(&t.name.span, t!("bad_test-no-at-label"))
                         .help(t!("bad_test-add-at-2026-11-help")),
@@ -106,7 +106,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         Code::BadTest,
-                        t!("bad_test-test-expects-nothing", value = t.name.value),
+                        t!("bad_test-test-expects-nothing", test = t.name.value),
                     )
                     .label(&t.name.span, t!("bad_test-no-expect-line-label"))
                     .help(t!("bad_test-add-what-must-hold-help")),
@@ -305,16 +305,16 @@ impl<'a> Checker<'a> {
                     t!(
                         "check-lacks-required-field",
                         def = def.name,
-                        value = names[0]
+                        field = names[0]
                     ),
-                    t!("check-no-record", value = names[0]),
+                    t!("check-no-record", field = names[0]),
                 )
             } else {
                 (
                     t!(
                         "check-lacks-required-fields",
                         def = def.name,
-                        value = names.join(", ")
+                        fields = names.join(", ")
                     ),
                     t!("check-these-fields-are-record"),
                 )
@@ -330,7 +330,7 @@ impl<'a> Checker<'a> {
                     .label(&open, label)
                     .help(t!(
                         "bad_test-add-make-field-optional-help",
-                        value = example.join(", "),
+                        example = example.join(", "),
                         def = def.name
                     )),
             );

@@ -68,7 +68,7 @@ pub(super) fn convert(ctx: &Ctx<'_>, text: &str, err: &Error<Rule>) -> SyntaxErr
     } else {
         t!(
             "syntax-expected-found",
-            value = join(&phrases),
+            expected = join(&phrases),
             found_words = found_words
         )
     };
@@ -111,12 +111,12 @@ fn stray_text(span: crate::span::Span, found: &Found, ctx: &Ctx<'_>) -> SyntaxEr
         span,
         message: t!(
             "syntax-expected-block-such-score",
-            value = describe(found, ctx, "")
+            found_words = describe(found, ctx, "")
         ),
         label: t!("syntax-inside-any-block-label"),
         help: Some(t!(
             "syntax-block-starts-one-these-help",
-            value = BLOCK_KEYWORDS.join(", ")
+            keywords = BLOCK_KEYWORDS.join(", ")
         )),
         kind: SyntaxKind::Grammar,
     }

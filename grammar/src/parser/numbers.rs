@@ -39,7 +39,7 @@ pub(super) fn thousands(ctx: &Ctx<'_>, text: &str, pos: usize) -> Option<SyntaxE
         label: t!("syntax-thousands-separated-by-label"),
         help: Some(t!(
             "syntax-write-may-separate-thousands-help",
-            value = groups.join("_"),
+            grouped = groups.join("_"),
             fraction = fraction,
             concat = groups.concat()
         )),
@@ -117,7 +117,7 @@ pub(super) fn duration_unit(
     };
     Some(SyntaxError {
         span: ctx.span_at(w.start, w.end),
-        message: t!("syntax-duration", value = &text[w.start..w.end]),
+        message: t!("syntax-duration", written = &text[w.start..w.end]),
         label,
         help: Some(t!(
             "syntax-duration-units-help",
