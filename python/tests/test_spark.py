@@ -66,15 +66,22 @@ def test_decisions_are_columns_stamped_with_the_policy(leads, policy):
     assert stages == {"lead": 4772, "mql": 3362, "sales_ready": 1105, "disqualified": 1}
 
 
-def test_a_bad_record_is_an_error_row_and_the_rest_are_scored(spark, leads, policy):
+def with_a_bad_record(leads, rows: int, bad: int):
+    """The first `rows` leads in two partitions, lead `bad` with "lots" visits (not a
+    number), and that lead's key."""
     from pyspark.sql import functions as F
 
-    first = leads.orderBy("Prospect ID").limit(4).cache()
-    bad_key = first.collect()[1]["Prospect ID"]
+    first = leads.orderBy("Prospect ID").limit(rows).cache()
+    bad_key = first.collect()[bad]["Prospect ID"]
     broken = first.withColumn(
         "TotalVisits",
         F.when(F.col("Prospect ID") == bad_key, F.lit("lots")).otherwise(F.col("TotalVisits")),
     ).repartition(2)
+    return broken, bad_key
+
+
+def test_a_bad_record_is_an_error_row_and_the_rest_are_scored(spark, leads, policy):
+    broken, bad_key = with_a_bad_record(leads, 4, 1)
     scored = fspark.score(broken, policy, XED_AT)
     assert scored.decisions.count() == 3
     [error] = scored.errors.collect()
@@ -107,14 +114,7 @@ def test_the_report_is_the_clis_however_the_rows_are_partitioned(spark, cli, oli
 
 
 def test_a_bad_record_in_a_spark_report_is_an_error_with_its_partition(spark, leads, policy):
-    from pyspark.sql import functions as F
-
-    first = leads.orderBy("Prospect ID").limit(6).cache()
-    bad_key = first.collect()[4]["Prospect ID"]
-    broken = first.withColumn(
-        "TotalVisits",
-        F.when(F.col("Prospect ID") == bad_key, F.lit("lots")).otherwise(F.col("TotalVisits")),
-    ).repartition(2)
+    broken, bad_key = with_a_bad_record(leads, 6, 4)
     report = fspark.report(broken, policy, XED_AT)
     assert (report["evaluated"], report["failed"]) == (5, 1)
     [error] = report["errors"]
