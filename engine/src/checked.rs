@@ -546,7 +546,7 @@ pub struct RouteDef {
 }
 
 /// A built-in set of holidays that a calendar may name; the dates each holds are in
-/// `calendar.rs`.
+/// `calendar/mod.rs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HolidaySet {
     /// Brazil's national holidays.
@@ -585,6 +585,8 @@ pub struct CalendarDef {
     pub holiday_sets: Vec<HolidaySet>,
     /// Where.
     pub span: Span,
+    /// The open time of whole days, counted on first use and kept for the policy's life.
+    pub open_days: crate::calendar::OpenDays,
 }
 
 /// What to do on a breach.

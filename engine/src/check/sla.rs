@@ -147,6 +147,7 @@ impl<'a> Checker<'a> {
             holidays,
             holiday_sets,
             span: c.span.clone(),
+            open_days: Default::default(),
         }
     }
 

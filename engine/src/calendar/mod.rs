@@ -4,8 +4,11 @@
 //! nine hours whatever the UTC offset, and a day whose clocks jump is measured in real time.
 
 use crate::checked::{CalendarDef, HolidaySet};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+
+mod open_days;
+pub(crate) use open_days::OpenDays;
 
 /// How far the calendar walks looking for open time before giving up (a calendar whose every
 /// day is a holiday would otherwise walk forever).
@@ -103,20 +106,17 @@ impl<'a> BusinessCalendar<'a> {
     }
 
     /// Open time between two instants, in seconds (0 when `to` is not after `from`). The
-    /// walk is day by day, so it is bounded like [`Self::add`]'s: instants further apart
-    /// than that are an error, not a wait of minutes.
+    /// span is bounded like [`Self::add`]'s walk: instants further apart than that are an
+    /// error, not a wait of minutes.
     pub fn elapsed(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<i64, CalendarError> {
         if to <= from {
             return Ok(0);
         }
-        let mut total = 0i64;
+        let from_date = self.local_date(from);
         // Start a day early: an interval of the previous local day may run past midnight UTC.
-        let mut date = self
-            .local_date(from)
-            .pred_opt()
-            .unwrap_or(self.local_date(from));
+        let first = from_date.pred_opt().unwrap_or(from_date);
         let last = self.local_date(to);
-        if (last - date).num_days() > MAX_DAYS {
+        if (last - first).num_days() > MAX_DAYS {
             return Err(CalendarError::TooLong {
                 calendar: self.def.name.clone(),
                 years: MAX_DAYS / 366,
@@ -124,20 +124,44 @@ impl<'a> BusinessCalendar<'a> {
                 to,
             });
         }
-        while date <= last {
-            for (s, e) in self.open_intervals(date) {
-                let s = s.max(from);
-                let e = e.min(to);
-                if e > s {
-                    total += (e - s).num_seconds();
-                }
+        // Days two or more away from both ends have all their open time between `from` and
+        // `to` (an opening leaves its day by at most a daylight-saving jump), so they are
+        // counted whole, from the calendar's kept totals; the days near the ends are cut to
+        // the span.
+        let inner = (
+            from_date.checked_add_days(Days::new(2)),
+            last.checked_sub_days(Days::new(2)),
+        );
+        Ok(match inner {
+            (Some(a), Some(b)) if a <= b => {
+                self.cut(from, to, first, a.pred_opt().unwrap_or(a))
+                    + self.def.open_days.between(a, b, |d| self.open_seconds(d))
+                    + self.cut(from, to, b.succ_opt().unwrap_or(b), last)
             }
-            match date.succ_opt() {
-                Some(d) => date = d,
-                None => break,
-            }
-        }
-        Ok(total)
+            _ => self.cut(from, to, first, last),
+        })
+    }
+
+    /// The open time of the local days `first..=last` that falls between `from` and `to`.
+    fn cut(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> i64 {
+        let days = first.iter_days().take_while(|d| *d <= last);
+        days.flat_map(|d| self.open_intervals(d))
+            .map(|(s, e)| (e.min(to) - s.max(from)).num_seconds().max(0))
+            .sum()
+    }
+
+    /// The open time of one whole local day.
+    fn open_seconds(&self, date: NaiveDate) -> i64 {
+        self.open_intervals(date)
+            .iter()
+            .map(|(s, e)| (*e - *s).num_seconds())
+            .sum()
     }
 
     /// The instant when `seconds` of open time have passed after `from`.
@@ -276,5 +300,4 @@ pub fn is_brazil_holiday(date: NaiveDate) -> bool {
 }
 
 #[cfg(test)]
-#[path = "calendar_tests.rs"]
 mod tests;

@@ -21,6 +21,7 @@ fn cal(tz: &str, days: &[(usize, &[(u16, u16)])], holidays: &[&str], sets: &[&st
             .map(|s| HolidaySet::from_name(s).expect("a built-in set"))
             .collect(),
         span: Span::synthetic(),
+        open_days: Default::default(),
     }
 }
 
@@ -386,5 +387,114 @@ proptest! {
         let c = BusinessCalendar::new(&def);
         let (p, q, r) = (instant(a), instant(a + x), instant(a + x + y));
         prop_assert_eq!(c.elapsed(p, r).unwrap(), c.elapsed(p, q).unwrap() + c.elapsed(q, r).unwrap());
+    }
+}
+
+/// Open time by walking every day from the one before `from`'s to `to`'s and cutting each
+/// opening to the span: what `elapsed` computes, without the kept totals.
+fn elapsed_by_walking(c: &BusinessCalendar, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    let first = c.local_date(from).pred_opt().unwrap();
+    let last = c.local_date(to);
+    first
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .flat_map(|d| c.open_intervals(d))
+        .map(|(s, e)| (e.min(to) - s.max(from)).num_seconds().max(0))
+        .sum()
+}
+
+/// Calendars whose days are awkward to total: São Paulo's daylight saving began and ended at
+/// midnight (until 2019), Samoa skipped 30 December 2011, Lord Howe moves its clocks half an
+/// hour, and a calendar open all day has openings that end on the next day's midnight.
+fn awkward_calendars() -> Vec<CalendarDef> {
+    let all_day: &'static [(u16, u16)] = &[(0, 24 * 60)];
+    let split: &'static [(u16, u16)] = &[(0, 90), (23 * 60 + 30, 24 * 60)];
+    vec![
+        office(),
+        cal(
+            "America/Sao_Paulo",
+            &weekdays(all_day),
+            &["2018-02-13"],
+            &["brazil"],
+        ),
+        cal(
+            "Pacific/Apia",
+            &(0..7).map(|d| (d, all_day)).collect::<Vec<_>>(),
+            &[],
+            &[],
+        ),
+        cal("Australia/Lord_Howe", &weekdays(split), &[], &[]),
+        cal(
+            "America/New_York",
+            &weekdays(NINE_TO_FIVE),
+            &["2026-12-25"],
+            &[],
+        ),
+    ]
+}
+
+#[test]
+fn whole_days_from_the_kept_totals_equal_the_walk_across_years_and_clock_changes() {
+    for def in awkward_calendars() {
+        let c = BusinessCalendar::new(&def);
+        let from = t("2010-03-14T13:17:05Z");
+        for to in [
+            "2010-03-18T00:00:00Z",
+            "2011-12-31T10:00:00Z",
+            "2019-02-17T02:30:00Z",
+            "2029-06-30T23:59:59Z",
+        ] {
+            let to = t(to);
+            assert_eq!(
+                c.elapsed(from, to).unwrap(),
+                elapsed_by_walking(&c, from, to),
+                "{} to {to}",
+                def.timezone
+            );
+        }
+    }
+    // Years outside the kept range are walked, with the same result.
+    let def = nine_to_six();
+    let c = BusinessCalendar::new(&def);
+    let (from, to) = (t("1890-06-01T12:00:00Z"), t("1905-01-01T12:00:00Z"));
+    assert_eq!(
+        c.elapsed(from, to).unwrap(),
+        elapsed_by_walking(&c, from, to)
+    );
+    let (from, to) = (t("2195-06-01T12:00:00Z"), t("2203-01-01T12:00:00Z"));
+    assert_eq!(
+        c.elapsed(from, to).unwrap(),
+        elapsed_by_walking(&c, from, to)
+    );
+}
+
+#[test]
+fn a_policy_shared_between_threads_counts_each_year_once_and_agrees() {
+    let def = office();
+    let (from, to) = (t("2016-01-04T12:00:00Z"), t("2018-12-01T03:00:00Z"));
+    let expected = elapsed_by_walking(&BusinessCalendar::new(&def), from, to);
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| BusinessCalendar::new(&def).elapsed(from, to).unwrap()))
+            .collect();
+        for w in workers {
+            assert_eq!(w.join().unwrap(), expected);
+        }
+    });
+    assert_eq!(
+        format!("{:?}", def.open_days),
+        "OpenDays { years counted: 3 }"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn elapsed_equals_the_day_by_day_walk(which in 0usize..5, start in 946_684_800i64..2_524_608_000, span in 0i64..(3 * 366 * 86_400)) {
+        let defs = awkward_calendars();
+        let c = BusinessCalendar::new(&defs[which]);
+        let (from, to) = (instant(start), instant(start + span));
+        prop_assert_eq!(c.elapsed(from, to).unwrap(), elapsed_by_walking(&c, from, to));
     }
 }
