@@ -586,7 +586,7 @@ pub struct CalendarDef {
     /// Where.
     pub span: Span,
     /// The open time of whole days, counted on first use and kept for the policy's life.
-    pub open_days: crate::calendar::OpenDays,
+    pub open_days: crate::open_days::OpenDays,
 }
 
 /// What to do on a breach.

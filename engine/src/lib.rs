@@ -55,6 +55,7 @@ mod guard;
 mod input_rules;
 mod live;
 mod load;
+mod open_days;
 mod pattern;
 mod period;
 mod policy;

@@ -7,9 +7,6 @@ use crate::checked::{CalendarDef, HolidaySet};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-mod open_days;
-pub(crate) use open_days::OpenDays;
-
 /// How far the calendar walks looking for open time before giving up (a calendar whose every
 /// day is a holiday would otherwise walk forever).
 const MAX_DAYS: i64 = 366 * 20;

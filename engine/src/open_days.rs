@@ -1,4 +1,4 @@
-//! Each year's open time, counted once per calendar and kept.
+//! A business calendar's open time, a year at a time, counted once and kept.
 //!
 //! An SLA still open is measured from its start to the evaluation instant, which for a CRM
 //! history is months or years of days. Walking them converts every opening of every day to
