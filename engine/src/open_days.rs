@@ -6,7 +6,7 @@
 //! date, so it is counted once, a year at a time, as running totals: the open time of any run
 //! of whole days is then one subtraction per year it touches.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -77,6 +77,44 @@ impl OpenDays {
             }
         }
         total
+    }
+
+    /// The whole days from `first` on, before `limit`, whose open time together is less than
+    /// `left`: the day after them and their open time. Stops at the first year not kept,
+    /// leaving the rest to be walked.
+    pub fn skip(
+        &self,
+        first: NaiveDate,
+        left: i64,
+        limit: NaiveDate,
+        day: impl Fn(NaiveDate) -> i64,
+    ) -> (NaiveDate, i64) {
+        let (mut date, mut used) = (first, 0);
+        while date < limit && used < left {
+            let Some(totals) = self.year(date.year(), &day) else {
+                break;
+            };
+            let at = date.ordinal0() as usize;
+            let base = totals[at];
+            // totals[at] - base is 0, less than what is left, so `fit` counts whole days.
+            let fit = totals[at..].partition_point(|t| t - base < left - used) - 1;
+            let in_year = totals.len() - 1 - at;
+            let to_limit = if limit.year() == date.year() {
+                limit.ordinal0() as usize - at
+            } else {
+                usize::MAX
+            };
+            let n = fit.min(to_limit);
+            used += totals[at + n] - base;
+            match date.checked_add_days(Days::new(n as u64)) {
+                Some(next) => date = next,
+                None => break,
+            }
+            if n < in_year {
+                break;
+            }
+        }
+        (date, used)
     }
 
     /// The running totals of a kept year, counted now if this is the first use.

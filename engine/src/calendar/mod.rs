@@ -164,11 +164,28 @@ impl<'a> BusinessCalendar<'a> {
     /// The instant when `seconds` of open time have passed after `from`.
     pub fn add(&self, from: DateTime<Utc>, seconds: i64) -> Result<DateTime<Utc>, CalendarError> {
         let mut left = seconds.max(0);
-        let mut date = self
-            .local_date(from)
-            .pred_opt()
-            .unwrap_or(self.local_date(from));
-        for _ in 0..MAX_DAYS {
+        let from_date = self.local_date(from);
+        let mut date = from_date.pred_opt().unwrap_or(from_date);
+        // The walk covers MAX_DAYS days, as `elapsed` does.
+        let limit = date
+            .checked_add_days(Days::new(MAX_DAYS as u64))
+            .unwrap_or(NaiveDate::MAX);
+        // From two days after `from`'s on, every opening is after `from` (see `elapsed`), so
+        // whole days with less open time than is left are skipped from the kept totals.
+        let whole_from = from_date
+            .checked_add_days(Days::new(2))
+            .unwrap_or(NaiveDate::MAX);
+        while date < limit {
+            if date >= whole_from {
+                let (next, used) = self
+                    .def
+                    .open_days
+                    .skip(date, left, limit, |d| self.open_seconds(d));
+                (date, left) = (next, left - used);
+                if date >= limit {
+                    break;
+                }
+            }
             for (s, e) in self.open_intervals(date) {
                 let s = s.max(from);
                 if e <= s {

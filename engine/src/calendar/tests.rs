@@ -403,6 +403,26 @@ fn elapsed_by_walking(c: &BusinessCalendar, from: DateTime<Utc>, to: DateTime<Ut
         .sum()
 }
 
+/// The instant `seconds` of open time after `from`, walking every day: what `add` computes,
+/// without the kept totals.
+fn add_by_walking(c: &BusinessCalendar, from: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
+    let mut left = seconds;
+    let first = c.local_date(from).pred_opt().unwrap();
+    for date in first.iter_days() {
+        for (s, e) in c.open_intervals(date) {
+            let s = s.max(from);
+            if e > s {
+                let open = (e - s).num_seconds();
+                if left <= open {
+                    return s + chrono::Duration::seconds(left);
+                }
+                left -= open;
+            }
+        }
+    }
+    unreachable!("every calendar in these tests opens")
+}
+
 /// Calendars whose days are awkward to total: São Paulo's daylight saving began and ended at
 /// midnight (until 2019), Samoa skipped 30 December 2011, Lord Howe moves its clocks half an
 /// hour, and a calendar open all day has openings that end on the next day's midnight.
@@ -456,16 +476,37 @@ fn whole_days_from_the_kept_totals_equal_the_walk_across_years_and_clock_changes
     // Years outside the kept range are walked, with the same result.
     let def = nine_to_six();
     let c = BusinessCalendar::new(&def);
-    let (from, to) = (t("1890-06-01T12:00:00Z"), t("1905-01-01T12:00:00Z"));
-    assert_eq!(
-        c.elapsed(from, to).unwrap(),
-        elapsed_by_walking(&c, from, to)
-    );
-    let (from, to) = (t("2195-06-01T12:00:00Z"), t("2203-01-01T12:00:00Z"));
-    assert_eq!(
-        c.elapsed(from, to).unwrap(),
-        elapsed_by_walking(&c, from, to)
-    );
+    for (from, to) in [
+        ("1890-06-01T12:00:00Z", "1905-01-01T12:00:00Z"),
+        ("2195-06-01T12:00:00Z", "2203-01-01T12:00:00Z"),
+    ] {
+        let (from, to) = (t(from), t(to));
+        let open = c.elapsed(from, to).unwrap();
+        assert_eq!(open, elapsed_by_walking(&c, from, to));
+        assert_eq!(c.add(from, open).unwrap(), add_by_walking(&c, from, open));
+    }
+}
+
+#[test]
+fn a_deadline_over_years_of_open_time_lands_where_the_walk_does() {
+    for def in awkward_calendars() {
+        let c = BusinessCalendar::new(&def);
+        let from = t("2010-03-14T13:17:05Z");
+        for days in [3, 40, 365, 2 * 365] {
+            let seconds = days * 8 * H + 17;
+            let due = c.add(from, seconds).unwrap();
+            assert_eq!(
+                due,
+                add_by_walking(&c, from, seconds),
+                "{} plus {seconds} s",
+                def.timezone
+            );
+            assert_eq!(c.elapsed(from, due).unwrap(), seconds);
+        }
+        // A deadline at the very end of a day's opening, where whole days run out exactly.
+        let whole = c.elapsed(from, t("2012-01-01T00:00:00Z")).unwrap();
+        assert_eq!(c.add(from, whole).unwrap(), add_by_walking(&c, from, whole));
+    }
 }
 
 #[test]
@@ -496,5 +537,13 @@ proptest! {
         let c = BusinessCalendar::new(&defs[which]);
         let (from, to) = (instant(start), instant(start + span));
         prop_assert_eq!(c.elapsed(from, to).unwrap(), elapsed_by_walking(&c, from, to));
+    }
+
+    #[test]
+    fn add_equals_the_day_by_day_walk(which in 0usize..5, start in 946_684_800i64..2_524_608_000, seconds in 0i64..(400 * 8 * 3600)) {
+        let defs = awkward_calendars();
+        let c = BusinessCalendar::new(&defs[which]);
+        let from = instant(start);
+        prop_assert_eq!(c.add(from, seconds).unwrap(), add_by_walking(&c, from, seconds));
     }
 }
