@@ -196,6 +196,36 @@ mod tests {
     }
 
     #[test]
+    fn every_written_form_of_a_datetime() {
+        let tz: Tz = "America/Sao_Paulo".parse().unwrap();
+        // The instant each form stands for, in milliseconds since 1970.
+        let at = |s: &str| parse_datetime(s, tz).map(|t| t.timestamp_millis());
+        let noon = parse_datetime("2026-11-26T15:00:00Z", tz).map(|t| t.timestamp_millis());
+        for s in [
+            "2026-11-26T12:00:00-03:00",
+            "2026-11-26 15:00:00+0000",
+            "2026-11-26T12:00:00",
+            "2026-11-26 12:00:00",
+            "2026-11-26T12:00",
+            "2026-11-26 12:00",
+            "  2026-11-26 12:00:00\t",
+        ] {
+            assert_eq!(at(s), noon, "{s}");
+        }
+        assert_eq!(at("2026-11-26 12:00:00.250"), noon.map(|t| t + 250));
+        assert_eq!(at("2026-11-26"), noon.map(|t| t - 12 * 3_600_000));
+        for s in [
+            "2026-11-26 12:00:00 tomorrow",
+            "2026-11-31",
+            "26/11/2026",
+            "10000-01-01",
+            "",
+        ] {
+            assert_eq!(at(s), None, "{s}");
+        }
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(parse_duration("90"), Some(90));
         assert_eq!(parse_duration("1d 2h 3m"), Some(86_400 + 7_200 + 180));
