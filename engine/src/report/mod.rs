@@ -1207,11 +1207,7 @@ impl Tally {
                 for ((acc, c), agg) in accs.iter_mut().zip(contributions).zip(&plan.metric_aggs[m])
                 {
                     if let Some(v) = c {
-                        acc.count += 1;
-                        acc.sum.add(*v);
-                        if matches!(agg.op, ListOp::Median | ListOp::Min | ListOp::Max) {
-                            acc.values.push(*v);
-                        }
+                        acc.add(*v, agg.op);
                     }
                 }
             }
@@ -1316,11 +1312,7 @@ impl Tally {
                     }
                     acc.rows += 1;
                     if let Some(v) = c {
-                        acc.count += 1;
-                        acc.sum.add(*v);
-                        if matches!(agg.op, ListOp::Median | ListOp::Min | ListOp::Max) {
-                            acc.values.push(*v);
-                        }
+                        acc.add(*v, agg.op);
                     }
                 }
             }
@@ -1457,6 +1449,16 @@ impl Tally {
 }
 
 impl Acc {
+    /// Counts a value into an aggregate `op`, keeping the values themselves only for the
+    /// aggregates that read them all.
+    fn add(&mut self, v: f64, op: ListOp) {
+        self.count += 1;
+        self.sum.add(v);
+        if matches!(op, ListOp::Median | ListOp::Min | ListOp::Max) {
+            self.values.push(v);
+        }
+    }
+
     /// The aggregate's value over what was added; `None` for an average or a median of
     /// nothing.
     fn value(&self, op: ListOp) -> Option<f64> {
