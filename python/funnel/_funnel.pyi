@@ -38,7 +38,7 @@ def report_input(
     policy: NativePolicy, path: Optional[str], data: Optional[bytes], format: str,
     delimiter: Optional[str], at: str, since: Optional[str], until: Optional[str], jobs: int,
     tables: List[Tuple[str, str]],
-) -> Tuple[str, List[str], float, float]: ...
+) -> Tuple[str, List[str]]: ...
 def evaluate_batches(
     policy: NativePolicy, batches: List[pyarrow.RecordBatch], at: str, explain: bool,
     strict: bool, jobs: int,
@@ -50,7 +50,7 @@ def evaluate_batches_json(
 def report_batches(
     policy: NativePolicy, batches: List[pyarrow.RecordBatch], at: str, since: Optional[str],
     until: Optional[str], jobs: int, tables: List[Tuple[str, str]],
-) -> Tuple[str, List[str], float, float]: ...
+) -> Tuple[str, List[str]]: ...
 def report_part(
     policy: NativePolicy, batches: List[pyarrow.RecordBatch], at: str, jobs: int,
     tables: List[Tuple[str, str]],

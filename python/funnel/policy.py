@@ -461,7 +461,7 @@ class Policy:
         try:
             if _is_file_source(source):
                 path, data = _path_and_data(source)
-                text, errors, _, _ = _funnel.report_input(
+                text, errors = _funnel.report_input(
                     self._native,
                     path,
                     data,
@@ -476,7 +476,7 @@ class Policy:
             else:
                 if format is not None or delimiter is not None:
                     raise TypeError("format and delimiter are for files; a table has columns")
-                text, errors, _, _ = _funnel.report_batches(
+                text, errors = _funnel.report_batches(
                     self._native,
                     _record_batches(source),
                     self.instant(at),

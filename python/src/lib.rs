@@ -29,7 +29,7 @@ fn _funnel(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runs::evaluate_input, m)?)?;
     m.add_function(wrap_pyfunction!(arrow_batch::evaluate_batches, m)?)?;
     m.add_function(wrap_pyfunction!(arrow_batch::evaluate_batches_json, m)?)?;
-    m.add_function(wrap_pyfunction!(runs::report_input, m)?)?;
+    m.add_function(wrap_pyfunction!(reports::report_input, m)?)?;
     m.add_function(wrap_pyfunction!(reports::report_batches, m)?)?;
     m.add_function(wrap_pyfunction!(reports::report_part, m)?)?;
     m.add_function(wrap_pyfunction!(reports::merge_report_parts, m)?)?;

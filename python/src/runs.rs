@@ -1,13 +1,12 @@
-//! Runs over a whole input (a file, or its bytes): decisions for every lead, and period
-//! reports, with the engine's batch reader on all cores and the GIL released. Each returns
-//! when its run was inside the engine, on the engine clock ([`crate::clock`]).
+//! Decisions for every lead of a whole input (a file, or its bytes), with the engine's batch
+//! reader on all cores and the GIL released, and when the run was inside the engine, on the
+//! engine clock ([`crate::clock`]); and reading such an input, which reports share
+//! ([`crate::reports`]).
 
 use crate::clock::{timed, Span};
 use crate::errors::input_failure;
 use crate::policy::NativePolicy;
-use chrono::NaiveDate;
 use funnel_engine::batch::{self, InputFormat};
-use funnel_engine::report::{self, ReportRange, TableInput};
 use funnel_engine::{EvalOptions, LeadError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -15,7 +14,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// How the leads are written: `jsonl`, `csv` or `json`, as `funnel eval --input-format`.
-fn input_format(format: &str, delimiter: Option<char>) -> PyResult<InputFormat> {
+pub(crate) fn input_format(format: &str, delimiter: Option<char>) -> PyResult<InputFormat> {
     let format = match format {
         "jsonl" => InputFormat::Jsonl,
         "csv" => InputFormat::Csv,
@@ -39,7 +38,10 @@ fn input_format(format: &str, delimiter: Option<char>) -> PyResult<InputFormat> 
 }
 
 /// The leads to read: a file, or bytes already in memory.
-fn open<'a>(path: Option<&Path>, data: Option<&'a [u8]>) -> PyResult<Box<dyn Read + Send + 'a>> {
+pub(crate) fn open<'a>(
+    path: Option<&Path>,
+    data: Option<&'a [u8]>,
+) -> PyResult<Box<dyn Read + Send + 'a>> {
     match (path, data) {
         (Some(p), None) => std::fs::File::open(p)
             .map(|f| Box::new(f) as Box<dyn Read + Send>)
@@ -108,82 +110,4 @@ pub fn evaluate_input<'py>(
         started,
         finished,
     ))
-}
-
-/// A day written `YYYY-MM-DD`.
-fn date(text: Option<&str>, what: &str) -> PyResult<Option<NaiveDate>> {
-    text.map(|t| {
-        NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map_err(|_| input_failure(format!("{what} {t:?} is not a date written YYYY-MM-DD")))
-    })
-    .transpose()
-}
-
-/// The periods a report shows: `since` and `until` (`--from`, `--to`), as `YYYY-MM-DD`.
-pub(crate) fn report_range(since: Option<&str>, until: Option<&str>) -> PyResult<ReportRange> {
-    Ok(ReportRange {
-        from: date(since, "since")?,
-        to: date(until, "until")?,
-    })
-}
-
-/// The policy's tables (spend) given as `(name, path)`, opened. Call it on the thread that
-/// reads them: a table's reader is not Send.
-pub(crate) fn open_tables(tables: Vec<(String, PathBuf)>) -> Result<Vec<TableInput>, String> {
-    tables
-        .into_iter()
-        .map(|(name, path)| {
-            let file =
-                std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok(TableInput {
-                name,
-                input: Box::new(file),
-                format: InputFormat::from_path(&path),
-            })
-        })
-        .collect()
-}
-
-/// The period report over every lead, as `funnel report --format json` writes it, and each
-/// bad record's error. `tables` are the policy's tables (spend) as `(name, path)`.
-#[allow(clippy::too_many_arguments)]
-#[pyfunction]
-#[pyo3(signature = (policy, path, data, format, delimiter, at, since, until, jobs, tables))]
-pub fn report_input<'py>(
-    py: Python<'py>,
-    policy: &Bound<'py, NativePolicy>,
-    path: Option<PathBuf>,
-    data: Option<&[u8]>,
-    format: &str,
-    delimiter: Option<char>,
-    at: &str,
-    since: Option<&str>,
-    until: Option<&str>,
-    jobs: usize,
-    tables: Vec<(String, PathBuf)>,
-) -> PyResult<(String, Vec<String>, f64, f64)> {
-    let native = policy.get();
-    let options = native.batch_options(at, EvalOptions::default(), jobs)?;
-    let range = report_range(since, until)?;
-    let format = input_format(format, delimiter)?;
-    let input = open(path.as_deref(), data)?;
-    let (out, Span { started, finished }) = py.detach(|| {
-        timed(|| {
-            let tables = open_tables(tables)?;
-            let mut errors = Vec::new();
-            let report = report::run_with_tables(
-                &native.policy,
-                input,
-                format,
-                tables,
-                &options,
-                &range,
-                |e| errors.push(error_json(e)),
-            );
-            report.map(|r| (r, errors)).map_err(|e| e.to_string())
-        })
-    });
-    let (report, errors) = out.map_err(input_failure)?;
-    let json = serde_json::to_string(&report).expect("reports serialize");
-    Ok((json, errors, started, finished))
 }
