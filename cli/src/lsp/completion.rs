@@ -216,11 +216,12 @@ fn fields_of<'a>(index: &'a SymbolIndex, record: &'a str) -> impl Iterator<Item 
         .filter(move |s| s.parent.as_deref() == Some(record))
 }
 
-/// The last name in `text`.
+/// The last name in `text`: its trailing letters, digits and underscores (whatever comes
+/// before them, an emoji included).
 fn last_word(text: &str) -> &str {
     let start = text
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        .len();
     &text[start..]
 }
 
@@ -315,5 +316,13 @@ mod tests {
             Some(&[SymbolKind::Persona][..])
         );
         assert_eq!(names_taken("when fit"), None);
+    }
+
+    #[test]
+    fn a_name_after_a_character_of_several_bytes_is_read_whole() {
+        assert_eq!(last_word("when sql_at is present and 😀"), "");
+        assert_eq!(last_word("when 😀kind"), "kind");
+        assert_eq!(last_word("ação_2"), "o_2");
+        assert_eq!(compared_name("when 😀 =="), None);
     }
 }
